@@ -1,0 +1,3 @@
+"""gongkai: government information-disclosure annual reports, validated and published."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,122 @@
+"""Load, type-check and validate every report of a portal, parsing each file once.
+
+``ReportStore`` keeps parsed reports keyed by (path, size, mtime_ns), so that a
+``mkdocs serve`` rebuild re-reads only the files that changed. Pass ``cache=False``
+(or make a new store) to bypass it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .findings import Finding, Severity, has_errors
+from .loading import load_file
+from .model import Report
+from .parsing import parse_document
+from .validation import validate_collection, validate_report
+
+REPORT_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass
+class Portal:
+    """Every report found, and every finding about them."""
+
+    reports: list[Report]
+    findings: list[Finding]
+    files: list[Path] = field(default_factory=list)
+    changed: list[Path] = field(default_factory=list)  # files (re)parsed in this load
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+
+def find_report_files(paths: Iterable[Path]) -> list[Path]:
+    """Every report file under the given files and folders, hidden ones left out."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / f for f in sorted(files)
+                             if f.endswith(REPORT_SUFFIXES) and not f.startswith("."))
+        else:
+            found.append(path)
+    return found
+
+
+def _display(path: Path, base: Path | None) -> str:
+    if base is not None:
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+@dataclass
+class _Entry:
+    stamp: tuple[int, int]
+    report: Report | None
+    findings: list[Finding]
+
+
+class ReportStore:
+    """Parsed reports kept between loads, invalidated by each file's size and mtime."""
+
+    def __init__(self, base: Path | None = None) -> None:
+        self.base = base
+        self._entries: dict[Path, _Entry] = {}
+
+    def load_one(self, path: Path) -> tuple[Report | None, list[Finding], bool]:
+        """Returns the report, its own findings, and whether the file was parsed now."""
+        key = path.resolve()
+        try:
+            stat = path.stat()
+            stamp = (stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            stamp = (-1, -1)
+        entry = self._entries.get(key)
+        if entry is not None and entry.stamp == stamp:
+            return entry.report, entry.findings, False
+        document, findings = load_file(path, _display(path, self.base))
+        report = None
+        if document is not None:
+            report, parse_findings = parse_document(document)
+            findings = findings + parse_findings
+            if has_errors(findings):
+                report = None
+            elif report is not None:
+                findings.extend(validate_report(report))
+        self._entries[key] = _Entry(stamp, report, findings)
+        return report, findings, True
+
+    def load(self, paths: Sequence[Path]) -> Portal:
+        files = find_report_files(paths)
+        reports: list[Report] = []
+        findings: list[Finding] = []
+        changed: list[Path] = []
+        for path in files:
+            report, own, parsed = self.load_one(path)
+            findings.extend(own)
+            if parsed:
+                changed.append(path)
+            if report is not None:
+                reports.append(report)
+        live = {p.resolve() for p in files}
+        for stale in [p for p in self._entries if p not in live]:
+            del self._entries[stale]
+        findings.extend(validate_collection(reports))
+        if not files:
+            where = "、".join(str(p) for p in paths)
+            findings.append(Finding("no-reports", Severity.WARNING, f"没有找到报告文件（*.yml）：{where}", where))
+        return Portal(reports=reports, findings=findings, files=files, changed=changed)
+
+
+def load_portal(paths: Sequence[Path], base: Path | None = None) -> Portal:
+    """One-off load of every report under ``paths`` (no cache kept)."""
+    return ReportStore(base).load(paths)

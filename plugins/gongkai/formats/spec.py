@@ -1,0 +1,214 @@
+"""Building blocks for declaring a national report format as data.
+
+A format is declared once (rows, columns, spans, official labels); the loader,
+the validator, the renderer, the importer and the exports all read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterator
+
+
+class Kind(str, Enum):
+    """What a cell may hold."""
+
+    COUNT = "count"  # non-negative integer
+    SIGNED = "signed"  # integer that may be negative (e.g. 本年增/减)
+    AMOUNT = "amount"  # non-negative decimal (e.g. 万元)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A leaf column, or a column group when it has children."""
+
+    key: str
+    label: str
+    kind: Kind = Kind.COUNT
+    children: tuple["Column", ...] = ()
+    is_total: bool = False  # computed when left out, checked when given
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.children)
+
+    def leaves(self) -> Iterator["Column"]:
+        if self.children:
+            for child in self.children:
+                yield from child.leaves()
+        else:
+            yield self
+
+
+@dataclass(frozen=True)
+class Row:
+    """A data row, or a row group (its own cells are not reported) when it has children."""
+
+    key: str
+    label: str
+    children: tuple["Row", ...] = ()
+    is_total: bool = False
+    # False for groups the official cell labels leave out (e.g. 三、本年度办理结果).
+    in_label_path: bool = True
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.children)
+
+
+RowPath = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LeafRow:
+    """A row that carries values, with where it sits in the row tree."""
+
+    path: RowPath  # YAML keys from the table down to this row
+    row: Row
+    ancestors: tuple[Row, ...]  # groups above it, outermost first
+
+    @property
+    def key(self) -> str:
+        return self.row.key
+
+    @property
+    def label_path(self) -> tuple[str, ...]:
+        labels = [g.label for g in self.ancestors if g.in_label_path]
+        labels.append(self.row.label)
+        return tuple(labels)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A sub-table with its own header line (e.g. 第二十条第（一）项 in table 二)."""
+
+    key: str
+    label: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    row_header_label: str = "信息内容"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One statistical table of the format.
+
+    ``blocks`` with a single block is the ordinary case; table 二 has one block per
+    article of the regulation, each with its own columns.
+    """
+
+    key: str  # YAML key of the section, e.g. "applications"
+    number: str  # 二 / 三 / 四
+    title: str  # official section title with its number
+    blocks: tuple[Block, ...]
+    note: str = ""  # text the official table prints above itself
+    corner_label: str = ""  # label of the top-left header cell
+
+    def leaf_rows(self) -> Iterator[tuple[Block, LeafRow]]:
+        for block in self.blocks:
+            for row in block.rows:
+                yield from ((block, leaf) for leaf in _leaf_rows(row, (), ()))
+
+    def cells(self) -> Iterator["CellSpec"]:
+        for block, leaf in self.leaf_rows():
+            for column in _leaf_columns_with_ancestors(block.columns):
+                yield CellSpec(table=self, block=block, row=leaf, column=column[-1], column_ancestors=column[:-1])
+
+    def block_of_row(self, row_key: str) -> Block:
+        for block, leaf in self.leaf_rows():
+            if leaf.path[0] == row_key:
+                return block
+        raise KeyError(row_key)
+
+
+def _leaf_rows(row: Row, path: RowPath, ancestors: tuple[Row, ...]) -> Iterator[LeafRow]:
+    here = path + (row.key,)
+    if row.children:
+        for child in row.children:
+            yield from _leaf_rows(child, here, ancestors + (row,))
+    else:
+        yield LeafRow(path=here, row=row, ancestors=ancestors)
+
+
+def _leaf_columns_with_ancestors(columns: tuple[Column, ...]) -> Iterator[tuple[Column, ...]]:
+    for column in columns:
+        if column.children:
+            for sub in _leaf_columns_with_ancestors(column.children):
+                yield (column,) + sub
+        else:
+            yield (column,)
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """One reportable cell: a leaf row crossed with a leaf column."""
+
+    table: TableSpec
+    block: Block
+    row: LeafRow
+    column: Column
+    column_ancestors: tuple[Column, ...] = ()
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """YAML path of the cell, e.g. ("applications", "results", "total", "natural_person")."""
+        return (self.table.key,) + self.row.path + (self.column.key,)
+
+    @property
+    def label(self) -> str:
+        """Official label, e.g. 三、收到和处理政府信息公开申请情况 › （七）总计 › 自然人."""
+        parts = [self.table.title]
+        if len(self.table.blocks) > 1:
+            parts.append(self.block.label)
+        parts.extend(self.row.label_path)
+        parts.extend(c.label for c in self.column_ancestors)
+        parts.append(self.column.label)
+        return " › ".join(parts)
+
+    @property
+    def is_total(self) -> bool:
+        return self.column.is_total or self.row.row.is_total
+
+
+@dataclass(frozen=True)
+class Section:
+    """One of the six official sections; narrative ones have no table."""
+
+    number: str  # 一 … 六
+    title: str  # e.g. 一、总体情况
+    key: str  # YAML key
+    table: TableSpec | None = None
+
+    @property
+    def is_narrative(self) -> bool:
+        return self.table is None
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """A national report format (国办公开办函〔2021〕30号 or 〔2019〕60号)."""
+
+    version: str  # "2021" or "2019"
+    document: str  # the notice that set the format
+    first_year: int
+    last_year: int | None
+    sections: tuple[Section, ...]
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tables(self) -> tuple[TableSpec, ...]:
+        return tuple(s.table for s in self.sections if s.table is not None)
+
+    @property
+    def narrative_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.is_narrative)
+
+    def table(self, key: str) -> TableSpec:
+        for table in self.tables:
+            if table.key == key:
+                return table
+        raise KeyError(key)
+
+    def covers(self, year: int) -> bool:
+        return year >= self.first_year and (self.last_year is None or year <= self.last_year)

@@ -1,0 +1,82 @@
+"""The typed report: agency, year, format, narrative and every table cell."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator, Union
+
+from .formats import CellSpec, FormatSpec, TableSpec
+from .loading import Mark
+
+CellValue = Union[int, Decimal]
+CellPath = tuple[str, ...]
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REPORT_TITLE_SUFFIX = "政府信息公开工作年度报告"
+
+
+@dataclass(frozen=True)
+class Agency:
+    slug: str  # URL-safe identifier, e.g. "shifan-zhen"
+    name: str  # official name, e.g. 示例镇人民政府
+
+
+@dataclass
+class Report:
+    """One agency's report for one year, with totals filled in.
+
+    ``values`` holds every cell of every table, keyed by the cell's YAML path; totals the
+    editor left out are computed, and ``given_totals`` says which ones were typed in.
+    """
+
+    source: Path
+    display_path: str
+    agency: Agency
+    year: int
+    format: FormatSpec
+    published: date
+    narrative: dict[str, str]
+    values: dict[CellPath, CellValue]
+    given_totals: frozenset[CellPath] = frozenset()
+    marks: dict[tuple, Mark] = field(default_factory=dict, repr=False)
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency.name}{self.year}年{REPORT_TITLE_SUFFIX}"
+
+    @property
+    def deadline(self) -> date:
+        """The legal deadline: 31 January of the following year."""
+        return date(self.year + 1, 1, 31)
+
+    @property
+    def is_late(self) -> bool:
+        return self.published > self.deadline
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.agency.slug, self.year)
+
+    def value(self, cell: CellSpec | CellPath) -> CellValue:
+        path = cell.path if isinstance(cell, CellSpec) else cell
+        return self.values[path]
+
+    def mark(self, path: CellPath) -> Mark:
+        """Source position of a field, or of its nearest written ancestor."""
+        probe = tuple(path)
+        while probe:
+            found = self.marks.get(probe)
+            if found:
+                return found
+            probe = probe[:-1]
+        return Mark(1, 1)
+
+    def cells(self, table: TableSpec | None = None) -> Iterator[tuple[CellSpec, CellValue]]:
+        tables = (table,) if table else self.format.tables
+        for spec in tables:
+            for cell in spec.cells():
+                yield cell, self.values[cell.path]

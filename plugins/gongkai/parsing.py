@@ -1,0 +1,347 @@
+"""From loaded YAML values to a typed Report: structure and types, checked field by field.
+
+Every unknown key, missing field and wrongly typed value becomes a finding with the
+file, line and official label; nothing is dropped silently. Arithmetic is checked later
+(``validation``), on the typed report.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Iterable
+
+from .findings import Finding, Severity
+from .formats import FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
+from .loading import InvalidScalar, SourceDocument
+from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
+from .totals import total_rules
+
+TOP_LEVEL_KEYS: dict[str, str] = {
+    "agency": "机关信息",
+    "year": "报告年度",
+    "format": "报告格式",
+    "published": "发布日期",
+    "overview": "一、总体情况",
+    "proactive": "二、主动公开政府信息情况",
+    "applications": "三、收到和处理政府信息公开申请情况",
+    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other_matters": "六、其他需要报告的事项",
+}
+AGENCY_KEYS: dict[str, str] = {"slug": "机关代码（网址用）", "name": "机关名称"}
+
+_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]*>", re.IGNORECASE)
+_UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+
+KIND_NAMES = {Kind.COUNT: "非负整数", Kind.SIGNED: "整数（减少用负数表示）", Kind.AMOUNT: "非负数（可带小数）"}
+
+
+class _Parser:
+    def __init__(self, document: SourceDocument) -> None:
+        self.document = document
+        self.findings: list[Finding] = []
+
+    # --- findings ---------------------------------------------------------------------
+
+    def error(self, rule: str, message: str, path: Iterable[Any], label: str = "", *, at_key: bool = False,
+              expected: str | None = None, actual: str | None = None, severity: Severity = Severity.ERROR) -> None:
+        path = tuple(path)
+        mark = self.document.key_mark(path) if at_key else self.document.mark(path)
+        self.findings.append(
+            Finding(
+                rule=rule,
+                severity=severity,
+                message=message,
+                file=self.document.display_path,
+                line=mark.line if mark else None,
+                column=mark.column if mark else None,
+                path=tuple(str(p) for p in path),
+                label=label,
+                expected=expected,
+                actual=actual,
+            )
+        )
+
+    def check_keys(self, mapping: dict[str, Any], path: tuple[str, ...], allowed: dict[str, str], where: str) -> None:
+        for key in mapping:
+            if key in allowed:
+                continue
+            hint = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+            suggestion = f"，是否应为“{hint[0]}”（{allowed[hint[0]]}）" if hint else ""
+            options = "、".join(f"{k}（{v}）" for k, v in allowed.items())
+            self.error(
+                "unknown-key",
+                f"未知的键“{key}”{suggestion}？这一项的数据不会被采用，请改正拼写。{where}下允许的键：{options}",
+                path + (key,),
+                where,
+                at_key=True,
+            )
+
+    def expect_mapping(self, value: Any, path: tuple[str, ...], label: str) -> dict[str, Any] | None:
+        if isinstance(value, dict):
+            return value
+        self.error("wrong-type", f"这里应是一组“键: 值”（映射），实为{_describe(value)}。请检查缩进", path, label,
+                   actual=_show(value))
+        return None
+
+    # --- report -----------------------------------------------------------------------
+
+    def parse(self) -> Report | None:
+        data = self.document.data
+        if data is None:
+            self.error("missing-section", "文件是空的。请用 `gongkai new` 生成模板后填写", ())
+            return None
+        root = self.expect_mapping(data, (), "报告")
+        if root is None:
+            return None
+        self.check_keys(root, (), TOP_LEVEL_KEYS, "报告顶层")
+        for key, label in TOP_LEVEL_KEYS.items():
+            if key not in root and key != "format":
+                self.error("missing-section", f"缺少“{key}”（{label}）。请补上这一部分", (), label)
+
+        agency = self.parse_agency(root.get("agency"))
+        year = self.parse_year(root.get("year")) if "year" in root else None
+        spec = self.parse_format(root, year)
+        published = self.parse_published(root.get("published"), year) if "published" in root else None
+        narrative = {s.key: self.parse_narrative(root[s.key], s.key, s.title)
+                     for s in (spec or FORMATS["2021"]).narrative_sections if s.key in root}
+
+        values: dict[CellPath, CellValue] = {}
+        given: set[CellPath] = set()
+        if spec is not None:
+            for table in spec.tables:
+                if table.key in root:
+                    self.parse_table(table, root[table.key], values, given)
+
+        if any(f.is_error for f in self.findings):
+            return None
+        assert agency and year and spec and published  # guaranteed by the error checks above
+        return Report(
+            source=self.document.path,
+            display_path=self.document.display_path,
+            agency=agency,
+            year=year,
+            format=spec,
+            published=published,
+            narrative={k: v for k, v in narrative.items() if v is not None},
+            values=values,
+            given_totals=frozenset(given),
+            marks={**self.document.key_marks, **self.document.value_marks},
+        )
+
+    def parse_agency(self, value: Any) -> Agency | None:
+        if value is None:
+            return None
+        agency = self.expect_mapping(value, ("agency",), "机关信息")
+        if agency is None:
+            return None
+        self.check_keys(agency, ("agency",), AGENCY_KEYS, "机关信息（agency）")
+        slug, name = agency.get("slug"), agency.get("name")
+        for key, label in AGENCY_KEYS.items():
+            if key not in agency:
+                self.error("missing-field", f"缺少“agency.{key}”（{label}）", ("agency",), "机关信息")
+        if "slug" in agency and (not isinstance(slug, str) or not SLUG_PATTERN.match(slug)):
+            self.error(
+                "invalid-slug",
+                "机关代码只能由小写英文字母、数字和连字符组成，且不能以连字符开头或结尾（例如 shifan-zhen）；它会出现在网址中",
+                ("agency", "slug"), "机关代码", actual=_show(slug))
+            slug = None
+        if "name" in agency and (not isinstance(name, str) or not name.strip()):
+            self.error("wrong-type", "机关名称应是非空文字", ("agency", "name"), "机关名称", actual=_show(name))
+            name = None
+        if isinstance(name, str) and _HTML_TAG.search(name):
+            self.error("narrative-html", "机关名称中不能有 HTML 标签", ("agency", "name"), "机关名称")
+            name = None
+        if isinstance(slug, str) and isinstance(name, str):
+            return Agency(slug=slug, name=name.strip())
+        return None
+
+    def parse_year(self, value: Any) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error("wrong-type", "报告年度应是四位数字的年份，例如 2024", ("year",), "报告年度", actual=_show(value))
+            return None
+        if format_for_year(value) is None or value > date.today().year:
+            self.error("unsupported-year",
+                       f"报告年度 {value} 不在支持范围内（2019 年起，按国家格式编制，且不晚于今年）",
+                       ("year",), "报告年度", actual=str(value))
+            return None
+        return value
+
+    def parse_format(self, root: dict[str, Any], year: int | None) -> FormatSpec | None:
+        expected = format_for_year(year) if year is not None else None
+        if "format" not in root:
+            return expected or (FORMATS["2021"] if year is None else None)
+        raw = root["format"]
+        version = str(raw) if isinstance(raw, (int, str)) and not isinstance(raw, bool) else None
+        if version not in FORMATS:
+            self.error("unknown-format", "报告格式应为 2021（国办公开办函〔2021〕30号）或 2019（国办公开办函〔2019〕60号）",
+                       ("format",), "报告格式", actual=_show(raw))
+            return expected
+        spec = FORMATS[version]
+        if expected is not None and spec is not expected:
+            self.error(
+                "format-year-mismatch",
+                f"{year} 年度的报告应使用 {expected.version} 格式（{expected.document}）",
+                ("format",), "报告格式", expected=expected.version, actual=version)
+            return expected
+        return spec
+
+    def parse_published(self, value: Any, year: int | None) -> date | None:
+        if isinstance(value, InvalidScalar):
+            self.error("invalid-date", f"日期“{value.text}”不存在（请检查月份和日期）", ("published",), "发布日期",
+                       actual=value.text)
+            return None
+        if isinstance(value, datetime):
+            value = value.date()
+        if not isinstance(value, date):
+            self.error("invalid-date", "发布日期应写成 YYYY-MM-DD，例如 2025-01-20", ("published",), "发布日期",
+                       actual=_show(value))
+            return None
+        if year is not None and value.year <= year:
+            self.error("invalid-date", f"{year} 年度的报告不可能在 {year} 年结束前发布", ("published",), "发布日期",
+                       expected=f"{year + 1}-01-01 或以后", actual=value.isoformat())
+            return None
+        if value > date.today():
+            self.error("invalid-date", "发布日期晚于今天", ("published",), "发布日期", actual=value.isoformat(),
+                       severity=Severity.WARNING)
+        return value
+
+    def parse_narrative(self, value: Any, key: str, title: str) -> str | None:
+        path = (key,)
+        if not isinstance(value, str):
+            self.error("wrong-type", f"“{key}”应是一段文字（Markdown），实为{_describe(value)}。多段文字请用“|”开头的块", path,
+                       title, actual=_show(value))
+            return None
+        if not value.strip():
+            self.error("missing-section", "这一部分不能为空；没有需要报告的内容时请写明“无”", path, title)
+            return None
+        stripped = _AUTOLINK.sub("", value)
+        tag = _HTML_TAG.search(stripped)
+        if tag:
+            self.error("narrative-html",
+                       f"正文中不能使用 HTML 标签（发现“{tag.group(0)[:40]}”）。请用 Markdown 书写，例如 **加粗**、空行分段",
+                       path, title, actual=tag.group(0)[:80])
+            return None
+        if _UNSAFE_LINK.search(value):
+            self.error("narrative-unsafe-link", "正文中的链接只能指向 http(s) 网址或站内页面，不能使用 javascript: 等脚本链接",
+                       path, title)
+            return None
+        return value
+
+    # --- tables -----------------------------------------------------------------------
+
+    def parse_table(self, table: TableSpec, value: Any, values: dict[CellPath, CellValue], given: set[CellPath]) -> None:
+        mapping = self.expect_mapping(value, (table.key,), table.title)
+        if mapping is None:
+            return
+        rows = tuple(row for block in table.blocks for row in block.rows)
+        self.check_keys(mapping, (table.key,), {r.key: r.label for r in rows}, table.title)
+        cells = {cell.path: cell for cell in table.cells()}
+        for block in table.blocks:
+            for row in block.rows:
+                self.parse_row(table, block, row, mapping, (table.key,), cells, values, given)
+        if any(f.is_error for f in self.findings):
+            return
+        for rule in total_rules(table):
+            if rule.target.path not in values:
+                values[rule.target.path] = rule.expected(values)
+
+    def parse_row(self, table: TableSpec, block: Block, row: Row, parent: dict[str, Any], path: tuple[str, ...],
+                  cells: dict[CellPath, CellSpec], values: dict[CellPath, CellValue], given: set[CellPath]) -> None:
+        here = path + (row.key,)
+        label = f"{table.title} › {row.label}"
+        if row.key not in parent:
+            if not row.is_total:
+                self.error("missing-field", f"缺少“{row.key}”（{row.label}）这一行", path, label)
+            return
+        mapping = self.expect_mapping(parent[row.key], here, label)
+        if mapping is None:
+            return
+        if row.children:
+            self.check_keys(mapping, here, {c.key: c.label for c in row.children}, row.label)
+            for child in row.children:
+                self.parse_row(table, block, child, mapping, here, cells, values, given)
+            return
+        leaf_columns = [c for column in block.columns for c in column.leaves()]
+        self.check_keys(mapping, here, {c.key: c.label for c in leaf_columns}, row.label)
+        for column in leaf_columns:
+            cell_path = here + (column.key,)
+            cell = cells[cell_path]
+            if column.key not in mapping:
+                if not cell.is_total:
+                    self.error("missing-field", f"缺少“{column.key}”（{column.label}）这一格；没有数据请填 0", here,
+                               cell.label)
+                continue
+            parsed = self.parse_cell(mapping[column.key], column, cell_path, cell.label)
+            if parsed is not None:
+                values[cell_path] = parsed
+                if cell.is_total:
+                    given.add(cell_path)
+
+    def parse_cell(self, value: Any, column: Column, path: CellPath, label: str) -> CellValue | None:
+        kind = column.kind
+        expected = KIND_NAMES[kind]
+        if isinstance(value, bool) or value is None or isinstance(value, (str, InvalidScalar, list, dict)):
+            hint = "；没有数据请填 0" if value is None else ""
+            rule = "wrong-type"
+            if isinstance(value, str) and _looks_like_number(value):
+                hint = "；请去掉引号、空格或全角字符，只写阿拉伯数字"
+            self.error(rule, f"应填{expected}，实为{_describe(value)}{hint}", path, label, expected=expected,
+                       actual=_show(value))
+            return None
+        if isinstance(value, float):  # .inf / .nan
+            self.error("wrong-type", f"应填{expected}", path, label, expected=expected, actual=_show(value))
+            return None
+        if kind is Kind.AMOUNT:
+            amount = Decimal(value)
+            if amount < 0:
+                self.error("negative-amount", "金额不能为负数", path, label, expected="≥ 0", actual=str(value))
+                return None
+            return amount
+        if isinstance(value, Decimal):
+            self.error("not-an-integer", f"应填{expected}，不能有小数", path, label, expected=expected, actual=str(value))
+            return None
+        if kind is Kind.COUNT and value < 0:
+            self.error("negative-count", "数量不能为负数", path, label, expected="≥ 0", actual=str(value))
+            return None
+        return int(value)
+
+
+def _looks_like_number(text: str) -> bool:
+    normalized = text.strip().translate(str.maketrans("０１２３４５６７８９．－", "0123456789.-"))
+    return bool(re.fullmatch(r"-?\d+(\.\d+)?", normalized))
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "是/否（布尔值）"
+    if isinstance(value, dict):
+        return "一组键值"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, (str, InvalidScalar)):
+        return f"文字“{str(value)[:30]}”"
+    if isinstance(value, Decimal):
+        return f"小数 {value}"
+    return f"“{value}”"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list):
+        return "[…]"
+    return "" if value is None else str(value)
+
+
+def parse_document(document: SourceDocument) -> tuple[Report | None, list[Finding]]:
+    """Type-check one loaded document; returns the report only when it has no errors."""
+    parser = _Parser(document)
+    report = parser.parse()
+    return report, parser.findings

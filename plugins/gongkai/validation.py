@@ -1,0 +1,175 @@
+"""Arithmetic rules of the national format, within one report and across years.
+
+Runs on typed reports (see ``parsing``); every rule has a stable code:
+
+- ``total-row-sum``: （七）总计 equals the sum of （一）…（六） with every sub-item, per column;
+- ``total-column-sum``: a 总计 column equals the sum of the other columns of its row
+  (table 三: the six applicant columns; table 四: 维持 + 纠正 + 其他 + 尚未审结);
+- ``applications-balance``: table 三, per column, 第一项 + 第二项 = 第三项 + 第四项;
+- ``carry-over-mismatch``: 上年结转 equals last year's 结转下年度继续办理, per column;
+- ``duplicate-report``: one report per agency and year;
+- ``agency-name-changed`` (warning): one agency, one name across years;
+- ``in-force-continuity`` (warning, 2021 format): 现行有效件数 = last year's + 制发 − 废止;
+- ``previous-items-continuity`` (warning, 2019 format): 上一年项目数量 = last year's 上一年项目数量 + 本年增/减.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+from .findings import Finding, Severity
+from .formats import TableSpec
+from .model import CellPath, Report
+from .totals import total_rules
+
+
+def _finding(report: Report, rule: str, path: CellPath, label: str, message: str, expected: object,
+             actual: object, severity: Severity = Severity.ERROR) -> Finding:
+    mark = report.mark(path)
+    return Finding(
+        rule=rule,
+        severity=severity,
+        message=message,
+        file=report.display_path,
+        line=mark.line,
+        column=mark.column,
+        path=path,
+        label=label,
+        expected=_number(expected),
+        actual=_number(actual),
+    )
+
+
+def _number(value: object) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return str(value)
+
+
+def check_totals(report: Report, table: TableSpec) -> list[Finding]:
+    """Given totals must equal the sum of their parts (missing ones were computed)."""
+    found = []
+    for rule in total_rules(table):
+        target = rule.target.path
+        if target not in report.given_totals:
+            continue
+        expected = rule.expected(report.values)
+        actual = report.values[target]
+        if expected != actual:
+            parts = "、".join(_short_label(a.label, rule.rule) for a in rule.addends[:4])
+            more = " 等" if len(rule.addends) > 4 else ""
+            found.append(_finding(report, f"{rule.rule}-sum", target, rule.target.label,
+                                  f"总计应等于{parts}{more}共 {len(rule.addends)} 项之和", expected, actual))
+    return found
+
+
+def _short_label(label: str, rule: str) -> str:
+    parts = label.split(" › ")
+    return parts[-1] if rule == "total-column" else parts[-2]
+
+
+def check_applications_balance(report: Report) -> list[Finding]:
+    """Table 三, every column: 第一项 + 第二项 = 第三项（七）总计 + 第四项."""
+    table = report.format.table("applications")
+    found = []
+    for cell in table.cells():
+        if cell.row.path != ("results", "total"):
+            continue
+        column = cell.column.key
+        received = report.values[("applications", "received", column)]
+        carried_over = report.values[("applications", "carried_over", column)]
+        handled = report.values[cell.path]
+        carried_forward = report.values[("applications", "carried_forward", column)]
+        if received + carried_over != handled + carried_forward:
+            found.append(_finding(
+                report, "applications-balance", cell.path, cell.label,
+                f"第一项加第二项之和应等于第三项加第四项之和：新收 {received} + 上年结转 {carried_over} "
+                f"≠ 办理结果总计 {handled} + 结转下年度 {carried_forward}",
+                received + carried_over, handled + carried_forward))
+    return found
+
+
+def validate_report(report: Report) -> list[Finding]:
+    """Every arithmetic rule that one report must satisfy on its own."""
+    found: list[Finding] = []
+    for table in report.format.tables:
+        found.extend(check_totals(report, table))
+    found.extend(check_applications_balance(report))
+    return found
+
+
+def check_carry_over(report: Report, previous: Report) -> list[Finding]:
+    """上年结转 this year equals 结转下年度继续办理 last year, column by column."""
+    table = report.format.table("applications")
+    found = []
+    for cell in table.cells():
+        if cell.row.path != ("carried_over",):
+            continue
+        actual = report.values[cell.path]
+        expected = previous.values[("applications", "carried_forward", cell.column.key)]
+        if actual != expected:
+            found.append(_finding(
+                report, "carry-over-mismatch", cell.path, cell.label,
+                f"应等于 {previous.year} 年度报告（{previous.display_path}）的“四、结转下年度继续办理”",
+                expected, actual))
+    return found
+
+
+def check_proactive_continuity(report: Report, previous: Report) -> list[Finding]:
+    """Counts that run on from year to year (warnings: agencies may restate last year's figure)."""
+    if report.format is not previous.format:
+        return []
+    table = report.format.table("proactive")
+    found = []
+    values, before = report.values, previous.values
+    if report.format.version == "2021":
+        for row in ("regulations", "normative_documents"):
+            path = ("proactive", row, "in_force")
+            expected = before[path] + values[("proactive", row, "issued")] - values[("proactive", row, "repealed")]
+            if values[path] != expected:
+                label = next(c.label for c in table.cells() if c.path == path)
+                found.append(_finding(report, "in-force-continuity", path, label,
+                                      f"通常等于上一年度的现行有效件数 {before[path]} 加本年制发、减本年废止",
+                                      expected, values[path], Severity.WARNING))
+    else:
+        for cell in table.cells():
+            if cell.column.key != "previous_items":
+                continue
+            row = cell.path[1]
+            expected = before[cell.path] + before[("proactive", row, "change")]
+            if values[cell.path] != expected:
+                found.append(_finding(report, "previous-items-continuity", cell.path, cell.label,
+                                      "通常等于上一年度报告的上一年项目数量加本年增/减", expected, values[cell.path],
+                                      Severity.WARNING))
+    return found
+
+
+def validate_collection(reports: Iterable[Report]) -> list[Finding]:
+    """Rules across reports: one per agency and year, carry-over, continuity, names."""
+    found: list[Finding] = []
+    by_key: dict[tuple[str, int], Report] = {}
+    names: dict[str, Report] = {}
+    for report in sorted(reports, key=lambda r: (r.agency.slug, r.year, r.display_path)):
+        first = by_key.get(report.key)
+        if first is not None:
+            found.append(_finding(
+                report, "duplicate-report", ("agency", "slug"), "机关信息",
+                f"{report.agency.slug} 的 {report.year} 年度报告已有一份：{first.display_path}。每个机关每年只能有一份报告",
+                "1 份", "2 份"))
+            continue
+        by_key[report.key] = report
+        known = names.get(report.agency.slug)
+        if known is not None and known.agency.name != report.agency.name:
+            found.append(_finding(
+                report, "agency-name-changed", ("agency", "name"), "机关名称",
+                f"同一机关代码 {report.agency.slug} 在 {known.display_path} 中的名称不同（机关更名时请确认）",
+                known.agency.name, report.agency.name, Severity.WARNING))
+        names.setdefault(report.agency.slug, report)
+    for (slug, year), report in by_key.items():
+        previous = by_key.get((slug, year - 1))
+        if previous is None:
+            continue
+        found.extend(check_carry_over(report, previous))
+        found.extend(check_proactive_continuity(report, previous))
+    return found

@@ -1,0 +1,121 @@
+"""Write a report as the commented YAML an editor fills in (used by `new` and `import`).
+
+Every field carries its official Chinese label as a comment, so the file reads like the
+paper form. Loading what this writes gives back the same report.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Mapping
+
+from .formats import Block, Column, FormatSpec, Row, TableSpec
+from .model import CellPath, CellValue, Report
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema={ref}"
+DEFAULT_SCHEMA_REF = "../../plugins/gongkai/schema/report.schema.json"
+
+
+def _scalar(value: CellValue) -> str:
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text
+    return str(value)
+
+
+def _quote(text: str) -> str:
+    """A double-quoted scalar: safe for any name (colons, #, leading symbols)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _literal(text: str, indent: str) -> str:
+    body = text.strip("\n").rstrip()
+    lines = body.split("\n")
+    indicator = "|2" if lines and lines[0].startswith((" ", "\t")) else "|"
+    rendered = "\n".join(f"{indent}{line}".rstrip() if line.strip() else "" for line in lines)
+    return f"{indicator}\n{rendered}\n"
+
+
+def _leaf_columns(block: Block) -> list[Column]:
+    return [leaf for column in block.columns for leaf in column.leaves()]
+
+
+def _row_line(row: Row, path: CellPath, block: Block, values: Mapping[CellPath, CellValue], indent: str,
+              include_totals: bool, width: int) -> str:
+    cells = []
+    for column in _leaf_columns(block):
+        cell_path = path + (column.key,)
+        if column.is_total and not include_totals:
+            continue
+        if cell_path in values:
+            cells.append(f"{column.key}: {_scalar(values[cell_path])}")
+    head = f"{indent}{row.key}:".ljust(width)
+    return f"{head} {{{', '.join(cells)}}}  # {row.label}\n"
+
+
+def _rows(rows: tuple[Row, ...], path: CellPath, block: Block, values: Mapping[CellPath, CellValue], indent: str,
+          include_totals: bool) -> str:
+    width = max(len(indent) + len(r.key) + 1 for r in rows)
+    text = ""
+    for row in rows:
+        if row.is_total and not include_totals:
+            continue
+        if row.children:
+            text += f"{indent}{row.key}:  # {row.label}\n"
+            text += _rows(row.children, path + (row.key,), block, values, indent + "  ", include_totals)
+        else:
+            text += _row_line(row, path + (row.key,), block, values, indent, include_totals, width)
+    return text
+
+
+def _column_legend(block: Block) -> str:
+    parts = []
+    for column in block.columns:
+        if column.children:
+            inner = "、".join(f"{c.key}={c.label}" for c in column.children)
+            parts.append(f"{column.label}：{inner}")
+        else:
+            note = "（可不填，自动计算；填了会核对）" if column.is_total else ""
+            parts.append(f"{column.key}={column.label}{note}")
+    return "；".join(parts)
+
+
+def _table(table: TableSpec, values: Mapping[CellPath, CellValue], include_totals: bool) -> str:
+    text = f"# {table.title}\n"
+    if table.corner_label:
+        text += f"# {table.corner_label}\n"
+    text += f"{table.key}:\n"
+    for block in table.blocks:
+        label = f"{block.label}。" if block.label and len(table.blocks) > 1 else ""
+        text += f"  # {label}列：{_column_legend(block)}\n"
+        text += _rows(block.rows, (table.key,), block, values, "  ", include_totals)
+    return text
+
+
+def report_to_yaml(report: Report, *, include_totals: bool = True, schema_ref: str | None = DEFAULT_SCHEMA_REF,
+                   header_note: str = "") -> str:
+    """The commented YAML of a report; ``include_totals=False`` leaves totals to be computed."""
+    spec: FormatSpec = report.format
+    out = ""
+    if schema_ref:
+        out += SCHEMA_COMMENT.format(ref=schema_ref) + "\n"
+    out += f"# {report.title}\n"
+    out += f"# 格式：{spec.document}。所有数字只写阿拉伯数字，没有数据填 0。\n"
+    if header_note:
+        out += "".join(f"# {line}\n" for line in header_note.splitlines())
+    out += "\n"
+    out += "agency:\n"
+    out += f"  slug: {report.agency.slug}  # 机关代码（用于网址：小写字母、数字、连字符）\n"
+    out += f"  name: {_quote(report.agency.name)}  # 机关名称\n"
+    out += f"year: {report.year}  # 报告年度\n"
+    out += f"format: {spec.version}  # 报告格式：{spec.document}\n"
+    out += f"published: {report.published.isoformat()}  # 发布日期（YYYY-MM-DD）\n"
+    for section in spec.sections:
+        out += "\n"
+        if section.table is not None:
+            out += _table(section.table, report.values, include_totals)
+        else:
+            out += f"# {section.title}（Markdown：空行分段，### 小标题，**加粗**）\n"
+            out += f"{section.key}: " + _literal(report.narrative.get(section.key, ""), "  ")
+    return out
