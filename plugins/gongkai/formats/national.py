@@ -245,6 +245,7 @@ def _appeals() -> TableSpec:
                 row_header_label="",
             ),
         ),
+        layout="single-line",
     )
 
 

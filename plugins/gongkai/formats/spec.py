@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterator
+from typing import Iterator, Literal
 
 
 class Kind(str, Enum):
@@ -59,6 +59,10 @@ class Row:
 
 RowPath = tuple[str, ...]
 
+# "grid": rows down the side, columns across the top (tables 二, 三).
+# "single-line": each leaf row becomes a group of column headers over one line of cells (table 四).
+TableLayout = Literal["grid", "single-line"]
+
 
 @dataclass(frozen=True)
 class LeafRow:
@@ -104,6 +108,7 @@ class TableSpec:
     blocks: tuple[Block, ...]
     note: str = ""  # text the official table prints above itself
     corner_label: str = ""  # label of the top-left header cell
+    layout: TableLayout = "grid"  # how the official form lays the rows and columns out
 
     def leaf_rows(self) -> Iterator[tuple[Block, LeafRow]]:
         for block in self.blocks:
