@@ -84,6 +84,19 @@ _YAML_PROBLEMS_ZH = {
 }
 
 
+_TAB_PROBLEM = "found a tab character"
+
+
+def _character_at(text: str, mark: yaml.Mark | None) -> str:
+    """The character a YAML error points at (libyaml's messages do not name it)."""
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]
+
+
 def _translate_problem(problem: str | None) -> str:
     problem = problem or "无法解析"
     for english, chinese in _YAML_PROBLEMS_ZH.items():
@@ -174,7 +187,8 @@ def load_text(text: str, path: Path, display_path: str | None = None) -> tuple[S
             Finding(
                 rule="yaml-syntax",
                 severity=Severity.ERROR,
-                message=_translate_problem(error.problem),
+                message=_translate_problem(
+                    _TAB_PROBLEM if _character_at(text, mark) == "\t" else error.problem),
                 file=display,
                 line=mark.line + 1 if mark else None,
                 column=mark.column + 1 if mark else None,

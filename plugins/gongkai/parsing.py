@@ -11,13 +11,13 @@ import difflib
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from .findings import Finding, Severity
 from .formats import FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
 from .loading import InvalidScalar, SourceDocument
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
-from .totals import total_rules
+from .totals import cell_labels, cells_by_path, total_rules
 
 TOP_LEVEL_KEYS: dict[str, str] = {
     "agency": "机关信息",
@@ -36,6 +36,9 @@ AGENCY_KEYS: dict[str, str] = {"slug": "机关代码（网址用）", "name": "�
 _HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]*>", re.IGNORECASE)
 _UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+
+# Marks text that `gongkai new` left for the editor; a report still holding it is not finished.
+PLACEHOLDER = "【请填写】"
 
 KIND_NAMES = {Kind.COUNT: "非负整数", Kind.SIGNED: "整数（减少用负数表示）", Kind.AMOUNT: "非负数（可带小数）"}
 
@@ -219,6 +222,11 @@ class _Parser:
         if not value.strip():
             self.error("missing-section", "这一部分不能为空；没有需要报告的内容时请写明“无”", path, title)
             return None
+        if PLACEHOLDER in value:
+            self.error("narrative-placeholder",
+                       f"这一部分还是模板的占位文字（含“{PLACEHOLDER}”），请替换为实际内容后再发布；没有需要报告的内容时请写明“无”",
+                       path, title, actual=_excerpt(value, PLACEHOLDER))
+            return None
         stripped = _AUTOLINK.sub("", value)
         tag = _HTML_TAG.search(stripped)
         if tag:
@@ -240,18 +248,18 @@ class _Parser:
             return
         rows = tuple(row for block in table.blocks for row in block.rows)
         self.check_keys(mapping, (table.key,), {r.key: r.label for r in rows}, table.title)
-        cells = {cell.path: cell for cell in table.cells()}
+        cells = cells_by_path(table)
         for block in table.blocks:
             for row in block.rows:
                 self.parse_row(table, block, row, mapping, (table.key,), cells, values, given)
         if any(f.is_error for f in self.findings):
             return
         for rule in total_rules(table):
-            if rule.target.path not in values:
-                values[rule.target.path] = rule.expected(values)
+            if rule.target_path not in values:
+                values[rule.target_path] = rule.expected(values)
 
     def parse_row(self, table: TableSpec, block: Block, row: Row, parent: dict[str, Any], path: tuple[str, ...],
-                  cells: dict[CellPath, CellSpec], values: dict[CellPath, CellValue], given: set[CellPath]) -> None:
+                  cells: Mapping[CellPath, CellSpec], values: dict[CellPath, CellValue], given: set[CellPath]) -> None:
         here = path + (row.key,)
         label = f"{table.title} › {row.label}"
         if row.key not in parent:
@@ -276,7 +284,7 @@ class _Parser:
                     self.error("missing-field", f"缺少“{column.key}”（{column.label}）这一格；没有数据请填 0", here,
                                cell.label)
                 continue
-            parsed = self.parse_cell(mapping[column.key], column, cell_path, cell.label)
+            parsed = self.parse_cell(mapping[column.key], column, cell_path, cell_labels(table)[cell_path])
             if parsed is not None:
                 values[cell_path] = parsed
                 if cell.is_total:
@@ -309,6 +317,12 @@ class _Parser:
             self.error("negative-count", "数量不能为负数", path, label, expected="≥ 0", actual=str(value))
             return None
         return int(value)
+
+
+def _excerpt(text: str, needle: str) -> str:
+    """The line that holds ``needle``, shortened, so the editor can find it."""
+    line = next(line for line in text.splitlines() if needle in line)
+    return line.strip()[:60]
 
 
 def _looks_like_number(text: str) -> bool:

@@ -6,8 +6,9 @@ of its group, sub-items included. Parsing fills missing totals from here and val
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Iterator, Mapping
 
 from .formats import Block, CellSpec, Column, LeafRow, TableSpec
@@ -22,9 +23,16 @@ class TotalRule:
     rule: str  # "total-column" or "total-row"
     target: CellSpec
     addends: tuple[CellSpec, ...]
+    # The paths, worked out once: rules are shared by every report and checked for each.
+    target_path: CellPath = field(init=False, repr=False, compare=False)
+    addend_paths: tuple[CellPath, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "target_path", self.target.path)
+        object.__setattr__(self, "addend_paths", tuple(a.path for a in self.addends))
 
     def expected(self, values: Mapping[CellPath, object]) -> int | Decimal:
-        return sum((values[a.path] for a in self.addends), 0)  # type: ignore[arg-type, return-value]
+        return sum((values[path] for path in self.addend_paths), 0)  # type: ignore[arg-type, return-value]
 
 
 def _leaf_columns(block: Block) -> list[tuple[Column, tuple[Column, ...]]]:
@@ -41,9 +49,49 @@ def _leaf_columns(block: Block) -> list[tuple[Column, tuple[Column, ...]]]:
     return found
 
 
+@dataclass(frozen=True)
+class _Declared:
+    """What a table declaration implies, worked out once: its cells, their labels, its totals."""
+
+    table: TableSpec  # held so that its id() cannot be reused while the entry lives
+    cells: Mapping[CellPath, CellSpec]
+    labels: Mapping[CellPath, str]
+    rules: tuple[TotalRule, ...]
+
+
+# Keyed by the table object (declarations are immutable); every report of a portal shares them.
+_DECLARED: dict[int, _Declared] = {}
+
+
+def _declared(table: TableSpec) -> _Declared:
+    entry = _DECLARED.get(id(table))
+    if entry is None or entry.table is not table:
+        cells = {cell.path: cell for cell in table.cells()}
+        entry = _DECLARED[id(table)] = _Declared(
+            table=table,
+            cells=MappingProxyType(cells),
+            labels=MappingProxyType({path: cell.label for path, cell in cells.items()}),
+            rules=tuple(_total_rules(table, cells)),
+        )
+    return entry
+
+
+def cells_by_path(table: TableSpec) -> Mapping[CellPath, CellSpec]:
+    """Every cell of the table by its YAML path, in ``table.cells()`` order (computed once per table)."""
+    return _declared(table).cells
+
+
+def cell_labels(table: TableSpec) -> Mapping[CellPath, str]:
+    """The official label of every cell by its YAML path (computed once per table)."""
+    return _declared(table).labels
+
+
 def total_rules(table: TableSpec) -> Iterator[TotalRule]:
     """Row totals first (they feed the total column of the total row), then column totals."""
-    cells = {cell.path: cell for cell in table.cells()}
+    return iter(_declared(table).rules)
+
+
+def _total_rules(table: TableSpec, cells: Mapping[CellPath, CellSpec]) -> Iterator[TotalRule]:
     for block in table.blocks:
         rows = [leaf for b, leaf in table.leaf_rows() if b is block]
         columns = _leaf_columns(block)

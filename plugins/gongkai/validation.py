@@ -21,7 +21,7 @@ from typing import Iterable
 from .findings import Finding, Severity
 from .formats import TableSpec
 from .model import CellPath, Report
-from .totals import total_rules
+from .totals import cells_by_path, total_rules
 
 
 def _finding(report: Report, rule: str, path: CellPath, label: str, message: str, expected: object,
@@ -51,7 +51,7 @@ def check_totals(report: Report, table: TableSpec) -> list[Finding]:
     """Given totals must equal the sum of their parts (missing ones were computed)."""
     found = []
     for rule in total_rules(table):
-        target = rule.target.path
+        target = rule.target_path
         if target not in report.given_totals:
             continue
         expected = rule.expected(report.values)
@@ -73,7 +73,7 @@ def check_applications_balance(report: Report) -> list[Finding]:
     """Table 三, every column: 第一项 + 第二项 = 第三项（七）总计 + 第四项."""
     table = report.format.table("applications")
     found = []
-    for cell in table.cells():
+    for cell in cells_by_path(table).values():
         if cell.row.path != ("results", "total"):
             continue
         column = cell.column.key
@@ -103,7 +103,7 @@ def check_carry_over(report: Report, previous: Report) -> list[Finding]:
     """上年结转 this year equals 结转下年度继续办理 last year, column by column."""
     table = report.format.table("applications")
     found = []
-    for cell in table.cells():
+    for cell in cells_by_path(table).values():
         if cell.row.path != ("carried_over",):
             continue
         actual = report.values[cell.path]
@@ -128,12 +128,12 @@ def check_proactive_continuity(report: Report, previous: Report) -> list[Finding
             path = ("proactive", row, "in_force")
             expected = before[path] + values[("proactive", row, "issued")] - values[("proactive", row, "repealed")]
             if values[path] != expected:
-                label = next(c.label for c in table.cells() if c.path == path)
+                label = cells_by_path(table)[path].label
                 found.append(_finding(report, "in-force-continuity", path, label,
                                       f"通常等于上一年度的现行有效件数 {before[path]} 加本年制发、减本年废止",
                                       expected, values[path], Severity.WARNING))
     else:
-        for cell in table.cells():
+        for cell in cells_by_path(table).values():
             if cell.column.key != "previous_items":
                 continue
             row = cell.path[1]

@@ -1,0 +1,333 @@
+"""From a read source to a report: sections, narrative, agency, year, date, format and tables.
+
+Numbers are kept exactly as published (totals included); checking them is left to
+``validation``, so that an import never corrects what the agency printed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
+
+from ..findings import Finding
+from ..formats import FORMATS, FormatSpec, Section, TableSpec, format_for_year
+from ..loading import Mark
+from ..model import Agency, CellPath, CellValue, Report
+from .normalize import clean_space, label_keys, match_key, to_simplified
+from .source import Source, Token, UnreadableSource, source_error
+from .tables import TableError, find_label, read_table
+
+_DATE = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+LABELED_DATE = re.compile(r"(?:发布|发文|成文|印发|公开|更新)?(?:日期|时间)\s*[:：]?\s*" + _DATE)
+DATE_LINE = re.compile(r"[^\d，。,;；:：]{0,40}?\s*" + _DATE + r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+TITLE_PATTERNS = (
+    re.compile(r"(?P<agency>[^\s>›»|_:：，,。、（）()]+?)(?P<year>(?:19|20)\d{2})年度?政府信息公开(?:工作)?年度报告"),
+    re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>[^\s>›»|_:：，,。、（）()\d]+?)政府信息公开(?:工作)?年度报告"),
+)
+# A short paragraph that only names a part, e.g. （一）主动公开: a Markdown sub-heading.
+SUBHEADING = re.compile(r"[（(][一二三四五六七八九十]{1,3}[)）][^。，,；;：:！？!?]{1,24}")
+# Page furniture: a paragraph matching one of these ends the report (after section 六).
+FURNITURE = re.compile(
+    r"^(?:分享|打印本页|【?打印】?|关闭窗口|【?关闭】?|返回顶部|收藏|上一篇|下一篇|相关(?:链接|文章|阅读|稿件)"
+    r"|扫一扫|版权所有|主办单位|承办单位|网站标识码|网站地图|联系我们|责任编辑|【?字体|字号|浏览次数|访问量"
+    r"|首页\s*[>›»]|当前位置|您(?:当前)?的位置)"
+    r"|ICP备|公网安备"
+)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line says about the report; it wins over what the source says."""
+
+    slug: str
+    agency: str | None = None
+    year: int | None = None
+    published: date | None = None
+
+
+@dataclass
+class Imported:
+    """A report read from a source, with what the editor should know about the import."""
+
+    report: Report
+    notices: list[str] = field(default_factory=list)  # things the editor should know (not errors)
+
+
+def _fail(source: Source, rule: str, message: str, token: Token | None = None, label: str = "") -> UnreadableSource:
+    return UnreadableSource([source_error(source, rule, message, token, label)])
+
+
+# --- sections -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Located:
+    """A section's title in the token stream: title cells [start, stop), content up to ``end``."""
+
+    section: Section
+    start: int
+    stop: int
+    end: int
+
+
+def locate_sections(source: Source, tokens: list[Token], spec: FormatSpec) -> list[Located]:
+    """Every section title, in order; a missing one is an error naming the previous one."""
+    spans: list[tuple[Section, int, int]] = []
+    position = 0
+    for section in spec.sections:
+        found = find_label(tokens, position, len(tokens), label_keys(section.title))
+        if found is None:
+            after = f"“{spans[-1][0].title}”之后" if spans else ""
+            token = tokens[spans[-1][1]] if spans else None
+            raise _fail(source, "import-missing-section",
+                        f"找不到第{section.number}部分“{section.title}”{after}。源文件不像一份按国家格式编制的年度报告，"
+                        "或这一部分的标题写法不同", token, section.title)
+        spans.append((section, found[0], found[1]))
+        position = found[1]
+    ends = [start for _, start, _ in spans[1:]] + [len(tokens)]
+    return [Located(s, start, stop, end) for (s, start, stop), end in zip(spans, ends)]
+
+
+def first_section_index(tokens: list[Token]) -> int:
+    """Where section 一 starts under any format (their titles agree), or the end."""
+    keys = frozenset().union(*(label_keys(spec.sections[0].title) for spec in FORMATS.values()))
+    found = find_label(tokens, 0, len(tokens), keys)
+    return found[0] if found else len(tokens)
+
+
+# --- narrative ----------------------------------------------------------------------------
+
+
+def paragraphs_between(source: Source, tokens: list[Token]) -> list[str]:
+    """The paragraphs the tokens belong to, whole when all their cells are there."""
+    texts: list[str] = []
+    groups: dict[int, list[str]] = {}
+    for token in tokens:
+        groups.setdefault(token.paragraph, []).append(token.text)
+    for index, cells in groups.items():
+        whole = source.paragraphs[index]
+        texts.append(whole.text if len(cells) == len(whole.cells) else " ".join(cells))
+    return [t for t in texts if t]
+
+
+def is_furniture(text: str) -> bool:
+    return bool(FURNITURE.search(clean_space(text)))
+
+
+def narrative_markdown(paragraphs: Iterable[str]) -> str:
+    """Paragraphs separated by blank lines; （一）-style headings as ### sub-headings."""
+    blocks = [f"### {text}" if SUBHEADING.fullmatch(text) else text for text in paragraphs]
+    return "\n\n".join(blocks) + "\n"  # as a YAML literal block loads: one final newline
+
+
+# --- agency, year and date ----------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def find_title(texts: Iterable[str]) -> tuple[str, int] | None:
+    """Agency name and year from a title like 示例镇2024年政府信息公开工作年度报告."""
+    for text in texts:
+        compact = re.sub(r"\s+", "", _fold(text))
+        for pattern in TITLE_PATTERNS:
+            match = pattern.search(compact)
+            if match and match.group("agency"):
+                return match.group("agency"), int(match.group("year"))
+    return None
+
+
+def _date(match: re.Match[str]) -> date | None:
+    try:
+        return date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+    except ValueError:
+        return None
+
+
+def labeled_date(texts: Iterable[str]) -> date | None:
+    for text in texts:
+        match = LABELED_DATE.search(_fold(text))
+        if match and _date(match):
+            return _date(match)
+    return None
+
+
+def date_line(text: str) -> date | None:
+    """The date of a paragraph that holds only a date, perhaps after the agency's name."""
+    match = DATE_LINE.fullmatch(_fold(clean_space(text)))
+    return _date(match) if match else None
+
+
+# --- the whole report ---------------------------------------------------------------------
+
+
+def detect_format(tokens: Iterable[Token]) -> FormatSpec | None:
+    """The format whose own labels (those the other format lacks) the tables print, if clear."""
+    joined = "".join(match_key(t.text) for t in tokens)
+    labels = {version: _label_keys(spec) for version, spec in FORMATS.items()}
+    scores = {}
+    for version, own in labels.items():
+        others = set().union(*(keys for v, keys in labels.items() if v != version))
+        distinctive = {k for k in own if not any(k in other for other in others)}
+        scores[version] = sum(1 for k in distinctive if k in joined)
+    best = max(scores.values())
+    winners = [v for v, s in scores.items() if s == best]
+    return FORMATS[winners[0]] if best > 0 and len(winners) == 1 else None
+
+
+def _label_keys(spec: FormatSpec) -> set[str]:
+    keys: set[str] = set()
+    for table in spec.tables:
+        for block in table.blocks:
+            keys |= label_keys(block.label) if block.label else set()
+            stack = list(block.columns)
+            while stack:
+                column = stack.pop()
+                keys |= label_keys(column.label)
+                stack.extend(column.children)
+            rows = list(block.rows)
+            while rows:
+                row = rows.pop()
+                keys |= label_keys(row.label)
+                rows.extend(row.children)
+    return keys
+
+
+class _Importer:
+    def __init__(self, source: Source, overrides: Overrides) -> None:
+        self.source = to_simplified(source)
+        self.overrides = overrides
+        self.tokens = self.source.tokens()
+        self.notices: list[str] = []
+        self.footer: list[str] = []  # paragraphs after the report's end (page furniture)
+
+    def run(self) -> Imported:
+        head = self.tokens[: first_section_index(self.tokens)]
+        preamble = paragraphs_between(self.source, head)
+        title = find_title(preamble + list(self.source.titles))  # the page's heading before its <title>
+        agency, year = self.agency_and_year(title)
+        spec = format_for_year(year)
+        if spec is None:
+            raise _fail(self.source, "import-unsupported-year",
+                        f"报告年度 {year} 不在支持范围内（2019 年起按国家格式编制的报告）")
+        located = locate_sections(self.source, self.tokens, spec)
+        self.check_format(spec, year, located)
+        values, marks, errors = self.read_tables(located)
+        if errors:
+            raise UnreadableSource(errors)
+        narrative, signature = self.narrative(located, agency)
+        published = self.published(preamble, signature, year)
+        marks.update({(s.section.key,): Mark(self.tokens[s.start].line, 1) for s in located})
+        totals = frozenset(path for table in spec.tables for cell in table.cells() if cell.is_total
+                           for path in (cell.path,) if path in values)
+        report = Report(
+            source=self.source.path,
+            display_path=self.source.display_path,
+            agency=Agency(slug=self.overrides.slug, name=agency),
+            year=year,
+            format=spec,
+            published=published,
+            narrative=narrative,
+            values=values,
+            given_totals=totals,
+            marks=dict(marks),
+        )
+        skipped = [p for p in preamble if not self.is_metadata(p)]
+        if skipped:
+            self.notices.append("以下标题与“一、总体情况”之间的文字未导入："
+                                + " / ".join(p[:40] for p in skipped[:5]))
+        return Imported(report, self.notices)
+
+    def is_metadata(self, text: str) -> bool:
+        return bool(is_furniture(text) or find_title([text]) or date_line(text) or labeled_date([text]))
+
+    def agency_and_year(self, title: tuple[str, int] | None) -> tuple[str, int]:
+        name = self.overrides.agency or (title[0] if title else None)
+        year = self.overrides.year or (title[1] if title else None)
+        if title and self.overrides.year and self.overrides.year != title[1]:
+            self.notices.append(f"源文件标题写的是 {title[1]} 年度，已按 --year 记为 {self.overrides.year} 年度")
+        if name is None or year is None:
+            missing = "、".join(x for x, v in (("机关名称（--agency）", name), ("报告年度（--year）", year)) if v is None)
+            raise _fail(self.source, "import-missing-metadata",
+                        f"源文件中没有找到形如“XXX2024年政府信息公开工作年度报告”的标题，无法得知{missing}；请用相应选项指定")
+        return name, year
+
+    def check_format(self, spec: FormatSpec, year: int, located: list[Located]) -> None:
+        table_tokens = [t for s in located if s.section.table is not None for t in self.tokens[s.stop: s.end]]
+        detected = detect_format(table_tokens)
+        if detected is not None and detected is not spec:
+            raise _fail(self.source, "import-format-year-mismatch",
+                        f"源文件的表格是 {detected.version} 格式（{detected.document}），但 {year} 年度的报告应使用 "
+                        f"{spec.version} 格式（{spec.document}）。请核对年度（--year）", self.tokens[located[1].start])
+
+    def read_tables(self, located: list[Located]) -> tuple[dict[CellPath, CellValue], dict[tuple, Mark], list[Finding]]:
+        values: dict[CellPath, CellValue] = {}
+        marks: dict[tuple, Mark] = {}
+        errors: list[Finding] = []
+        for part in located:
+            table: TableSpec | None = part.section.table
+            if table is None:
+                continue
+            try:
+                read = read_table(self.source.display_path, table, self.tokens[part.stop: part.end],
+                                  self.tokens[part.start])
+            except TableError as error:
+                errors.append(error.finding)
+                continue
+            values.update(read.values)
+            marks.update(read.marks)
+        return values, marks, errors
+
+    def narrative(self, located: list[Located], agency: str) -> tuple[dict[str, str], date | None]:
+        """Narrative sections as Markdown; the report ends at the first piece of page furniture."""
+        narrative: dict[str, str] = {}
+        signature: date | None = None
+        last = located[-1]
+        for part in located:
+            if part.section.table is not None:
+                continue
+            texts = paragraphs_between(self.source, self.tokens[part.stop: part.end])
+            if part is last:
+                texts, signature = self.trim_end(texts, agency)
+            if not texts:
+                raise _fail(self.source, "import-empty-section", f"“{part.section.title}”下面没有文字",
+                            self.tokens[part.start], part.section.title)
+            narrative[part.section.key] = narrative_markdown(texts)
+        return narrative, signature
+
+    def trim_end(self, texts: list[str], agency: str) -> tuple[list[str], date | None]:
+        """Drops page furniture and the closing signature (agency name, date) after the last section."""
+        for index, text in enumerate(texts):
+            if is_furniture(text):
+                self.footer = texts[index:]
+                texts = texts[:index]
+                break
+        signature = None
+        while texts and (date_line(texts[-1]) or match_key(texts[-1]) == match_key(agency)):
+            signature = signature or date_line(texts[-1])
+            texts = texts[:-1]
+        return texts, signature
+
+    def published(self, preamble: list[str], signature: date | None, year: int) -> date:
+        if self.overrides.published:
+            return self.overrides.published
+        found = labeled_date(list(self.source.titles) + preamble + self.footer) or signature or next(
+            (d for d in map(date_line, preamble) if d), None)
+        if found is None:
+            raise _fail(self.source, "import-missing-date",
+                        "源文件中没有找到发布日期（如“发布日期：2025-01-20”或文末落款日期），请用 --published YYYY-MM-DD 指定")
+        if found.year <= year:
+            raise _fail(self.source, "import-missing-date",
+                        f"源文件中的日期 {found.isoformat()} 不可能是 {year} 年度报告的发布日期（应在 {year} 年结束之后），"
+                        "请用 --published YYYY-MM-DD 指定")
+        return found
+
+
+def import_report(source: Source, overrides: Overrides) -> Imported:
+    """The report a source holds, numbers as published; raises ``UnreadableSource`` saying where."""
+    return _Importer(source, overrides).run()
+

@@ -1,0 +1,52 @@
+"""Pick the reader for a source by its name and content; decode text the way Chinese sites do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .source import Source, UnreadableSource, source_error
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030")  # many government sites still serve GBK
+
+
+def decode(raw: bytes, display: str) -> str:
+    for encoding in TEXT_ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableSource([source_error(display, "import-encoding", "无法识别文件编码（应为 UTF-8 或 GBK）")])
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:2000].lower()
+    return head.startswith("<") and any(tag in head for tag in ("<html", "<!doctype html", "<body", "<table", "<p", "<div"))
+
+
+def read_source(path: Path, display_path: str | None = None) -> Source:
+    """Read one source file (text, HTML or .docx) into paragraphs of cells."""
+    display = display_path or str(path)
+    suffix = path.suffix.lower()
+    if suffix in (".doc", ".wps"):
+        raise UnreadableSource([source_error(display, "import-unsupported-file",
+                                             "不支持旧版 Word（.doc/.wps）文件，请在 Word 或 WPS 中另存为 .docx 后再导入")])
+    if suffix == ".pdf":
+        raise UnreadableSource([source_error(display, "import-unsupported-file",
+                                             "不能直接读取 PDF，请复制其中的文字另存为 .txt 后再导入")])
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UnreadableSource([source_error(display, "file-unreadable", f"无法读取文件：{error.strerror}")]) from None
+    if suffix == ".docx":
+        from .docx import read_docx
+
+        return read_docx(raw, path, display)
+    text = decode(raw, display)
+    if suffix in HTML_SUFFIXES or _looks_like_html(text):
+        from .html import read_html
+
+        return read_html(text, path, display)
+    from .text import read_text
+
+    return read_text(text, path, display)

@@ -1,0 +1,156 @@
+"""A JSON Schema (draft 2020-12) for report files, generated from the format declaration.
+
+Editors get completion, official labels on hover and early errors in VS Code; the
+validator (``parsing``/``validation``) stays the authority, the schema is a helper.
+The committed copy lives in ``schema/report.schema.json`` and a test keeps it current.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .formats import FORMAT_2019, FORMAT_2021, Block, Column, FormatSpec, Kind, Row, TableSpec
+from .model import REPORT_TITLE_SUFFIX, SLUG_PATTERN
+from .parsing import AGENCY_KEYS, PLACEHOLDER, TOP_LEVEL_KEYS
+
+SCHEMA_ID = "https://gongkai.invalid/schema/report.schema.json"
+SCHEMA_PATH = Path(__file__).parent / "schema" / "report.schema.json"
+
+Schema = dict[str, Any]
+
+_KIND_SCHEMAS: dict[Kind, Schema] = {
+    Kind.COUNT: {"type": "integer", "minimum": 0},
+    Kind.SIGNED: {"type": "integer"},
+    Kind.AMOUNT: {"type": "number", "minimum": 0},
+}
+_KIND_HINTS = {Kind.COUNT: "非负整数", Kind.SIGNED: "整数，减少用负数表示", Kind.AMOUNT: "非负数，可带小数"}
+
+
+def _cell(column: Column, label: str) -> Schema:
+    note = "可不填，自动计算；填了会核对。" if column.is_total else ""
+    return {"title": column.label, "description": f"{label}（{_KIND_HINTS[column.kind]}）{note}",
+            **_KIND_SCHEMAS[column.kind]}
+
+
+def _row(table: TableSpec, block: Block, row: Row, path: tuple[str, ...], labels: dict[tuple[str, ...], str]) -> Schema:
+    here = path + (row.key,)
+    required: list[str]
+    if row.children:
+        properties = {child.key: _row(table, block, child, here, labels) for child in row.children}
+        required = [child.key for child in row.children if not child.is_total]
+    else:
+        columns = [leaf for column in block.columns for leaf in column.leaves()]
+        properties = {c.key: _cell(c, labels[here + (c.key,)]) for c in columns}
+        required = [c.key for c in columns if not c.is_total and not row.is_total]
+    note = "（总计行：可不填，自动计算；填了会核对）" if row.is_total else ""
+    return {
+        "title": row.label,
+        "description": f"{table.title} › {row.label}{note}",
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def _table(table: TableSpec) -> Schema:
+    labels = {cell.path: cell.label for cell in table.cells()}
+    properties: Schema = {}
+    required: list[str] = []
+    for block in table.blocks:
+        for row in block.rows:
+            properties[row.key] = _row(table, block, row, (table.key,), labels)
+            if not row.is_total:
+                required.append(row.key)
+    description = table.title + (f"。{table.corner_label}" if table.corner_label else "")
+    return {
+        "title": table.title,
+        "description": description,
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def _narrative(title: str) -> Schema:
+    return {
+        "title": title,
+        "description": f"{title}：Markdown 文字（空行分段，### 小标题，**加粗**），不能用 HTML 标签；"
+                       f"模板的占位文字“{PLACEHOLDER}”必须替换",
+        "type": "string",
+        "minLength": 1,
+        "not": {"pattern": PLACEHOLDER},
+    }
+
+
+def _format_schema(spec: FormatSpec) -> Schema:
+    year: Schema = {"title": TOP_LEVEL_KEYS["year"], "description": f"报告年度（{spec.document} 格式适用的年份）",
+                    "type": "integer", "minimum": spec.first_year}
+    if spec.last_year is not None:
+        year["maximum"] = spec.last_year
+    properties: Schema = {
+        "agency": {"$ref": "#/$defs/agency"},
+        "year": year,
+        "format": {"title": TOP_LEVEL_KEYS["format"], "description": f"报告格式：{spec.document}",
+                   "enum": [int(spec.version), spec.version]},
+        "published": {"$ref": "#/$defs/published"},
+    }
+    for section in spec.sections:
+        properties[section.key] = _table(section.table) if section.table else _narrative(section.title)
+    return {
+        "title": f"{spec.document} 格式",
+        "description": f"{spec.first_year} 年度起" + (f"至 {spec.last_year} 年度" if spec.last_year else "") + "的报告格式",
+        "type": "object",
+        "properties": properties,
+        "required": [key for key in properties if key != "format"],
+        "additionalProperties": False,
+    }
+
+
+def build_schema() -> Schema:
+    """The whole schema: reports up to 2020 use the 2019 format, later ones the 2021 format."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": REPORT_TITLE_SUFFIX,
+        "description": "gongkai 报告文件（YAML）。2019、2020 年度用国办公开办函〔2019〕60号格式，"
+                       "2021 年度起用国办公开办函〔2021〕30号格式。",
+        "type": "object",
+        "required": ["year"],
+        "if": {"properties": {"year": {"type": "integer", "maximum": FORMAT_2019.last_year}}, "required": ["year"]},
+        "then": {"$ref": "#/$defs/format-2019"},
+        "else": {"$ref": "#/$defs/format-2021"},
+        "$defs": {
+            "agency": {
+                "title": TOP_LEVEL_KEYS["agency"],
+                "description": "发布报告的行政机关",
+                "type": "object",
+                "properties": {
+                    "slug": {"title": AGENCY_KEYS["slug"],
+                             "description": "机关代码，用于网址：小写英文字母、数字和连字符，例如 shifan-zhen",
+                             "type": "string", "pattern": SLUG_PATTERN.pattern},
+                    "name": {"title": AGENCY_KEYS["name"], "description": "机关的正式名称，例如 示例镇人民政府",
+                             "type": "string", "minLength": 1},
+                },
+                "required": list(AGENCY_KEYS),
+                "additionalProperties": False,
+            },
+            "published": {
+                "title": TOP_LEVEL_KEYS["published"],
+                "description": "报告发布日期，写成 YYYY-MM-DD，须在报告年度结束之后",
+                "type": "string",
+                "format": "date",
+                "pattern": r"^\d{4}-\d{2}-\d{2}$",
+            },
+            "format-2019": _format_schema(FORMAT_2019),
+            "format-2021": _format_schema(FORMAT_2021),
+        },
+    }
+
+
+def schema_json() -> str:
+    """The schema as the text committed in ``schema/report.schema.json``."""
+    return json.dumps(build_schema(), ensure_ascii=False, indent=2) + "\n"
