@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Callable, Sequence
 
 from . import collection, findings
+from .carryover import values_carried_from
 from .findings import Severity
 from .formats import CellSpec, FormatSpec, Kind, format_for_year
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
@@ -182,15 +183,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if broken:
         _err(f"注意：上一年度报告 {'、'.join(broken)} 有错误，上年结转未能预填，请手工填写")
 
-    prefilled: dict[CellPath, CellValue] = {}
-    if previous is not None:
-        for cell in spec.table("applications").cells():
-            if cell.row.path == ("carried_over",):
-                value = previous.values[("applications", "carried_forward", cell.column.key)]
-                prefilled[cell.path] = value
-                # Until the editor fills in the year, the carried-over requests are still open:
-                # the template balances (第一项 + 第二项 = 第三项 + 第四项) instead of failing.
-                prefilled[("applications", "carried_forward", cell.column.key)] = value
+    prefilled: dict[CellPath, CellValue] = values_carried_from(previous, spec) if previous is not None else {}
 
     published = args.published or date(year + 1, 1, 31)
     report = template_report(Agency(slug, name.strip()), year, spec, published, prefilled, output)
@@ -201,7 +194,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     ]
     if previous is not None:
         note.append(f"“二、上年结转”已按 {previous.display_path} 的“四、结转下年度继续办理”预填；"
-                    "“四、结转下年度继续办理”暂填同样的数字，请按实际办理情况修改。")
+                    "“四、结转下年度继续办理”暂填同样的数字，请按实际办理情况修改；"
+                    "现行有效件数、上一年项目数量已按上年报告预填。")
     # Totals stay out of the template so editors need not compute them.
     text = report_to_yaml(report, include_totals=False, schema_ref=_schema_ref(output), header_note="\n".join(note))
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -217,6 +217,9 @@ def test_new_carries_last_year_over_and_cannot_be_published_unfilled(tmp_path, v
     filled = run(tmp_path, "validate")
     assert filled.returncode == 0, filled.stdout
     assert "[carry-over-mismatch]" not in filled.stdout
+    # 现行有效件数 / 上一年项目数量 start from last year's figures: no continuity warning
+    assert "[in-force-continuity]" not in filled.stdout
+    assert "[previous-items-continuity]" not in filled.stdout
 
 
 def test_new_needs_a_name_without_last_year(tmp_path):
