@@ -1,0 +1,31 @@
+"""Options of the ``gongkai`` MkDocs plugin, each typed and validated by MkDocs."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+
+from ..indexing import DEFAULT_PREFIX
+from ..pages.index_pages import DEFAULT_INDEX_TITLE
+
+
+class GongkaiConfig(Config):
+    enabled = opt.Type(bool, default=True)
+
+    # Where the report YAML files are, relative to mkdocs.yml.
+    reports_dir = opt.Type(str, default="reports")
+    # Where the generated pages live in the site: <prefix>/<slug>/<year>/ and so on.
+    url_prefix = opt.Type(str, default=DEFAULT_PREFIX)
+    # Treat validation warnings as errors (fail before site/ is touched).
+    strict = opt.Type(bool, default=False)
+    # Reuse parsed reports between `mkdocs serve` rebuilds (keyed by path, size and mtime).
+    cache = opt.Type(bool, default=True)
+
+    # Titles of the generated index page and of the navigation entries.
+    index_title = opt.Type(str, default=DEFAULT_INDEX_TITLE)
+    nav_title = opt.Type(str, default="年度报告")
+    index_nav_title = opt.Type(str, default="全部年度报告")
+    nav_home_title = opt.Type(str, default="首页")
+    nav_agencies_title = opt.Type(str, default="按机关")
+    # Build the navigation (home, index, years, agencies). Off: the site's own `nav` is kept as is.
+    nav = opt.Type(bool, default=True)

@@ -1,0 +1,11 @@
+"""Page content builders: Markdown (with HTML tables) for report and index pages.
+
+Nothing here imports MkDocs; the MkDocs adapter (``gongkai.mkdocs_plugin``) hands the
+output to MkDocs as generated files, and any other tool can use it the same way.
+"""
+
+from .index_pages import agency_page, home_replacements, index_page, year_page
+from .report_page import report_page
+from .templates import make_environment
+
+__all__ = ["agency_page", "home_replacements", "index_page", "make_environment", "report_page", "year_page"]

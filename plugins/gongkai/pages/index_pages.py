@@ -1,0 +1,92 @@
+"""Markdown for the index pages: all reports by year, one year, one agency; home page links.
+
+Every entry shows its publication date and says in words when it was published late
+(after 31 January of the following year), not by colour alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from jinja2 import Environment
+
+from ..indexing import AgencyGroup, Layout, PortalIndex, YearGroup, relative_link
+from ..model import Report
+from .templates import make_environment
+
+DEFAULT_INDEX_TITLE = "政府信息公开工作年度报告"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One report as an index lists it."""
+
+    report: Report
+    link: str  # relative .md link from the listing page
+
+    @property
+    def is_late(self) -> bool:
+        return self.report.is_late
+
+
+def _entries(reports: tuple[Report, ...], here: str, layout: Layout) -> list[Entry]:
+    return [Entry(r, relative_link(here, layout.report(r))) for r in reports]
+
+
+def index_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None,
+               title: str = DEFAULT_INDEX_TITLE) -> str:
+    """``reports/index.md``: every report, grouped by year, newest year first."""
+    env = env or make_environment()
+    here = layout.index()
+    years = [(group, relative_link(here, layout.year(group.year)), _entries(group.reports, here, layout))
+             for group in index.years]
+    agencies = [(group, relative_link(here, layout.agency(group.agency.slug))) for group in index.agencies]
+    return env.get_template("pages/index.md").render(
+        title=title, index=index, years=years, agencies=agencies)
+
+
+def year_page(group: YearGroup, layout: Layout = Layout(), env: Environment | None = None) -> str:
+    """``reports/<year>/index.md``: every agency's report for one year."""
+    env = env or make_environment()
+    here = layout.year(group.year)
+    return env.get_template("pages/year.md").render(
+        group=group, entries=_entries(group.reports, here, layout),
+        index_link=relative_link(here, layout.index()))
+
+
+def agency_page(group: AgencyGroup, layout: Layout = Layout(), env: Environment | None = None) -> str:
+    """``reports/<slug>/index.md``: one agency's reports, newest first."""
+    env = env or make_environment()
+    here = layout.agency(group.agency.slug)
+    return env.get_template("pages/agency.md").render(
+        group=group, entries=_entries(group.reports, here, layout),
+        index_link=relative_link(here, layout.index()))
+
+
+def home_replacements(index: PortalIndex, layout: Layout, page_src: str) -> dict[str, Callable[[], str]]:
+    """Values for ``{{ gongkai.<name> }}`` placeholders in a hand-written page at ``page_src``."""
+    latest = index.latest_year
+
+    def latest_year_link() -> str:
+        if latest is None:
+            return "（暂无年度报告）"
+        return f"[{latest}年度政府信息公开工作年度报告]({relative_link(page_src, layout.year(latest))})"
+
+    def index_link() -> str:
+        return f"[全部年度报告]({relative_link(page_src, layout.index())})"
+
+    def years_list() -> str:
+        return "\n".join(f"- [{g.year}年度]({relative_link(page_src, layout.year(g.year))})（{len(g.reports)} 份）"
+                         for g in index.years) or "（暂无年度报告）"
+
+    def summary() -> str:
+        return f"共收录 {len(index.agencies)} 个机关的 {len(index.reports)} 份年度报告"
+
+    return {
+        "latest_year": lambda: str(latest or ""),
+        "latest_year_link": latest_year_link,
+        "index_link": index_link,
+        "years_list": years_list,
+        "summary": summary,
+    }

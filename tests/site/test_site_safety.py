@@ -1,0 +1,97 @@
+"""A narrative can never put markup or script links on a page, even past the validator."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from gongkai import collection
+from gongkai.pages.text import is_safe_url, safe_narrative, sanitize_html
+
+from .conftest import Node, Portal, make_portal, seed_text
+
+HOSTILE = {
+    "overview": "### 概况\n\n正文<script>alert(1)</script>结束\n\n<img src=x onerror=alert(2)>\n\n"
+                "[点我](javascript:alert(3)) 与 [再点](JaVaScRiPt&#58;alert(4)) 与 [图](data:text/html,x)\n\n"
+                "# 顶级标题\n\n<https://www.gov.cn/> 是官方网站。",
+    "problems": "段落 {: onclick=\"alert(5)\" }\n\n<div onmouseover=alert(6)>块</div>",
+    "other_matters": "<iframe src=\"javascript:alert(7)\"></iframe>[x](vbscript:msgbox(8))",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Portal:
+    """The seed report with hostile narratives put straight into the typed Report."""
+    portal = make_portal(tmp_path_factory.mktemp("hostile") / "portal", copy_reports=False)
+    portal.write_report("shifan-zhen/2024.yml", seed_text())
+    real_load = collection.ReportStore.load
+
+    def load(self, paths):  # the validator never sees these narratives
+        loaded = real_load(self, paths)
+        loaded.reports = [dataclasses.replace(r, narrative={**r.narrative, **HOSTILE}) for r in loaded.reports]
+        return loaded
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(collection.ReportStore, "load", load)
+        portal.build_in_process()
+    return portal
+
+
+def _elements(portal: Portal) -> list[Node]:
+    return portal.content("reports/shifan-zhen/2024/").find_all()
+
+
+def test_no_script_iframe_or_img_element(hostile_site: Portal) -> None:
+    tags = {node.tag for node in _elements(hostile_site)}
+    assert not tags & {"script", "iframe", "img", "object", "embed"}
+    page = hostile_site.page("reports/shifan-zhen/2024/")
+    assert not any("alert" in s.text for s in page.find_all("script"))
+
+
+def test_no_event_handler_attribute(hostile_site: Portal) -> None:
+    for node in _elements(hostile_site):
+        assert not [name for name in node.attrs if name.startswith("on")], (node.tag, node.attrs)
+
+
+def test_no_script_url(hostile_site: Portal) -> None:
+    for node in _elements(hostile_site):
+        for name in ("href", "src", "action", "formaction"):
+            if name in node.attrs:
+                assert is_safe_url(node.attrs[name]), (node.tag, node.attrs)
+
+
+def test_hostile_text_is_shown_as_text(hostile_site: Portal) -> None:
+    content = hostile_site.content("reports/shifan-zhen/2024/")
+    assert "<script>alert(1)</script>" in content.text
+    assert "<img src=x onerror=alert(2)>" in content.text
+    raw = (hostile_site.site / "reports/shifan-zhen/2024/index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in raw and "<img src=x" not in raw and 'href="javascript:' not in raw.lower()
+
+
+def test_safe_links_and_outline_survive(hostile_site: Portal) -> None:
+    content = hostile_site.content("reports/shifan-zhen/2024/")
+    assert any(a.attrs.get("href") == "https://www.gov.cn/" for a in content.find_all("a"))
+    # a narrative's "# 顶级标题" is pushed below the official h2 sections
+    assert [h.text.strip("¶ ") for h in content.find_all("h1")] == ["示例镇人民政府2024年政府信息公开工作年度报告"]
+    assert "顶级标题" in [h.text.strip("¶ ") for h in content.find_all("h3")]
+
+
+@pytest.mark.parametrize("url, safe", [
+    ("https://www.gov.cn/", True), ("../2024/", True), ("#overview", True), ("mailto:a@b.cn", True),
+    ("javascript:alert(1)", False), (" JavaScript:alert(1)", False), ("java&#x09;script:alert(1)", False),
+    ("jav&#97;script:x", False), ("data:text/html,x", False), ("vbscript:x", False),
+])
+def test_is_safe_url(url: str, safe: bool) -> None:
+    assert is_safe_url(url) is safe
+
+
+def test_sanitize_html_drops_handlers_and_script_urls() -> None:
+    html = '<p onclick="x()" class="a"><a href="javascript:x()">a</a><a href=\'https://gov.cn\'>b</a></p>'
+    assert sanitize_html(html) == '<p class="a"><a href="#">a</a><a href=\'https://gov.cn\'>b</a></p>'
+
+
+def test_safe_narrative_escapes_tags_but_keeps_autolinks_and_code_fences() -> None:
+    text = "a <b>x</b> <https://gov.cn/a_b>\n\n```\n# not a heading\n```\n\n## 标题"
+    assert safe_narrative(text) == ("a &lt;b>x&lt;/b> <https://gov.cn/a_b>\n\n```\n# not a heading\n```\n\n### 标题")
