@@ -95,3 +95,14 @@ def test_sanitize_html_drops_handlers_and_script_urls() -> None:
 def test_safe_narrative_escapes_tags_but_keeps_autolinks_and_code_fences() -> None:
     text = "a <b>x</b> <https://gov.cn/a_b>\n\n```\n# not a heading\n```\n\n## 标题"
     assert safe_narrative(text) == ("a &lt;b>x&lt;/b> <https://gov.cn/a_b>\n\n```\n# not a heading\n```\n\n### 标题")
+
+
+def test_theme_toggles_carry_no_autocomplete_attribute(tmp_path):
+    """HTML forbids autocomplete on checkboxes; the plugin removes Material's."""
+    from gongkai.pages.text import drop_checkbox_autocomplete
+
+    material = ('<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">'
+                '<input type="text" name="q" autocomplete="off">')
+    cleaned = drop_checkbox_autocomplete(material)
+    assert 'id="__drawer">' in cleaned
+    assert cleaned.count('autocomplete="off"') == 1  # the text input keeps it

@@ -4,7 +4,8 @@
   build leaves the previous site as it was), watch the reports folder for ``mkdocs serve``;
 - ``on_files``: one generated page per report, per year, per agency and the index;
 - ``on_page_markdown``: ``{{ gongkai.* }}`` placeholders in hand-written pages;
-- ``on_page_content``: last safety pass over generated report pages.
+- ``on_page_content``: last safety pass over generated report pages;
+- ``on_post_page``: valid HTML where the theme's own markup is not.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ..collection import ReportStore
 from ..findings import Finding, format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index, check_layout
 from ..pages import agency_page, home_replacements, index_page, make_environment, report_page, year_page
-from ..pages.text import sanitize_html
+from ..pages.text import drop_checkbox_autocomplete, sanitize_html
 from .config import GongkaiConfig
 
 log = get_plugin_logger(__name__)
@@ -150,3 +151,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.generated.get(page.file.src_uri) == "report":
             return sanitize_html(html)  # narratives were escaped already; this is the second line of defence
         return html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled:
+            return output
+        return drop_checkbox_autocomplete(output)
