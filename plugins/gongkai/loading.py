@@ -7,6 +7,8 @@ silently) and every finding can name a line and column.
 
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -25,6 +27,10 @@ Path_ = tuple[Any, ...]
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+# Plain decimal integers, the bulk of every report: read directly, exactly as PyYAML would
+# (a leading 0 means octal in YAML 1.1, so those still go through PyYAML).
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 
 @dataclass(frozen=True)
@@ -128,8 +134,8 @@ class _Builder:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            if not isinstance(key, str):
-                key = str(key)
+            # Interned: the same few dozen keys recur in every report, and every report stays in memory.
+            key = sys.intern(key if isinstance(key, str) else str(key))
             here = path + (key,)
             key_mark = _mark(key_node.start_mark)
             if key in result:
@@ -154,6 +160,8 @@ class _Builder:
     def _scalar(self, node: yaml.Node) -> Any:
         if node.tag == _STR_TAG:
             return node.value
+        if node.tag == _INT_TAG and _PLAIN_INT.fullmatch(node.value):
+            return int(node.value)
         if node.tag == _FLOAT_TAG:
             try:
                 return Decimal(node.value.replace("_", ""))

@@ -17,7 +17,7 @@ from .findings import Finding, Severity
 from .formats import FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
 from .loading import InvalidScalar, SourceDocument
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
-from .totals import cell_labels, cells_by_path, total_rules
+from .totals import cell_labels, cells_by_path, leaf_columns, total_rules
 
 TOP_LEVEL_KEYS: dict[str, str] = {
     "agency": "机关信息",
@@ -274,9 +274,10 @@ class _Parser:
             for child in row.children:
                 self.parse_row(table, block, child, mapping, here, cells, values, given)
             return
-        leaf_columns = [c for column in block.columns for c in column.leaves()]
-        self.check_keys(mapping, here, {c.key: c.label for c in leaf_columns}, row.label)
-        for column in leaf_columns:
+        columns = leaf_columns(table, block)
+        self.check_keys(mapping, here, {c.key: c.label for c in columns}, row.label)
+        labels = cell_labels(table)
+        for column in columns:
             cell_path = here + (column.key,)
             cell = cells[cell_path]
             if column.key not in mapping:
@@ -284,7 +285,7 @@ class _Parser:
                     self.error("missing-field", f"缺少“{column.key}”（{column.label}）这一格；没有数据请填 0", here,
                                cell.label)
                 continue
-            parsed = self.parse_cell(mapping[column.key], column, cell_path, cell_labels(table)[cell_path])
+            parsed = self.parse_cell(mapping[column.key], column, cell_path, labels[cell_path])
             if parsed is not None:
                 values[cell_path] = parsed
                 if cell.is_total:

@@ -57,6 +57,7 @@ class _Declared:
     cells: Mapping[CellPath, CellSpec]
     labels: Mapping[CellPath, str]
     rules: tuple[TotalRule, ...]
+    leaf_columns: Mapping[str, tuple[Column, ...]]  # by block key
 
 
 # Keyed by the table object (declarations are immutable); every report of a portal shares them.
@@ -72,6 +73,7 @@ def _declared(table: TableSpec) -> _Declared:
             cells=MappingProxyType(cells),
             labels=MappingProxyType({path: cell.label for path, cell in cells.items()}),
             rules=tuple(_total_rules(table, cells)),
+            leaf_columns=MappingProxyType({b.key: tuple(c for c, _ in _leaf_columns(b)) for b in table.blocks}),
         )
     return entry
 
@@ -84,6 +86,11 @@ def cells_by_path(table: TableSpec) -> Mapping[CellPath, CellSpec]:
 def cell_labels(table: TableSpec) -> Mapping[CellPath, str]:
     """The official label of every cell by its YAML path (computed once per table)."""
     return _declared(table).labels
+
+
+def leaf_columns(table: TableSpec, block: Block) -> tuple[Column, ...]:
+    """The block's columns that hold values, left to right (computed once per table)."""
+    return _declared(table).leaf_columns[block.key]
 
 
 def total_rules(table: TableSpec) -> Iterator[TotalRule]:

@@ -1,0 +1,238 @@
+"""What the benchmark measures: validation vs plain YAML loading, builds, preview, a profile."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pstats
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from gongkai.collection import find_report_files, load_portal
+from gongkai.findings import Severity
+from gongkai.loading import load_file
+from gongkai.parsing import parse_document
+from gongkai.writing import report_to_yaml
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def best_of(repeat: int, work: Callable[[], object]) -> float:
+    """Shortest wall time of ``repeat`` runs (the least disturbed by the rest of the machine)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+# --- validation versus loading ------------------------------------------------------
+
+
+@dataclass
+class ValidationTiming:
+    validate_s: float  # load_portal: load with marks, parse, every rule, cross-year
+    yaml_load_s: float  # yaml.load(text, Loader=CSafeLoader) on the same files
+    reports: int
+    errors: int
+    warnings: int
+
+    @property
+    def ratio(self) -> float:
+        return self.validate_s / self.yaml_load_s
+
+
+def time_validation(root: Path, repeat: int = 3) -> ValidationTiming:
+    """Cold ``load_portal`` (a new store every run) against bare CSafeLoader loading."""
+    reports_dir = root / "reports"
+    files = find_report_files([reports_dir])
+
+    def plain() -> None:
+        for path in files:
+            yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+    plain()  # same page cache for both
+    portal = load_portal([reports_dir], base=root)
+    # Interleaved, so that a busy spell on the machine weighs on both alike.
+    validate_s = yaml_s = float("inf")
+    for _ in range(repeat):
+        validate_s = min(validate_s, best_of(1, lambda: load_portal([reports_dir], base=root)))
+        yaml_s = min(yaml_s, best_of(1, plain))
+    errors = sum(1 for f in portal.findings if f.severity is Severity.ERROR)
+    return ValidationTiming(validate_s, yaml_s, len(portal.reports), errors, len(portal.findings) - errors)
+
+
+# --- builds -------------------------------------------------------------------------
+
+
+@dataclass
+class BuildTiming:
+    wall_s: float
+    peak_rss_mb: float  # of the mkdocs process itself (os.wait4 gives that child's own rusage)
+    pages: int
+    returncode: int
+    log_tail: str
+
+
+def run_build(config: Path, site_dir: Path, timeout: float = 1800) -> BuildTiming:
+    """``mkdocs build`` in a child process: wall time and that child's peak RSS."""
+    log_path = site_dir.parent / f"{site_dir.name}.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        start = time.perf_counter()
+        child = subprocess.Popen([*MKDOCS, "build", "-q", "-f", str(config), "-d", str(site_dir)],
+                                 stdout=log, stderr=subprocess.STDOUT, cwd=config.parent)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                child.kill()
+                pid, status, usage = os.wait4(child.pid, 0)
+                break
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    pages = sum(1 for _ in site_dir.rglob("index.html")) if site_dir.exists() else 0
+    tail = "\n".join(log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
+    return BuildTiming(wall, usage.ru_maxrss / 1024, pages, child.returncode, tail)
+
+
+# --- preview --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+def page_url_path(site_dir: Path, slug: str, year: int) -> str | None:
+    """Where the built site put one report's page (found, not assumed)."""
+    candidates = sorted(p for p in site_dir.rglob("index.html")
+                        if slug in p.parts and any(str(year) in part for part in p.relative_to(site_dir).parts))
+    if not candidates:
+        return None
+    return "/" + candidates[0].parent.relative_to(site_dir).as_posix() + "/"
+
+
+def edit_report(path: Path, marker: str) -> None:
+    """Re-write one report: a marker in its narrative and one more application, consistently.
+
+    One more 自然人 application received and disclosed: the balance, the row and column
+    totals still hold, and 结转下年度 is unchanged so next year's report stays valid.
+    """
+    document, findings = load_file(path)
+    assert document is not None, findings
+    report, findings = parse_document(document)
+    assert report is not None, findings
+    values = dict(report.values)
+    for row in (("received",), ("results", "disclosed"), ("results", "total")):
+        for column in ("natural_person", "total"):
+            values[("applications", *row, column)] += 1
+    narrative = dict(report.narrative)
+    narrative["overview"] = re.sub(r"BENCHEDIT\w+", "", narrative["overview"]).rstrip() + f"\n\n本次修改标记 {marker}。\n"
+    report.values, report.narrative = values, narrative
+    path.write_text(report_to_yaml(report, schema_ref=None), encoding="utf-8")
+
+
+@dataclass
+class PreviewTiming:
+    startup_s: float  # serve started until the page first answered
+    edits_s: list[float]  # save → the served page shows the edit, one per edit
+    url: str
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.edits_s) if self.edits_s else float("nan")
+
+
+def time_preview(config: Path, report_file: Path, url_path: str, edits: int = 3, startup_timeout: float = 900,
+                 edit_timeout: float = 120) -> PreviewTiming:
+    """``mkdocs serve`` (with livereload, as editors run it): save one report, poll its page."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = config.parent / "serve.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        child = subprocess.Popen([*MKDOCS, "serve", "-f", str(config), "--dev-addr", f"127.0.0.1:{port}"],
+                                 stdout=log, stderr=subprocess.STDOUT, cwd=config.parent)
+        try:
+            start = time.perf_counter()
+            while _get(base + url_path) is None:
+                if child.poll() is not None or time.perf_counter() - start > startup_timeout:
+                    raise RuntimeError(f"mkdocs serve did not answer; see {log_path}")
+                time.sleep(0.2)
+            startup = time.perf_counter() - start
+            time.sleep(2)  # let the watcher settle after the first build
+            timings = []
+            for n in range(edits):
+                marker = f"BENCHEDIT{n}x{port}"
+                saved = time.perf_counter()
+                edit_report(report_file, marker)
+                while True:
+                    page = _get(base + url_path)
+                    if page is not None and marker in page:
+                        timings.append(time.perf_counter() - saved)
+                        break
+                    if time.perf_counter() - saved > edit_timeout:
+                        raise RuntimeError(f"edit {n} never showed at {url_path} within {edit_timeout} s; see {log_path}")
+                    time.sleep(0.05)
+                time.sleep(1.5)  # a quiet gap, as between two saves by an editor
+            return PreviewTiming(startup, timings, url_path)
+        finally:
+            child.terminate()
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+
+# --- profile --------------------------------------------------------------------------
+
+
+def profile_build(config: Path, site_dir: Path, top: int = 15, dump: Path | None = None) -> str:
+    """cProfile of an in-process ``mkdocs.commands.build.build``: the top lines by cumulative time.
+
+    ``dump`` keeps the whole profile (``python -m pstats`` or snakeviz read it).
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    cwd = os.getcwd()
+    os.chdir(config.parent)
+    try:
+        cfg = load_config(config_file=str(config), site_dir=str(site_dir))
+        profiler = cProfile.Profile()
+        profiler.enable()
+        build(cfg)
+        profiler.disable()
+    finally:
+        os.chdir(cwd)
+    if dump is not None:
+        profiler.dump_stats(dump)
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()

@@ -1,0 +1,183 @@
+"""The benchmark, one command: `make bench` (or `.venv/bin/python bench/run.py`).
+
+For each size N it writes a synthetic portal of N valid reports and the same pages as plain
+Markdown, then measures validation against bare CSafeLoader loading, the full `mkdocs build`
+of both sites (wall time, peak RSS), and, on the 1,000-report portal, the `mkdocs serve`
+preview delay after saving one report and a profile of an in-process build.
+See bench/README.md for the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import measure  # noqa: E402
+import synth  # noqa: E402
+
+PREVIEW_SIZE = 1000  # the preview target is stated for a portal of 1,000 reports
+
+TARGETS = {
+    "linear_per_report_ratio_max": 1.2,  # time per report at 10,000 / at 1,000
+    "build_10000_s_max": 120.0,
+    "build_10000_rss_mb_max": 1536.0,
+    "vs_baseline_max": 1.1,
+    "validation_vs_yaml_max": 1.2,
+    "preview_s_max": 2.0,
+}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="portal sizes, comma-separated (default: %(default)s)")
+    parser.add_argument("--quick", action="store_true", help="only N=100, no preview and no profile")
+    parser.add_argument("--skip-serve", action="store_true", help="do not measure the mkdocs serve preview")
+    parser.add_argument("--skip-build", action="store_true", help="only generate and time validation")
+    parser.add_argument("--skip-profile", action="store_true", help="no cProfile of the 1,000-report build")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each validation timing (best is kept)")
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="work folder and results (default: bench/out)")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed for one build")
+    args = parser.parse_args(argv)
+    args.sizes = [100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.quick:
+        args.skip_serve = args.skip_profile = True
+    return args
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    work = args.out / f"n{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    gongkai_root, baseline_root = work / "gongkai", work / "baseline"
+
+    start = time.perf_counter()
+    portal = synth.write_portal(gongkai_root, n)
+    synth.write_baseline(baseline_root, portal.reports)
+    say(f"\n== N={n}: {len(portal.agencies)} agencies × {len(portal.years)} years, "
+        f"generated in {time.perf_counter() - start:.1f} s ({work})")
+
+    result: dict[str, Any] = {"n": n, "agencies": len(portal.agencies), "years": sorted(portal.years)}
+    v = measure.time_validation(gongkai_root, repeat=args.repeat)
+    result["validation"] = {**asdict(v), "ratio": v.ratio}
+    say(f"validation (load_portal, cold)  {v.validate_s:8.3f} s   findings: {v.errors} errors, {v.warnings} warnings")
+    say(f"yaml.load CSafeLoader           {v.yaml_load_s:8.3f} s   ratio {v.ratio:.2f} (target ≤ 1.2)")
+    if v.errors or v.warnings:
+        raise SystemExit(f"the synthetic portal of {n} reports has findings; the generator is wrong")
+
+    if args.skip_build:
+        return result
+    for name, root in (("gongkai", gongkai_root), ("baseline", baseline_root)):
+        b = measure.run_build(root / "mkdocs.yml", root / "site", timeout=args.timeout)
+        result[name] = {**asdict(b), "per_report_ms": b.wall_s / n * 1000}
+        say(f"mkdocs build {name:<9}          {b.wall_s:8.2f} s   peak RSS {b.peak_rss_mb:7.0f} MB   "
+            f"{b.wall_s / n * 1000:6.1f} ms/report   {b.pages} pages")
+        if b.returncode != 0:
+            say(f"  build failed (exit {b.returncode}):\n{b.log_tail}")
+    if result["gongkai"]["returncode"] == 0 and result["baseline"]["returncode"] == 0:
+        result["vs_baseline"] = result["gongkai"]["wall_s"] / result["baseline"]["wall_s"]
+        say(f"gongkai / baseline              {result['vs_baseline']:8.2f}     (target ≤ 1.1)")
+
+    if n == PREVIEW_SIZE and result["gongkai"]["returncode"] == 0:
+        if not args.skip_serve:
+            result["preview"] = preview(portal, gongkai_root)
+        if not args.skip_profile:
+            say("\nprofile: in-process mkdocs build of the gongkai portal, top 15 by cumulative time")
+            text = measure.profile_build(gongkai_root / "mkdocs.yml", work / "profile-site",
+                                         dump=args.out / f"profile-n{n}.prof")
+            (args.out / f"profile-n{n}.txt").write_text(text, encoding="utf-8")
+            say(text)
+            result["profile_file"] = str(args.out / f"profile-n{n}.txt")
+    shutil.rmtree(work / "profile-site", ignore_errors=True)
+    return result
+
+
+def preview(portal: synth.SynthPortal, root: Path) -> dict[str, Any]:
+    """Save one report (the newest of an agency, so no other report depends on it); time the page."""
+    report = max((r for r in portal.reports), key=lambda r: (r.year, r.agency.slug))
+    url = measure.page_url_path(root / "site", report.agency.slug, report.year)
+    if url is None:
+        say(f"preview: no page found for {report.display_path} in the built site")
+        return {"error": "page not found"}
+    try:
+        p = measure.time_preview(root / "mkdocs.yml", portal.report_path(report), url)
+    except RuntimeError as error:
+        say(f"preview: {error}")
+        return {"error": str(error)}
+    say(f"preview (mkdocs serve, {url}): first page after {p.startup_s:.1f} s; save → updated page "
+        + ", ".join(f"{s:.2f}" for s in p.edits_s) + f" s; median {p.median_s:.2f} s (target ≤ 2)")
+    return {**asdict(p), "median_s": p.median_s}
+
+
+def summary(results: list[dict[str, Any]]) -> dict[str, Any]:
+    by_n = {r["n"]: r for r in results}
+    derived: dict[str, Any] = {}
+    if 1000 in by_n and 10000 in by_n and "gongkai" in by_n[1000] and "gongkai" in by_n[10000]:
+        derived["per_report_ratio_10000_vs_1000"] = (
+            by_n[10000]["gongkai"]["per_report_ms"] / by_n[1000]["gongkai"]["per_report_ms"])
+        derived["baseline_per_report_ratio_10000_vs_1000"] = (
+            by_n[10000]["baseline"]["per_report_ms"] / by_n[1000]["baseline"]["per_report_ms"])
+    return derived
+
+
+def print_table(results: list[dict[str, Any]], derived: dict[str, Any]) -> None:
+    header = (f"{'N':>6} {'valid s':>8} {'yaml s':>8} {'ratio':>6} {'gk s':>8} {'gk MB':>7} {'gk ms/r':>8} "
+              f"{'base s':>8} {'base MB':>7} {'base ms/r':>9} {'gk/base':>7} {'preview s':>9}")
+    say("\n== summary\n" + header + "\n" + "-" * len(header))
+    for r in results:
+        v, g, b = r["validation"], r.get("gongkai", {}), r.get("baseline", {})
+        cells = [f"{r['n']:>6}", f"{v['validate_s']:>8.2f}", f"{v['yaml_load_s']:>8.2f}", f"{v['ratio']:>6.2f}"]
+        cells += [f"{g['wall_s']:>8.2f}", f"{g['peak_rss_mb']:>7.0f}", f"{g['per_report_ms']:>8.2f}"] if g else ["-" * 8] * 3
+        cells += [f"{b['wall_s']:>8.2f}", f"{b['peak_rss_mb']:>7.0f}", f"{b['per_report_ms']:>9.2f}"] if b else ["-" * 8] * 3
+        cells.append(f"{r['vs_baseline']:>7.2f}" if "vs_baseline" in r else f"{'-':>7}")
+        median = r.get("preview", {}).get("median_s")
+        cells.append(f"{median:>9.2f}" if median is not None else f"{'-':>9}")
+        say(" ".join(cells))
+    for key, value in derived.items():
+        say(f"{key}: {value:.2f} (target ≤ 1.2)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.out = args.out.resolve()
+    args.out.mkdir(parents=True, exist_ok=True)
+    say(f"gongkai benchmark: sizes {args.sizes}, work folder {args.out}")
+    results = []
+    for n in args.sizes:
+        results.append(bench_size(n, args))
+        # Written after every size, so a long run that is stopped still leaves its figures.
+        write_results(args, results, summary(results))
+    derived = summary(results)
+    print_table(results, derived)
+    path = write_results(args, results, derived)
+    say(f"\nresults: {path}")
+    return 0
+
+
+def write_results(args: argparse.Namespace, results: list[dict[str, Any]], derived: dict[str, Any]) -> Path:
+    path = args.out / "results.json"
+    payload = {
+        "python": platform.python_version(),
+        "machine": {"cpus": __import__("os").cpu_count(), "platform": platform.platform()},
+        "targets": TARGETS,
+        "sizes": results,
+        "derived": derived,
+    }
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    sys.exit(main())
