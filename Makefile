@@ -21,7 +21,7 @@ site: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty
 
 validate: $(STAMP)
 	$(BIN)/gongkai validate reports/

@@ -2,31 +2,42 @@
 
 - ``on_config``: load and validate every report (before MkDocs cleans ``site/``, so a failed
   build leaves the previous site as it was), watch the reports folder for ``mkdocs serve``;
-- ``on_files``: one generated page per report, per year, per agency and the index;
+- ``on_files``: one generated page per report, per year, per agency and the index (a report
+  page's Markdown is made in ``on_page_read_source``, only when MkDocs reads the page);
+- ``on_nav``: in a dirty build, which pages to render (``incremental``);
+- ``on_env``: in a dirty build, the theme's templates compiled once for all rebuilds;
 - ``on_page_markdown``: ``{{ gongkai.* }}`` placeholders in hand-written pages;
 - ``on_page_content``: last safety pass over generated report pages;
-- ``on_post_page``: valid HTML where the theme's own markup is not.
+- ``on_post_page``: valid HTML where the theme's own markup is not;
+- ``on_post_build``: in a dirty build, complete the search index and forget removed pages.
+
+Preview: ``mkdocs serve --dirty`` (what ``make serve`` runs) renders, after a save, only the
+pages made from what changed: the report's page and the listing pages whose content changed,
+plus the hand-written pages; everything when ``mkdocs.yml``, ``overrides/`` or the navigation
+changed. Plain ``mkdocs serve`` works too, and renders the whole site on every save.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..collection import ReportStore
+from ..collection import ReportStore, find_report_files
 from ..findings import Finding, format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index, check_layout
-from ..pages import agency_page, home_replacements, index_page, make_environment, report_page, year_page
+from ..pages import PortalPage, home_replacements, make_environment, portal_pages
 from ..pages.text import drop_checkbox_autocomplete, sanitize_html
 from .config import GongkaiConfig
+from .incremental import CompiledTemplates, DirtyBuilds, digest, settings_digest, stamp
 
 log = get_plugin_logger(__name__)
 
@@ -43,11 +54,17 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.layout = Layout()
         self.index = PortalIndex(years=(), agencies=())
         self.env: Environment | None = None
-        self.generated: dict[str, str] = {}  # src_uri → kind ("report", "year", "agency", "index")
+        self.generated: dict[str, PortalPage] = {}  # src_uri → the generated page
+        self.dirty = False  # `mkdocs serve --dirty` / `mkdocs build --dirty`
+        self.dirty_builds = DirtyBuilds()  # what the last dirty build rendered, per site folder
+        self.stamps: dict[str, tuple[int, int] | None] = {}  # report file → (size, mtime) before parsing
+        self.compiled = CompiledTemplates()  # the theme's templates, for dirty rebuilds
+        self.env_dirs: list[Path] | None = None  # the override folders self.env was made with
 
     # Defining on_startup makes MkDocs keep this instance (and its store) across serve rebuilds.
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -64,6 +81,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
         if self.store is None or self.store.base != base or not self.config.cache:
             self.store = ReportStore(base)
+        if self.dirty:  # stamped before parsing: a save during this build makes the next one render it
+            self.stamps = {str(p): stamp(p) for p in find_report_files([reports_dir])}
+            self.dirty_builds.begin(config.site_dir, settings_digest(config.config_file_path, config.theme.custom_dir))
         portal = self.store.load([reports_dir])
         findings = portal.findings + check_layout(portal.reports)
         self._report(findings, strict=self.config.strict or config.strict)
@@ -72,7 +92,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             config.watch.append(str(reports_dir))
         self.index = build_index(portal.reports)
         overrides = [Path(config.theme.custom_dir) / OVERRIDES_SUBDIR] if config.theme.custom_dir else []
-        self.env = make_environment(overrides)
+        if self.env is None or overrides != self.env_dirs:  # Jinja reloads a template whose file changed
+            self.env, self.env_dirs = make_environment(overrides), overrides
         return config
 
     def _report(self, findings: list[Finding], *, strict: bool) -> None:
@@ -89,24 +110,25 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if not self.config.enabled:
             return files
         assert self.env is not None
-        layout, env = self.layout, self.env
-        pages: list[tuple[str, str, Callable[[], str]]] = [
-            (layout.index(), "index", lambda: index_page(self.index, layout, env, self.config.index_title))]
-        for year in self.index.years:
-            pages.append((layout.year(year.year), "year", lambda g=year: year_page(g, layout, env)))
-        for agency in self.index.agencies:
-            pages.append((layout.agency(agency.agency.slug), "agency", lambda g=agency: agency_page(g, layout, env)))
-        for report in self.index.reports:
-            pages.append((layout.report(report), "report", lambda r=report: report_page(r, layout, env)))
-
+        layout = self.layout
         self.generated = {}
-        for src_uri, kind, build in pages:
-            if files.get_file_from_path(src_uri) is not None:
-                raise PluginError(f"gongkai：docs 目录中的 {src_uri} 与自动生成的页面同名，请删去或改名"
+        for page in portal_pages(self.index, layout, self.env, self.config.index_title):
+            if files.get_file_from_path(page.src_uri) is not None:
+                raise PluginError(f"gongkai：docs 目录中的 {page.src_uri} 与自动生成的页面同名，请删去或改名"
                                   f"（报告页面都在 {layout.prefix}/ 下自动生成）")
-            inclusion = InclusionLevel.NOT_IN_NAV if kind == "report" else InclusionLevel.UNDEFINED
-            files.append(File.generated(config, src_uri, content=build(), inclusion=inclusion))
-            self.generated[src_uri] = kind
+            if page.report is None:  # listing pages: few, made now, known by their content
+                markdown = page.markdown()
+                file = File.generated(config, page.src_uri, content=markdown)
+                key = digest(markdown) if self.dirty else None
+            else:  # report pages: made when read (on_page_read_source), known by their YAML file
+                source = str(page.report.source)
+                file = File.generated(config, page.src_uri, abs_src_path=source, inclusion=InclusionLevel.NOT_IN_NAV)
+                file_stamp = self.stamps.get(source)
+                key = (source, file_stamp) if file_stamp is not None else None
+            files.append(file)
+            self.generated[page.src_uri] = page
+            if self.dirty:
+                self.dirty_builds.add(file, key)
 
         if self.config.nav:
             config.nav = self._nav(files, config.nav)
@@ -132,6 +154,23 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         nav.append(ours)
         return nav
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if self.config.enabled and self.dirty:
+            planned = self.dirty_builds.plan(files, nav)
+            log.info(f"本次重新生成 {len(planned)} 个页面（共 {len(self.dirty_builds.urls)} 个）")
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+        if self.config.enabled and self.dirty:
+            self.compiled.attach(env, self.dirty_builds.settings)
+        return env
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        generated = self.generated.get(page.file.src_uri) if self.config.enabled else None
+        if generated is not None and generated.is_report:
+            return generated.markdown()
+        return None
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or page.file.src_uri in self.generated or "gongkai." not in markdown:
             return markdown
@@ -148,11 +187,22 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         return PLACEHOLDER.sub(replace, markdown)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if self.generated.get(page.file.src_uri) == "report":
+        generated = self.generated.get(page.file.src_uri)
+        if generated is not None and generated.is_report:
             return sanitize_html(html)  # narratives were escaped already; this is the second line of defence
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return output
+        if self.dirty:
+            self.dirty_builds.wrote(page.file)
         return drop_checkbox_autocomplete(output)
+
+    # Before Material's search plugin writes its index (priority 0).
+    @event_priority(50)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.dirty:
+            search = [p for p in config.plugins.values()
+                      if hasattr(p, "search_index_prev") and hasattr(p, "search_index")]
+            self.dirty_builds.finish(search)

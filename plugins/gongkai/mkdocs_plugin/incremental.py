@@ -1,0 +1,212 @@
+"""Dirty rebuilds (``mkdocs serve --dirty``): render only the pages whose sources changed.
+
+MkDocs skips a page in a dirty build when ``File.is_modified()`` is false; on its own it
+compares a physical source's mtime with the output's, which says nothing about generated
+pages. So the plugin answers for every documentation page, from what the page is made of:
+
+- a report page: its YAML file (size and mtime, taken before the file is parsed, so a save
+  during a build is seen by the next one);
+- a listing page (the index, a year, an agency): a digest of its Markdown, so it is rendered
+  again exactly when what it lists changed (a report added, removed, renamed, re-dated);
+- hand-written pages and pages the navigation shows without a title of their own: always
+  (they are few, their ``{{ gongkai.* }}`` values and titles are needed by other pages);
+- every page, when the site-wide fingerprint changed: ``mkdocs.yml``, the theme's
+  ``custom_dir``, the navigation's outline (titles and pages: a new agency or year) and the
+  sources of untitled navigation pages. Every page shows the navigation.
+
+MkDocs makes a new Jinja environment for the theme in every build, which compiles Material's
+templates again (a third of a rebuild); ``CompiledTemplates`` keeps the compiled code instead.
+
+After the build, Material's search index is completed with the entries of the pages not
+rendered this time (Material's own dirty merge assumes a single rebuilt page), and the output
+of generated pages that no longer exist is removed. All of it applies only to dirty builds and
+is kept per site folder: a normal ``mkdocs build`` never reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Hashable, Iterable, Sequence
+
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+
+Stamp = tuple[int, int]  # (size, mtime_ns)
+SearchEntry = dict[str, Any]
+
+
+def stamp(path: str | os.PathLike[str] | None) -> Stamp | None:
+    try:
+        result = os.stat(path) if path is not None else None
+    except OSError:
+        return None
+    return (result.st_size, result.st_mtime_ns) if result else None
+
+
+def digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def settings_digest(config_file: str | None, custom_dir: str | None) -> str:
+    """``mkdocs.yml`` (its bytes) and every file of the theme's ``custom_dir`` (path, size, mtime)."""
+    config_bytes = Path(config_file).read_bytes() if config_file and os.path.isfile(config_file) else b""
+    overrides: list[tuple[str, Stamp | None]] = []
+    if custom_dir and os.path.isdir(custom_dir):
+        for root, dirs, names in os.walk(custom_dir):
+            dirs.sort()
+            overrides.extend((os.path.join(root, n), stamp(os.path.join(root, n))) for n in sorted(names))
+    return digest(hashlib.sha256(config_bytes).hexdigest(), overrides)
+
+
+def page_url(file: File) -> str:
+    """The page's URL as ``Page.url`` (and Material's search locations) spell it: home is ""."""
+    return "" if file.url in (".", "./") else file.url
+
+
+def nav_outline(items: Iterable[Any]) -> list[tuple[Any, ...]]:
+    """Titles and targets of the navigation, as the theme shows them (untitled pages: ``None``)."""
+    outline: list[tuple[Any, ...]] = []
+    for item in items:
+        if item.is_section:
+            outline.append(("section", item.title, nav_outline(item.children)))
+        elif item.is_page:
+            outline.append(("page", item.title, item.file.src_uri))
+        else:
+            outline.append(("link", item.title, item.url))
+    return outline
+
+
+@dataclass
+class Built:
+    """What the last completed dirty build wrote into one site folder."""
+
+    site_dir: str
+    fingerprint: str
+    keys: dict[str, Hashable]  # src_uri → what the page was rendered from
+    dests: dict[str, str]  # src_uri → output file of a generated page
+    search: dict[str, list[SearchEntry]]  # page URL → the page's search entries
+
+
+@dataclass
+class DirtyBuilds:
+    """Decides which pages a dirty build renders, and completes what it does not render."""
+
+    last: Built | None = None
+    # the build in progress
+    site_dir: str = ""
+    settings: str = ""
+    fingerprint: str = ""
+    keys: dict[str, Hashable | None] = field(default_factory=dict)
+    dests: dict[str, str] = field(default_factory=dict)
+    urls: list[str] = field(default_factory=list)  # every documentation page, in build order
+    planned: set[str] = field(default_factory=set)
+    rendered: dict[str, str] = field(default_factory=dict)  # src_uri → URL of the pages written
+
+    def begin(self, site_dir: str, settings: str) -> None:
+        self.site_dir, self.settings = os.path.abspath(site_dir), settings
+        self.fingerprint = ""
+        self.keys, self.dests, self.urls = {}, {}, []
+        self.planned, self.rendered = set(), {}
+
+    def add(self, file: File, key: Hashable | None) -> None:
+        """A generated page and the key of its source (``None``: always render it)."""
+        self.keys[file.src_uri] = key
+        self.dests[file.src_uri] = file.abs_dest_path
+
+    def plan(self, files: Files, nav: Navigation) -> set[str]:
+        """Sets ``is_modified`` on every documentation page; returns the pages to render."""
+        pages = files.documentation_pages(inclusion=InclusionLevel.all)
+        self.urls = [page_url(f) for f in pages]
+        untitled = sorted(p.file.src_uri for p in nav.pages if p.title is None)
+        self.fingerprint = digest(
+            self.settings, nav_outline(nav.items),
+            [(uri, self.keys[uri] if uri in self.keys else stamp(files.src_uris[uri].abs_src_path))
+             for uri in untitled])
+        last = self.last if self.last is not None and self.last.site_dir == self.site_dir else None
+        everything = last is None or last.fingerprint != self.fingerprint
+        always = set(untitled)
+        for file in pages:
+            if everything or file.src_uri not in self.keys or file.src_uri in always:
+                render = True
+            else:
+                key = self.keys[file.src_uri]
+                render = (key is None or last.keys.get(file.src_uri) != key  # type: ignore[union-attr]
+                          or not os.path.isfile(file.abs_dest_path))
+            file.is_modified = (lambda render=render: render)  # type: ignore[method-assign]
+            if render:
+                self.planned.add(file.src_uri)
+        return self.planned
+
+    def wrote(self, file: File) -> None:
+        self.rendered[file.src_uri] = page_url(file)
+
+    def finish(self, search_plugins: Sequence[Any]) -> None:
+        """Completes the search index, removes pages that are gone, remembers this build."""
+        last = self.last if self.last is not None and self.last.site_dir == self.site_dir else None
+        search = self._complete_search(search_plugins, last.search if last else {})
+        if last is not None:
+            for src_uri, dest in last.dests.items():
+                if src_uri not in self.dests:
+                    self._remove(dest)
+        self.last = Built(self.site_dir, self.fingerprint, dict(self.keys), dict(self.dests), search)
+
+    def _complete_search(self, plugins: Sequence[Any], previous: dict[str, list[SearchEntry]]
+                         ) -> dict[str, list[SearchEntry]]:
+        """Material's index gets the entries of every page: fresh ones for the pages written now.
+
+        Material keeps only the previous index and drops from it the entries whose location
+        starts with the first fresh entry's page URL: right for one page, wrong for several (and
+        the home page's URL, "", is a prefix of every location).
+        """
+        kept: dict[str, list[SearchEntry]] = {}
+        for plugin in plugins:
+            fresh: dict[str, list[SearchEntry]] = {}
+            for entry in plugin.search_index.entries:
+                fresh.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+            written = set(self.rendered.values())
+            for url in self.urls:
+                if url in written:
+                    kept[url] = fresh.get(url, [])
+                elif url in previous:
+                    kept[url] = previous[url]
+            plugin.search_index.entries = [entry for url in self.urls for entry in kept.get(url, ())]
+            plugin.search_index_prev = None  # so Material writes these entries as they are
+        return kept
+
+    def _remove(self, dest: str) -> None:
+        if os.path.isfile(dest):
+            os.remove(dest)
+        folder = os.path.dirname(dest)
+        while folder.startswith(self.site_dir + os.sep) and os.path.isdir(folder) and not os.listdir(folder):
+            os.rmdir(folder)
+            folder = os.path.dirname(folder)
+
+
+class CompiledTemplates(BytecodeCache):
+    """Theme templates compiled once for all dirty rebuilds.
+
+    Jinja keys each entry on the template's name and file and rejects it when the source's
+    checksum changed; everything is dropped when the site's settings (``mkdocs.yml``,
+    ``overrides/``) changed, since they make the environment.
+    """
+
+    def __init__(self) -> None:
+        self.settings = ""
+        self.code: dict[str, bytes] = {}
+
+    def attach(self, env: Environment, settings: str) -> None:
+        if settings != self.settings:
+            self.settings, self.code = settings, {}
+        env.bytecode_cache = self
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
