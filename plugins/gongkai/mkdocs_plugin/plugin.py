@@ -197,6 +197,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             return output
         if self.dirty:
             self.dirty_builds.wrote(page.file)
+        generated = self.generated.get(page.file.src_uri)
+        if generated is not None and generated.is_report:
+            # Written once and never read again: MkDocs would keep every report's Markdown and
+            # HTML until the build ends (the largest share of a big portal's memory).
+            page.markdown = page.content = None
         return drop_checkbox_autocomplete(output)
 
     # Before Material's search plugin writes its index (priority 0).
