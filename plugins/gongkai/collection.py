@@ -51,10 +51,11 @@ def find_report_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _display(path: Path, base: Path | None) -> str:
+def _display(path: Path, resolved: Path, base: Path | None) -> str:
+    """The file relative to the (resolved) base when it lies under it, else as given."""
     if base is not None:
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            return resolved.relative_to(base).as_posix()
         except ValueError:
             pass
     return str(path)
@@ -65,6 +66,7 @@ class _Entry:
     stamp: tuple[int, int]
     report: Report | None
     findings: list[Finding]
+    load: int = 0  # the last load that found the file (older entries are dropped)
 
 
 @contextmanager
@@ -85,7 +87,10 @@ class ReportStore:
 
     def __init__(self, base: Path | None = None) -> None:
         self.base = base
+        # Resolved once (resolving means a system call per folder of the path, for every file).
+        self._resolved_base = base.resolve() if base is not None else None
         self._entries: dict[Path, _Entry] = {}
+        self._loads = 0
 
     def load_one(self, path: Path) -> tuple[Report | None, list[Finding], bool]:
         """Returns the report, its own findings, and whether the file was parsed now."""
@@ -97,8 +102,9 @@ class ReportStore:
             stamp = (-1, -1)
         entry = self._entries.get(key)
         if entry is not None and entry.stamp == stamp:
+            entry.load = self._loads
             return entry.report, entry.findings, False
-        document, findings = load_file(path, _display(path, self.base))
+        document, findings = load_file(path, _display(path, key, self._resolved_base))
         report = None
         if document is not None:
             report, parse_findings = parse_document(document)
@@ -107,10 +113,11 @@ class ReportStore:
                 report = None
             elif report is not None:
                 findings.extend(validate_report(report))
-        self._entries[key] = _Entry(stamp, report, findings)
+        self._entries[key] = _Entry(stamp, report, findings, self._loads)
         return report, findings, True
 
     def load(self, paths: Sequence[Path]) -> Portal:
+        self._loads += 1
         files = find_report_files(paths)
         reports: list[Report] = []
         findings: list[Finding] = []
@@ -123,8 +130,7 @@ class ReportStore:
                     changed.append(path)
                 if report is not None:
                     reports.append(report)
-        live = {p.resolve() for p in files}
-        for stale in [p for p in self._entries if p not in live]:
+        for stale in [p for p, entry in self._entries.items() if entry.load != self._loads]:
             del self._entries[stale]
         findings.extend(validate_collection(reports))
         if not files:

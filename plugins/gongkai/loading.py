@@ -12,31 +12,107 @@ import sys
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 import yaml
 
 from .findings import Finding, Severity
 
 try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
 
 Path_ = tuple[Any, ...]
+_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
 # Plain decimal integers, the bulk of every report: read directly, exactly as PyYAML would
-# (a leading 0 means octal in YAML 1.1, so those still go through PyYAML).
-_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+# (a leading 0 means octal in YAML 1.1, and 1_000 or 1:30 are integers too: those still go through PyYAML).
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 
 @dataclass(frozen=True)
 class Mark:
     line: int  # 1-based
     column: int  # 1-based
+
+
+# A position packed into one int (line in the high bits): a report keeps hundreds of them, for
+# as long as the build runs, and needs them only to name a line in a finding.
+_COLUMN_BITS = 32
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+
+
+def unpack_mark(packed: int) -> Mark:
+    """A position packed as ``line << 32 | column`` (1-based both)."""
+    return Mark(packed >> _COLUMN_BITS, packed & _COLUMN_MASK)
+
+
+class Marks(Mapping[Path_, Mark]):
+    """Read-only source positions by YAML path, stored packed (``unpack_mark``)."""
+
+    __slots__ = ("_packed",)
+
+    def __init__(self, packed: dict[Path_, int] | None = None) -> None:
+        self._packed = packed if packed is not None else {}
+
+    def __getitem__(self, path: Path_) -> Mark:
+        return unpack_mark(self._packed[path])
+
+    def get(self, path: Path_, default: Any = None) -> Any:
+        packed = self._packed.get(path)
+        return default if packed is None else unpack_mark(packed)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._packed
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+
+# Every report spells the same few hundred paths: one tuple for each, shared by the marks and
+# values of every report (a tuple per path per report was a fifth of a parsed report's memory).
+# Keyed by the path itself; it only grows with paths never seen before, and is emptied past a bound.
+_PATHS: dict[Path_, Path_] = {}
+_PATHS_BOUND = 100_000
+
+
+def shared_path(path: Path_) -> Path_:
+    """The one tuple kept for this path (equal to ``path``)."""
+    found = _PATHS.get(path)
+    if found is None:
+        if len(_PATHS) >= _PATHS_BOUND:
+            _PATHS.clear()
+        found = _PATHS[path] = path
+    return found
+
+
+# Implicit tags of plain scalars by their text. Keys and small numbers recur in every report and
+# PyYAML resolves each one by trying regular expressions; the answer depends on the text alone
+# (when no path resolvers are registered, as for the safe loaders). Short texts only, bounded.
+_IMPLICIT_TAGS: dict[str, str] = {}
+_IMPLICIT_TAGS_BOUND = 50_000
+_CACHED_TEXT_LENGTH = 32
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is _ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            tag = _IMPLICIT_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= _CACHED_TEXT_LENGTH:
+                    if len(_IMPLICIT_TAGS) >= _IMPLICIT_TAGS_BOUND:
+                        _IMPLICIT_TAGS.clear()
+                    _IMPLICIT_TAGS[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
 
 
 @dataclass(frozen=True)
@@ -52,13 +128,13 @@ class InvalidScalar:
 
 @dataclass
 class SourceDocument:
-    """A loaded YAML file: its values and where each key and value stands."""
+    """A loaded YAML file: its values and where each key and value stands (packed, see ``unpack_mark``)."""
 
     path: Path
     display_path: str
     data: Any
-    key_marks: dict[Path_, Mark] = field(default_factory=dict)
-    value_marks: dict[Path_, Mark] = field(default_factory=dict)
+    key_marks: dict[Path_, int] = field(default_factory=dict)
+    value_marks: dict[Path_, int] = field(default_factory=dict)
 
     def mark(self, path: Path_) -> Mark | None:
         """Where the value at ``path`` stands, or the nearest enclosing value that exists."""
@@ -66,12 +142,17 @@ class SourceDocument:
         while probe:
             found = self.value_marks.get(probe) or self.key_marks.get(probe)
             if found:
-                return found
+                return unpack_mark(found)
             probe = probe[:-1]
         return Mark(1, 1)
 
     def key_mark(self, path: Path_) -> Mark | None:
-        return self.key_marks.get(tuple(path)) or self.mark(path)
+        found = self.key_marks.get(tuple(path))
+        return unpack_mark(found) if found else self.mark(path)
+
+    def marks(self) -> Marks:
+        """Where every value stands (each key's value is written after its key): what a report keeps."""
+        return Marks(self.value_marks)
 
 
 _YAML_PROBLEMS_ZH = {
@@ -118,43 +199,65 @@ class _Builder:
         self.loader = loader
         self.document = document
         self.findings: list[Finding] = []
+        self.key_marks = document.key_marks
+        self.value_marks = document.value_marks
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, _MappingNode):
             return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, _SequenceNode):
             items = []
             for index, item in enumerate(node.value):
-                self.document.value_marks[path + (index,)] = _mark(item.start_mark)
-                items.append(self.build(item, path + (index,)))
+                here = shared_path(path + (index,))
+                start = item.start_mark
+                self.value_marks[here] = (start.line + 1) << _COLUMN_BITS | (start.column + 1)
+                items.append(self.build(item, here))
             return items
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+        # The hot loop of loading (every key of every report): node classes are compared directly,
+        # plain strings and integers are read inline, and marks are packed without a call.
         result: dict[Any, Any] = {}
+        key_marks, value_marks = self.key_marks, self.value_marks
         for key_node, value_node in node.value:
-            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if key_node.__class__ is _ScalarNode and key_node.tag == _STR_TAG:
+                key = key_node.value
+            else:
+                key = self._scalar(key_node) if isinstance(key_node, _ScalarNode) else str(key_node.value)
+                key = key if isinstance(key, str) else str(key)
             # Interned: the same few dozen keys recur in every report, and every report stays in memory.
-            key = sys.intern(key if isinstance(key, str) else str(key))
-            here = path + (key,)
-            key_mark = _mark(key_node.start_mark)
+            key = sys.intern(key)
+            here = shared_path(path + (key,))
+            start = key_node.start_mark
+            key_mark = (start.line + 1) << _COLUMN_BITS | (start.column + 1)
             if key in result:
-                first = self.document.key_marks[here]
+                first = unpack_mark(key_marks[here])
                 self.findings.append(
                     Finding(
                         rule="duplicate-key",
                         severity=Severity.ERROR,
                         message=f"键“{key}”重复出现（第一次在第 {first.line} 行）。同一层级每个键只能出现一次，请删去或合并多余的一处",
                         file=self.document.display_path,
-                        line=key_mark.line,
-                        column=key_mark.column,
+                        line=key_mark >> _COLUMN_BITS,
+                        column=key_mark & _COLUMN_MASK,
                         path=tuple(str(p) for p in here),
                     )
                 )
                 continue
-            self.document.key_marks[here] = key_mark
-            self.document.value_marks[here] = _mark(value_node.start_mark)
-            result[key] = self.build(value_node, here)
+            key_marks[here] = key_mark
+            start = value_node.start_mark
+            value_marks[here] = (start.line + 1) << _COLUMN_BITS | (start.column + 1)
+            if value_node.__class__ is _ScalarNode:
+                tag = value_node.tag
+                if tag == _STR_TAG:
+                    result[key] = value_node.value
+                elif tag == _INT_TAG and _PLAIN_INT.fullmatch(value_node.value):
+                    result[key] = int(value_node.value)
+                else:
+                    result[key] = self._scalar(value_node)
+            else:
+                result[key] = self.build(value_node, here)
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
@@ -171,10 +274,6 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.constructor.ConstructorError) as error:
             return InvalidScalar(str(node.value), str(error))
-
-
-def _mark(mark: yaml.Mark) -> Mark:
-    return Mark(mark.line + 1, mark.column + 1)
 
 
 def load_text(text: str, path: Path, display_path: str | None = None) -> tuple[SourceDocument | None, list[Finding]]:

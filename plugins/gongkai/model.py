@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Iterator, Mapping, Union
 
 from .formats import CellSpec, FormatSpec, TableSpec
 from .loading import Mark
@@ -42,7 +42,8 @@ class Report:
     narrative: dict[str, str]
     values: dict[CellPath, CellValue]
     given_totals: frozenset[CellPath] = frozenset()
-    marks: dict[tuple, Mark] = field(default_factory=dict, repr=False)
+    # Where each field was written (``loading.Marks`` for a parsed file: packed, paths shared).
+    marks: Mapping[tuple, Mark] = field(default_factory=dict, repr=False)
 
     @property
     def title(self) -> str:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 from .findings import Finding, Severity
 from .formats import FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
-from .loading import InvalidScalar, SourceDocument
+from .loading import InvalidScalar, SourceDocument, shared_path
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
 from .totals import cell_labels, cells_by_path, leaf_columns, total_rules
 
@@ -133,7 +134,7 @@ class _Parser:
             narrative={k: v for k, v in narrative.items() if v is not None},
             values=values,
             given_totals=frozenset(given),
-            marks={**self.document.key_marks, **self.document.value_marks},
+            marks=self.document.marks(),
         )
 
     def parse_agency(self, value: Any) -> Agency | None:
@@ -274,21 +275,23 @@ class _Parser:
             for child in row.children:
                 self.parse_row(table, block, child, mapping, here, cells, values, given)
             return
-        columns = leaf_columns(table, block)
-        self.check_keys(mapping, here, {c.key: c.label for c in columns}, row.label)
-        labels = cell_labels(table)
-        for column in columns:
-            cell_path = here + (column.key,)
-            cell = cells[cell_path]
-            if column.key not in mapping:
-                if not cell.is_total:
+        leaf = _leaf_row(table, block, here, cells)
+        self.check_keys(mapping, here, leaf.allowed, row.label)
+        for key, cell_path, column, cell, is_total in leaf.cells:
+            if key not in mapping:
+                if not is_total:
                     self.error("missing-field", f"缺少“{column.key}”（{column.label}）这一格；没有数据请填 0", here,
                                cell.label)
                 continue
-            parsed = self.parse_cell(mapping[column.key], column, cell_path, labels[cell_path])
+            value = mapping[key]
+            # The common case, what parse_cell would return without a finding: a count or change as written.
+            if value.__class__ is int and (value >= 0 or column.kind is Kind.SIGNED) and column.kind is not Kind.AMOUNT:
+                parsed: CellValue | None = value
+            else:
+                parsed = self.parse_cell(value, column, cell_path, cell_labels(table)[cell_path])
             if parsed is not None:
                 values[cell_path] = parsed
-                if cell.is_total:
+                if is_total:
                     given.add(cell_path)
 
     def parse_cell(self, value: Any, column: Column, path: CellPath, label: str) -> CellValue | None:
@@ -318,6 +321,32 @@ class _Parser:
             self.error("negative-count", "数量不能为负数", path, label, expected="≥ 0", actual=str(value))
             return None
         return int(value)
+
+
+@dataclass(frozen=True)
+class _LeafRow:
+    """What parsing a leaf row needs from the declaration: the same for every report."""
+
+    allowed: dict[str, str]  # column keys and their labels
+    cells: tuple[tuple[str, CellPath, Column, CellSpec, bool], ...]  # key, path (shared), column, cell, is total
+
+
+# Keyed by (id of the table declaration, the row's path); the entry holds the table so its id() stays its own.
+_LEAF_ROWS: dict[tuple[int, CellPath], tuple[TableSpec, _LeafRow]] = {}
+
+
+def _leaf_row(table: TableSpec, block: Block, here: CellPath, cells: Mapping[CellPath, CellSpec]) -> _LeafRow:
+    found = _LEAF_ROWS.get((id(table), here))
+    if found is not None and found[0] is table:
+        return found[1]
+    columns = leaf_columns(table, block)
+    paths = [shared_path(here + (column.key,)) for column in columns]  # the marks' tuples: one per path
+    leaf = _LeafRow(
+        allowed={column.key: column.label for column in columns},
+        cells=tuple((column.key, path, column, cells[path], cells[path].is_total) for column, path in zip(columns, paths)),
+    )
+    _LEAF_ROWS[(id(table), here)] = (table, leaf)
+    return leaf
 
 
 def _excerpt(text: str, needle: str) -> str:

@@ -401,6 +401,29 @@ def test_a_site_can_override_the_markup(sample: Report) -> None:
     assert html == "<p>二、主动公开政府信息情况|4</p>"
 
 
+def test_an_override_may_write_each_number_anywhere_escaped_or_not(sample: Report) -> None:
+    override = ("{% for body in table.bodies %}{% for row in body %}{% for cell in row %}{% if cell.path is defined %}"
+                "[{{ cell.path }}={{ cell.text }}|{{ cell.text|e }}]{% endif %}{% endfor %}{% endfor %}{% endfor %}")
+    report = numbered_report(FORMAT_2019)
+    path = ("proactive", "procurement", "purchase_amount")
+    report.values[path] = "<1&2>"  # not a number a parsed report could hold, but a value all the same
+    for autoescape in (True, False):
+        env = Environment(loader=DictLoader({"tables/table.html": override}), autoescape=autoescape)
+        html = render_table(report, FORMAT_2019.table("proactive"), environment=env)
+        raw = "&lt;1&amp;2&gt;" if autoescape else "<1&2>"
+        assert f"[proactive.procurement.purchase_amount={raw}|&lt;1&amp;2&gt;]" in html
+        assert "[proactive.regulations.made=1|1]" in html
+
+
+def test_a_changed_override_is_picked_up(sample: Report) -> None:
+    templates = {"tables/table.html": "<p>{{ table.caption }}</p>"}
+    env = Environment(loader=DictLoader(templates), autoescape=True)
+    table = sample.format.table("appeals")
+    assert render_table(sample, table, environment=env) == f"<p>{table.title}</p>"
+    templates["tables/table.html"] = "<p>{{ table.caption_id }}</p>"
+    assert render_table(sample, table, environment=env) == "<p>caption</p>"
+
+
 def test_labels_are_escaped_whatever_the_format_declares() -> None:
     table = TableSpec(key="odd", number="五", title="<i>表</i>", blocks=(Block(
         "only", "a&b", columns=(Column("n", "<b>列</b>"),), rows=(Row("r", "行\"<"),)),))

@@ -3,6 +3,10 @@
 Python computes a layout (a grid of header cells and data cells with their spans, ids and
 ``headers``); the template ``tables/table.html`` only writes the markup. Every label comes
 from the format declaration, so both format versions go through the same code.
+
+The layout depends on the table and the id prefix, never on the report: ``render_table``
+renders the template once per (table, id prefix, template) with a placeholder in place of each
+number, keeps that HTML as a skeleton, and for each report only writes the numbers into it.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterable, Literal, Union
+from typing import Callable, Iterable, Literal, Union
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
+from markupsafe import escape
 
 from ..formats import Block, CellSpec, Column, Row, TableSpec
 from ..model import CellPath, CellValue, Report
@@ -258,14 +263,17 @@ def format_value(value: CellValue) -> str:
     return str(value)
 
 
+TextOf = Callable[[CellPath], str]  # the text of the cell at a path: a report's number, or a placeholder
+
+
 def _data_cell(
-    report: Report, cells: dict[CellPath, CellSpec], table: TableSpec,
+    text_of: TextOf, cells: dict[CellPath, CellSpec], table: TableSpec,
     row: Chain, column: Chain, extra_headers: tuple[str, ...] = (), colspan: int = 1,
 ) -> DataCell:
     path = (table.key,) + (row[-1].path if row else ()) + column[-1].path
     spec = cells[path]
     return DataCell(
-        text=format_value(report.values[path]),
+        text=text_of(path),
         headers=extra_headers + tuple(n.id for n in row) + tuple(n.id for n in column),
         path=".".join(path),
         colspan=colspan,
@@ -276,7 +284,7 @@ def _data_cell(
 # --- the three layouts --------------------------------------------------------------------
 
 
-def _grid(report: Report, table: TableSpec, prefix: str) -> HeadAndBodies:
+def _grid(text_of: TextOf, table: TableSpec, prefix: str) -> HeadAndBodies:
     """One block: column headers in ``<thead>``, row headers down the side (table 三)."""
     (block,) = table.blocks
     cells = {cell.path: cell for cell in table.cells()}
@@ -290,13 +298,13 @@ def _grid(report: Report, table: TableSpec, prefix: str) -> HeadAndBodies:
     seen: set[str] = set()
     body = [
         tuple(_row_header_cells(row, row_depth, seen))
-        + tuple(_data_cell(report, cells, table, row, column) for column in column_chains)
+        + tuple(_data_cell(text_of, cells, table, row, column) for column in column_chains)
         for row in _chains(rows)
     ]
     return tuple(tuple(r) for r in head), (tuple(body),)
 
 
-def _stacked(report: Report, table: TableSpec, prefix: str) -> HeadAndBodies:
+def _stacked(text_of: TextOf, table: TableSpec, prefix: str) -> HeadAndBodies:
     """Several blocks (table 二): each a ``<tbody>`` with its own label and column headers."""
     # One <table>, not one per block: the form's single grid, with headers/id (WCAG H43) naming each cell's block.
     cells = {cell.path: cell for cell in table.cells()}
@@ -321,7 +329,7 @@ def _stacked(report: Report, table: TableSpec, prefix: str) -> HeadAndBodies:
         seen: set[str] = set()
         for row in _chains(rows):
             data = tuple(
-                _data_cell(report, cells, table, row, column, (block_id,),
+                _data_cell(text_of, cells, table, row, column, (block_id,),
                            colspan=1 + (extra if i == len(column_chains) - 1 else 0))
                 for i, column in enumerate(column_chains)
             )
@@ -330,7 +338,7 @@ def _stacked(report: Report, table: TableSpec, prefix: str) -> HeadAndBodies:
     return (), tuple(bodies)
 
 
-def _single_line(report: Report, table: TableSpec, prefix: str) -> HeadAndBodies:
+def _single_line(text_of: TextOf, table: TableSpec, prefix: str) -> HeadAndBodies:
     """Rows turned into column groups over one line of cells (table 四)."""
     cells = {cell.path: cell for cell in table.cells()}
     columns = tuple(
@@ -339,20 +347,25 @@ def _single_line(report: Report, table: TableSpec, prefix: str) -> HeadAndBodies
         for node in _under_block(block, prefix, _rows_as_columns(block.rows, block.columns, prefix, ()))
     )
     head = _column_header_rows(columns, _depth(columns))
-    line = tuple(_data_cell(report, cells, table, (), column) for column in _chains(columns))
+    line = tuple(_data_cell(text_of, cells, table, (), column) for column in _chains(columns))
     return tuple(tuple(r) for r in head), ((line,),)
 
 
 def table_layout(report: Report, table: TableSpec, *, id_prefix: str = "") -> TableLayout:
     """The grid of one official table, for the template and for exports that need the layout."""
+    values = report.values
+    return _layout(table, id_prefix, lambda path: format_value(values[path]))
+
+
+def _layout(table: TableSpec, id_prefix: str, text_of: TextOf) -> TableLayout:
     if not _ID_PREFIX.match(id_prefix):
         raise ValueError(f"id_prefix {id_prefix!r} must start with a letter and be ASCII letters, digits, - or _")
     if table.layout == "single-line":
-        head, bodies = _single_line(report, table, id_prefix)
+        head, bodies = _single_line(text_of, table, id_prefix)
     elif len(table.blocks) > 1:
-        head, bodies = _stacked(report, table, id_prefix)
+        head, bodies = _stacked(text_of, table, id_prefix)
     else:
-        head, bodies = _grid(report, table, id_prefix)
+        head, bodies = _grid(text_of, table, id_prefix)
     return TableLayout(
         caption=table.title,
         caption_id=f"{id_prefix}caption",
@@ -380,15 +393,84 @@ def default_environment() -> Environment:
     )
 
 
-def render_table(
-    report: Report, table: TableSpec, *, id_prefix: str = "", environment: Environment | None = None,
-) -> str:
-    """HTML of one official table, laid out as the national format lays it out."""
-    layout = table_layout(report, table, id_prefix=id_prefix)
-    template = (environment or default_environment()).get_template(TEMPLATE)
+def _render(template: Template, layout: TableLayout) -> str:
     return template.render(
         table=layout,
         scroll_class=CLASS_SCROLL,
         caption_class=CLASS_CAPTION,
         note_class=CLASS_NOTE,
     )
+
+
+# A placeholder for the n-th number. The "&" shows whether the template escapes the text
+# (it comes back as "&amp;"), so that each number is written exactly as the template would.
+_SLOT = "\ue000{}&\ue001"
+_SLOTS = re.compile("\ue000([0-9]+)&(amp;)?\ue001")
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    """A table's HTML cut around its numbers: ``parts[0]``, number 0, ``parts[1]``, … ``parts[-1]``."""
+
+    table: TableSpec  # held so that its id() cannot be reused while the entry lives
+    parts: tuple[str, ...]
+    paths: tuple[CellPath, ...]  # the cell of each number, in the order the HTML writes them
+    escaped: tuple[bool, ...]  # whether the template escapes that number's text
+
+
+def _skeleton(table: TableSpec, id_prefix: str, template: Template) -> _Skeleton:
+    """Renders the template once, with a placeholder for every number."""
+    paths: list[CellPath] = []
+
+    def placeholder(path: CellPath) -> str:
+        paths.append(path)
+        return _SLOT.format(len(paths) - 1)
+
+    html = _render(template, _layout(table, id_prefix, placeholder))
+    pieces = _SLOTS.split(html)  # text, index, "amp;" or None, text, index, …
+    return _Skeleton(
+        table=table,
+        parts=tuple(pieces[0::3]),
+        paths=tuple(paths[int(index)] for index in pieces[1::3]),
+        escaped=tuple(amp is not None for amp in pieces[2::3]),
+    )
+
+
+# Keyed by (id of the table declaration, id prefix, template object): a site's override, or a
+# template changed on disk during ``mkdocs serve``, is another template object, hence another entry.
+_SKELETONS: dict[tuple[int, str, Template], _Skeleton] = {}
+_SKELETONS_BOUND = 256
+
+
+def _cached_skeleton(table: TableSpec, id_prefix: str, template: Template) -> _Skeleton:
+    key = (id(table), id_prefix, template)
+    skeleton = _SKELETONS.get(key)
+    if skeleton is None or skeleton.table is not table:
+        if len(_SKELETONS) >= _SKELETONS_BOUND:
+            _SKELETONS.clear()
+        skeleton = _SKELETONS[key] = _skeleton(table, id_prefix, template)
+    return skeleton
+
+
+def render_table(
+    report: Report, table: TableSpec, *, id_prefix: str = "", environment: Environment | None = None,
+) -> str:
+    """HTML of one official table, laid out as the national format lays it out.
+
+    The template is rendered once per table layout, with placeholders for the numbers: it may
+    write ``cell.text`` anywhere (escaped or not), but not compute with it.
+    """
+    template = (environment or default_environment()).get_template(TEMPLATE)
+    skeleton = _cached_skeleton(table, id_prefix, template)
+    values = report.values
+    parts = skeleton.parts
+    html = [parts[0]]
+    for path, escaped, after in zip(skeleton.paths, skeleton.escaped, parts[1:]):
+        value = values[path]
+        if value.__class__ is int:  # digits and a sign: nothing to escape
+            html.append(str(value))
+        else:
+            text = format_value(value)
+            html.append(escape(text) if escaped else text)
+        html.append(after)
+    return "".join(html)
