@@ -34,7 +34,7 @@ from mkdocs.structure.pages import Page
 from ..collection import ReportStore, find_report_files
 from ..findings import Finding, format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index, check_layout
-from ..pages import PortalPage, home_replacements, make_environment, portal_pages
+from ..pages import PortalPage, home_replacements, insert_tables, make_environment, portal_pages
 from ..pages.text import drop_checkbox_autocomplete, sanitize_html
 from .config import GongkaiConfig
 from .incremental import CompiledTemplates, DirtyBuilds, digest, settings_digest, stamp
@@ -188,8 +188,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         generated = self.generated.get(page.file.src_uri)
-        if generated is not None and generated.is_report:
-            return sanitize_html(html)  # narratives were escaped already; this is the second line of defence
+        if generated is not None and generated.report is not None:
+            # Narratives were escaped already; sanitizing is the second line of defence. The
+            # tables (numbers laid out by gongkai) go in afterwards, past the Markdown parser.
+            return insert_tables(sanitize_html(html), generated.report, self.env)
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:

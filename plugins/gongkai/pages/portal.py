@@ -37,6 +37,7 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
                  for g in index.years)
     pages.extend(PortalPage(layout.agency(g.agency.slug), "agency", lambda g=g: agency_page(g, layout, env))
                  for g in index.agencies)
-    pages.extend(PortalPage(layout.report(r), "report", lambda r=r: report_page(r, layout, env), report=r)
+    pages.extend(PortalPage(layout.report(r), "report", lambda r=r: report_page(r, layout, env, tables_inline=False),
+                             report=r)
                  for r in index.reports)
     return pages
