@@ -123,3 +123,18 @@ def test_report_page_navigation_stays_small(sample_site: Portal) -> None:
     """Agencies are pruned from every page but their own section's, so the nav does not grow with the portal."""
     nav = sample_site.page(SEED_URL).find("nav", class_="md-nav--primary")
     assert len(nav.find_all("a")) < 40
+
+
+def test_search_indexes_the_narrative_but_not_the_tables(sample_site: Portal) -> None:
+    """Every report repeats the same table labels; indexing them would bury the narrative hits."""
+    import json
+
+    index = json.loads((sample_site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    seed_entries = [d for d in index["docs"] if d["location"].startswith(SEED_URL)]
+    text = " ".join(d["title"] + " " + d["text"] for d in seed_entries).replace("\u200b", "")
+    assert "政务微信公开政府信息数895条" in text  # from 一、总体情况
+    titles = [d["title"].replace("\u200b", "") for d in seed_entries]
+    assert "三、收到和处理政府信息公开申请情况" in titles  # the section itself is still found
+    assert "属于国家秘密" not in text and "法律服务机构" not in text  # table labels stay out
+    page = sample_site.page_path(SEED_URL).read_text(encoding="utf-8")
+    assert "data-search-exclude" not in page  # Material strips the marker from the page
