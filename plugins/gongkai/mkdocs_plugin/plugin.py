@@ -189,10 +189,19 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         generated = self.generated.get(page.file.src_uri)
         if generated is not None and generated.report is not None:
-            # Narratives were escaped already; sanitizing is the second line of defence. The
-            # tables (numbers laid out by gongkai) go in afterwards, past the Markdown parser.
-            return insert_tables(sanitize_html(html), generated.report, self.env)
+            return sanitize_html(html)  # narratives were escaped already; this is the second line of defence
         return html
+
+    # After every other plugin's page_context, the search index's above all: the tables
+    # (numbers laid out by gongkai, not Markdown) go in last, past the Markdown parser and
+    # the search plugin's HTML parser, which together were half of a large build.
+    @event_priority(-100)
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> dict[str, Any] | None:
+        generated = self.generated.get(page.file.src_uri) if self.config.enabled else None
+        if generated is not None and generated.report is not None and page.content is not None:
+            page.content = insert_tables(page.content, generated.report, self.env)
+        return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
