@@ -10,9 +10,11 @@ URL scheme (``prefix`` defaults to ``reports``; paths are MkDocs source paths, s
 - ``reports/<year>/index.md``        one year: every agency's report
 - ``reports/<slug>/index.md``        one agency: every year's report
 - ``reports/<slug>/<year>.md``       one report (URL ``reports/<slug>/<year>/``)
+- ``reports/agencies.md``            every agency, with its reports (URL ``reports/agencies/``)
 
 Years and agencies share ``reports/<name>/``; an agency code made only of digits could
-clash with a year, so ``check_layout`` rejects it (rule ``slug-clashes-with-year``).
+clash with a year, so ``check_layout`` rejects it (rule ``slug-clashes-with-year``), and the
+code ``agencies`` is kept for the directory (rule ``slug-reserved``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .findings import Finding, Severity
 from .model import Agency, Report
 
 DEFAULT_PREFIX = "reports"
+AGENCIES_PAGE = "agencies"  # reports/agencies/: the directory of agencies
 _DIGITS = re.compile(r"^[0-9]+$")
 _PREFIX = re.compile(r"^[a-z0-9_-]+(?:/[a-z0-9_-]+)*$")
 
@@ -51,6 +54,9 @@ class Layout:
 
     def report(self, report: Report) -> str:
         return f"{self.prefix}/{report.agency.slug}/{report.year}.md"
+
+    def agencies(self) -> str:
+        return f"{self.prefix}/{AGENCIES_PAGE}.md"
 
 
 def relative_link(from_src: str, to_src: str) -> str:
@@ -106,22 +112,31 @@ def build_index(reports: Iterable[Report]) -> PortalIndex:
     return PortalIndex(years=years, agencies=tuple(agencies))
 
 
+_CLASHES = {
+    "slug-clashes-with-year": "机关代码不能全部由数字组成：年度页面的网址是 reports/<年份>/，纯数字的机关代码会与之冲突。"
+                              "请改用拼音或英文缩写（例如 shifan-zhen）",
+    "slug-reserved": f"机关代码“{AGENCIES_PAGE}”留给机关目录页面（reports/{AGENCIES_PAGE}/）使用，请改用其他代码",
+}
+
+
 def check_layout(reports: Iterable[Report]) -> list[Finding]:
     """Agency codes that cannot get a page of their own under this URL scheme."""
     found = []
     for report in reports:
-        if _DIGITS.match(report.agency.slug):
-            mark = report.mark(("agency", "slug"))
-            found.append(Finding(
-                rule="slug-clashes-with-year",
-                severity=Severity.ERROR,
-                message="机关代码不能全部由数字组成：年度页面的网址是 reports/<年份>/，纯数字的机关代码会与之冲突。"
-                        "请改用拼音或英文缩写（例如 shifan-zhen）",
-                file=report.display_path,
-                line=mark.line,
-                column=mark.column,
-                path=("agency", "slug"),
-                label="机关代码",
-                actual=report.agency.slug,
-            ))
+        slug = report.agency.slug
+        rule = "slug-clashes-with-year" if _DIGITS.match(slug) else "slug-reserved" if slug == AGENCIES_PAGE else None
+        if rule is None:
+            continue
+        mark = report.mark(("agency", "slug"))
+        found.append(Finding(
+            rule=rule,
+            severity=Severity.ERROR,
+            message=_CLASHES[rule],
+            file=report.display_path,
+            line=mark.line,
+            column=mark.column,
+            path=("agency", "slug"),
+            label="机关代码",
+            actual=slug,
+        ))
     return found

@@ -143,7 +143,7 @@ def test_a_save_renders_only_what_changed_and_the_site_equals_a_cold_build(
     text = (portal.reports / EDITED).read_text(encoding="utf-8")
     (portal.reports / EDITED).write_text(variant(text, published="2025-02-10"), encoding="utf-8")
     assert serve.rebuild() == {"reports/shifan-zhen/2024.md", "reports/2024/index.md",
-                               "reports/shifan-zhen/index.md", INDEX, HOME, ABOUT}
+                               "reports/shifan-zhen/index.md", "reports/agencies.md", INDEX, HOME, ABOUT}
     assert_same_site(portal.site, cold_site(portal, tmp_path / "cold"))
 
 

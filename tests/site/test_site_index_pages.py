@@ -140,3 +140,34 @@ def test_links_work_without_directory_urls(tmp_path: Path) -> None:
                 continue
             assert href.endswith(".html") or ".html#" in href, (url, href)
             assert portal.resolve(url, href).is_file(), (url, href)
+
+
+def test_agency_directory_lists_every_agency_and_report(sample_site) -> None:
+    from gongkai.collection import load_portal
+
+    from .conftest import REPO
+
+    portal = load_portal([REPO / "reports"], REPO)
+    page = sample_site.content("reports/agencies/")
+    rows = page.find("table").find_all("tr")[1:]
+    assert len(rows) == len({r.agency.slug for r in portal.reports})
+    links = [a.attrs["href"] for a in page.find("table").find_all("a")]
+    assert len(links) == len(portal.reports) + len(rows)  # each agency, then each of its years
+    for href in links:
+        assert sample_site.resolve("reports/agencies/", href).is_file(), href
+
+
+def test_many_agencies_give_the_nav_one_entry(tmp_path) -> None:
+    """Past nav_agencies_max the nav links the directory instead of every agency (linear builds)."""
+    from .conftest import make_portal
+
+    portal = make_portal(tmp_path / "portal")
+    text = (portal.root / "mkdocs.yml").read_text(encoding="utf-8")
+    (portal.root / "mkdocs.yml").write_text(text.replace("url_prefix: reports", "url_prefix: reports\n      nav_agencies_max: 2"),
+                                             encoding="utf-8")
+    result = portal.build("--strict")
+    assert result.returncode == 0, result.stderr
+    nav = portal.page("reports/2024/").find("nav", class_="md-nav--primary")
+    hrefs = [a.attrs.get("href", "") for a in nav.find_all("a")]
+    assert any(h.rstrip("/").endswith("agencies") for h in hrefs)
+    assert not any("shifan-qu" in h for h in hrefs)  # no agency listed one by one

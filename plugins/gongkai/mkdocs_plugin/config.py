@@ -27,5 +27,9 @@ class GongkaiConfig(Config):
     index_nav_title = opt.Type(str, default="全部年度报告")
     nav_home_title = opt.Type(str, default="首页")
     nav_agencies_title = opt.Type(str, default="按机关")
+    # Up to this many agencies are listed one by one in the navigation; beyond it the navigation
+    # links the agency directory instead (Material renders the nav on every page: its size
+    # multiplies the build time).
+    nav_agencies_max = opt.Type(int, default=30)
     # Build the navigation (home, index, years, agencies). Off: the site's own `nav` is kept as is.
     nav = opt.Type(bool, default=True)

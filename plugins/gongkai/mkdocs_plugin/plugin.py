@@ -137,13 +137,17 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def _nav(self, files: Files, site_nav: list[Any] | None) -> list[Any]:
         """Home, the index, the years and the agencies; never the report pages (nav size is per page)."""
         layout = self.layout
-        # Years are few and sit directly under the section; agencies may be hundreds, so they get
-        # a sub-section of their own, which navigation.prune leaves out of every other page.
+        # Years are few and sit directly under the section. A handful of agencies get a
+        # sub-section; more than nav_agencies_max get one entry, the agency directory, so the
+        # nav (rendered on every page) keeps the same size however many agencies there are.
         section: list[Any] = [{self.config.index_nav_title: layout.index()}]
         section.extend({f"{g.year}年度": layout.year(g.year)} for g in self.index.years)
-        if self.index.agencies:
-            section.append({self.config.nav_agencies_title: [{g.agency.name: layout.agency(g.agency.slug)}
-                                                             for g in self.index.agencies]})
+        agencies = self.index.agencies
+        if agencies and len(agencies) <= self.config.nav_agencies_max:
+            section.append({self.config.nav_agencies_title: [{"全部机关": layout.agencies()}] + [
+                {g.agency.name: layout.agency(g.agency.slug)} for g in agencies]})
+        elif agencies:
+            section.append({self.config.nav_agencies_title: layout.agencies()})
         ours = {self.config.nav_title: section}
         if site_nav is not None:  # the site's own nav, with the reports section appended
             return [*site_nav, ours]

@@ -43,7 +43,8 @@ def index_page(index: PortalIndex, layout: Layout = Layout(), env: Environment |
              for group in index.years]
     agencies = [(group, relative_link(here, layout.agency(group.agency.slug))) for group in index.agencies]
     return env.get_template("pages/index.md").render(
-        title=title, index=index, years=years, agencies=agencies)
+        title=title, index=index, years=years, agencies=agencies,
+        agencies_link=relative_link(here, layout.agencies()))
 
 
 def year_page(group: YearGroup, layout: Layout = Layout(), env: Environment | None = None) -> str:
@@ -62,6 +63,16 @@ def agency_page(group: AgencyGroup, layout: Layout = Layout(), env: Environment 
     return env.get_template("pages/agency.md").render(
         group=group, entries=_entries(group.reports, here, layout),
         index_link=relative_link(here, layout.index()))
+
+
+def agencies_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None) -> str:
+    """``reports/agencies.md``: every agency with its years, the navigation's way in when agencies are many."""
+    env = env or make_environment()
+    here = layout.agencies()
+    agencies = [(group, relative_link(here, layout.agency(group.agency.slug)),
+                 _entries(group.reports, here, layout)) for group in index.agencies]
+    return env.get_template("pages/agencies.md").render(
+        index=index, agencies=agencies, index_link=relative_link(here, layout.index()))
 
 
 def home_replacements(index: PortalIndex, layout: Layout, page_src: str) -> dict[str, Callable[[], str]]:

@@ -13,7 +13,7 @@ from jinja2 import Environment
 
 from ..indexing import Layout, PortalIndex
 from ..model import Report
-from .index_pages import DEFAULT_INDEX_TITLE, agency_page, index_page, year_page
+from .index_pages import DEFAULT_INDEX_TITLE, agencies_page, agency_page, index_page, year_page
 from .report_page import report_page
 
 
@@ -31,8 +31,10 @@ class PortalPage:
 
 def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
                  index_title: str = DEFAULT_INDEX_TITLE) -> list[PortalPage]:
-    """The index, the years (newest first), the agencies, then every report."""
+    """The index, the agency directory, the years (newest first), the agencies, then every report."""
     pages = [PortalPage(layout.index(), "index", lambda: index_page(index, layout, env, index_title))]
+    if index.agencies:
+        pages.append(PortalPage(layout.agencies(), "agencies", lambda: agencies_page(index, layout, env)))
     pages.extend(PortalPage(layout.year(g.year), "year", lambda g=g: year_page(g, layout, env))
                  for g in index.years)
     pages.extend(PortalPage(layout.agency(g.agency.slug), "agency", lambda g=g: agency_page(g, layout, env))
