@@ -470,6 +470,9 @@ def _listing(rows: list[tuple[str, str, Report]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+NAV_AGENCIES_MAX = 30  # the plugin's default nav_agencies_max
+
+
 def write_baseline(root: Path, reports: tuple[Report, ...] | list[Report]) -> Path:
     """A plain MkDocs + Material project with the pages gongkai generates, written as Markdown.
 
@@ -504,14 +507,23 @@ def write_baseline(root: Path, reports: tuple[Report, ...] | list[Report]) -> Pa
     index.append("## 按机关\n\n" + "\n".join(
         f"- [{own[0].agency.name}]({slug}/index.md)（{len(own)} 份）" for slug, own in sorted(by_agency.items())))
     (prefix / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+    directory = ["# 按机关查看年度报告\n", "| 机关 | 报告份数 | 各年度报告 |", "| --- | --- | --- |"]
+    for slug, own in sorted(by_agency.items()):
+        years_links = " · ".join(f"[{r.year}]({slug}/{r.year}.md)" for r in sorted(own, key=lambda r: -r.year))
+        directory.append(f"| [{own[0].agency.name}]({slug}/index.md) | {len(own)} | {years_links} |")
+    (prefix / "agencies.md").write_text("\n".join(directory) + "\n", encoding="utf-8")
+    # The same navigation as the plugin's: agencies one by one up to NAV_AGENCIES_MAX, else the directory.
+    agencies_nav: Any = f"{URL_PREFIX}/agencies.md"
+    if len(by_agency) <= NAV_AGENCIES_MAX:
+        agencies_nav = [{"全部机关": agencies_nav}] + [{own[0].agency.name: f"{URL_PREFIX}/{slug}/index.md"}
+                                                    for slug, own in sorted(by_agency.items())]
     config = site_config(gongkai=False)
     config["nav"] = [
         {"首页": "index.md"},
         {"年度报告": [
             f"{URL_PREFIX}/index.md",
             {"按年度": [{f"{year}年度": f"{URL_PREFIX}/{year}/index.md"} for year in years]},
-            {"按机关": [{own[0].agency.name: f"{URL_PREFIX}/{slug}/index.md"}
-                      for slug, own in sorted(by_agency.items())]},
+            {"按机关": agencies_nav},
         ]},
     ]
     config["not_in_nav"] = f"/{URL_PREFIX}/*/20*.md"

@@ -79,8 +79,8 @@ def test_the_baseline_has_the_same_pages(portal, tmp_path: Path) -> None:
     config = synth.write_baseline(tmp_path, portal.reports)
     pages = sorted(p.relative_to(tmp_path / "docs").as_posix() for p in (tmp_path / "docs").rglob("*.md"))
     assert config.exists()
-    # home + index + 6 years + 2 agencies + 12 reports
-    assert len(pages) == 1 + 1 + 6 + 2 + 12
+    # home + index + agency directory + 6 years + 2 agencies + 12 reports
+    assert len(pages) == 1 + 1 + 1 + 6 + 2 + 12
     report = portal.reports[0]
     page = (tmp_path / "docs" / "reports" / report.agency.slug / f"{report.year}.md").read_text(encoding="utf-8")
     assert report.title in page and "<table" in page
