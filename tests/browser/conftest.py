@@ -59,7 +59,7 @@ CHROMIUM_ARGS = [
 
 # Page kinds every check runs on. "search" is the home page with Material's search opened
 # and a Chinese query typed into it.
-PAGE_KINDS = ["home", "index-by-year", "year", "agency", "report-2021", "report-2019", "search"]
+PAGE_KINDS = ["home", "index-by-year", "agency-directory", "year", "agency", "report-2021", "report-2019", "search"]
 SEARCH_QUERY = "公开"
 
 
@@ -197,9 +197,10 @@ def discover_pages(site: Path, reports_dir: Path) -> Pages:
 
     need("home", site / "index.html", "index.html")
     need("index-by-year", site / "reports" / "index.html", "reports/index.html")
+    need("agency-directory", site / "reports" / "agencies" / "index.html", "reports/agencies/index.html")
     root = site / "reports"
     years = sorted((d for d in root.iterdir() if d.is_dir() and YEAR.match(d.name)), reverse=True) if root.is_dir() else []
-    agencies = sorted(d for d in root.iterdir() if d.is_dir() and not YEAR.match(d.name)
+    agencies = sorted(d for d in root.iterdir() if d.is_dir() and not YEAR.match(d.name) and d.name != "agencies"
                       and (d / "index.html").is_file()) if root.is_dir() else []
     need("year", years[0] / "index.html" if years else None, "reports/<year>/index.html")
     # The agency page with the most reports (the richest page), then the first by slug.

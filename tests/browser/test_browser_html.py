@@ -50,7 +50,8 @@ def vnu_messages(gk, pages):
 
 
 # "search" is the home page's HTML file with results drawn by script: checked as "home".
-@pytest.mark.parametrize("kind", ["home", "index-by-year", "year", "agency", "report-2021", "report-2019"])
+@pytest.mark.parametrize("kind", ["home", "index-by-year", "agency-directory", "year", "agency", "report-2021",
+                                  "report-2019"])
 def test_nu_html_checker(kind, gk, pages, vnu_messages):
     path = str(pages.files[kind])
     errors, allowed = [], Counter()
