@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 from . import collection, findings
 from .carryover import values_carried_from
 from .findings import Severity
+from .indexing import check_layout
 from .formats import CellSpec, FormatSpec, Kind, format_for_year
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
 from .parsing import PLACEHOLDER
@@ -92,7 +93,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"路径不存在：{'、'.join(missing)}")
     portal = collection.load_portal(paths, base=Path.cwd())
-    found = findings.sort_findings(portal.findings)
+    # The site's URL rules too, so an editor learns of a clashing agency code before a build.
+    found = findings.sort_findings(portal.findings + check_layout(portal.reports))
     if args.format == "json":
         print(findings.findings_to_json(found))
     else:

@@ -46,8 +46,8 @@ RULES: tuple[tuple[str, Severity, str], ...] = (
     ("agency-name-changed", W, "同一机关代码在不同年度的机关名称不同（机关更名时请确认）"),
     ("in-force-continuity", W, "2021 格式：现行有效件数通常等于上一年度的现行有效件数加本年制发、减本年废止"),
     ("previous-items-continuity", W, "2019 格式：上一年项目数量通常等于上一年度报告的上一年项目数量加本年增/减"),
-    ("slug-clashes-with-year", E, "机关代码全部由数字组成，会与年度页面的网址冲突（生成网站时检查）"),
-    ("slug-reserved", E, "机关代码为 agencies，与机关目录页面的网址冲突（生成网站时检查）"),
+    ("slug-clashes-with-year", E, "机关代码全部由数字组成，会与年度页面的网址冲突"),
+    ("slug-reserved", E, "机关代码为 agencies，与机关目录页面的网址冲突"),
     ("no-reports", W, "指定的路径下没有找到报告文件"),
 )
 

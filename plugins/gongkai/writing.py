@@ -29,6 +29,11 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _slug(slug: str) -> str:
+    """Plain when YAML reads it back as text; quoted when it would become a number (e.g. 2024)."""
+    return _quote(slug) if slug.isdigit() else slug
+
+
 def _literal(text: str, indent: str) -> str:
     body = text.strip("\n").rstrip()
     lines = body.split("\n")
@@ -106,7 +111,7 @@ def report_to_yaml(report: Report, *, include_totals: bool = True, schema_ref: s
         out += "".join(f"# {line}\n" for line in header_note.splitlines())
     out += "\n"
     out += "agency:\n"
-    out += f"  slug: {report.agency.slug}  # 机关代码（用于网址：小写字母、数字、连字符）\n"
+    out += f"  slug: {_slug(report.agency.slug)}  # 机关代码（用于网址：小写字母、数字、连字符）\n"
     out += f"  name: {_quote(report.agency.name)}  # 机关名称\n"
     out += f"year: {report.year}  # 报告年度\n"
     out += f"format: {spec.version}  # 报告格式：{spec.document}\n"

@@ -307,3 +307,16 @@ def test_other_commands_do_not_import_the_importer(monkeypatch, tmp_path):
     monkeypatch.setattr(cli, "IMPORT_MODULE", "gongkai_importer_that_raises")
     monkeypatch.setitem(sys.modules, "gongkai_importer_that_raises", None)  # importing it would fail
     assert cli.main(["schema", "-o", str(tmp_path / "s.json")]) == 0
+
+
+def test_validate_reports_agency_codes_the_site_cannot_use(tmp_path):
+    """slug-clashes-with-year and slug-reserved reach editors through `gongkai validate` too."""
+    for slug in ("2024", "agencies"):
+        report = build_report("2021", 2023)
+        report.agency = type(report.agency)(slug, report.agency.name)
+        folder = tmp_path / slug
+        write(folder, "2023.yml", report_to_yaml(report))
+        done = run(folder, "validate")
+        assert done.returncode == 1, done.stdout
+        rule = "slug-clashes-with-year" if slug.isdigit() else "slug-reserved"
+        assert f"[{rule}]" in done.stdout and "Traceback" not in done.stderr
