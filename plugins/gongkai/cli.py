@@ -19,7 +19,6 @@ from typing import Callable, Sequence
 from . import collection, findings
 from .carryover import values_carried_from
 from .findings import Severity
-from .indexing import check_layout
 from .formats import CellSpec, FormatSpec, Kind, format_for_year
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
 from .parsing import PLACEHOLDER
@@ -93,8 +92,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"路径不存在：{'、'.join(missing)}")
     portal = collection.load_portal(paths, base=Path.cwd())
-    # The site's URL rules too, so an editor learns of a clashing agency code before a build.
-    found = findings.sort_findings(portal.findings + check_layout(portal.reports))
+    found = findings.sort_findings(portal.findings)  # the site's URL rules included
     if args.format == "json":
         print(findings.findings_to_json(found))
     else:

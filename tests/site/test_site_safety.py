@@ -99,7 +99,7 @@ def test_safe_narrative_escapes_tags_but_keeps_autolinks_and_code_fences() -> No
 
 def test_theme_toggles_carry_no_autocomplete_attribute(tmp_path):
     """HTML forbids autocomplete on checkboxes; the plugin removes Material's."""
-    from gongkai.pages.text import drop_checkbox_autocomplete
+    from gongkai.mkdocs_plugin.internals import drop_checkbox_autocomplete
 
     material = ('<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">'
                 '<input type="text" name="q" autocomplete="off">')

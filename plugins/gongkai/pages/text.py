@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import re
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>\"']+>", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _ATX_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
@@ -22,11 +21,6 @@ _URL_ATTRIBUTE = re.compile(
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
-
-
-def markdown_inline(text: str) -> str:
-    """Backslash-escape every Markdown punctuation character, so the text reads as typed."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def safe_narrative(text: str, *, min_heading: int = 3) -> str:
@@ -92,14 +86,3 @@ def _sanitize_url(match: re.Match[str]) -> str:
         value = value[1:-1]
     return match.group(0) if is_safe_url(value) else f'{match.group(1)}"#"'
 
-
-_TOGGLE_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*\btype="checkbox"[^>]*?)\s+autocomplete="off"([^>]*>)')
-
-
-def drop_checkbox_autocomplete(page_html: str) -> str:
-    """Remove ``autocomplete`` from checkboxes: HTML allows it only on text-like inputs.
-
-    Material's base template puts it on its drawer and search toggles, outside any block an
-    override can replace; without it the page passes the Nu Html Checker with zero errors.
-    """
-    return _TOGGLE_AUTOCOMPLETE.sub(r"\1\2", page_html)
