@@ -1,5 +1,6 @@
 """HTML for the official tables, read entirely from the format declaration."""
 
-from .tables import DataCell, HeaderCell, TableLayout, format_value, render_table, table_layout
+from .layout import DataCell, HeaderCell, TableLayout, format_value, table_layout
+from .tables import render_table
 
 __all__ = ["DataCell", "HeaderCell", "TableLayout", "format_value", "render_table", "table_layout"]
