@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
-
-import importlib
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "plugins" / "gongkai"

@@ -65,7 +65,8 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         wants_help = kwargs.pop("add_help", True)
         kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
         self._optionals.title = "选项"
         if wants_help:
@@ -240,12 +241,12 @@ def _import_module() -> ModuleType | None:
     try:
         return importlib.import_module(IMPORT_MODULE)
     except ModuleNotFoundError as error:
-        if error.name and (IMPORT_MODULE == error.name or IMPORT_MODULE.startswith(error.name + ".")):
+        if error.name and (error.name == IMPORT_MODULE or IMPORT_MODULE.startswith(error.name + ".")):
             return None
         raise
 
 
-def _add_import(subparsers: argparse._SubParsersAction, load: bool) -> None:
+def _add_import(subparsers: argparse._SubParsersAction[_Parser], load: bool) -> None:
     """Register `import`; its module is imported only when that command runs."""
     module = _import_module() if load else None
     if module is None:

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator, Mapping, Union
+from typing import Any, Iterator, Mapping
 
 from .formats import CellSpec, FormatSpec, TableSpec
 from .loading import Mark
 
-CellValue = Union[int, Decimal]
+CellValue = int | Decimal
 CellPath = tuple[str, ...]
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -43,7 +43,7 @@ class Report:
     values: dict[CellPath, CellValue]
     given_totals: frozenset[CellPath] = frozenset()
     # Where each field was written (``loading.Marks`` for a parsed file: packed, paths shared).
-    marks: Mapping[tuple, Mark] = field(default_factory=dict, repr=False)
+    marks: Mapping[tuple[Any, ...], Mark] = field(default_factory=dict, repr=False)
 
     @property
     def title(self) -> str:

@@ -31,8 +31,8 @@ class TotalRule:
         object.__setattr__(self, "target_path", self.target.path)
         object.__setattr__(self, "addend_paths", tuple(a.path for a in self.addends))
 
-    def expected(self, values: Mapping[CellPath, object]) -> int | Decimal:
-        return sum((values[path] for path in self.addend_paths), 0)  # type: ignore[arg-type, return-value]
+    def expected(self, values: Mapping[CellPath, int | Decimal]) -> int | Decimal:
+        return sum((values[path] for path in self.addend_paths), 0)
 
 
 def _leaf_columns(block: Block) -> list[tuple[Column, tuple[Column, ...]]]:

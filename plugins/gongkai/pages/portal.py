@@ -7,6 +7,7 @@ many and dearer, so their Markdown is made only when asked for (``PortalPage.mar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 from jinja2 import Environment
@@ -32,14 +33,14 @@ class PortalPage:
 def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
                  index_title: str = DEFAULT_INDEX_TITLE) -> list[PortalPage]:
     """The index, the agency directory, the years (newest first), the agencies, then every report."""
-    pages = [PortalPage(layout.index(), "index", lambda: index_page(index, layout, env, index_title))]
+    pages = [PortalPage(layout.index(), "index", partial(index_page, index, layout, env, index_title))]
     if index.agencies:
-        pages.append(PortalPage(layout.agencies(), "agencies", lambda: agencies_page(index, layout, env)))
-    pages.extend(PortalPage(layout.year(g.year), "year", lambda g=g: year_page(g, layout, env))
+        pages.append(PortalPage(layout.agencies(), "agencies", partial(agencies_page, index, layout, env)))
+    pages.extend(PortalPage(layout.year(g.year), "year", partial(year_page, g, layout, env))
                  for g in index.years)
-    pages.extend(PortalPage(layout.agency(g.agency.slug), "agency", lambda g=g: agency_page(g, layout, env))
+    pages.extend(PortalPage(layout.agency(g.agency.slug), "agency", partial(agency_page, g, layout, env))
                  for g in index.agencies)
-    pages.extend(PortalPage(layout.report(r), "report", lambda r=r: report_page(r, layout, env, tables_inline=False),
-                             report=r)
+    pages.extend(PortalPage(layout.report(r), "report", partial(report_page, r, layout, env, tables_inline=False),
+                            report=r)
                  for r in index.reports)
     return pages

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, Union
+from typing import Literal
 
 from ..formats import Block, CellSpec, Column, Row, TableSpec
 from ..model import CellPath, CellValue, Report
@@ -70,7 +70,7 @@ class BlankCell:
     tag: str = "td"
 
 
-GridCell = Union[HeaderCell, DataCell, BlankCell]
+GridCell = HeaderCell | DataCell | BlankCell
 GridRow = tuple[GridCell, ...]
 HeadAndBodies = tuple[tuple[GridRow, ...], tuple[tuple[GridRow, ...], ...]]  # <thead> rows, then each <tbody>
 
