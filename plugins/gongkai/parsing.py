@@ -266,10 +266,6 @@ class _Parser:
             self.error("wrong-type", path, label, kind=expected, described=_describe(value), hint=hint,
                        expected=expected, actual=shown(value))
             return None
-        if isinstance(value, float):  # .inf / .nan
-            self.error("wrong-type", path, label, variant="not-finite", kind=expected, expected=expected,
-                       actual=shown(value))
-            return None
         if kind is Kind.AMOUNT:
             amount = Decimal(value)
             if amount < 0:

@@ -225,10 +225,12 @@ rule("duplicate-key", E, "同一层级中同一个键出现了两次",
 # What libyaml says (its English problem text, matched by substring) and what it means for an editor.
 YAML_PROBLEMS: dict[str, str] = {
     "mapping values are not allowed here": "此处不能出现“键: 值”（常见原因：缩进不对，或文字里有英文冒号而没有加引号）",
+    "mapping values are not allowed in this context": "此处不能出现“键: 值”（常见原因：缩进不对，或文字里有英文冒号而没有加引号）",
     "could not find expected ':'": "缺少英文冒号“:”（检查上一行的键和缩进）",
     "did not find expected key": "缩进不一致，找不到预期的键（检查这一行与上一行的缩进空格数）",
     "found character '\\t' that cannot start any token": "不能用 Tab 键缩进，请改用空格",
     "found a tab character": "不能用 Tab 键缩进，请改用空格",
+    "found character that cannot start any token": "这个字符不能出现在值的开头（例如 @、`、%），以它开头的文字请加引号",
     "did not find expected node content": "缺少内容（检查括号、引号是否成对）",
     "found unexpected end of stream": "文件意外结束（检查引号是否成对）",
     "did not find expected ',' or '}'": "花括号 { } 内的内容格式不对（检查逗号、冒号和右括号）",
@@ -265,8 +267,7 @@ rule("missing-field", E, "表格中缺少某一行或某一格；没有数据请
       "agency": "缺少“agency.{key}”（{key_label}）"})
 rule("wrong-type", E, "类型不对：应填数字却填了文字、引号中的数字、是/否、列表等",
      "应填{kind}，实为{described}{hint}",
-     {"not-finite": "应填{kind}",
-      "not-a-mapping": "这里应是一组“键: 值”（映射），实为{described}。请检查缩进",
+     {"not-a-mapping": "这里应是一组“键: 值”（映射），实为{described}。请检查缩进",
       "agency-name": "机关名称应是非空文字",
       "year": "报告年度应是四位数字的年份，例如 2024",
       "narrative": "“{key}”应是一段文字（Markdown），实为{described}。多段文字请用“|”开头的块"})

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Sequence
 
 from .findings import Finding
-from .formats import Balance, CarryOver, Relation, RunningCount, TableSpec
+from .formats import Balance, CarryOver, CellSpec, Relation, RunningCount, TableSpec
 from .model import CellPath, CellValue, Report
 from .rules import Where, finding
 from .totals import cells_by_path, total_rules
@@ -39,16 +39,16 @@ def check_totals(report: Report, table: TableSpec) -> list[Finding]:
         expected = rule.expected(report.values)
         actual = report.values[target]
         if expected != actual:
-            parts = [_short_label(a.label, rule.rule) for a in rule.addends[:4]]
+            parts = [_part_label(addend, rule.rule) for addend in rule.addends[:4]]
             found.append(finding(rule.code, _where(report, target, rule.target.label),
                                  variant="many" if len(rule.addends) > 4 else None, parts=parts,
                                  count=len(rule.addends), expected=expected, actual=actual))
     return found
 
 
-def _short_label(label: str, rule: str) -> str:
-    parts = label.split(" › ")
-    return parts[-1] if rule == "total-column" else parts[-2]
+def _part_label(addend: CellSpec, rule: str) -> str:
+    """What a part of a total is called: its column in a total column, its row in a total row."""
+    return addend.column.label if rule == "total-column" else addend.row.row.label
 
 
 def _sum(values: Sequence[CellValue]) -> CellValue:
