@@ -72,6 +72,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     # Defining on_startup makes MkDocs keep this instance (and its store) across serve rebuilds.
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
         self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
