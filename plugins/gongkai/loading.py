@@ -97,7 +97,7 @@ _IMPLICIT_TAGS_BOUND = 50_000
 _CACHED_TEXT_LENGTH = 32
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is _ScalarNode and implicit[0] and not self.yaml_path_resolvers:
             tag = _IMPLICIT_TAGS.get(value)

@@ -7,8 +7,8 @@ of its group, sub-items included. Parsing fills missing totals from here and val
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
