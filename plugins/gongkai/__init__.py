@@ -10,9 +10,8 @@ from .formats import FORMAT_2019, FORMAT_2021, FormatSpec, format_for_year
 from .indexing import Layout, PortalIndex, build_index
 from .model import Agency, Report
 from .navigation import NavTitles, site_nav
-from .pages import PortalPage, insert_tables, portal_pages, report_page
+from .pages import PortalPage, insert_tables, make_environment, portal_pages, report_page
 from .rendering import render_table, table_layout
-from .templating import make_environment
 from .writing import report_to_yaml
 
 __version__ = "0.1.0"

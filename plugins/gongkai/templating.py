@@ -1,10 +1,11 @@
-"""The one Jinja environment factory: package templates (pages and tables), overridable by a site."""
+"""The one Jinja environment factory: the package's templates (pages and tables), overridable by a site.
+
+The pages add their filters to it (``gongkai.pages.templates``); the tables use it as it is.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 from jinja2 import (
@@ -16,24 +17,6 @@ from jinja2 import (
     StrictUndefined,
     select_autoescape,
 )
-from markupsafe import Markup, escape
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-
-
-def markdown_inline(text: str) -> str:
-    """Backslash-escape every Markdown punctuation character, so the text reads as typed."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
-def date_zh(value: date) -> str:
-    """2025-01-20 → 2025年1月20日."""
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def md(text: str) -> Markup:
-    """Plain text made safe for Markdown inline content (no emphasis, links or markup)."""
-    return Markup(escape(markdown_inline(str(text))))
 
 
 def make_environment(override_dirs: Sequence[Path] = (), *, keep_trailing_newline: bool = True) -> Environment:
@@ -44,7 +27,7 @@ def make_environment(override_dirs: Sequence[Path] = (), *, keep_trailing_newlin
     """
     loaders: list[BaseLoader] = [FileSystemLoader([str(d) for d in override_dirs])] if override_dirs else []
     loaders.append(PackageLoader("gongkai", "templates"))
-    env = Environment(
+    return Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -52,6 +35,3 @@ def make_environment(override_dirs: Sequence[Path] = (), *, keep_trailing_newlin
         lstrip_blocks=True,
         keep_trailing_newline=keep_trailing_newline,
     )
-    env.filters["date_zh"] = date_zh
-    env.filters["md"] = md
-    return env

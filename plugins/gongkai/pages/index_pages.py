@@ -14,7 +14,7 @@ from jinja2 import Environment
 
 from ..indexing import AgencyGroup, Layout, PortalIndex, YearGroup, relative_link
 from ..model import Report
-from ..templating import make_environment
+from .templates import make_environment
 
 DEFAULT_INDEX_TITLE = "政府信息公开工作年度报告"
 

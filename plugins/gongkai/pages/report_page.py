@@ -17,7 +17,7 @@ from ..formats import Section
 from ..indexing import Layout, relative_link
 from ..model import Report
 from ..rendering.tables import render_table
-from ..templating import make_environment
+from .templates import make_environment
 from .text import safe_narrative
 
 TEMPLATE = "pages/report.md"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>\"']+>", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _ATX_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
@@ -21,6 +22,11 @@ _URL_ATTRIBUTE = re.compile(
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def markdown_inline(text: str) -> str:
+    """Backslash-escape every Markdown punctuation character, so the text reads as typed."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def safe_narrative(text: str, *, min_heading: int = 3) -> str:

@@ -14,8 +14,12 @@ from jinja2 import Environment, Template
 from ..formats import TableSpec
 from ..model import Report
 from ..templating import make_environment
-from .layout import TableLayout, TextOf, layout_with
+from .layout import BlankCell, DataCell, HeaderCell, TableLayout, TextOf, format_value, layout_with, table_layout
 from .skeleton import cached_skeleton
+
+# The layout's names too, for callers that import them from here.
+__all__ = ["TEMPLATE", "BlankCell", "DataCell", "HeaderCell", "TableLayout", "default_environment", "format_value",
+           "render_layout", "render_table", "table_layout"]
 
 TEMPLATE = "tables/table.html"
 

@@ -1,0 +1,31 @@
+"""The Jinja environment for generated pages: the project's one environment, with the pages' filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from jinja2 import Environment
+from markupsafe import Markup, escape
+
+from .. import templating
+from .text import markdown_inline
+
+
+def date_zh(value: date) -> str:
+    """2025-01-20 → 2025年1月20日."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def md(text: str) -> Markup:
+    """Plain text made safe for Markdown inline content (no emphasis, links or markup)."""
+    return Markup(escape(markdown_inline(str(text))))
+
+
+def make_environment(override_dirs: Sequence[Path] = ()) -> Environment:
+    """The project's environment (``gongkai.templating``) with the pages' filters: site overrides first."""
+    env = templating.make_environment(override_dirs)
+    env.filters["date_zh"] = date_zh
+    env.filters["md"] = md
+    return env
