@@ -295,7 +295,7 @@ rule("narrative-unsafe-link", E, "文字部分中有 javascript: 等脚本链接
 rule("narrative-placeholder", E, "文字部分还是模板的占位文字“【请填写】”",
      "这一部分还是模板的占位文字（含“{placeholder}”），请替换为实际内容后再发布；没有需要报告的内容时请写明“无”")
 
-# --- arithmetic within one report (validation) --------------------------------------------
+# --- within one report (validation) ---------------------------------------------------------
 
 rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和",
      "总计应等于{parts}共 {count} 项之和",
@@ -306,6 +306,9 @@ rule("total-column-sum", E, "总计列不等于同一行其他各列之和（表
 rule("applications-balance", E, "表三中，第一项加第二项之和不等于第三项加第四项之和",
      "第一项加第二项之和应等于第三项加第四项之和：新收 {received} + 上年结转 {carried_over} "
      "≠ 办理结果总计 {handled} + 结转下年度 {carried_forward}")
+rule("file-name-year", W, "文件名中的年度与报告年度不同（常见于复制上一年度的文件后忘了改年度）",
+     "文件名 {file_name} 表明这是 {file_year} 年度的报告，但报告年度写的是 {year}。"
+     "复制上一年度的文件后，请记得改写年度（或改正文件名）")
 
 # --- across reports and years (validation) ------------------------------------------------
 
