@@ -18,9 +18,10 @@ one declaration or rule function, and add a case under ``tests/core/cases/<code>
 from __future__ import annotations
 
 import string
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Union
+from typing import Any
 
 from .findings import Finding, Severity
 
@@ -43,7 +44,7 @@ class Where:
     detail: str = ""
 
     @classmethod
-    def at(cls, file: str, mark: Any = None, path: Iterable[Any] = (), label: str = "", detail: str = "") -> "Where":
+    def at(cls, file: str, mark: Any = None, path: Iterable[Any] = (), label: str = "", detail: str = "") -> Where:
         """From any object with ``line`` (and ``column``): a loader ``Mark``, an import token; or none."""
         line = getattr(mark, "line", None) if mark is not None else None
         column = getattr(mark, "column", None) if mark is not None else None
@@ -64,7 +65,7 @@ def _field(value: object) -> object:
     return value
 
 
-Message = Union[str, tuple[Severity, str]]  # a variant's template, or its severity and template
+Message = str | tuple[Severity, str]  # a variant's template, or its severity and template
 
 
 @dataclass(frozen=True)
@@ -340,8 +341,7 @@ rule("import-unsupported-file", E, "导入：源文件的类型无法读取（�
       "pdf": "不能直接读取 PDF，请复制其中的文字另存为 .txt 后再导入"})
 rule("import-encoding", E, "导入：源文件既不是 UTF-8 也不是 GBK 编码", "无法识别文件编码（应为 UTF-8 或 GBK）")
 rule("import-missing-metadata", E, "导入：源文件中找不到机关名称或报告年度，命令行也没有给出",
-     "源文件中没有找到形如“XXX2024年政府信息公开工作年度报告”的标题，无法得知{missing}；请用相应选项指定",
-     )
+     "源文件中没有找到形如“XXX2024年政府信息公开工作年度报告”的标题，无法得知{missing}；请用相应选项指定")
 rule("import-unsupported-year", E, "导入：报告年度早于 2019 年",
      "报告年度 {year} 不在支持范围内（2019 年起按国家格式编制的报告）")
 rule("import-missing-section", E, "导入：源文件中找不到国家格式的某一部分标题",

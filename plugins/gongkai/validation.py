@@ -17,8 +17,8 @@ and across the portal: ``duplicate-report`` (one report per agency and year) and
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from .findings import Finding
 from .formats import Balance, CarryOver, CellSpec, Relation, RunningCount, TableSpec

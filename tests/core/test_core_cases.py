@@ -33,13 +33,12 @@ from typing import Any
 
 import pytest
 import yaml
-
 from gongkai import cli
+from gongkai.findings import format_finding
 from gongkai.importing.command import check_written
 from gongkai.importing.document import Overrides, import_report
 from gongkai.importing.readers import read_source
 from gongkai.importing.source import UnreadableSource
-from gongkai.findings import format_finding
 from gongkai.rules import catalogue
 from gongkai.writing import report_to_yaml
 

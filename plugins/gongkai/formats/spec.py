@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterator, Literal, TypeVar, Union
+from typing import Iterator, Literal, TypeVar
 
 
 class Kind(str, Enum):
@@ -238,7 +238,7 @@ class RunningCount:
     this: tuple[tuple[str, Sign], ...] = ()  # columns of this year's row
 
 
-Relation = Union[Balance, CarryOver, RunningCount]
+Relation = Balance | CarryOver | RunningCount
 R = TypeVar("R", Balance, CarryOver, RunningCount)
 
 
