@@ -79,7 +79,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if not self.config.enabled:
             return config
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        reports_dir = self._settings(base)
+        reports_dir, self.layout = self._settings(base)
         if self.store is None or self.store.base != base or not self.config.cache:
             self.store = ReportStore(base)
         if self.dirty:
@@ -95,17 +95,16 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.env, self.env_dirs = make_environment(overrides), overrides
         return config
 
-    def _settings(self, base: Path) -> Path:
+    def _settings(self, base: Path) -> tuple[Path, Layout]:
         """The reports folder and the URL layout, or a message naming the setting to fix."""
         reports_dir = (base / self.config.reports_dir).resolve()
         if not reports_dir.is_dir():
             raise PluginError(f"gongkai：找不到报告目录 {reports_dir}（mkdocs.yml 中 plugins.gongkai.reports_dir 的设置为"
                               f"“{self.config.reports_dir}”）")
         try:
-            self.layout = Layout(self.config.url_prefix.strip("/"))
+            return reports_dir, Layout(self.config.url_prefix.strip("/"))
         except ValueError as error:
             raise PluginError(f"gongkai：plugins.gongkai.url_prefix 设置有误：{error}") from None
-        return reports_dir
 
     def _report(self, findings: list[Finding], *, strict: bool) -> None:
         """Errors (and, when strict, warnings) stop the build; other warnings are logged."""
