@@ -1,6 +1,5 @@
 """HTML for the official tables, read entirely from the format declaration."""
 
-from .layout import DataCell, HeaderCell, TableLayout, format_value, table_layout
-from .tables import render_table
+from .tables import DataCell, HeaderCell, TableLayout, format_value, render_table, table_layout
 
 __all__ = ["DataCell", "HeaderCell", "TableLayout", "format_value", "render_table", "table_layout"]

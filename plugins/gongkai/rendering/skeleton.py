@@ -1,25 +1,24 @@
-"""The tables' fast path: a table's HTML rendered once per layout, each report's numbers written into it.
+"""The tables' fast path: a table's HTML rendered once per layout, cut around its numbers.
 
 The layout depends on the table and the id prefix, never on the report. So the template is
 rendered once per (table, id prefix, template) with a placeholder in place of each number;
-the HTML is kept cut around the placeholders (a skeleton), and for each report only the
-numbers are written in. The plain way — the template rendered for every report — gives the
-same bytes (``tests/rendering/test_rendering_snapshots.py``).
+the HTML is kept cut around the placeholders (a skeleton), and ``render_table`` writes only
+each report's numbers into it. The plain way — the template rendered for every report — gives
+the same bytes (``tests/rendering/test_rendering_skeleton.py``, and the golden files).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jinja2 import Template
-from markupsafe import escape
 
 from ..formats import TableSpec
-from ..model import CellPath, CellValue
-from .layout import TextOf, format_value
+from ..model import CellPath
 
+TextOf = Callable[[CellPath], str]  # the text of the cell at a path: a report's number, or a placeholder
 Render = Callable[[TextOf], str]  # the table's HTML, asking ``text_of`` for each number's text
 
 
@@ -38,19 +37,6 @@ class Skeleton:
     paths: tuple[CellPath, ...]  # the cell of each number, in the order the HTML writes them
     escaped: tuple[bool, ...]  # whether the template escapes that number's text
 
-    def fill(self, values: Mapping[CellPath, CellValue]) -> str:
-        """The table's HTML with each number written exactly as the template would write it."""
-        parts = self.parts
-        html = [parts[0]]
-        for path, escaped, after in zip(self.paths, self.escaped, parts[1:]):
-            value = values[path]
-            if value.__class__ is int:  # digits and a sign: nothing to escape
-                html.append(str(value))
-            else:
-                text = format_value(value)
-                html.append(escape(text) if escaped else text)
-            html.append(after)
-        return "".join(html)
 
 
 def _skeleton(table: TableSpec, render: Render) -> Skeleton:
