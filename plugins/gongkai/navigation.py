@@ -7,7 +7,7 @@ the navigation on every page, so its size multiplies the build time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +32,9 @@ class NavTitles:
     agencies_max: int = 30
 
 
-def reports_section(index: PortalIndex, layout: Layout, titles: NavTitles = NavTitles()) -> dict[str, list[NavEntry]]:
-    """The index, the years (newest first), then the agencies or their directory."""
+def reports_section(index: PortalIndex, layout: Layout, titles: NavTitles = NavTitles(),
+                    extra: Sequence[NavEntry] = ()) -> dict[str, list[NavEntry]]:
+    """The index, the years (newest first), the agencies or their directory, then ``extra`` entries."""
     section: list[NavEntry] = [{titles.index: layout.index()}]
     section.extend({f"{g.year}年度": layout.year(g.year)} for g in index.years)
     agencies = index.agencies
@@ -42,17 +43,18 @@ def reports_section(index: PortalIndex, layout: Layout, titles: NavTitles = NavT
                         + [{g.agency.name: layout.agency(g.agency.slug)} for g in agencies]})
     elif agencies:
         section.append({titles.agencies: layout.agencies()})
+    section.extend(extra)
     return {titles.section: section}
 
 
-def site_nav(index: PortalIndex, layout: Layout, handwritten: Iterable[str], *,
-             titles: NavTitles = NavTitles(), configured: list[NavEntry] | None = None) -> list[NavEntry]:
+def site_nav(index: PortalIndex, layout: Layout, handwritten: Iterable[str], *, titles: NavTitles = NavTitles(),
+             configured: list[NavEntry] | None = None, extra: Sequence[NavEntry] = ()) -> list[NavEntry]:
     """The whole navigation: the site's own ``nav`` (when it has one) or its hand-written pages, then ours.
 
     ``handwritten`` are the source paths of the site's own pages; without a configured ``nav``
     the home page comes first, then the others in path order.
     """
-    ours = reports_section(index, layout, titles)
+    ours = reports_section(index, layout, titles, extra)
     if configured is not None:
         return [*configured, ours]
     pages = sorted(handwritten, key=lambda src: (src != HOME_PAGE, src))

@@ -37,6 +37,13 @@ def test_past_the_maximum_one_entry_links_the_agency_directory() -> None:
         "全部机关": "reports/agencies.md"}
 
 
+def test_extra_entries_close_the_section_in_the_order_given() -> None:
+    index = _index((TOWN, 2024))
+    extra = [{"数据下载": "reports/data.md"}, {"历年趋势": "reports/trends.md"}]
+    nav = site_nav(index, Layout(), [], extra=extra)
+    assert nav[-1]["年度报告"][-2:] == extra
+
+
 def test_an_empty_portal_has_only_the_index() -> None:
     assert reports_section(_index(), Layout()) == {"年度报告": [{"全部年度报告": "reports/index.md"}]}
 
