@@ -160,6 +160,11 @@ PHRASES: dict[str, str] = {
     "text": "文字“{text}”",
     "decimal": "小数 {value}",
     "other": "“{value}”",
+    # expected and actual values
+    "on-or-after": "{date} 或以后",
+    "copies": "{count} 份",
+    # the keys a level allows
+    "key-and-label": "{key}（{label}）",
     # a hint after a wrong cell value
     "hint-empty": "；没有数据请填 0",
     "hint-quoted-number": "；请去掉引号、空格或全角字符，只写阿拉伯数字",
