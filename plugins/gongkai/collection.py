@@ -135,10 +135,10 @@ class ReportStore:
                     changed.append(path)
                 if report is not None:
                     reports.append(report)
+        findings.extend(check_layout(reports))  # here, so the CLI and the site cannot disagree
         for stale in [p for p, entry in self._entries.items() if entry.load != self._loads]:
             del self._entries[stale]
         findings.extend(validate_collection(reports))
-        findings.extend(check_layout(reports))  # here, so the CLI and the site cannot disagree
         if not files:
             where = "、".join(str(p) for p in paths)
             findings.append(finding("no-reports", Where.at(where), paths=where))
