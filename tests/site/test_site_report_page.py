@@ -8,7 +8,7 @@ import pytest
 
 from gongkai.collection import load_portal
 from gongkai.formats import FORMAT_2021
-from gongkai.rendering import format_value
+from gongkai.rendering.tables import format_value
 
 from .conftest import REPO, SEED, Portal
 

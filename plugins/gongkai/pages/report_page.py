@@ -64,13 +64,13 @@ def sections(report: Report, env: Environment, *, tables_inline: bool = True) ->
 # unchanged and in place; narratives have every "<" escaped (``safe_narrative``), so no
 # narrative can forge one.
 
-_SLOT = "<!--gongkai-table:{key}-->"
-_SLOTS = re.compile(r"<!--gongkai-table:([a-z_]+)-->")
+TABLE_SLOT = "<!--gongkai-table:{key}-->"
+_TABLE_SLOT = re.compile(r"<!--gongkai-table:([a-z_]+)-->")
 
 
 def table_slot(section: Section) -> str:
     """Where ``insert_tables`` will put the section's table."""
-    return _SLOT.format(key=section.key)
+    return TABLE_SLOT.format(key=section.key)
 
 
 def insert_tables(page_html: str, report: Report, env: Environment | None = None) -> str:
@@ -82,7 +82,7 @@ def insert_tables(page_html: str, report: Report, env: Environment | None = None
         section = by_key.get(match.group(1))
         return _table_html(report, section, env) if section is not None else match.group(0)
 
-    return _SLOTS.sub(fill, page_html)
+    return _TABLE_SLOT.sub(fill, page_html)
 
 
 def report_page(report: Report, layout: Layout = Layout(), env: Environment | None = None, *,
