@@ -21,6 +21,9 @@ from .templates import make_environment
 from .text import safe_narrative
 
 TEMPLATE = "pages/report.md"
+# Narratives have every "<" escaped (``safe_narrative``), so no narrative can forge a slot.
+TABLE_SLOT = "<!--gongkai-table:{key}-->"
+_TABLE_SLOT = re.compile(r"<!--gongkai-table:([a-z_]+)-->")
 
 
 def section_id(section: Section) -> str:
@@ -61,11 +64,7 @@ def sections(report: Report, env: Environment, *, tables_inline: bool = True) ->
 # neither the Markdown parser nor the search plugin's HTML parser (together half of a large
 # build's time), and the page is the same as with the tables inline. The slot is an HTML
 # comment because a comment is the one piece of Markdown that every extension passes through
-# unchanged and in place; narratives have every "<" escaped (``safe_narrative``), so no
-# narrative can forge one.
-
-TABLE_SLOT = "<!--gongkai-table:{key}-->"
-_TABLE_SLOT = re.compile(r"<!--gongkai-table:([a-z_]+)-->")
+# unchanged and in place (``TABLE_SLOT``, above).
 
 
 def table_slot(section: Section) -> str:
