@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,13 @@ def test_a_template_that_writes_a_number_twice_escaped_and_raw_gets_both(reports
     table = report.format.tables[0]
     plain = render_layout(env.get_template(TEMPLATE), table_layout(report, table))
     assert render_table(report, table, environment=env) == plain and plain.count("[") > 10
+
+
+def test_each_table_declaration_gets_its_own_skeleton(reports) -> None:
+    """The cache is keyed by the declaration itself (identity): an equal-looking copy is another table."""
+    report = reports[0]
+    table = report.format.tables[0]
+    renamed = dataclasses.replace(table, title="另一个标题")
+    first, second = render_table(report, table), render_table(report, renamed)
+    assert "另一个标题" in second and "另一个标题" not in first
+    assert render_table(report, table) == first

@@ -32,14 +32,12 @@ _SLOTS = re.compile("\ue000([0-9]+)&(amp;)?\ue001")
 class Skeleton:
     """A table's HTML cut around its numbers: ``parts[0]``, number 0, ``parts[1]``, … ``parts[-1]``."""
 
-    table: TableSpec  # held so that its id() cannot be reused while the entry lives
     parts: tuple[str, ...]
     paths: tuple[CellPath, ...]  # the cell of each number, in the order the HTML writes them
     escaped: tuple[bool, ...]  # whether the template escapes that number's text
 
 
-
-def _skeleton(table: TableSpec, render: Render) -> Skeleton:
+def _skeleton(render: Render) -> Skeleton:
     """Renders the table once, with a placeholder for every number."""
     paths: list[CellPath] = []
 
@@ -50,25 +48,25 @@ def _skeleton(table: TableSpec, render: Render) -> Skeleton:
     html = render(placeholder)
     pieces = _SLOTS.split(html)  # text, index, "amp;" or None, text, index, …
     return Skeleton(
-        table=table,
         parts=tuple(pieces[0::3]),
         paths=tuple(paths[int(index)] for index in pieces[1::3]),
         escaped=tuple(amp is not None for amp in pieces[2::3]),
     )
 
 
-# Keyed by (id of the table declaration, id prefix, template object): a site's override, or a
-# template changed on disk during ``mkdocs serve``, is another template object, hence another entry.
-_SKELETONS: dict[tuple[int, str, Template], Skeleton] = {}
+# Keyed by (table declaration, id prefix, template object); declarations hash by identity. A site's
+# override, or a template changed on disk during ``mkdocs serve``, is another template object,
+# hence another entry.
+_SKELETONS: dict[tuple[TableSpec, str, Template], Skeleton] = {}
 _SKELETONS_BOUND = 256
 
 
 def cached_skeleton(table: TableSpec, id_prefix: str, template: Template, render: Render) -> Skeleton:
     """The skeleton of ``table`` as ``render`` writes it with this id prefix and template."""
-    key = (id(table), id_prefix, template)
+    key = (table, id_prefix, template)
     skeleton = _SKELETONS.get(key)
-    if skeleton is None or skeleton.table is not table:
+    if skeleton is None:
         if len(_SKELETONS) >= _SKELETONS_BOUND:
             _SKELETONS.clear()
-        skeleton = _SKELETONS[key] = _skeleton(table, render)
+        skeleton = _SKELETONS[key] = _skeleton(render)
     return skeleton
