@@ -23,6 +23,7 @@ screenshots and the printed PDF land in ``tests/artifacts/`` (git ignores it). T
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -57,8 +58,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-# Page kinds every check runs on. "search" is the home page with Material's search opened
-# and a Chinese query typed into it.
+# Page kinds every check runs on. "search" is the home page with a Chinese query typed into
+# the header's search box and its results shown.
 PAGE_KINDS = ["home", "index-by-year", "agency-directory", "year", "agency", "report-2021", "report-2019", "search"]
 SEARCH_QUERY = "公开"
 
@@ -146,16 +147,25 @@ def site_dir(tmp_path_factory) -> Path:
     return build_site(mkdocs_config(), tmp_path_factory.mktemp("portal") / "site")
 
 
-@pytest.fixture(scope="session")
-def base_url(site_dir):
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
+@contextlib.contextmanager
+def serve(directory: Path):
+    """``directory`` served on 127.0.0.1 at a free port: yields the root URL."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="gk-site", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir):
+    with serve(site_dir) as url:
+        yield url
 
 
 # --------------------------------------------------------------------------------------
@@ -303,16 +313,14 @@ def open_kind(ctx, base_url: str, pages: Pages, kind: str):
     return page
 
 
-def search_for(page, query: str) -> None:
-    box = page.locator("input.md-search__input")
-    # Material opens the search with its header toggle; a click on the box does it too.
-    page.locator("label.md-header__button[for='__search']").first.click() if not box.is_visible() else box.click()
+def search_for(page, query: str, *, timeout: float = 15_000) -> list[str]:
+    """Types ``query`` into the header's search box; the result links' URL paths, in order."""
+    box = page.locator("#gk-search-input")
     box.fill("")
-    box.press_sequentially(query, delay=50)
-    # Characters that are not on the keyboard arrive as text input with no key events, and
-    # Material searches on keyup: a real key (as an IME's commit would) sends the query.
-    box.press("End")
-    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=15_000)
+    box.press_sequentially(query, delay=20)
+    page.wait_for_function("q => document.getElementById('gk-search-results').dataset.query === q",
+                           arg=query, timeout=timeout)
+    return page.eval_on_selector_all("#gk-search-results a", "links => links.map(a => new URL(a.href).pathname)")
 
 
 @pytest.fixture(scope="session")
@@ -333,7 +341,7 @@ def gk():
 
     return types.SimpleNamespace(
         require=require, in_ci=in_ci, tally=tally, open_kind=open_kind, search_for=search_for,
-        build_site=build_site, discover_pages=discover_pages, mkdocs_config=mkdocs_config,
+        build_site=build_site, serve=serve, discover_pages=discover_pages, mkdocs_config=mkdocs_config,
         which=which, REPO=REPO, AXE_JS=AXE_JS, VNU_JAR=VNU_JAR, PAGE_KINDS=PAGE_KINDS,
         SEARCH_QUERY=SEARCH_QUERY,
     )

@@ -1,4 +1,4 @@
-"""Keyboard: Tab reaches every link and the search box, the first Tab lands on Material's skip
+"""Keyboard: Tab reaches every link and the header's search box, the first Tab lands on Material's skip
 link ("跳转至") to the content, and every focused element shows a visible focus indicator.
 
 A focus indicator is a computed outline or box-shadow that is not none, or a background or
@@ -13,7 +13,7 @@ KINDS = ["home", "index-by-year", "agency-directory", "year", "agency", "report-
 MARK_CANDIDATES = """() => {
   const visible = el => el.checkVisibility({checkVisibilityCSS: true})
       && !el.closest('[inert], [aria-hidden="true"]') && el.tabIndex >= 0;
-  const els = [...document.querySelectorAll('a[href], input.md-search__input')].filter(visible);
+  const els = [...document.querySelectorAll('a[href], input#gk-search-input')].filter(visible);
   // Unfocused look, to tell a focus indicator that changes the background or border
   // (Material's search box turns white when focused) from no indicator at all.
   // The look of the element and its parent: Material paints the search form around the box.
@@ -107,7 +107,7 @@ def test_tab_reaches_everything(kind, gk, pages, base_url, context_factory):
     t.pages.add(kind)
     t.problems += len(missing) + len(set(no_indicator))
     search_idx = [str(i) for i, c in enumerate(candidates) if c["tag"] == "input"]
-    assert search_idx, f"{kind}: Material's search box is not visible/focusable"
+    assert search_idx, f"{kind}: the header's search box is not visible/focusable"
     assert search_idx[0] in reached, f"{kind}: Tab never reached the search box"
     assert not missing, f"{kind}: Tab never reached {len(missing)} of {len(candidates)} links:\n  " + "\n  ".join(missing)
     assert not no_indicator, (f"{kind}: focused elements without a visible focus indicator:\n  "

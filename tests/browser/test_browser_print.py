@@ -14,7 +14,7 @@ CHROME_TEXTS = """() => {
                      '.md-footer a', '.md-footer-meta', '.md-skip']) {
     document.querySelectorAll(sel).forEach(el => { const t = text(el); if (t) chrome.push(t); });
   }
-  const search = document.querySelector('.md-search__input');
+  const search = document.querySelector('#gk-search-input');
   if (search && search.placeholder) chrome.push(search.placeholder);
   const nav = document.querySelector('.md-sidebar--primary nav.md-nav--primary');
   return {

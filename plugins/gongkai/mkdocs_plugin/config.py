@@ -34,6 +34,8 @@ class GongkaiConfig(Config):
     nav_agencies_max = opt.Type(int, default=NavTitles.agencies_max)
     # Build the navigation (home, index, years, agencies). Off: the site's own `nav` is kept as is.
     nav = opt.Type(bool, default=True)
+    # Index the built site for the header's search box (Pagefind; not during `mkdocs serve`).
+    search = opt.Type(bool, default=True)
 
     def nav_titles(self) -> NavTitles:
         return NavTitles(section=self.nav_title, index=self.index_nav_title, home=self.nav_home_title,

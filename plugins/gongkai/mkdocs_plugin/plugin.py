@@ -11,7 +11,9 @@
 - ``on_page_content``: last safety pass over generated report pages;
 - ``on_page_context``: the report's tables, after the search plugin has read the page;
 - ``on_post_page``: valid HTML where the theme's own markup is not;
-- ``on_post_build``: in a dirty build, complete the search index and forget removed pages.
+- ``on_post_build``: in a dirty build, complete Material's search index (when a site uses it) and
+  forget removed pages; then index the written site for search (``gongkai.search``; not in
+  ``mkdocs serve``, which keeps the preview fast: its search box says there is no index).
 
 Whatever relies on MkDocs' or Material's internals is in ``internals``, listed there.
 
@@ -40,6 +42,7 @@ from ..indexing import Layout, PortalIndex, build_index
 from ..navigation import site_nav
 from ..pages import PortalPage, fill_placeholders, home_replacements, insert_tables, make_environment, portal_pages
 from ..pages.text import sanitize_html
+from ..search import SearchIndexError, build_search_index
 from .config import GongkaiConfig
 from .internals import (
     CompiledTemplates,
@@ -66,6 +69,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.env: Environment | None = None
         self.env_dirs: list[Path] | None = None  # the override folders self.env was made with
         self.generated: dict[str, PortalPage] = {}  # src_uri → the generated page
+        self.command = "build"  # or "serve", "gh-deploy" (on_startup)
         self.dirty = False  # `mkdocs serve --dirty` / `mkdocs build --dirty`
         self.dirty_builds = DirtyBuilds()  # what the last dirty build rendered, per site folder
         self.compiled = CompiledTemplates()  # the theme's templates, for dirty rebuilds
@@ -194,3 +198,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.dirty:
             self.dirty_builds.finish(search_plugins(config))
+        if self.config.enabled and self.config.search and self.command != "serve":
+            self._index_for_search(Path(config.site_dir))
+
+    def _index_for_search(self, site_dir: Path) -> None:
+        try:
+            index = build_search_index(site_dir)
+        except SearchIndexError as error:
+            raise PluginError(f"gongkai：{error}") from None
+        log.info(f"站内搜索索引：{index.pages} 个页面，用时 {index.seconds:.1f} 秒")
