@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import measure  # noqa: E402
+import reader  # noqa: E402
 import synth  # noqa: E402
 
 PREVIEW_SIZE = 1000  # the preview target is stated for a portal of 1,000 reports
@@ -34,6 +35,10 @@ TARGETS = {
     "vs_baseline_max": 1.1,
     "validation_vs_yaml_max": 1.2,
     "preview_s_max": 2.0,
+    # reader side (issue 14), gongkai site in headless Chromium
+    "first_view_kb_max": 400.0,
+    "first_query_kb_max_at_10000": 300.0,
+    "query_ms_max": 300.0,
 }
 
 
@@ -43,6 +48,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="only N=100, no preview and no profile")
     parser.add_argument("--skip-serve", action="store_true", help="do not measure the mkdocs serve preview")
     parser.add_argument("--skip-build", action="store_true", help="only generate and time validation")
+    parser.add_argument("--skip-reader", action="store_true", help="no reader-side figures (headless Chromium)")
     parser.add_argument("--skip-profile", action="store_true", help="no cProfile of the 1,000-report build")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each validation timing (best is kept)")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="work folder and results (default: bench/out)")
@@ -90,6 +96,9 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         result["vs_baseline"] = result["gongkai"]["wall_s"] / result["baseline"]["wall_s"]
         say(f"gongkai / baseline              {result['vs_baseline']:8.2f}     (target ≤ 1.1)")
 
+    if not args.skip_reader:
+        result["reader"] = reader_side(portal, work, n)
+
     if n == PREVIEW_SIZE and result["gongkai"]["returncode"] == 0:
         if not args.skip_serve:
             result["preview"] = preview(portal, gongkai_root)
@@ -102,6 +111,33 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
             result["profile_file"] = str(args.out / f"profile-n{n}.txt")
     shutil.rmtree(work / "profile-site", ignore_errors=True)
     return result
+
+
+def reader_side(portal: synth.SynthPortal, work: Path, n: int) -> dict[str, Any]:
+    """Bytes and times a reader sees on a report page of each site (empty cache)."""
+    if not reader.available():
+        say("reader side: skipped (Playwright or /usr/bin/chromium missing: bash .ci/install-browser-tools.sh)")
+        return {}
+    report = portal.reports[0]
+    queries = (f"{report.agency.name} {report.year}年", "政策解读")
+    figures: dict[str, Any] = {}
+    for name in ("gongkai", "baseline"):
+        site = work / name / "site"
+        url = measure.page_url_path(site, report.agency.slug, report.year)
+        if url is None:
+            say(f"reader side {name}: no page for {report.display_path}")
+            continue
+        try:
+            f = reader.measure_site(site, url.lstrip("/"), queries, n, gongkai=name == "gongkai")
+        except Exception as error:  # a browser that fails is reported, the other figures stay
+            say(f"reader side {name}: {type(error).__name__}: {error}")
+            continue
+        figures[name] = asdict(f)
+        say(f"reader {name:<9} first view {f.view_kb:8.0f} KB (index {f.view_index_kb:.0f} KB)   "
+            f"first query {f.query_kb:7.0f} KB in {f.query_ms:5.0f} ms ({f.results} results), "
+            f"next {f.second_query_ms:4.0f} ms   site {f.site_kb_per_report:5.1f} KB/report "
+            f"(index {f.index_kb_per_report:.1f})")
+    return figures
 
 
 def preview(portal: synth.SynthPortal, root: Path) -> dict[str, Any]:
@@ -135,6 +171,8 @@ def summary(results: list[dict[str, Any]]) -> dict[str, Any]:
 def print_table(results: list[dict[str, Any]], derived: dict[str, Any]) -> None:
     header = (f"{'N':>6} {'valid s':>8} {'yaml s':>8} {'ratio':>6} {'gk s':>8} {'gk MB':>7} {'gk ms/r':>8} "
               f"{'base s':>8} {'base MB':>7} {'base ms/r':>9} {'gk/base':>7} {'preview s':>9}")
+    reader_header = (f"{'N':>6} {'site':<9} {'view KB':>8} {'index KB':>8} {'query KB':>8} {'query ms':>8} "
+                     f"{'next ms':>8} {'KB/report':>9}")
     say("\n== summary\n" + header + "\n" + "-" * len(header))
     for r in results:
         v, g, b = r["validation"], r.get("gongkai", {}), r.get("baseline", {})
@@ -147,6 +185,13 @@ def print_table(results: list[dict[str, Any]], derived: dict[str, Any]) -> None:
         say(" ".join(cells))
     for key, value in derived.items():
         say(f"{key}: {value:.2f} (target ≤ 1.2)")
+    rows = [(r["n"], name, f) for r in results for name, f in r.get("reader", {}).items()]
+    if rows:
+        say("\n== reader side (headless Chromium, empty cache; targets for gongkai: first view ≤ 400 KB, "
+            "first query ≤ 300 KB at 10,000, results ≤ 300 ms)\n" + reader_header + "\n" + "-" * len(reader_header))
+    for n, name, f in rows:
+        say(f"{n:>6} {name:<9} {f['view_kb']:>8.0f} {f['view_index_kb']:>8.0f} {f['query_kb']:>8.0f} "
+            f"{f['query_ms']:>8.0f} {f['second_query_ms']:>8.0f} {f['site_kb_per_report']:>9.1f}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -322,6 +322,9 @@ DEFAULT_THEME: dict[str, Any] = {
                  "content.tooltips", "toc.follow"],
 }
 DEFAULT_PLUGINS: list[Any] = [{"search": {"lang": ["zh"]}}]
+# The baseline's search: Material's own plugin, as the main project had it before gongkai indexed
+# the site with Pagefind (jieba segments Chinese and joins words with U+200B).
+BASELINE_SEARCH: dict[str, Any] = {"search": {"lang": "zh", "separator": "[\\s\\u200b\\-]"}}
 DEFAULT_EXTENSIONS: list[Any] = ["attr_list", "md_in_html", "tables", "toc"]
 
 
@@ -354,6 +357,8 @@ def site_config(gongkai: bool, plugin_options: dict[str, Any] | None = None) -> 
         if _plugin_name(entry) == "gongkai":
             continue
         plugins.append(entry)
+    if not gongkai and not any(_plugin_name(e) in ("search", "material/search") for e in plugins):
+        plugins.insert(0, BASELINE_SEARCH)
     if gongkai:
         options = dict(next((e["gongkai"] for e in main.get("plugins", []) if isinstance(e, dict) and "gongkai" in e),
                             {}) or {})

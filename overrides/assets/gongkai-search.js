@@ -12,7 +12,7 @@
   var list = root.querySelector(".gk-search__results");
   var base = new URL((root.getAttribute("data-gk-base") || ".").replace(/\/?$/, "/"), location.href);
   var MAX_RESULTS = 10;
-  var DELAY_MS = 120;
+  var DELAY_MS = 80;  // after the last keystroke: one query per pause in typing
   var pagefind = null;
   var timer = 0;
   var latest = 0;
@@ -90,9 +90,15 @@
     });
   }
 
+  // The reader is about to search: load Pagefind itself (no index yet) while they type.
+  input.addEventListener("focus", function () {
+    if (location.protocol !== "file:") load().then(function (pf) { return pf.init(); }).catch(function () {});
+  });
+
   input.addEventListener("input", function () {
     clearTimeout(timer);
     var query = input.value.trim();
+    if (query && pagefind) pagefind.then(function (pf) { pf.preload(query); }).catch(function () {});
     if (!query) {
       ++latest;
       list.replaceChildren();

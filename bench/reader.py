@@ -1,0 +1,152 @@
+"""What a reader's browser does with a built portal: bytes for a first view of a report page and
+for a first query, time from the last keystroke to the results, and the site's size on disk.
+
+Headless Chromium (``/usr/bin/chromium``, driven by Playwright as in tests/browser) on the site
+served by ``http.server`` on 127.0.0.1, with an empty cache for every measurement. Bytes are
+what crossed the wire (headers and bodies; ``http.server`` does not compress, a real server
+would send the text files gzipped). The gongkai site is searched with its header box
+(``#gk-search-input``, Pagefind); the baseline with Material's search.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path(os.environ.get("GK_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+TIMEOUT_MS = 120_000
+
+
+@dataclass
+class ReaderFigures:
+    view_kb: float  # first view of a report page, everything it loads (empty cache)
+    view_index_kb: float  # of which search index (search_index.json or pagefind/)
+    query_kb: float  # the first query, after the page view
+    query_ms: float  # last keystroke → results shown, first query (index loaded on demand)
+    second_query_ms: float  # the same for a second query on the same page
+    results: int  # result links shown for the first query
+    site_kb_per_report: float
+    index_kb_per_report: float  # search index on disk, per report
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+        pass
+
+
+@contextmanager
+def served(site: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+
+
+class _Transfers:
+    """Bytes of every finished request of a page (headers and body, as received)."""
+
+    def __init__(self, page: Any) -> None:
+        self.entries: list[tuple[str, int]] = []
+        page.on("requestfinished", self._finished)
+
+    def _finished(self, request: Any) -> None:
+        sizes = request.sizes()
+        self.entries.append((request.url, sizes["responseBodySize"] + sizes["responseHeadersSize"]))
+
+    def mark(self) -> int:
+        return len(self.entries)
+
+    def kb(self, since: int = 0, only: tuple[str, ...] = ()) -> float:
+        chosen = self.entries[since:]
+        return sum(n for url, n in chosen if not only or any(part in url for part in only)) / 1024
+
+
+def _type(box: Any, query: str) -> float:
+    """Types ``query`` as a reader does; the clock (s) just before its last keystroke."""
+    box.fill("")
+    box.press_sequentially(query[:-1], delay=30)
+    start = time.perf_counter()
+    box.press_sequentially(query[-1])
+    return start
+
+
+def _search_gongkai(page: Any, query: str) -> tuple[int, float]:
+    start = _type(page.locator("#gk-search-input"), query)
+    page.wait_for_function("q => document.getElementById('gk-search-results').dataset.query === q",
+                           arg=query, timeout=TIMEOUT_MS)
+    return int(page.locator("#gk-search-results a").count()), start
+
+
+def _search_material(page: Any, query: str) -> tuple[int, float]:
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():
+        page.locator("label.md-header__button[for='__search']").first.click()
+    box.fill("")
+    box.press("End")  # Material searches on keyup: an empty box clears the last results
+    page.wait_for_function("() => !document.querySelector('.md-search-result__item')", timeout=TIMEOUT_MS)
+    start = _type(box, query)
+    box.press("End")  # characters not on the keyboard send no keyup; a real key does, as an IME's commit
+    page.wait_for_function("() => document.querySelector('.md-search-result__item')"
+                           " && /\\d/.test(document.querySelector('.md-search-result__meta').textContent)",
+                           timeout=TIMEOUT_MS)
+    return int(page.locator(".md-search-result__item").count()), start
+
+
+def measure_site(site: Path, report_path: str, queries: tuple[str, str], reports: int, *,
+                 gongkai: bool) -> ReaderFigures:
+    """Figures for one built site; ``report_path`` is a report page's URL path from the root."""
+    from playwright.sync_api import sync_playwright
+
+    index_parts = ("/pagefind/",) if gongkai else ("/search/search_index.json", "/workers/search")
+    search = _search_gongkai if gongkai else _search_material
+    with served(site) as root, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            context = browser.new_context(locale="zh-CN", service_workers="block")
+            page = context.new_page()
+            transfers = _Transfers(page)
+            page.goto(root + report_path, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            view_kb, view_index_kb = transfers.kb(), transfers.kb(only=index_parts)
+            times = []
+            for query in queries:
+                before = transfers.mark()
+                found, start = search(page, query)
+                times.append((time.perf_counter() - start) * 1000)
+                if len(times) == 1:
+                    query_kb, results = transfers.kb(before), found
+                page.wait_for_load_state("networkidle")
+            context.close()
+        finally:
+            browser.close()
+    index_dir = site / ("pagefind" if gongkai else "search")
+    return ReaderFigures(view_kb=view_kb, view_index_kb=view_index_kb, query_kb=query_kb, query_ms=times[0],
+                         second_query_ms=times[1], results=results,
+                         site_kb_per_report=_folder_bytes(site) / 1024 / reports,
+                         index_kb_per_report=_folder_bytes(index_dir) / 1024 / reports)
+
+
+def available() -> bool:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return False
+    return CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
