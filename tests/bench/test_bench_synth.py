@@ -85,3 +85,11 @@ def test_the_baseline_has_the_same_pages(portal, tmp_path: Path) -> None:
     page = (tmp_path / "docs" / "reports" / report.agency.slug / f"{report.year}.md").read_text(encoding="utf-8")
     assert report.title in page and "<table" in page
     assert report.narrative["problems"].split("\n")[0] in page
+
+
+def test_the_baseline_searches_with_material_and_gongkai_with_its_own_index() -> None:
+    """The reader-side figures compare gongkai's on-demand search with Material's whole index."""
+    names = [synth._plugin_name(p) for p in synth.site_config(gongkai=False)["plugins"]]
+    assert "search" in names and "gongkai" not in names
+    names = [synth._plugin_name(p) for p in synth.site_config(gongkai=True)["plugins"]]
+    assert "search" not in names and "gongkai" in names
