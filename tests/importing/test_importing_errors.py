@@ -149,9 +149,19 @@ def test_a_source_without_title_needs_year_agency_and_date(run_import, sample: R
 # --- the command line -----------------------------------------------------------------------
 
 
-def test_the_slug_is_required(run_import, tmp_path: Path) -> None:
-    code, output = run_import(str(SEED), "-o", str(tmp_path))
-    assert code == 2 and "--slug" in output and "中文" in output
+def test_without_a_slug_the_code_comes_from_the_name_and_stays_with_the_agency(run_import, tmp_path: Path) -> None:
+    options = ("--agency", "示例镇人民政府", "--published", "2025-01-20")
+    (tmp_path / "shili-zhen").mkdir()
+    (tmp_path / "shili-zhen" / "2022.yml").write_text("agency: {slug: shili-zhen, name: 另一个示例镇}\n", encoding="utf-8")
+    code, output = run_import(str(SEED), "-o", str(tmp_path), "--year", "2024", *options)
+    assert code == 0, output
+    assert (tmp_path / "shili-zhen-2" / "2024.yml").is_file()  # the plain code belongs to another agency
+    code, output = run_import(str(SEED), "-o", str(tmp_path), "--year", "2023", *options)
+    assert code == 0, output  # a later import of the same agency finds its folder
+    assert sorted(p.name for p in (tmp_path / "shili-zhen-2").iterdir()) == ["2023.yml", "2024.yml"]
+
+
+def test_a_bad_slug_is_a_usage_error(run_import, tmp_path: Path) -> None:
     code, output = run_import(str(SEED), "-o", str(tmp_path), "--slug", "示例镇")
     assert code == 2 and "机关代码" in output
 

@@ -14,9 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+import yaml
+
 from ..findings import Finding, format_finding, sort_findings
 from ..loading import load_text
-from ..model import SLUG_PATTERN, Report
+from ..model import SLUG_PATTERN, Agency, Report
+from ..slugs import slug_for
 from ..parsing import parse_document
 from ..validation import validate_report
 from ..writing import report_to_yaml
@@ -25,6 +28,7 @@ from .readers import read_source
 from .source import UnreadableSource, source_error
 
 DEFAULT_OUTPUT = Path("reports")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 INCONSISTENCY_PREFIX = "源文件中的不一致（已按原样保留）: "
 
 
@@ -48,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
                         help="报告目录（默认 reports/），写入 DIR/<机关代码>/<年度>.yml")
     parser.add_argument("--agency", metavar="NAME", help="机关名称（源文件标题中没有时必填；填了以此为准）")
-    parser.add_argument("--slug", metavar="SLUG", help="机关代码，用于网址，例如 shifan-zhen（必填：中文名称无法可靠转换）")
+    parser.add_argument("--slug", metavar="SLUG", help="机关代码，用于网址，例如 shifan-zhen（不填则由机关名称的拼音生成，同一机关各年度相同）")
     parser.add_argument("--year", type=_year, metavar="YYYY", help="报告年度（源文件标题中没有时必填）")
     parser.add_argument("--published", type=_date, metavar="YYYY-MM-DD", help="发布日期（源文件中没有时必填）")
     parser.add_argument("--force", action="store_true", help="覆盖已存在的 YAML 文件")
@@ -62,10 +66,7 @@ def _usage_error(message: str, err: TextIO) -> int:
 def run(args: argparse.Namespace) -> int:
     """Import every source; see the module docstring for exit codes."""
     out, err = sys.stdout, sys.stderr
-    if not args.slug:
-        return _usage_error("请用 --slug 指定机关代码（小写英文字母、数字和连字符，例如 shifan-zhen）。"
-                            "中文机关名称无法可靠地自动转换成网址用的代码", err)
-    if not SLUG_PATTERN.match(args.slug):
+    if args.slug and not SLUG_PATTERN.match(args.slug):
         return _usage_error(f"机关代码“{args.slug}”无效：只能由小写英文字母、数字和连字符组成，"
                             "且不能以连字符开头或结尾（例如 shifan-zhen）", err)
     if len(args.sources) > 1 and (args.year or args.published):
@@ -84,6 +85,8 @@ def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out:
     try:
         imported = import_report(read_source(path, display), overrides)
         report = imported.report
+        if not overrides.slug:
+            report.agency = Agency(slug=agency_slug(report.agency.name, output), name=report.agency.name)
         target = output / report.agency.slug / f"{report.year}.yml"
         if target.exists() and not force:
             raise UnreadableSource([source_error(display, "import-exists",
@@ -105,6 +108,31 @@ def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out:
         print(INCONSISTENCY_PREFIX + format_finding(finding), file=err)
     print(f"已导入 {display} → {target}（{report.title}）", file=out)
     return True
+
+
+def agency_slug(name: str, output: Path) -> str:
+    """The code of the reports already in ``output`` under this name, or a new one free there."""
+    taken: set[str] = set()
+    if output.is_dir():
+        for folder in sorted(p for p in output.iterdir() if p.is_dir()):
+            taken.add(folder.name)
+            if name in _agency_names(folder):
+                return folder.name
+    return slug_for(name, taken)
+
+
+def _agency_names(folder: Path) -> set[str]:
+    """The agency names the reports in ``folder`` give (unreadable files are skipped)."""
+    names = set()
+    for path in folder.glob("*.yml"):
+        try:
+            document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        agency = document.get("agency") if isinstance(document, dict) else None
+        if isinstance(agency, dict) and isinstance(agency.get("name"), str):
+            names.add(agency["name"].strip())
+    return names
 
 
 def check_written(text: str, report: Report, target: Path) -> list[Finding]:

@@ -42,7 +42,7 @@ FURNITURE = re.compile(
 class Overrides:
     """What the command line says about the report; it wins over what the source says."""
 
-    slug: str
+    slug: str | None = None  # None: derived from the agency's name (``slugs.slug_for``) by the command
     agency: str | None = None
     year: int | None = None
     published: date | None = None
@@ -227,7 +227,7 @@ class _Importer:
         report = Report(
             source=self.source.path,
             display_path=self.source.display_path,
-            agency=Agency(slug=self.overrides.slug, name=agency),
+            agency=Agency(slug=self.overrides.slug or "", name=agency),
             year=year,
             format=spec,
             published=published,
