@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from functools import lru_cache
-from typing import Collection
 
 MAX_LENGTH = 40
 FALLBACK = "jiguan"  # 机关: a name with nothing spellable in it
@@ -29,7 +29,10 @@ _UNIT = re.compile("(" + "|".join(UNITS) + ")")
 
 @lru_cache(maxsize=1)
 def _pinyin():  # type: ignore[no-untyped-def]
-    from pypinyin import Style, lazy_pinyin  # imported late: loading its dictionaries takes a moment
+    from pypinyin import (  # imported late: loading its dictionaries takes a moment
+        Style,
+        lazy_pinyin,
+    )
 
     return lazy_pinyin, Style
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from gongkai.model import SLUG_PATTERN
 from gongkai.slugs import MAX_LENGTH, slug_for
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 @pytest.mark.parametrize(("name", "slug"), [

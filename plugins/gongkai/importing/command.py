@@ -19,8 +19,8 @@ import yaml
 from ..findings import Finding, format_finding, sort_findings
 from ..loading import load_text
 from ..model import SLUG_PATTERN, Agency, Report
-from ..slugs import slug_for
 from ..parsing import parse_document
+from ..slugs import slug_for
 from ..validation import validate_report
 from ..writing import report_to_yaml
 from .document import Overrides, import_report
