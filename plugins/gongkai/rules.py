@@ -105,3 +105,16 @@ def catalogue() -> Mapping[str, Rule]:
 # --- files and YAML --------------------------------------------------------------------
 # (The sections below are the catalogue. Each part of the project adds its rules in its own
 # section; the handbook lists them in this order.)
+
+
+# --- importing archives as published (importer, issue 12) ------------------------------
+rule("import-approximate-label", W, "导入时按相近写法认出的标题或行名",
+     "源文件中的“{published}”与官方写法不完全一致，已按“{official}”读取，请核对")
+rule("import-mixed-layout", W, "导入的表格沿用了另一版国家格式",
+     "{table}按 {layout} 格式（{document}）的行次发布，已按原样记录（layouts: {key}: \"{layout}\"）")
+rule("import-scanned-pdf", E, "PDF 没有文字层（扫描件）",
+     "这份 PDF 没有可提取的文字（可能是扫描件或图片），无法可靠地读取数字；"
+     "请找到文字版的 PDF 或网页版再导入，或做文字识别并逐一核对后另存为 .txt 导入")
+rule("import-pdf-unreadable", E, "PDF 无法打开", "无法读取这份 PDF：{reason}")
+rule("import-unit-misplaced", E, "带单位的数字不在金额栏",
+     "“{column}”这一格应是数字，实为带单位的“{text}”（只有金额栏可以带单位）")
