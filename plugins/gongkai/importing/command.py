@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -21,7 +22,7 @@ from ..loading import load_text
 from ..model import SLUG_PATTERN, Agency, Report
 from ..parsing import parse_document
 from ..slugs import slug_for
-from ..validation import validate_report
+from ..validation import check_report
 from ..writing import report_to_yaml
 from .document import Overrides, import_report
 from .readers import read_source
@@ -30,6 +31,7 @@ from .source import UnreadableSource, source_error
 DEFAULT_OUTPUT = Path("reports")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 INCONSISTENCY_PREFIX = "源文件中的不一致（已按原样保留）: "
+ACKNOWLEDGED_PREFIX = "原文数据说明（数字按原文保留，已记入 discrepancies）: "
 
 
 def _year(text: str) -> int:
@@ -48,13 +50,14 @@ def _date(text: str) -> date:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `gongkai import`, for the CLI to attach to its subcommand."""
     parser.add_argument("sources", nargs="+", type=Path, metavar="SOURCE",
-                        help="已发布的年度报告：网页另存的 .html、复制出的 .txt，或 Word .docx")
+                        help="已发布的年度报告：网页另存的 .html、复制出的 .txt、PDF、Word .docx，或包含这些文件的文件夹")
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
                         help="报告目录（默认 reports/），写入 DIR/<机关代码>/<年度>.yml")
     parser.add_argument("--agency", metavar="NAME", help="机关名称（源文件标题中没有时必填；填了以此为准）")
     parser.add_argument("--slug", metavar="SLUG", help="机关代码，用于网址，例如 shifan-zhen（不填则由机关名称的拼音生成，同一机关各年度相同）")
     parser.add_argument("--year", type=_year, metavar="YYYY", help="报告年度（源文件标题中没有时必填）")
     parser.add_argument("--published", type=_date, metavar="YYYY-MM-DD", help="发布日期（源文件中没有时必填）")
+    parser.add_argument("--source", metavar="URL", help="原文出处（网址），记入 archived.source（默认取网页中的原文链接或文件名）")
     parser.add_argument("--force", action="store_true", help="覆盖已存在的 YAML 文件")
 
 
@@ -64,22 +67,79 @@ def _usage_error(message: str, err: TextIO) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Import every source; see the module docstring for exit codes."""
+    """Import every source (a folder: every report file in it); see the module docstring for exit codes."""
     out, err = sys.stdout, sys.stderr
     if args.slug and not SLUG_PATTERN.match(args.slug):
         return _usage_error(f"机关代码“{args.slug}”无效：只能由小写英文字母、数字和连字符组成，"
                             "且不能以连字符开头或结尾（例如 shifan-zhen）", err)
-    if len(args.sources) > 1 and (args.year or args.published):
+    sources = expand_sources(args.sources)
+    if len(sources) > 1 and (args.year or args.published):
         return _usage_error("--year 和 --published 只能在导入一个源文件时使用（多个源文件各自从标题和落款读取）", err)
-    overrides = Overrides(slug=args.slug, agency=args.agency, year=args.year, published=args.published)
-    failed = 0
-    for path in args.sources:
-        if not import_one(path, overrides, args.output, args.force, out, err):
-            failed += 1
-    return 1 if failed else 0
+    if not sources:
+        return _usage_error("文件夹中没有可导入的报告文件（" + "、".join(IMPORTABLE_SUFFIXES) + "）", err)
+    overrides = Overrides(slug=args.slug, agency=args.agency, year=args.year, published=args.published,
+                          source=getattr(args, "source", None))
+    outcomes = [import_one(path, overrides, args.output, args.force, out, err) for path in sources]
+    if len(outcomes) > 1:
+        print(summary(outcomes), file=out)
+    return 1 if any(o.refused for o in outcomes) else 0
 
 
-def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out: TextIO, err: TextIO) -> bool:
+# Files a folder import picks up (helper modules may add theirs, e.g. .xlsx).
+IMPORTABLE_SUFFIXES = [".html", ".htm", ".shtml", ".txt", ".pdf", ".docx"]
+
+
+def expand_sources(paths: list[Path]) -> list[Path]:
+    """The files given, and every importable file in each folder given (sorted, hidden files left out)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMPORTABLE_SUFFIXES
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            found.append(path)
+    return found
+
+
+@dataclass
+class Outcome:
+    """What became of one source."""
+
+    path: Path
+    target: Path | None = None
+    discrepancies: int = 0
+    approximate: int = 0
+    reason: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.target is None
+
+    @property
+    def clean(self) -> bool:
+        return not self.refused and not self.discrepancies and not self.approximate
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """The closing summary of a folder import, in Chinese."""
+    clean = [o for o in outcomes if o.clean]
+    noted = [o for o in outcomes if not o.refused and not o.clean]
+    refused = [o for o in outcomes if o.refused]
+    lines = [f"导入汇总：共 {len(outcomes)} 个文件。",
+             f"  无误导入 {len(clean)} 个" + ("：" + "、".join(o.path.name for o in clean) if clean else "")]
+    lines.append(f"  已导入、需核对 {len(noted)} 个（原文数据说明已记录在 YAML 的 discrepancies 中；相近写法的标签请核对）"
+                 + ("：" if noted else ""))
+    for o in noted:
+        parts = ([f"原文数据说明 {o.discrepancies} 处"] if o.discrepancies else []) + (
+            [f"按相近写法认出的标签 {o.approximate} 处"] if o.approximate else [])
+        lines.append(f"    {o.path.name} → {o.target}（{'，'.join(parts)}）")
+    lines.append(f"  未导入 {len(refused)} 个" + ("：" if refused else ""))
+    for o in refused:
+        lines.append(f"    {o.path.name}：{o.reason}")
+    return "\n".join(lines)
+
+
+def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out: TextIO, err: TextIO) -> Outcome:
     """Import one source; on any error print where and write nothing."""
     display = str(path)
     try:
@@ -98,16 +158,21 @@ def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out:
         for finding in error.findings:
             print(format_finding(finding), file=err)
         print(f"未导入 {display}：没有写入任何文件", file=err)
-        return False
+        first = error.findings[0] if error.findings else None
+        return Outcome(path, reason=f"[{first.rule}] {first.message}" if first else "无法读取")
     write_atomically(target, text)
     for notice in imported.notices:
         print(f"提示：{notice}", file=err)
-    for finding in warnings:
+    for finding in sort_findings(imported.warnings) + warnings:
         print(format_finding(finding), file=err)
-    for finding in sort_findings(validate_report(report)):
+    checked = check_report(report)
+    for finding in sort_findings(checked.acknowledged):
+        print(ACKNOWLEDGED_PREFIX + format_finding(finding), file=err)
+    for finding in sort_findings(checked.findings):
         print(INCONSISTENCY_PREFIX + format_finding(finding), file=err)
     print(f"已导入 {display} → {target}（{report.title}）", file=out)
-    return True
+    approximate = sum(1 for f in imported.warnings if f.rule == "import-approximate-label")
+    return Outcome(path, target, discrepancies=len(report.discrepancies), approximate=approximate)
 
 
 def agency_slug(name: str, output: Path) -> str:

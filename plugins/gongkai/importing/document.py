@@ -13,16 +13,18 @@ from datetime import date
 from functools import lru_cache
 from typing import Iterable
 
-from ..findings import Finding
+from ..findings import Finding, sort_findings
 from ..formats import FORMATS, FormatSpec, Section, TableSpec, format_for_year
 from ..loading import Mark
-from ..model import Agency, CellPath, CellValue, Report
+from ..model import BLANK, Agency, Archived, CellPath, CellState, CellValue, Discrepancy, PublishedCell, Report
+from ..parsing import ACKNOWLEDGEABLE_RULES
+from ..validation import validate_report
 from ..rules import Where, finding
 from .cleanup import section_titles, tidy
 from .normalize import clean_space, label_keys, match_key, to_simplified
 from .similar import MAX_HEADING, THRESHOLD, best_score
 from .source import Source, Token, UnreadableSource, source_error
-from .tables import TableError, find_label, read_table
+from .tables import TableError, cell_kind, find_label, read_table
 
 _DATE = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
 LABELED_DATE = re.compile(r"(?:发布|发文|成文|印发|公开|更新)?(?:日期|时间)\s*[:：]?\s*" + _DATE)
@@ -42,6 +44,24 @@ FURNITURE = re.compile(
 )
 
 
+ORIGIN = re.compile(r"(?:原文链接|原文地址|原文网址|来源网址|网址|链接)\s*[:：]\s*(?P<url>https?://[^\s，。；;]+)")
+
+
+def published_cell(text: str) -> PublishedCell:
+    """A cell kept as published: blank, not applicable, or an amount with its unit."""
+    kind = cell_kind(text)
+    if kind == "blank":
+        return BLANK
+    return PublishedCell(CellState.WITH_UNIT if kind == "with-unit" else CellState.NOT_APPLICABLE, text)
+
+
+def discrepancies_of(report: Report) -> tuple[Discrepancy, ...]:
+    """Each rule the published numbers break, as an acknowledged discrepancy: found by the validator itself."""
+    found = [f for f in validate_report(report) if f.is_error and f.rule in ACKNOWLEDGEABLE_RULES]
+    return tuple(Discrepancy(rule=f.rule, cell=f.path, published=f.actual or "", expected=f.expected or "")
+                 for f in sort_findings(found))
+
+
 @dataclass(frozen=True)
 class Overrides:
     """What the command line says about the report; it wins over what the source says."""
@@ -50,6 +70,7 @@ class Overrides:
     agency: str | None = None
     year: int | None = None
     published: date | None = None
+    source: str | None = None  # where the report was published (URL); default: the page's own, or the file name
 
 
 @dataclass
@@ -58,6 +79,7 @@ class Imported:
 
     report: Report
     notices: list[str] = field(default_factory=list)  # things the editor should know (not errors)
+    warnings: list[Finding] = field(default_factory=list)  # labels read by similarity, mixed layouts
 
 
 def _fail(source: Source, rule: str, message: str, token: Token | None = None, label: str = "") -> UnreadableSource:
@@ -262,7 +284,8 @@ class _Importer:
         narrative, signature = self.narrative(located, agency)
         published = self.published(preamble, signature, year)
         marks.update({(s.section.key,): Mark(self.tokens[s.start].line, 1) for s in located})
-        totals = frozenset(path for table in spec.tables for cell in table.cells() if cell.is_total
+        tables = [FORMATS[self.layouts.get(t.key, spec.version)].table(t.key) for t in spec.tables]
+        totals = frozenset(path for table in tables for cell in table.cells() if cell.is_total
                            for path in (cell.path,) if path in values)
         report = Report(
             source=self.source.path,
@@ -275,12 +298,24 @@ class _Importer:
             values=values,
             given_totals=totals,
             marks=dict(marks),
+            archived=Archived(source=self.overrides.source or self.origin(preamble)),
+            layouts=dict(self.layouts),
+            as_published={path: published_cell(text) for path, text in self.as_published.items()},
         )
+        report.discrepancies = discrepancies_of(report)
         skipped = [p for p in preamble if not self.is_metadata(p)]
         if skipped:
             self.notices.append("以下标题与“一、总体情况”之间的文字未导入："
                                 + " / ".join(p[:40] for p in skipped[:5]))
-        return Imported(report, self.notices)
+        return Imported(report, self.notices, self.warnings)
+
+    def origin(self, preamble: list[str]) -> str:
+        """Where the report was published: a URL the page names as its own, else the file's name."""
+        for text in preamble + self.footer:
+            match = ORIGIN.search(text)
+            if match:
+                return match.group("url")
+        return self.source.path.name
 
     def is_metadata(self, text: str) -> bool:
         return bool(is_furniture(text) or find_title([text]) or date_line(text) or labeled_date([text]))

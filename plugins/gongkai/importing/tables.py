@@ -15,6 +15,7 @@ from ..findings import Finding
 from ..formats import Block, Column, Kind, LeafRow, TableSpec
 from ..loading import Mark
 from ..model import CellPath, CellValue
+from ..parsing import NOT_APPLICABLE  # what an archived report may hold for "not applicable"
 from ..rules import Where, finding
 from .normalize import is_number, label_keys, match_key, to_decimal
 from .similar import THRESHOLD, score
@@ -22,9 +23,7 @@ from .source import Token, source_error
 
 MAX_LABEL_PIECES = 24  # a label split over more cells than this (spaced-out characters) is not looked for
 MAX_WRAP_PIECES = 6  # a published label that does not match exactly is looked for in this many cells
-# Cells that stand for "not applicable" as published (kept verbatim in an archived report).
-NOT_APPLICABLE = frozenset({"/", "／", "\\", "—", "——", "－", "-", "--", "–", "─", "不适用", "无", "空", "暂无", "×"})
-_WITH_UNIT = re.compile(r"^(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)$")
+_WITH_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)$")
 BLANK = ""  # the text of a token standing for an empty table cell (readers that see the grid)
 
 
@@ -56,7 +55,7 @@ def amount_in_wanyuan(text: str) -> Decimal:
     """``251000元`` → 25.1 (万元, the unit of the national format); ``25.1万元`` → 25.1."""
     match = _WITH_UNIT.match(text.strip().replace(" ", ""))
     assert match is not None
-    number = Decimal(match.group("number").replace(",", ""))
+    number = Decimal(match.group("number"))
     return number / 10000 if match.group("unit") == "元" else number
 
 
