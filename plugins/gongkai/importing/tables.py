@@ -254,12 +254,33 @@ class _Reader:
             _, position = self.find_row(leaf, position, previous)
             previous = f"表头“{leaf.row.label}”"
             cells.extend((leaf, column) for column in _leaf_columns(block))
-        first = next((i for i in range(position, len(self.tokens)) if is_value(self.tokens[i].text)), None)
+        first = self.value_run(position, len(cells))
         if first is None:
             raise self.fail("import-too-few-cells", f"表头之后应有 {len(cells)} 个数字，一个也没有找到",
                             self.last_token(position))
         position = self.take(first, cells, "表头之后", self.tokens[first])
         self.check_rest(position, f"这一行的 {len(cells)} 个数字")
+
+    def value_run(self, start: int, count: int) -> int | None:
+        """Where the line of numbers starts: the first run of exactly ``count`` cells, else the first figure.
+
+        Empty header cells (a blank row under 行政复议) form runs of their own before it.
+        """
+        runs: list[tuple[int, int]] = []
+        index = start
+        while index < len(self.tokens):
+            if is_value(self.tokens[index].text):
+                end = index
+                while end < len(self.tokens) and is_value(self.tokens[end].text):
+                    end += 1
+                runs.append((index, end))
+                index = end
+            else:
+                index += 1
+        exact = next((begin for begin, end in runs if end - begin == count), None)
+        if exact is not None:
+            return exact
+        return next((i for i in range(start, len(self.tokens)) if is_figure(self.tokens[i].text)), None)
 
     def check_rest(self, position: int, previous: str) -> None:
         for token in self.tokens[position:]:
