@@ -292,7 +292,11 @@ def write_pdf(doc: Doc, path: Path, *, ruled: bool = True, page_numbers: bool = 
 
 def _widths(count: int) -> list[float]:
     total = 470.0
-    first = 110.0 if count > 4 else 150.0
+    if count == 10:  # table 三: three label columns, seven numbers
+        return [34.0, 46.0, 145.0] + [35.0] * 7
+    if count == 15:  # table 四 on one line
+        return [470.0 / 15] * 15
+    first = 150.0
     return [first] + [(total - first) / (count - 1)] * (count - 1)
 
 

@@ -58,7 +58,7 @@ def score(published_key: str, official_key: str) -> float:
     if _strip_numbering(published_key) == _strip_numbering(official_key):
         return 0.99  # renumbered: （一） written 一是, or left out
     ratio = SequenceMatcher(None, published_key, official_key, autojunk=False).ratio()
-    if len(published_key) >= 6 and official_key.startswith(published_key):
+    if len(published_key) >= 4 and official_key.startswith(published_key):
         ratio = max(ratio, 0.9)  # the first line of a label wrapped over several lines
     return ratio
 

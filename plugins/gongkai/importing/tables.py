@@ -122,6 +122,7 @@ class _Reader:
         self.published: dict[CellPath, str] = {}
         self.warnings: list[Finding] = []
         self.leaves = [leaf for _, leaf in table.leaf_rows()]
+        self.similar: tuple[LeafRow, Finding] | None = None  # the last row taken by similarity, and its warning
 
     def fail(self, rule: str, message: str, token: Token | None, label: str = "") -> TableError:
         return TableError(source_error(self.display, rule, message, token or self.title, label or self.table.title))
@@ -228,9 +229,10 @@ class _Reader:
                     best = (value, first)
             if best[0] >= THRESHOLD:
                 published = "".join(t.text for t in self.tokens[best[1]:end])
-                self.warnings.append(finding("import-approximate-label",
-                                             self.where(self.tokens[best[1]], self.row_label(leaf)),
-                                             published=_short(published, 40), official=leaf.row.label))
+                warning = finding("import-approximate-label", self.where(self.tokens[best[1]], self.row_label(leaf)),
+                                  published=_short(published, 40), official=leaf.row.label)
+                self.warnings.append(warning)
+                self.similar = (leaf, warning)
                 return best[1], end
             index = end
         return None
@@ -244,8 +246,28 @@ class _Reader:
             start, stop = self.find_row(leaf, position, previous)
             cells = [(leaf, column) for column in _leaf_columns(block)]
             position = self.take(stop, cells, "这一行", self.tokens[stop - 1])
+            position = self.wrapped_rest(leaf, start, stop, position)
             previous = f"“{leaf.row.label}”这一行"
         self.check_rest(position, previous)
+
+    def wrapped_rest(self, leaf: LeafRow, start: int, stop: int, position: int) -> int:
+        """A label wrapped around its numbers (head, numbers, tail) is exact after all: no warning, tail skipped."""
+        if not self.similar or self.similar[0] is not leaf:
+            return position
+        _, warning = self.similar
+        self.similar = None
+        keys = label_keys(leaf.row.label)
+        head = "".join(match_key(t.text) for t in self.tokens[start:stop])
+        tail = ""
+        for index in range(position, min(position + MAX_WRAP_PIECES, len(self.tokens))):
+            text = self.tokens[index].text
+            if is_value(text) or not match_key(text):
+                break
+            tail += match_key(text)
+            if head + tail in keys:
+                self.warnings.remove(warning)
+                return index + 1
+        return position
 
     def read_single_line(self) -> None:
         position, previous = 0, f"表头“{self.table.title}”"
