@@ -8,9 +8,9 @@ page as copied, Word-exported HTML, text extracted from a PDF, or a PDF (reportl
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator
 
 from gongkai.formats import FORMATS, Column, Row, TableSpec
 
@@ -84,8 +84,8 @@ def grid(table: TableSpec, numbers: Iterator[str]) -> Grid:
                         rows[line_start].insert(0, Cell(row.label, rowspan=_leaves(row)))
                         first = False
                 return
-            label = Cell(row.label, colspan=depth - level)
-            rows.append([label] + [Cell(next(numbers), number=True) for _ in leaves])
+            label = Cell(row.label, colspan=depth - level)  # noqa: B023 - called within the loop
+            rows.append([label] + [Cell(next(numbers), number=True) for _ in leaves])  # noqa: B023
 
         for row in block.rows:
             visit(row, 0)
@@ -256,7 +256,13 @@ def write_pdf(doc: Doc, path: Path, *, ruled: bool = True, page_numbers: bool = 
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import (
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16, wordWrap="CJK")

@@ -20,7 +20,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "plugins"))
 
-from layouts import Cell, Doc, Grid, body_lines, build_doc, plain_html, with_blanks, word_html, write_pdf  # noqa: E402
+from layouts import (
+    Doc,
+    Grid,
+    body_lines,
+    build_doc,
+    plain_html,
+    with_blanks,
+    word_html,
+    write_pdf,
+)
 
 SOURCES = HERE / "sources"
 SHARED = json.loads((HERE / "shared-cases.json").read_text(encoding="utf-8"))
@@ -303,7 +312,6 @@ def main() -> None:
 def seed_case() -> dict:
     """The seed (a real town report, text without a title): its numbers from the hand transcription in reports/."""
     import yaml
-
     from gongkai.formats import FORMATS
 
     data = yaml.safe_load((HERE.parents[1] / "reports" / "shifan-zhen" / "2024.yml").read_text(encoding="utf-8"))

@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from gongkai.importing import command
 from gongkai.loading import load_file
 from gongkai.model import CellState, Report

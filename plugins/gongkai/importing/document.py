@@ -8,18 +8,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Iterable
 
 from ..findings import Finding, sort_findings
 from ..formats import FORMATS, FormatSpec, Section, TableSpec, format_for_year
 from ..loading import Mark
-from ..model import BLANK, Agency, Archived, CellPath, CellState, CellValue, Discrepancy, PublishedCell, Report
+from ..model import (
+    BLANK,
+    Agency,
+    Archived,
+    CellPath,
+    CellState,
+    CellValue,
+    Discrepancy,
+    PublishedCell,
+    Report,
+)
 from ..parsing import ACKNOWLEDGEABLE_RULES
-from ..validation import validate_report
 from ..rules import Where, finding
+from ..validation import validate_report
 from .cleanup import section_titles, tidy
 from .normalize import clean_space, label_keys, match_key, to_simplified
 from .similar import MAX_HEADING, THRESHOLD, best_score

@@ -15,8 +15,7 @@ from .normalize import clean_space
 from .source import Paragraph, Source
 
 BLOCK_TAGS = frozenset(
-    "address article blockquote body caption center dd div dl dt figcaption figure h1 h2 h3 h4 h5 h6 header hr "
-    "li main ol p pre section table tbody td tfoot th thead tr ul br".split()
+    ["address", "article", "blockquote", "body", "caption", "center", "dd", "div", "dl", "dt", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "br"]
 )
 CELL_TAGS = frozenset({"td", "th"})
 TABLE_TAGS = frozenset({"td", "th", "tr", "table", "tbody", "thead", "tfoot"})
@@ -151,8 +150,8 @@ def read_html(text: str, path: Path, display_path: str | None = None) -> Source:
 
 
 REPORT_MARK = "总体情况"
-_JS_STRING = re.compile(r"""'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`""", re.S)
-_JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_JS_STRING = re.compile(r"""'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`""", re.DOTALL)
+_JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
 _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
 
 
