@@ -59,13 +59,8 @@ def _page_blocks(page: Any) -> list[list[str]]:
     boxes = []
     for table in tables:
         boxes.append(table.bbox)
-        for row in table.rows:
-            cells = []
-            for box in row.cells:
-                if box is None:
-                    continue  # covered by a merged cell
-                text = page.crop(box).extract_text() or ""
-                cells.append(_join_lines(text))
+        for row, texts in zip(table.rows, table.extract()):
+            cells = [_join_lines(text) for text in texts if text is not None]  # None: covered by a merged cell
             top = min((b[1] for b in row.cells if b is not None), default=table.bbox[1])
             placed.append((top, 0.0, cells))
     words = [w for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)
