@@ -28,6 +28,7 @@ from layouts import (
     plain_html,
     with_blanks,
     word_html,
+    write_docx,
     write_pdf,
 )
 
@@ -297,6 +298,10 @@ def main() -> None:
     case("004_shanghai_city_office_js_2019.html", "v16_shanghai_2019_blanks.pdf", title=t4, published=p4, numbers=n4,
          discrepancies=d4,
          note="The Shanghai report's blank cells (and 251000元) in a ruled PDF: empty cells stay blank.")
+
+    write_docx(doc4, SOURCES / "v18_shanghai_2019_blanks.docx")
+    case("004_shanghai_city_office_js_2019.html", "v18_shanghai_2019_blanks.docx", title=t4, published=p4, numbers=n4,
+         discrepancies=d4, note="The Shanghai report as a Word .docx with merged cells: empty cells stay blank.")
 
     write_scanned(SOURCES / "v17_scanned.pdf")
     CASES.append({"file": "v17_scanned.pdf", "refused": "import-scanned-pdf",
