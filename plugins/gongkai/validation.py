@@ -11,6 +11,7 @@ Runs on typed reports (see ``parsing``); every rule has a stable code:
 - ``agency-name-changed`` (warning): one agency, one name across years;
 - ``in-force-continuity`` (warning, 2021 format): 现行有效件数 = last year's + 制发 − 废止;
 - ``previous-items-continuity`` (warning, 2019 format): 上一年项目数量 = last year's 上一年项目数量 + 本年增/减;
+- ``narrative-count-mismatch`` (warning): a count the narrative states differs from its table cell (``narrative``);
 - ``discrepancy-stale``: an acknowledged discrepancy of an archived report that matches no finding.
 
 Each table is checked in the layout the report holds it in (``Report.table``). In an archived
@@ -28,6 +29,7 @@ from typing import Callable, Iterable
 from .findings import Finding, Severity
 from .formats import FORMATS, TableSpec
 from .model import CellPath, Discrepancy, Report
+from .narrative import check_narrative
 from .rules import Where, finding
 from .totals import TotalRule, cells_by_path, total_rules
 
@@ -145,6 +147,7 @@ def check_report(report: Report) -> Checked:
     for table in report.tables:
         found.extend(check_totals(report, table))
     found.extend(check_applications_balance(report))
+    found.extend(check_narrative(report))
     if not report.discrepancies:
         return Checked(found, [])
     return acknowledge(report, found, lambda item: item.rule in _OWN_RULES)
