@@ -1,5 +1,5 @@
 """Archived reports are kept as published: blank, not-applicable and unit cells, other layouts, acknowledged
-discrepancies. Each case file in cases/archived/ is a built report with some cells changed, and what the check says.
+discrepancies. Each case file in archived_cases/ is a built report with some cells changed, and what the check says.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from gongkai.parsing import parse_document
 from gongkai.validation import check_report
 from gongkai.writing import report_to_yaml
 
-CASES = sorted((Path(__file__).parent / "cases" / "archived").glob("*.yml"))
+CASES = sorted((Path(__file__).parent / "archived_cases").glob("*.yml"))
 SOURCE = "https://www.example.gov.cn/xxgk/ndbg.html"
 
 

@@ -12,7 +12,7 @@ from core_kit import REPO, report_text
 from gongkai.collection import load_portal
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
-    (Path(__file__).parent / "cases" / "narrative_counts.yml").read_text(encoding="utf-8"))
+    (Path(__file__).parent / "narrative_cases.yml").read_text(encoding="utf-8"))
 
 
 def _text(case: dict[str, Any]) -> str:
