@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Union
 
 from .formats import FORMATS, CellSpec, FormatSpec, Section, TableSpec
-from .loading import Mark
+from .marks import Mark, nearest
 
 CellValue = Union[int, Decimal]
 CellPath = tuple[str, ...]
@@ -142,6 +142,16 @@ class Report:
         version = self.layouts.get(key)
         return FORMATS[version].table(key) if version else self.format.table(key)
 
+    def relations_of(self, kind: type) -> tuple:
+        """The declared relations of one kind, each from the format whose layout its table is held in."""
+        if not self.layouts:
+            return self.format.relations_of(kind)
+        found: list = []
+        for version in dict.fromkeys((self.format.version, *self.layouts.values())):
+            found.extend(r for r in FORMATS[version].relations_of(kind)
+                         if self.layout_version(r.table) == version and not any(r is f for f in found))
+        return tuple(found)
+
     def layout_version(self, key: str) -> str:
         """The format version whose rows and columns this report's table ``key`` follows."""
         return self.layouts.get(key, self.format.version)
@@ -164,13 +174,7 @@ class Report:
 
     def mark(self, path: CellPath) -> Mark:
         """Source position of a field, or of its nearest written ancestor."""
-        probe = tuple(path)
-        while probe:
-            found = self.marks.get(probe)
-            if found:
-                return found
-            probe = probe[:-1]
-        return Mark(1, 1)
+        return nearest(path, self.marks.get)
 
     def cells(self, table: TableSpec | None = None) -> Iterator[tuple[CellSpec, CellValue | None]]:
         """Every cell with its value; ``None`` for a blank or not-applicable cell of an archived report."""

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..loading import Mark
+from ..marks import Mark
 from ..rules import Where, finding
 from .normalize import clean_space
 from .source import Paragraph, Source, UnreadableSource
