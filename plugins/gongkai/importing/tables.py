@@ -16,7 +16,9 @@ from ..findings import Finding
 from ..formats import Block, Column, Kind, LeafRow, TableSpec
 from ..marks import Mark
 from ..model import CellPath, CellValue
-from ..parsing import NOT_APPLICABLE  # what an archived report may hold for "not applicable"
+from ..parsing import (
+    NOT_APPLICABLE,  # what an archived report may hold for "not applicable"
+)
 from ..rules import Where, finding, phrase
 from .normalize import is_number, label_keys, match_key, to_decimal
 from .similar import THRESHOLD, score
