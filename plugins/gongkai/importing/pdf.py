@@ -64,9 +64,9 @@ def read_pdf(raw: bytes, path: Path, display_path: str | None = None) -> Source:
     if not any_text:
         raise UnreadableSource([finding("import-scanned-pdf", Where.at(display, Mark(1, 1)))])
     paragraphs: list[Paragraph] = []
-    for cells, page in _paragraphs(_without_running_lines(blocks)):
+    for cells, page_number in _paragraphs(_without_running_lines(blocks)):
         text = clean_space(" ".join(c for c in cells if c))
-        paragraphs.append(Paragraph(text, len(paragraphs) + 1, tuple(cells), f"第 {page} 页"))
+        paragraphs.append(Paragraph(text, len(paragraphs) + 1, tuple(cells), f"第 {page_number} 页"))
     return Source(path=path, display_path=display, paragraphs=paragraphs)
 
 
