@@ -82,3 +82,14 @@ def test_a_mistyped_label_and_heading_import_with_a_warning_naming_both(run_impo
 def test_an_exact_source_gives_no_warning(run_import, tmp_path: Path) -> None:
     code, output = run_import(str(SEED), "-o", str(tmp_path / "out"), *OPTIONS)
     assert code == 0 and "警告" not in output
+
+
+def test_a_signature_dated_in_chinese_numerals_gives_the_publication_date(run_import, tmp_path: Path) -> None:
+    source = tmp_path / "signed.txt"
+    text = SEED.read_text(encoding="utf-8").replace("分享:", "示例镇人民政府\n二〇二五年一月二十日\n\n分享:")
+    source.write_text(text, encoding="utf-8")
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"), *OPTIONS[:-2])
+    assert code == 0, output
+    report = load_report(tmp_path / "out" / "shifan-zhen" / "2024.yml")
+    assert report.published.isoformat() == "2025-01-20"
+    assert "二〇二五年" not in report.narrative["other_matters"]  # the signature is not part of section 六

@@ -188,8 +188,24 @@ def narrative_markdown(paragraphs: Iterable[str]) -> str:
 # --- agency, year and date ----------------------------------------------------------------
 
 
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
+_CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                      r"\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+def _cn_number(text: str) -> str:
+    """一 → 1, 十二 → 12, 二十八 → 28 (the day and month of a date written in Chinese numerals)."""
+    if "十" not in text:
+        return "".join(_CN_DIGITS[c] for c in text)
+    tens, _, ones = text.partition("十")
+    return str(int(_CN_DIGITS.get(tens, "1") if tens else "1") * 10 + (int(_CN_DIGITS[ones]) if ones else 0))
+
+
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    """Width folded; a date in Chinese numerals (二〇二二年一月二十八日, common in signatures) in digits."""
+    folded = unicodedata.normalize("NFKC", text)
+    return _CN_DATE.sub(lambda m: f"{''.join(_CN_DIGITS[c] for c in m.group(1))}年{_cn_number(m.group(2))}月"
+                        f"{_cn_number(m.group(3))}日", folded)
 
 
 def find_title(texts: Iterable[str]) -> tuple[str, int] | None:
