@@ -290,7 +290,7 @@ class _Parser:
             return ()
         found: list[Discrepancy] = []
         for index, item in enumerate(value):
-            here = ("discrepancies", index)
+            here: tuple[Any, ...] = ("discrepancies", index)  # a list index, as the marks hold it
             mapping = self.expect_mapping(item, here, where)
             if mapping is None:
                 continue
@@ -440,7 +440,7 @@ def _discrepancy_field(key: str, value: Any, tables: Mapping[str, TableSpec]) ->
         return path if table is not None and path in cells_by_path(table) else None
     if value is None:
         return "" if key == "published" else None
-    if isinstance(value, bool) or isinstance(value, (list, dict, InvalidScalar)):
+    if isinstance(value, (bool, list, dict, InvalidScalar)):
         return None
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)

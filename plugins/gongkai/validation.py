@@ -25,14 +25,15 @@ published and expected figure) becomes a note; an acknowledgement matching none 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .findings import Finding
 from .formats import FORMATS, Balance, CarryOver, CellSpec, Relation, RunningCount, TableSpec
 from .model import CellPath, CellValue, Discrepancy, Report
 from .narrative import check_narrative
+from .parsing import ACKNOWLEDGEABLE_RULES
 from .rules import Where, finding
 from .totals import TotalRule, cells_by_path, total_rules
 
@@ -135,6 +136,15 @@ def check_report(report: Report) -> Checked:
     return acknowledge(report, found, lambda item: item.rule not in _ACROSS_YEARS_RULES)
 
 
+def discrepancies_of(report: Report, previous: Report | None = None) -> tuple[Discrepancy, ...]:
+    """What an archived report's ``discrepancies`` should say: each arithmetic error of its figures as
+    published (with last year's report, the carry-over too). For the importer; nothing is corrected."""
+    bare = replace(report, discrepancies=())
+    found = check_report(bare).findings + (check_across_years(bare, previous) if previous is not None else [])
+    return tuple(Discrepancy(f.rule, f.path, f.actual or "", f.expected or "") for f in found
+                 if f.is_error and f.rule in ACKNOWLEDGEABLE_RULES)
+
+
 def _same_figure(written: str, found: str | None) -> bool:
     if found is None:
         return False
@@ -166,7 +176,7 @@ def acknowledge(report: Report, found: list[Finding], applies: Callable[[Discrep
             standing.append(candidate)
     for index, item in items:
         if index not in matched:
-            path = ("discrepancies", index)
+            path: tuple[Any, ...] = ("discrepancies", index)  # a list index, as the marks hold it
             standing.append(finding("discrepancy-stale", _where(report, path, "原文数据说明"),
                                     expected=item.expected, actual=item.published, rule=item.rule,
                                     published=item.published or "空白", computed=item.expected))

@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 import yaml
 from core_kit import report_text
-
 from gongkai.findings import Finding
 from gongkai.formats import FORMATS
 from gongkai.loading import load_text
 from gongkai.model import Report
 from gongkai.parsing import parse_document
-from gongkai.validation import check_report
+from gongkai.validation import check_report, discrepancies_of
 from gongkai.writing import report_to_yaml
 
 CASES = sorted((Path(__file__).parent / "archived_cases").glob("*.yml"))
@@ -104,3 +103,15 @@ def test_archived_report_round_trips(path: Path) -> None:
     for field in ("values", "as_published", "discrepancies", "layouts", "archived", "given_totals"):
         assert getattr(again, field) == getattr(original, field), field
     assert report_to_yaml(again) == text
+
+
+SITE_ARCHIVES = sorted((Path(__file__).parents[1] / "site" / "fixtures" / "archived").glob("*.yml"))
+
+
+@pytest.mark.parametrize("path", SITE_ARCHIVES, ids=lambda p: p.stem)
+def test_discrepancies_of_an_archive_are_what_its_figures_break(path: Path) -> None:
+    """What the importer records: each arithmetic error as published, and nothing corrected."""
+    report = _parse(path.read_text(encoding="utf-8"))
+    values = dict(report.values)
+    assert report.discrepancies and discrepancies_of(report) == report.discrepancies
+    assert report.values == values
