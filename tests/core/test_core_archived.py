@@ -115,3 +115,11 @@ def test_discrepancies_of_an_archive_are_what_its_figures_break(path: Path) -> N
     values = dict(report.values)
     assert report.discrepancies and discrepancies_of(report) == report.discrepancies
     assert report.values == values
+
+
+def test_an_archive_keeps_its_totals_even_when_totals_are_left_out() -> None:
+    """A blank total written as computed would be a correction: an archive's totals are always written."""
+    report = _parse((Path(__file__).parents[1] / "site" / "fixtures" / "archived" /
+                     "blank_total_acknowledged_2021.yml").read_text(encoding="utf-8"))
+    text = report_to_yaml(report, include_totals=False)
+    assert "total: null" in text and text == report_to_yaml(report)
