@@ -18,9 +18,10 @@ one declaration or rule function, and add a case under ``tests/core/cases/<code>
 from __future__ import annotations
 
 import string
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Union
+from typing import Any
 
 from .findings import Finding, Severity
 
@@ -43,7 +44,7 @@ class Where:
     detail: str = ""
 
     @classmethod
-    def at(cls, file: str, mark: Any = None, path: Iterable[Any] = (), label: str = "", detail: str = "") -> "Where":
+    def at(cls, file: str, mark: Any = None, path: Iterable[Any] = (), label: str = "", detail: str = "") -> Where:
         """From any object with ``line`` (and ``column``): a loader ``Mark``, an import token; or none."""
         line = getattr(mark, "line", None) if mark is not None else None
         column = getattr(mark, "column", None) if mark is not None else None
@@ -64,7 +65,7 @@ def _field(value: object) -> object:
     return value
 
 
-Message = Union[str, tuple[Severity, str]]  # a variant's template, or its severity and template
+Message = str | tuple[Severity, str]  # a variant's template, or its severity and template
 
 
 @dataclass(frozen=True)
@@ -295,7 +296,7 @@ rule("narrative-unsafe-link", E, "文字部分中有 javascript: 等脚本链接
 rule("narrative-placeholder", E, "文字部分还是模板的占位文字“【请填写】”",
      "这一部分还是模板的占位文字（含“{placeholder}”），请替换为实际内容后再发布；没有需要报告的内容时请写明“无”")
 
-# --- arithmetic within one report (validation) --------------------------------------------
+# --- within one report (validation) ---------------------------------------------------------
 
 rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和；按原文存档的报告中，空白、不适用的格不计入，总计本身空白而其余各项之和大于 0 的也算不符",
      "总计应等于{parts}共 {count} 项之和",
@@ -306,6 +307,9 @@ rule("total-column-sum", E, "总计列不等于同一行其他各列之和（表
 rule("applications-balance", E, "表三中，第一项加第二项之和不等于第三项加第四项之和；按原文存档的报告中，有一格空白或不适用的列不作比较",
      "第一项加第二项之和应等于第三项加第四项之和：新收 {received} + 上年结转 {carried_over} "
      "≠ 办理结果总计 {handled} + 结转下年度 {carried_forward}")
+rule("file-name-year", W, "文件名中的年度与报告年度不同（常见于复制上一年度的文件后忘了改年度）",
+     "文件名 {file_name} 表明这是 {file_year} 年度的报告，但报告年度写的是 {year}。"
+     "复制上一年度的文件后，请记得改写年度（或改正文件名）")
 
 # --- across reports and years (validation) ------------------------------------------------
 
@@ -337,8 +341,7 @@ rule("import-unsupported-file", E, "导入：源文件的类型无法读取（�
       "pdf": "不能直接读取 PDF，请复制其中的文字另存为 .txt 后再导入"})
 rule("import-encoding", E, "导入：源文件既不是 UTF-8 也不是 GBK 编码", "无法识别文件编码（应为 UTF-8 或 GBK）")
 rule("import-missing-metadata", E, "导入：源文件中找不到机关名称或报告年度，命令行也没有给出",
-     "源文件中没有找到形如“XXX2024年政府信息公开工作年度报告”的标题，无法得知{missing}；请用相应选项指定",
-     )
+     "源文件中没有找到形如“XXX2024年政府信息公开工作年度报告”的标题，无法得知{missing}；请用相应选项指定")
 rule("import-unsupported-year", E, "导入：报告年度早于 2019 年",
      "报告年度 {year} 不在支持范围内（2019 年起按国家格式编制的报告）")
 rule("import-missing-section", E, "导入：源文件中找不到国家格式的某一部分标题",

@@ -9,6 +9,7 @@ Runs on typed reports (see ``parsing``). What to check is read from the format d
 - ``CarryOver`` (``carry-over-mismatch``): a row equals a row of last year's report, per column;
 - ``RunningCount`` (warnings ``in-force-continuity``, ``previous-items-continuity``): a count that
   runs on from last year's report;
+- ``file-name-year`` (warning): a file named for a year holds that year's report;
 
 and across the portal: ``duplicate-report`` (one report per agency and year) and
 ``agency-name-changed`` (warning: one agency, one name across years). Also
@@ -25,9 +26,11 @@ published and expected figure) becomes a note; an acknowledgement matching none 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
 from .findings import Finding
 from .formats import FORMATS, Balance, CarryOver, CellSpec, Relation, RunningCount, TableSpec
@@ -110,6 +113,15 @@ def check_balance(report: Report, balance: Balance) -> list[Finding]:
     return found
 
 
+def check_file_name(report: Report) -> list[Finding]:
+    """A file named for a year (2024.yml) holds that year's report: catches a copy whose year was left unchanged."""
+    name = Path(report.display_path)
+    if not (len(name.stem) == 4 and name.stem.isdigit()) or int(name.stem) == report.year:
+        return []
+    return [finding("file-name-year", _where(report, ("year",), "报告年度"), file_name=name.name, file_year=name.stem,
+                    year=report.year, expected=name.stem, actual=report.year)]
+
+
 def validate_report(report: Report) -> list[Finding]:
     """Every arithmetic rule that one report must satisfy on its own."""
     return check_report(report).findings
@@ -130,6 +142,7 @@ def check_report(report: Report) -> Checked:
         found.extend(check_totals(report, table))
     for balance in report.relations_of(Balance):
         found.extend(check_balance(report, balance))
+    found.extend(check_file_name(report))
     found.extend(check_narrative(report))
     if not report.discrepancies:
         return Checked(found, [])

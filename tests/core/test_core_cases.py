@@ -26,19 +26,19 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-
 from gongkai import cli
+from gongkai.findings import format_finding
 from gongkai.importing.command import check_written
 from gongkai.importing.document import Overrides, import_report
 from gongkai.importing.readers import read_source
 from gongkai.importing.source import UnreadableSource
-from gongkai.findings import format_finding
 from gongkai.rules import catalogue
 from gongkai.writing import report_to_yaml
 
@@ -177,6 +177,29 @@ def test_every_rule_has_a_case() -> None:
     folders = {p.parent.name for p in case_files()}
     lacking = [code for code in catalogue() if code not in folders]
     assert lacking == [], f"rules without a case in tests/core/cases/<rule-code>/: {', '.join(lacking)}"
+
+
+# Messages no input can reach today, kept as a guard (a number the pattern accepts but Decimal refuses).
+UNREACHABLE = {("import-not-a-number", None)}
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A message template as a pattern: each {field} matches any text."""
+    pieces = re.split(r"\{[a-z_]+\}", template)
+    return re.compile(".*?".join(re.escape(piece) for piece in pieces))
+
+
+def test_every_message_of_every_rule_is_pinned_by_a_case() -> None:
+    """Not only each rule: each of its messages (its variants) shows in one of its cases."""
+    unpinned = []
+    for code, rule in catalogue().items():
+        lines = [line for path in case_files() if path.parent.name == code
+                 for line in yaml.safe_load(path.read_text(encoding="utf-8")).get("findings") or []
+                 if f"[{code}]" in line]
+        for variant, template in rule.templates.items():
+            if (code, variant) not in UNREACHABLE and not any(_pattern(template).search(line) for line in lines):
+                unpinned.append(f"{code} ({variant or 'main message'})")
+    assert unpinned == [], f"messages without a case in tests/core/cases/<rule-code>/: {', '.join(unpinned)}"
 
 
 def test_every_case_folder_is_a_rule() -> None:

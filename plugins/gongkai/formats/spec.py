@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterator, Literal, Union
+from typing import Iterator, Literal, TypeVar
 
 
 class Kind(str, Enum):
@@ -238,7 +238,8 @@ class RunningCount:
     this: tuple[tuple[str, Sign], ...] = ()  # columns of this year's row
 
 
-Relation = Union[Balance, CarryOver, RunningCount]
+Relation = Balance | CarryOver | RunningCount
+R = TypeVar("R", Balance, CarryOver, RunningCount)
 
 
 @dataclass(frozen=True, eq=False)
@@ -270,6 +271,6 @@ class FormatSpec:
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
-    def relations_of(self, kind: type) -> tuple:
+    def relations_of(self, kind: type[R]) -> tuple[R, ...]:
         """The declared relations of one kind (``Balance``, ``CarryOver``, ``RunningCount``)."""
         return tuple(r for r in self.relations if isinstance(r, kind))
