@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterator, Mapping, Union
+from typing import Union
 
 from .formats import FORMATS, CellSpec, FormatSpec, Section, TableSpec
 from .marks import Mark, nearest
@@ -72,7 +73,7 @@ class Discrepancy:
         return ".".join(self.cell)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sections(version: str, layouts: tuple[tuple[str, str], ...]) -> tuple[Section, ...]:
     """The format's sections with each table in its declared layout (the same objects every time)."""
     chosen = dict(layouts)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .findings import Finding
 from .formats import CURRENT_FORMAT, FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year

@@ -7,8 +7,8 @@ paper form. Loading what this writes gives back the same report.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Mapping
 
 from .formats import FORMATS, Block, Column, FormatSpec, Row, TableSpec
 from .model import CellPath, CellState, CellValue, PublishedCell, Report
