@@ -355,7 +355,18 @@ def _single_line(text_of: TextOf, table: TableSpec, prefix: str) -> HeadAndBodie
 
 def table_layout(report: Report, table: TableSpec, *, id_prefix: str = "") -> TableLayout:
     """The grid of one official table, for the template and for exports that need the layout."""
-    return _layout(table, id_prefix, report.text)
+    values = report.values
+    published = getattr(report, "as_published", None) or {}  # cells of an archived report as published
+
+    def text_of(path: CellPath) -> str:
+        if path in published:
+            return published[path].text
+        try:
+            return format_value(values[path])
+        except KeyError:  # a total over blank cells only: published blank
+            return ""
+
+    return _layout(table, id_prefix, text_of)
 
 
 def _layout(table: TableSpec, id_prefix: str, text_of: TextOf) -> TableLayout:
