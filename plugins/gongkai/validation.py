@@ -37,7 +37,7 @@ from .formats import FORMATS, Balance, CarryOver, CellSpec, Relation, RunningCou
 from .model import CellPath, CellValue, Discrepancy, Report
 from .narrative import check_narrative
 from .parsing import ACKNOWLEDGEABLE_RULES
-from .rules import Where, finding
+from .rules import Where, finding, phrase
 from .totals import TotalRule, cells_by_path, total_rules
 
 
@@ -265,7 +265,7 @@ def validate_collection(reports: Iterable[Report]) -> list[Finding]:
         if first is not None:
             found.append(finding("duplicate-report", _where(report, ("agency", "slug"), "机关信息"),
                                  slug=report.agency.slug, year=report.year, first_file=first.display_path,
-                                 expected="1 份", actual="2 份"))
+                                 expected=phrase("copies", count=1), actual=phrase("copies", count=2)))
             continue
         by_key[report.key] = report
         known = names.get(report.agency.slug)
