@@ -45,7 +45,9 @@ DISCREPANCY_KEYS: dict[str, str] = {
 ACKNOWLEDGEABLE_RULES = ("total-row-sum", "total-column-sum", "applications-balance", "carry-over-mismatch")
 # A cell published as not applicable: kept verbatim, never read as a number.
 NOT_APPLICABLE = frozenset({"/", "／", "—", "——", "－", "-", "–", "不适用", "无"})
-_AMOUNT_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
+# An amount with its unit, thousands separated or not: 251000元, 251,000.00元, 25.1 万元.
+AMOUNT_WITH_UNIT = r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)"
+_AMOUNT_WITH_UNIT = re.compile(AMOUNT_WITH_UNIT)
 _YUAN_PER_WAN = Decimal(10000)
 AGENCY_KEYS: dict[str, str] = {"slug": "机关代码（网址用）", "name": "机关名称"}
 
@@ -321,7 +323,7 @@ class _Parser:
             match = _AMOUNT_WITH_UNIT.fullmatch(text)
             if match and column.kind is Kind.AMOUNT:
                 self.as_published[path] = PublishedCell(CellState.WITH_UNIT, value)
-                amount = Decimal(match.group(1))
+                amount = Decimal(match.group(1).replace(",", ""))
                 return amount / _YUAN_PER_WAN if match.group(2) == "元" else amount
         return self.parse_cell(value, column, path, label)
 

@@ -14,7 +14,8 @@ from typing import Any
 from .formats import FORMAT_2019, FORMAT_2021, FORMATS, Block, Column, FormatSpec, Kind, Row, TableSpec
 from .model import REPORT_TITLE_SUFFIX, SLUG_PATTERN
 from .parsing import (
-    ACKNOWLEDGEABLE_RULES, AGENCY_KEYS, ARCHIVED_KEYS, DISCREPANCY_KEYS, NOT_APPLICABLE, PLACEHOLDER, TOP_LEVEL_KEYS,
+    ACKNOWLEDGEABLE_RULES, AGENCY_KEYS, AMOUNT_WITH_UNIT, ARCHIVED_KEYS, DISCREPANCY_KEYS, NOT_APPLICABLE, PLACEHOLDER,
+    TOP_LEVEL_KEYS,
 )
 
 SCHEMA_ID = "https://gongkai.invalid/schema/report.schema.json"
@@ -46,7 +47,7 @@ _ARCHIVED_HINTS[Kind.AMOUNT] += "，带单位的照录（如 \"251000元\"）"
 def _archived_cell(kind: Kind) -> Schema:
     forms: list[Schema] = [_KIND_SCHEMAS[kind], {"type": "null"}, {"enum": ["", *sorted(NOT_APPLICABLE)]}]
     if kind is Kind.AMOUNT:
-        forms.append({"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(万元|元)\s*$"})
+        forms.append({"type": "string", "pattern": rf"^\s*{AMOUNT_WITH_UNIT}\s*$"})
     return {"title": f"按原文存档的格子（{_KIND_HINTS[kind]}）", "description": _ARCHIVED_HINTS[kind], "anyOf": forms}
 
 
