@@ -304,7 +304,7 @@ class _Parser:
                          field=bad, rules="、".join(ACKNOWLEDGEABLE_RULES), actual=shown(mapping.get(bad)))
                 continue
             found.append(Discrepancy(rule=fields["rule"], cell=fields["cell"], published=fields["published"],
-                                     expected=fields["expected"]))  # type: ignore[arg-type]
+                                     expected=fields["expected"]))
         return tuple(found)
 
     def parse_published_cell(self, value: Any, column: Column, path: CellPath, label: str) -> CellValue | None:
@@ -344,7 +344,7 @@ class _Parser:
             for rule in total_rules(table):
                 present = [values[p] for p in rule.addend_paths if p in values]
                 if rule.target_path not in values and rule.target_path not in self.as_published and present:
-                    values[rule.target_path] = sum(present, 0)  # type: ignore[assignment]
+                    values[rule.target_path] = sum(present, 0)
             return
         for rule in total_rules(table):
             if rule.target_path not in values:

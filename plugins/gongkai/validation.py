@@ -248,7 +248,7 @@ ACROSS_YEARS: dict[type, Callable[[Report, Report, Relation], list[Finding]]] = 
 def check_across_years(report: Report, previous: Report) -> list[Finding]:
     """Every relation this year's format declares between a report and last year's."""
     found: list[Finding] = []
-    for relation in report.relations_of(object):
+    for relation in report.relations:
         check = ACROSS_YEARS.get(type(relation))
         if check is not None:
             found.extend(check(report, previous, relation))

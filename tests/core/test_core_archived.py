@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from core_kit import report_text
+
 from gongkai.findings import Finding
 from gongkai.formats import FORMATS
 from gongkai.loading import load_text

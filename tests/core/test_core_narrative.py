@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 from core_kit import REPO, report_text
+
 from gongkai.collection import load_portal
 
 CASES: list[dict[str, Any]] = yaml.safe_load(

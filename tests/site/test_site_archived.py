@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from gongkai.collection import load_portal
 from gongkai.model import CellState, Report
 from gongkai.totals import cell_labels
