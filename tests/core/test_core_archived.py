@@ -4,6 +4,7 @@ discrepancies. Each case file in archived_cases/ is a built report with some cel
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -124,3 +125,24 @@ def test_an_archive_keeps_its_totals_even_when_totals_are_left_out() -> None:
                      "blank_total_acknowledged_2021.yml").read_text(encoding="utf-8"))
     text = report_to_yaml(report, include_totals=False)
     assert "total: null" in text and text == report_to_yaml(report)
+
+
+def test_new_after_an_archived_year_carries_only_what_was_published(tmp_path: Path) -> None:
+    """`gongkai new` after an archive: a blank 结转下年度 is not carried as a number; the rest is."""
+    from gongkai import cli
+
+    archive = (Path(__file__).parents[1] / "site" / "fixtures" / "archived" / "blank_total_acknowledged_2021.yml")
+    folder = tmp_path / "reports" / "cundang-zhen"
+    folder.mkdir(parents=True)
+    (folder / "2024.yml").write_text(archive.read_text(encoding="utf-8"), encoding="utf-8")
+    previous = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        assert cli.main(["new", "--agency", "cundang-zhen", "--year", "2025"]) == 0
+    finally:
+        os.chdir(previous)
+    created = yaml.safe_load((folder / "2025.yml").read_text(encoding="utf-8"))
+    carried = created["applications"]["carried_over"]
+    assert carried["natural_person"] == 1  # last year's 结转下年度 as published
+    assert carried["other"] == 0  # published blank last year: left at 0 for the editor, not invented
+    assert "archived" not in created  # a new report is not an archive
