@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .findings import SEVERITY_LABELS
 from .formats import FORMAT_2019, FORMAT_2021, Block, FormatSpec, Row, TableSpec
-from .parsing import ARCHIVED_KEYS, AGENCY_KEYS, DISCREPANCY_KEYS, KIND_NAMES, TOP_LEVEL_KEYS
+from .parsing import AGENCY_KEYS, ARCHIVED_KEYS, DISCREPANCY_KEYS, KIND_NAMES, TOP_LEVEL_KEYS
 from .rules import catalogue
 
 BEGIN = "<!-- 以下内容由 `gongkai handbook --write handbook/填报说明.md` 生成，请勿手工修改 -->"

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterator, Mapping, Union
+from typing import TypeVar, Union
 
-from .formats import FORMATS, CellSpec, FormatSpec, Section, TableSpec
+from .formats import FORMATS, CellSpec, FormatSpec, Relation, Section, TableSpec
 from .marks import Mark, nearest
 
 CellValue = Union[int, Decimal]
+R = TypeVar("R")
 CellPath = tuple[str, ...]
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -72,7 +74,7 @@ class Discrepancy:
         return ".".join(self.cell)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sections(version: str, layouts: tuple[tuple[str, str], ...]) -> tuple[Section, ...]:
     """The format's sections with each table in its declared layout (the same objects every time)."""
     chosen = dict(layouts)
@@ -142,13 +144,18 @@ class Report:
         version = self.layouts.get(key)
         return FORMATS[version].table(key) if version else self.format.table(key)
 
-    def relations_of(self, kind: type) -> tuple:
+    def relations_of(self, kind: type[R]) -> tuple[R, ...]:
         """The declared relations of one kind, each from the format whose layout its table is held in."""
+        return tuple(r for r in self.relations if isinstance(r, kind))
+
+    @property
+    def relations(self) -> tuple[Relation, ...]:
+        """Every declared relation, each from the format whose layout its table is held in."""
         if not self.layouts:
-            return self.format.relations_of(kind)
-        found: list = []
+            return self.format.relations
+        found: list[Relation] = []
         for version in dict.fromkeys((self.format.version, *self.layouts.values())):
-            found.extend(r for r in FORMATS[version].relations_of(kind)
+            found.extend(r for r in FORMATS[version].relations
                          if self.layout_version(r.table) == version and not any(r is f for f in found))
         return tuple(found)
 

@@ -18,8 +18,8 @@ or not applicable is not compared.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from .findings import Finding
 from .model import CellPath, CellValue, Report

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .findings import Finding
 from .formats import CURRENT_FORMAT, FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
@@ -44,7 +45,9 @@ DISCREPANCY_KEYS: dict[str, str] = {
 ACKNOWLEDGEABLE_RULES = ("total-row-sum", "total-column-sum", "applications-balance", "carry-over-mismatch")
 # A cell published as not applicable: kept verbatim, never read as a number.
 NOT_APPLICABLE = frozenset({"/", "／", "—", "——", "－", "-", "–", "不适用", "无"})
-_AMOUNT_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
+# An amount with its unit, thousands separated or not: 251000元, 251,000.00元, 25.1 万元.
+AMOUNT_WITH_UNIT = r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)"
+_AMOUNT_WITH_UNIT = re.compile(AMOUNT_WITH_UNIT)
 _YUAN_PER_WAN = Decimal(10000)
 AGENCY_KEYS: dict[str, str] = {"slug": "机关代码（网址用）", "name": "机关名称"}
 
@@ -78,10 +81,9 @@ class _Parser:
             if key in allowed:
                 continue
             hint = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-            options = [f"{k}（{v}）" for k, v in allowed.items()]
-            self.error("unknown-key", path + (key,), where, at_key=True, variant="did-you-mean" if hint else None,
-                       key=key, section=where, allowed=options, hint=hint[0] if hint else "",
-                       hint_label=allowed[hint[0]] if hint else "")
+            options = [phrase("key-and-label", key=k, label=v) for k, v in allowed.items()]
+            close = {"variant": "did-you-mean", "hint": hint[0], "hint_label": allowed[hint[0]]} if hint else {}
+            self.error("unknown-key", path + (key,), where, at_key=True, key=key, section=where, allowed=options, **close)
 
     def expect_mapping(self, value: Any, path: tuple[str, ...], label: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
@@ -206,7 +208,7 @@ class _Parser:
             return None
         if year is not None and value.year <= year:
             self.error("invalid-date", ("published",), "发布日期", variant="too-early", year=year,
-                       expected=f"{year + 1}-01-01 或以后", actual=value.isoformat())
+                       expected=phrase("on-or-after", date=f"{year + 1}-01-01"), actual=value.isoformat())
             return None
         if value > date.today():
             self.error("invalid-date", ("published",), "发布日期", variant="in-the-future", actual=value.isoformat())
@@ -290,7 +292,7 @@ class _Parser:
             return ()
         found: list[Discrepancy] = []
         for index, item in enumerate(value):
-            here = ("discrepancies", index)
+            here: tuple[Any, ...] = ("discrepancies", index)  # a list index, as the marks hold it
             mapping = self.expect_mapping(item, here, where)
             if mapping is None:
                 continue
@@ -302,7 +304,7 @@ class _Parser:
                          field=bad, rules="、".join(ACKNOWLEDGEABLE_RULES), actual=shown(mapping.get(bad)))
                 continue
             found.append(Discrepancy(rule=fields["rule"], cell=fields["cell"], published=fields["published"],
-                                     expected=fields["expected"]))  # type: ignore[arg-type]
+                                     expected=fields["expected"]))
         return tuple(found)
 
     def parse_published_cell(self, value: Any, column: Column, path: CellPath, label: str) -> CellValue | None:
@@ -321,7 +323,7 @@ class _Parser:
             match = _AMOUNT_WITH_UNIT.fullmatch(text)
             if match and column.kind is Kind.AMOUNT:
                 self.as_published[path] = PublishedCell(CellState.WITH_UNIT, value)
-                amount = Decimal(match.group(1))
+                amount = Decimal(match.group(1).replace(",", ""))
                 return amount / _YUAN_PER_WAN if match.group(2) == "元" else amount
         return self.parse_cell(value, column, path, label)
 
@@ -342,7 +344,7 @@ class _Parser:
             for rule in total_rules(table):
                 present = [values[p] for p in rule.addend_paths if p in values]
                 if rule.target_path not in values and rule.target_path not in self.as_published and present:
-                    values[rule.target_path] = sum(present, 0)  # type: ignore[assignment]
+                    values[rule.target_path] = sum(present, 0)
             return
         for rule in total_rules(table):
             if rule.target_path not in values:
@@ -440,7 +442,7 @@ def _discrepancy_field(key: str, value: Any, tables: Mapping[str, TableSpec]) ->
         return path if table is not None and path in cells_by_path(table) else None
     if value is None:
         return "" if key == "published" else None
-    if isinstance(value, bool) or isinstance(value, (list, dict, InvalidScalar)):
+    if isinstance(value, (bool, list, dict, InvalidScalar)):
         return None
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)

@@ -160,6 +160,11 @@ PHRASES: dict[str, str] = {
     "text": "文字“{text}”",
     "decimal": "小数 {value}",
     "other": "“{value}”",
+    # expected and actual values
+    "on-or-after": "{date} 或以后",
+    "copies": "{count} 份",
+    # the keys a level allows
+    "key-and-label": "{key}（{label}）",
     # a hint after a wrong cell value
     "hint-empty": "；没有数据请填 0",
     "hint-quoted-number": "；请去掉引号、空格或全角字符，只写阿拉伯数字",
@@ -298,13 +303,13 @@ rule("narrative-placeholder", E, "文字部分还是模板的占位文字“【�
 
 # --- within one report (validation) ---------------------------------------------------------
 
-rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和；按原文存档的报告中，空白、不适用的格不计入，总计本身空白而其余各项之和大于 0 的也算不符",
-     "总计应等于{parts}共 {count} 项之和",
-     {"many": "总计应等于{parts} 等共 {count} 项之和"})
-rule("total-column-sum", E, "总计列不等于同一行其他各列之和（表三：六类申请人；表四：维持、纠正、其他、尚未审结）；按原文存档的报告中，空白、不适用的格不计入，总计本身空白而其余各项之和大于 0 的也算不符",
-     "总计应等于{parts}共 {count} 项之和",
-     {"many": "总计应等于{parts} 等共 {count} 项之和"})
-rule("applications-balance", E, "表三中，第一项加第二项之和不等于第三项加第四项之和；按原文存档的报告中，有一格空白或不适用的列不作比较",
+_TOTAL, _TOTAL_OF_MANY = "总计应等于{parts}共 {count} 项之和", {"many": "总计应等于{parts} 等共 {count} 项之和"}
+_ARCHIVED_SUM = "；按原文存档的报告中，空白、不适用的格不计入，总计本身空白而其余各项之和大于 0 的也算不符"
+_ARCHIVED_COMPARE = "；按原文存档的报告中，有一格空白或不适用的列不作比较"
+rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和" + _ARCHIVED_SUM, _TOTAL, _TOTAL_OF_MANY)
+rule("total-column-sum", E, "总计列不等于同一行其他各列之和（表三：六类申请人；表四：维持、纠正、其他、尚未审结）"
+     + _ARCHIVED_SUM, _TOTAL, _TOTAL_OF_MANY)
+rule("applications-balance", E, "表三中，第一项加第二项之和不等于第三项加第四项之和" + _ARCHIVED_COMPARE,
      "第一项加第二项之和应等于第三项加第四项之和：新收 {received} + 上年结转 {carried_over} "
      "≠ 办理结果总计 {handled} + 结转下年度 {carried_forward}")
 rule("file-name-year", W, "文件名中的年度与报告年度不同（常见于复制上一年度的文件后忘了改年度）",
@@ -313,7 +318,7 @@ rule("file-name-year", W, "文件名中的年度与报告年度不同（常见�
 
 # --- across reports and years (validation) ------------------------------------------------
 
-rule("carry-over-mismatch", E, "表三“二、上年结转”不等于上一年度报告的“四、结转下年度继续办理”；按原文存档的报告中，有一格空白或不适用的列不作比较",
+rule("carry-over-mismatch", E, "表三“二、上年结转”不等于上一年度报告的“四、结转下年度继续办理”" + _ARCHIVED_COMPARE,
      "应等于 {previous_year} 年度报告（{previous_file}）的“{source_label}”")
 rule("duplicate-report", E, "同一机关同一年度有两份报告",
      "{slug} 的 {year} 年度报告已有一份：{first_file}。每个机关每年只能有一份报告")

@@ -14,7 +14,14 @@ from typing import Any
 from .formats import FORMAT_2019, FORMAT_2021, FORMATS, Block, Column, FormatSpec, Kind, Row, TableSpec
 from .model import REPORT_TITLE_SUFFIX, SLUG_PATTERN
 from .parsing import (
-    ACKNOWLEDGEABLE_RULES, AGENCY_KEYS, ARCHIVED_KEYS, DISCREPANCY_KEYS, NOT_APPLICABLE, PLACEHOLDER, TOP_LEVEL_KEYS,
+    ACKNOWLEDGEABLE_RULES,
+    AGENCY_KEYS,
+    AMOUNT_WITH_UNIT,
+    ARCHIVED_KEYS,
+    DISCREPANCY_KEYS,
+    NOT_APPLICABLE,
+    PLACEHOLDER,
+    TOP_LEVEL_KEYS,
 )
 
 SCHEMA_ID = "https://gongkai.invalid/schema/report.schema.json"
@@ -46,7 +53,7 @@ _ARCHIVED_HINTS[Kind.AMOUNT] += "，带单位的照录（如 \"251000元\"）"
 def _archived_cell(kind: Kind) -> Schema:
     forms: list[Schema] = [_KIND_SCHEMAS[kind], {"type": "null"}, {"enum": ["", *sorted(NOT_APPLICABLE)]}]
     if kind is Kind.AMOUNT:
-        forms.append({"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(万元|元)\s*$"})
+        forms.append({"type": "string", "pattern": rf"^\s*{AMOUNT_WITH_UNIT}\s*$"})
     return {"title": f"按原文存档的格子（{_KIND_HINTS[kind]}）", "description": _ARCHIVED_HINTS[kind], "anyOf": forms}
 
 
@@ -108,14 +115,28 @@ def _table_name(spec: FormatSpec, table: TableSpec, archived: bool) -> str:
 
 
 def _table_property(spec: FormatSpec, table: TableSpec, archived: bool) -> Schema:
-    """A table in the format's layout; an archived report may use the other format's (see ``layouts``)."""
-    own = {"$ref": f"#/$defs/{_table_name(spec, table, archived)}"}
-    if not archived:
-        return own
-    others = [{"$ref": f"#/$defs/{_table_name(other, table, True)}"} for other in FORMATS.values()
-              if other is not spec and other.table(table.key) != table]
-    return {"title": table.title, "description": f"{table.title}（按原文存档；可按 layouts 声明的另一格式的版式填写）",
-            "anyOf": [own, *others]} if others else own
+    return {"$ref": f"#/$defs/{_table_name(spec, table, archived)}"}
+
+
+def _layouts_differ(a: TableSpec, b: TableSpec) -> bool:
+    return [cell.path for cell in a.cells()] != [cell.path for cell in b.cells()]
+
+
+def _layout_choices(spec: FormatSpec) -> list[Schema]:
+    """An archived report's table follows the other format's rows when ``layouts`` says so."""
+    choices = []
+    for table in spec.tables:
+        for other in FORMATS.values():
+            if other is spec or not _layouts_differ(other.table(table.key), table):
+                continue
+            layout = {"title": table.title, "description": f"按{other.document}的版式",
+                      "enum": [other.version, int(other.version)]}
+            declared = {"properties": {"layouts": {"title": TOP_LEVEL_KEYS["layouts"], "description": "表格版式",
+                                                   "properties": {table.key: layout}, "required": [table.key]}},
+                        "required": ["layouts"]}
+            choices.append({"if": declared, "then": {"properties": {table.key: _table_property(other, table, True)}},
+                            "else": {"properties": {table.key: _table_property(spec, table, True)}}})
+    return choices
 
 
 def _archive_properties(spec: FormatSpec) -> Schema:
@@ -175,8 +196,13 @@ def _format_schema(spec: FormatSpec, archived: bool = False) -> Schema:
     for section in spec.sections:
         properties[section.key] = (_table_property(spec, section.table, archived) if section.table
                                    else _narrative(section.title))
+    extra: Schema = {}
     if archived:
         properties.update(_archive_properties(spec))
+        for table in spec.tables:  # a table with another layout is checked by the choices below
+            if any(_layouts_differ(other.table(table.key), table) for other in FORMATS.values()):
+                properties[table.key] = {"title": table.title, "description": f"{table.title}（按原文存档；表格版式见 layouts）"}
+        extra["allOf"] = _layout_choices(spec)
     return {
         "title": f"{spec.document} 格式" + ("（按原文存档）" if archived else ""),
         "description": f"{spec.first_year} 年度起" + (f"至 {spec.last_year} 年度" if spec.last_year else "") + "的报告格式",
@@ -184,6 +210,7 @@ def _format_schema(spec: FormatSpec, archived: bool = False) -> Schema:
         "properties": properties,
         "required": [key for key in properties if key not in ("format", "layouts", "discrepancies")],
         "additionalProperties": False,
+        **extra,
     }
 
 

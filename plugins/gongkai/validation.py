@@ -27,15 +27,17 @@ published and expected figure) becomes a note; an acknowledgement matching none 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from .findings import Finding
 from .formats import FORMATS, Balance, CarryOver, CellSpec, Relation, RunningCount, TableSpec
 from .model import CellPath, CellValue, Discrepancy, Report
 from .narrative import check_narrative
-from .rules import Where, finding
+from .parsing import ACKNOWLEDGEABLE_RULES
+from .rules import Where, finding, phrase
 from .totals import TotalRule, cells_by_path, total_rules
 
 
@@ -140,11 +142,20 @@ def check_report(report: Report) -> Checked:
         found.extend(check_totals(report, table))
     for balance in report.relations_of(Balance):
         found.extend(check_balance(report, balance))
-    found.extend(check_narrative(report))
     found.extend(check_file_name(report))
+    found.extend(check_narrative(report))
     if not report.discrepancies:
         return Checked(found, [])
     return acknowledge(report, found, lambda item: item.rule not in _ACROSS_YEARS_RULES)
+
+
+def discrepancies_of(report: Report, previous: Report | None = None) -> tuple[Discrepancy, ...]:
+    """What an archived report's ``discrepancies`` should say: each arithmetic error of its figures as
+    published (with last year's report, the carry-over too). For the importer; nothing is corrected."""
+    bare = replace(report, discrepancies=())
+    found = check_report(bare).findings + (check_across_years(bare, previous) if previous is not None else [])
+    return tuple(Discrepancy(f.rule, f.path, f.actual or "", f.expected or "") for f in found
+                 if f.is_error and f.rule in ACKNOWLEDGEABLE_RULES)
 
 
 def _same_figure(written: str, found: str | None) -> bool:
@@ -178,7 +189,7 @@ def acknowledge(report: Report, found: list[Finding], applies: Callable[[Discrep
             standing.append(candidate)
     for index, item in items:
         if index not in matched:
-            path = ("discrepancies", index)
+            path: tuple[Any, ...] = ("discrepancies", index)  # a list index, as the marks hold it
             standing.append(finding("discrepancy-stale", _where(report, path, "原文数据说明"),
                                     expected=item.expected, actual=item.published, rule=item.rule,
                                     published=item.published or "空白", computed=item.expected))
@@ -237,7 +248,7 @@ ACROSS_YEARS: dict[type, Callable[[Report, Report, Relation], list[Finding]]] = 
 def check_across_years(report: Report, previous: Report) -> list[Finding]:
     """Every relation this year's format declares between a report and last year's."""
     found: list[Finding] = []
-    for relation in report.relations_of(object):
+    for relation in report.relations:
         check = ACROSS_YEARS.get(type(relation))
         if check is not None:
             found.extend(check(report, previous, relation))
@@ -254,7 +265,7 @@ def validate_collection(reports: Iterable[Report]) -> list[Finding]:
         if first is not None:
             found.append(finding("duplicate-report", _where(report, ("agency", "slug"), "机关信息"),
                                  slug=report.agency.slug, year=report.year, first_file=first.display_path,
-                                 expected="1 份", actual="2 份"))
+                                 expected=phrase("copies", count=1), actual=phrase("copies", count=2)))
             continue
         by_key[report.key] = report
         known = names.get(report.agency.slug)

@@ -4,6 +4,7 @@ discrepancies. Each case file in archived_cases/ is a built report with some cel
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from gongkai.formats import FORMATS
 from gongkai.loading import load_text
 from gongkai.model import Report
 from gongkai.parsing import parse_document
-from gongkai.validation import check_report
+from gongkai.validation import check_report, discrepancies_of
 from gongkai.writing import report_to_yaml
 
 CASES = sorted((Path(__file__).parent / "archived_cases").glob("*.yml"))
@@ -104,3 +105,44 @@ def test_archived_report_round_trips(path: Path) -> None:
     for field in ("values", "as_published", "discrepancies", "layouts", "archived", "given_totals"):
         assert getattr(again, field) == getattr(original, field), field
     assert report_to_yaml(again) == text
+
+
+SITE_ARCHIVES = sorted((Path(__file__).parents[1] / "site" / "fixtures" / "archived").glob("*.yml"))
+
+
+@pytest.mark.parametrize("path", SITE_ARCHIVES, ids=lambda p: p.stem)
+def test_discrepancies_of_an_archive_are_what_its_figures_break(path: Path) -> None:
+    """What the importer records: each arithmetic error as published, and nothing corrected."""
+    report = _parse(path.read_text(encoding="utf-8"))
+    values = dict(report.values)
+    assert report.discrepancies and discrepancies_of(report) == report.discrepancies
+    assert report.values == values
+
+
+def test_an_archive_keeps_its_totals_even_when_totals_are_left_out() -> None:
+    """A blank total written as computed would be a correction: an archive's totals are always written."""
+    report = _parse((Path(__file__).parents[1] / "site" / "fixtures" / "archived" /
+                     "blank_total_acknowledged_2021.yml").read_text(encoding="utf-8"))
+    text = report_to_yaml(report, include_totals=False)
+    assert "total: null" in text and text == report_to_yaml(report)
+
+
+def test_new_after_an_archived_year_carries_only_what_was_published(tmp_path: Path) -> None:
+    """`gongkai new` after an archive: a blank 结转下年度 is not carried as a number; the rest is."""
+    from gongkai import cli
+
+    archive = (Path(__file__).parents[1] / "site" / "fixtures" / "archived" / "blank_total_acknowledged_2021.yml")
+    folder = tmp_path / "reports" / "cundang-zhen"
+    folder.mkdir(parents=True)
+    (folder / "2024.yml").write_text(archive.read_text(encoding="utf-8"), encoding="utf-8")
+    previous = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        assert cli.main(["new", "--agency", "cundang-zhen", "--year", "2025"]) == 0
+    finally:
+        os.chdir(previous)
+    created = yaml.safe_load((folder / "2025.yml").read_text(encoding="utf-8"))
+    carried = created["applications"]["carried_over"]
+    assert carried["natural_person"] == 1  # last year's 结转下年度 as published
+    assert carried["other"] == 0  # published blank last year: left at 0 for the editor, not invented
+    assert "archived" not in created  # a new report is not an archive
