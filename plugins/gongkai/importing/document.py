@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from ..findings import Finding, sort_findings
+from ..findings import Finding
 from ..formats import FORMATS, FormatSpec, Section, TableSpec, format_for_year
 from ..marks import Mark
 from ..model import (
@@ -24,13 +24,11 @@ from ..model import (
     CellPath,
     CellState,
     CellValue,
-    Discrepancy,
     PublishedCell,
     Report,
 )
-from ..parsing import ACKNOWLEDGEABLE_RULES
 from ..rules import Where, finding, phrase
-from ..validation import validate_report
+from ..validation import discrepancies_of
 from .cleanup import section_titles, tidy
 from .normalize import clean_space, label_keys, match_key, to_simplified
 from .similar import MAX_HEADING, THRESHOLD, best_score
@@ -64,13 +62,6 @@ def published_cell(text: str) -> PublishedCell:
     if kind == "blank":
         return BLANK
     return PublishedCell(CellState.WITH_UNIT if kind == "with-unit" else CellState.NOT_APPLICABLE, text)
-
-
-def discrepancies_of(report: Report) -> tuple[Discrepancy, ...]:
-    """Each rule the published numbers break, as an acknowledged discrepancy: found by the validator itself."""
-    found = [f for f in validate_report(report) if f.is_error and f.rule in ACKNOWLEDGEABLE_RULES]
-    return tuple(Discrepancy(rule=f.rule, cell=f.path, published=f.actual or "", expected=f.expected or "")
-                 for f in sort_findings(found))
 
 
 @dataclass(frozen=True)
