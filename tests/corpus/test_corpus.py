@@ -19,6 +19,7 @@ from gongkai.importing import command
 from gongkai.loading import load_file
 from gongkai.model import CellState, Report
 from gongkai.parsing import parse_document
+from gongkai.rules import DISCREPANCY_NOTES
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -189,3 +190,6 @@ def test_the_built_page_shows_every_number_and_each_discrepancy(case: dict, buil
     assert shown == expected
     assert len(cells.notes) == len(case["discrepancies"])
     assert "原文数据说明" in page.read_text(encoding="utf-8")
+    for rule in {d["rule"] for d in case["discrepancies"]}:  # each worded as its rule says
+        wording = DISCREPANCY_NOTES[rule].split("；")[1].split("{")[0]
+        assert sum(wording in note for note in cells.notes) == sum(d["rule"] == rule for d in case["discrepancies"])
