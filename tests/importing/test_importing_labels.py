@@ -93,3 +93,20 @@ def test_a_signature_dated_in_chinese_numerals_gives_the_publication_date(run_im
     report = load_report(tmp_path / "out" / "shifan-zhen" / "2024.yml")
     assert report.published.isoformat() == "2025-01-20"
     assert "二〇二五年" not in report.narrative["other_matters"]  # the signature is not part of section 六
+
+
+def test_table_four_printed_in_two_pieces_is_read_in_order(run_import, tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    head, tail = text.split("四、政府信息公開行政復議、行政訴訟情況", 1)
+    table, rest = tail.split("五、存在的主要問題及改進情況", 1)
+    review = "行政復議\n結果維持\n結果糾正\n其他結果\n尚未審結\n總計\n1\n2\n0\n0\n3\n"
+    litigation = ("行政訴訟\n未經復議直接起訴\n復議后起訴\n結果維持\n結果糾正\n其他結果\n尚未審結\n總計\n"
+                  "結果維持\n結果糾正\n其他結果\n尚未審結\n總計\n0\n1\n0\n0\n1\n0\n0\n0\n2\n2\n")
+    source = tmp_path / "split.txt"
+    source.write_text(head + "四、政府信息公開行政復議、行政訴訟情況\n" + review + litigation + "五、存在的主要問題及改進情況" + rest,
+                      encoding="utf-8")
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"), *OPTIONS)
+    assert code == 0, output
+    report = load_report(tmp_path / "out" / "shifan-zhen" / "2024.yml")
+    assert [report.text(c.path) for c in report.table("appeals").cells()] == (
+        ["1", "2", "0", "0", "3", "0", "1", "0", "0", "1", "0", "0", "0", "2", "2"])

@@ -271,16 +271,30 @@ class _Reader:
     def read_single_line(self) -> None:
         position, previous = 0, phrase("header", label=self.table.title)
         cells: list[tuple[LeafRow, Column]] = []
+        after_first = 0  # where the first header ends: figures printed in pieces start after it
         for block, leaf in self.table.leaf_rows():
-            _, position = self.find_row(leaf, position, previous)
+            # a header as written, even past figures (行政复议 with its numbers, then 行政诉讼); else as in a grid
+            found = find_label(self.tokens, position, len(self.tokens), label_keys(leaf.row.label))
+            _, position = found or self.find_row(leaf, position, previous)
+            after_first = after_first or position
             previous = phrase("header", label=leaf.row.label)
             cells.extend((leaf, column) for column in _leaf_columns(block))
         first = self.value_run(position, len(cells))
         if first is None:
             raise self.fail("import-too-few-cells", self.last_token(position), variant="none-after-header",
                             count=len(cells))
+        whole = self.tokens[first: first + len(cells)]
+        scattered = self.scattered_values(after_first, len(cells))
+        if scattered is not None and not (len(whole) == len(cells) and all(is_value(t.text) for t in whole)):
+            self.tokens = [self.tokens[i] for i in scattered]  # the line of numbers printed in pieces
+            first = 0
         position = self.take(first, cells, phrase("after-header"), self.tokens[first])
         self.check_rest(position, phrase("numbers-of-line", count=len(cells)))
+
+    def scattered_values(self, start: int, count: int) -> list[int] | None:
+        """Exactly ``count`` figures after the headers, with text between them (行政复议 and 行政诉讼 printed apart)."""
+        figures = [i for i in range(start, len(self.tokens)) if is_figure(self.tokens[i].text)]
+        return figures if len(figures) == count else None
 
     def value_run(self, start: int, count: int) -> int | None:
         """Where the line of numbers starts: the first run of exactly ``count`` cells, else the first figure.
