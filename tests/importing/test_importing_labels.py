@@ -110,3 +110,12 @@ def test_table_four_printed_in_two_pieces_is_read_in_order(run_import, tmp_path:
     report = load_report(tmp_path / "out" / "shifan-zhen" / "2024.yml")
     assert [report.text(c.path) for c in report.table("appeals").cells()] == (
         ["1", "2", "0", "0", "3", "0", "1", "0", "0", "1", "0", "0", "0", "2", "2"])
+
+
+def test_a_section_heading_numbered_otherwise_is_found_with_a_warning(run_import, tmp_path: Path) -> None:
+    source = tmp_path / "renumbered.txt"
+    source.write_text(SEED.read_text(encoding="utf-8").replace("二、主動公開政府信息情況", "第二部分 主動公開政府信息情況"),
+                      encoding="utf-8")
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"), *OPTIONS)
+    assert code == 0, output
+    assert "源文件中的“主动公开政府信息情况”" in output and "[import-approximate-label]" in output

@@ -31,7 +31,7 @@ from ..rules import Where, finding, phrase
 from ..validation import discrepancies_of
 from .cleanup import section_titles, tidy
 from .normalize import clean_space, label_keys, match_key, to_simplified
-from .similar import MAX_HEADING, THRESHOLD, best_score
+from .similar import MAX_HEADING, RENUMBERED, THRESHOLD, best_score
 from .source import Source, Token, UnreadableSource, source_error
 from .tables import TableError, cell_kind, find_label, read_table
 
@@ -132,9 +132,11 @@ def _similar_heading(source: Source, tokens: list[Token], start: int, section: S
     keys = frozenset(match_key(w) for w in wordings)
     for index in range(start, len(tokens)):
         text = tokens[index].text.strip()
-        if not text.startswith(section.number) or len(text) > MAX_HEADING:
+        if len(text) > MAX_HEADING or not match_key(text):
             continue
-        if best_score(text, keys) >= THRESHOLD:
+        # numbered like the section and similar, or the title itself numbered otherwise (（二）主动公开…)
+        value = best_score(text, keys)
+        if value >= (THRESHOLD if text.startswith(section.number) else RENUMBERED):
             if warnings is not None:
                 token = tokens[index]
                 warnings.append(finding("import-approximate-label",
