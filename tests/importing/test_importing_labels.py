@@ -119,3 +119,13 @@ def test_a_section_heading_numbered_otherwise_is_found_with_a_warning(run_import
     code, output = run_import(str(source), "-o", str(tmp_path / "out"), *OPTIONS)
     assert code == 0, output
     assert "源文件中的“主动公开政府信息情况”" in output and "[import-approximate-label]" in output
+
+
+def test_a_title_printed_over_two_lines_names_the_agency_and_year(run_import, tmp_path: Path) -> None:
+    source = tmp_path / "two-lines.txt"
+    source.write_text("示例镇人民政府\n2024年政府信息公开工作年度报告\n发布日期：2025-01-20\n" + SEED.read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    report = load_report(tmp_path / "out" / "shili-zhen" / "2024.yml")
+    assert (report.agency.name, report.year) == ("示例镇人民政府", 2024)

@@ -289,7 +289,8 @@ class _Importer:
     def run(self) -> Imported:
         head = self.tokens[: first_section_index(self.tokens)]
         preamble = paragraphs_between(self.source, head)
-        title = find_title(preamble + list(self.source.titles))  # the page's heading before its <title>
+        # the page's heading before its <title>; a title printed over two lines (PDFs) joined again
+        title = find_title(preamble + list(self.source.titles) + [a + b for a, b in zip(preamble, preamble[1:])])
         agency, year = self.agency_and_year(title)
         spec = format_for_year(year)
         if spec is None:
