@@ -107,3 +107,8 @@ def test_a_layout_table_around_the_article_keeps_its_paragraphs_apart() -> None:
     source = read_html(page, Path("t.html"))
     assert [p.cells for p in source.paragraphs] == [("一、总体情况",), ("2024年，我镇认真落实条例。",), ("规章",), ("1",),
                                                     ("",), ("五、存在的主要问题及改进情况",)]
+
+
+def test_the_page_s_own_address_is_kept_as_the_archived_source() -> None:
+    page = "<html><head><link rel='canonical' href='https://www.example.gov.cn/2024ndbg.html'/></head><body><p>x</p></body></html>"
+    assert read_html(page, Path("t.html")).origin == "https://www.example.gov.cn/2024ndbg.html"

@@ -330,6 +330,8 @@ class _Importer:
 
     def origin(self, preamble: list[str]) -> str:
         """Where the report was published: a URL the page names as its own, else the file's name."""
+        if self.source.origin.startswith(("http://", "https://")):
+            return self.source.origin
         for text in preamble + self.footer:
             match = ORIGIN.search(text)
             if match:

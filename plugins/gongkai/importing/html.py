@@ -40,6 +40,7 @@ class _Collector(HTMLParser):
         self.cells: list[bool] = []  # per open <table>: inside a cell? A cell is never split at spaces
         # per open <table>: paragraphs before the current cell's first (None: the cell holds a table)
         self.starts: list[int | None] = []
+        self.origin = ""  # <link rel="canonical"> or og:url: where the page was published
         self.scripts: list[str] = []  # script bodies: some CMS pages carry the report in a string
         self.in_script = False
 
@@ -61,6 +62,7 @@ class _Collector(HTMLParser):
             if tag == self.skipping[-1] and tag not in VOID_TAGS:
                 self.skipping.append(tag)
             return
+        self.note_origin(tag, attrs)
         if tag in SKIPPED_TAGS:
             self.skipping.append(tag)
         elif tag == "title":
@@ -70,8 +72,15 @@ class _Collector(HTMLParser):
             self.track_cells(tag, opening=True)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.note_origin(tag, attrs)
         if not self.skipping and tag in BLOCK_TAGS:
             self.flush()
+
+    def note_origin(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("link", "meta") and not self.origin:
+            found = dict(attrs)
+            if found.get("rel") == "canonical" or found.get("property") == "og:url":
+                self.origin = (found.get("href") or found.get("content") or "").strip()
 
     def handle_endtag(self, tag: str) -> None:
         if self.skipping:
@@ -155,9 +164,9 @@ def read_html(text: str, path: Path, display_path: str | None = None) -> Source:
             inner.feed(max(embedded, key=len))
             inner.close()
             return Source(path=path, display_path=display_path or str(path), paragraphs=inner.paragraphs,
-                          titles=titles)
+                          titles=titles, origin=collector.origin)
     return Source(path=path, display_path=display_path or str(path), paragraphs=collector.paragraphs,
-                  titles=titles)
+                  titles=titles, origin=collector.origin)
 
 
 REPORT_MARK = "总体情况"
