@@ -129,3 +129,16 @@ def test_a_title_printed_over_two_lines_names_the_agency_and_year(run_import, tm
     assert code == 0, output
     report = load_report(tmp_path / "out" / "shili-zhen" / "2024.yml")
     assert (report.agency.name, report.year) == ("示例镇人民政府", 2024)
+
+
+def test_a_report_titled_with_a_year_of_the_other_format_keeps_its_tables_as_printed(run_import, tmp_path: Path) -> None:
+    county = FIXTURES / "county-report-2019-spaces.txt"
+    text = county.read_text(encoding="utf-8")
+    source = tmp_path / "county.txt"
+    source.write_text(text.replace("2019年", "2021年", 1), encoding="utf-8")  # its title says 2021
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"), "--slug", "shifan-qu",
+                              "--published", "2022-01-20")
+    assert code == 0, output
+    report = load_report(tmp_path / "out" / "shifan-qu" / "2021.yml")
+    assert dict(report.layouts) == {"proactive": "2019", "applications": "2019"}
+    assert output.count("[import-mixed-layout]") == 2

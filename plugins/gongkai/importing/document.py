@@ -353,10 +353,7 @@ class _Importer:
         return name, year
 
     def check_format(self, spec: FormatSpec, year: int, located: list[Located]) -> dict[str, str]:
-        """Tables published in the other format's layout (e.g. 2019 rows of table 三 in a 2023 report).
-
-        When every table that differs between the formats is in the other one, the year is wrong.
-        """
+        """Tables published in the other format's layout (e.g. 2019 rows of table 三 in a 2023 report)."""
         layouts: dict[str, str] = {}
         differing = 0
         for part in located:
@@ -367,7 +364,9 @@ class _Importer:
             detected = detect_format(self.tokens[part.stop: part.end], table.key)
             if detected is not None and detected is not spec:
                 layouts[table.key] = detected.version
-        if layouts and len(layouts) == differing:
+        # Every table in the other format: a wrong --year, most likely. A year read from the report's own
+        # title is what the agency published: its tables are kept in the layout they were printed in.
+        if layouts and len(layouts) == differing and self.overrides.year is not None:
             detected = FORMATS[next(iter(layouts.values()))]
             raise _fail(self.source, "import-format-year-mismatch", self.tokens[located[1].start],
                         detected_version=detected.version, detected_document=detected.document, year=year,
