@@ -8,20 +8,15 @@ page as copied, Word-exported HTML, text extracted from a PDF, or a PDF (reportl
 from __future__ import annotations
 
 import html
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gongkai.formats import FORMATS, Column, Row, TableSpec
 
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    rowspan: int = 1
-    colspan: int = 1
-    number: bool = False
-
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "importing"))
+from import_kit import Cell
 
 Grid = list[list[Cell]]
 
