@@ -142,3 +142,10 @@ def test_a_report_titled_with_a_year_of_the_other_format_keeps_its_tables_as_pri
     report = load_report(tmp_path / "out" / "shifan-qu" / "2021.yml")
     assert dict(report.layouts) == {"proactive": "2019", "applications": "2019"}
     assert output.count("[import-mixed-layout]") == 2
+
+
+def test_a_text_saved_as_windows_unicode_is_read(run_import, tmp_path: Path) -> None:
+    source = tmp_path / "notepad.txt"
+    source.write_bytes(SEED.read_text(encoding="utf-8").encode("utf-16"))  # with its byte-order mark
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"), *OPTIONS)
+    assert code == 0, output

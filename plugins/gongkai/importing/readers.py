@@ -11,6 +11,11 @@ TEXT_ENCODINGS = ("utf-8-sig", "gb18030")  # many government sites still serve G
 
 
 def decode(raw: bytes, display: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows Notepad's "Unicode": UTF-16 with its mark
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in TEXT_ENCODINGS:
         try:
             return raw.decode(encoding)
