@@ -20,6 +20,7 @@ from .normalize import clean_space
 from .source import Paragraph, Source, UnreadableSource
 
 BLANK = ""  # an empty table cell (``tables.BLANK``)
+MIN_CHARACTERS_PER_PAGE = 20  # fewer on average: no text layer worth the name (a scan, page numbers at most)
 MIN_RUNNING = 6  # characters: a shorter line repeated on several pages (无。) is text, not a running header
 # A line opening with a section or item number starts a paragraph of its own.
 HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
@@ -47,12 +48,13 @@ def read_pdf(raw: bytes, path: Path, display_path: str | None = None) -> Source:
 
     display = display_path or str(path)
     blocks: list[_Block] = []
-    any_text = False
+    characters = pages = 0
     try:
         with pdfplumber.open(io.BytesIO(raw)) as document:
             for number, page in enumerate(document.pages, start=1):
                 blocks += _page_blocks(page, number)
-                any_text = any_text or bool(page.chars)
+                characters += sum(1 for c in page.chars if c.get("text", "").strip())
+                pages += 1
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
         raise UnreadableSource([finding("import-pdf-unreadable", Where.at(display), reason=str(error) or
                                         type(error).__name__)]) from None
@@ -61,7 +63,7 @@ def read_pdf(raw: bytes, path: Path, display_path: str | None = None) -> Source:
             raise UnreadableSource([finding("import-pdf-unreadable", Where.at(display),
                                             reason=str(error) or type(error).__name__)]) from None
         raise
-    if not any_text:
+    if characters < MIN_CHARACTERS_PER_PAGE * max(pages, 1):  # a scan (at most a stamped page number)
         raise UnreadableSource([finding("import-scanned-pdf", Where.at(display, Mark(1, 1)))])
     paragraphs: list[Paragraph] = []
     for cells, page_number in _paragraphs(_without_running_lines(blocks)):
