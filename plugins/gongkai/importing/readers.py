@@ -11,9 +11,11 @@ TEXT_ENCODINGS = ("utf-8-sig", "gb18030")  # many government sites still serve G
 
 
 def decode(raw: bytes, display: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows Notepad's "Unicode": UTF-16 with its mark
+    marked = "utf-32" if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else (
+        "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else None)  # Notepad's "Unicode": UTF-16 with its mark
+    if marked:
         try:
-            return raw.decode("utf-16")
+            return raw.decode(marked)
         except UnicodeDecodeError:
             pass
     for encoding in TEXT_ENCODINGS:
