@@ -24,7 +24,7 @@ from .formats import CellSpec, FormatSpec, Kind, format_for_year
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
 from .parsing import PLACEHOLDER
 from .schema import SCHEMA_PATH, schema_json
-from .writing import report_to_yaml
+from .writing import OutputError, report_to_yaml, write_atomically
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -89,7 +89,7 @@ def _err(text: str) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every report under the paths; errors (or, with --strict, warnings) fail."""
     paths = [Path(p) for p in args.paths] or [Path("reports")]
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
     if missing:
         raise UsageError(f"路径不存在：{'、'.join(missing)}")
     portal = collection.load_portal(paths, base=Path.cwd())
@@ -200,8 +200,11 @@ def cmd_new(args: argparse.Namespace) -> int:
                     "现行有效件数、上一年项目数量已按上年报告预填。")
     # Totals stay out of the template so editors need not compute them.
     text = report_to_yaml(report, include_totals=False, schema_ref=_schema_ref(output), header_note="\n".join(note))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    try:
+        write_atomically(output, text)
+    except OutputError as error:
+        _err(findings.format_finding(error.finding))
+        return EXIT_USAGE
     print(f"已生成 {output}（{spec.document} 格式）。填写后运行：gongkai validate {output}")
     return EXIT_OK
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 from .findings import Finding, Severity
 from .formats import FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
-from .loading import InvalidScalar, SourceDocument, shared_path
+from . import limits
+from .loading import InvalidScalar, OddNumber, SourceDocument, odd_number, shared_path
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
+from .rules import Where, finding
 from .totals import cell_labels, cells_by_path, leaf_columns, total_rules
 
 TOP_LEVEL_KEYS: dict[str, str] = {
@@ -160,9 +162,25 @@ class _Parser:
         if isinstance(name, str) and _HTML_TAG.search(name):
             self.error("narrative-html", "机关名称中不能有 HTML 标签", ("agency", "name"), "机关名称")
             name = None
+        slug, name = self.check_lengths(slug, name)
         if isinstance(slug, str) and isinstance(name, str):
             return Agency(slug=slug, name=name.strip())
         return None
+
+    def check_lengths(self, slug: Any, name: Any) -> tuple[Any, Any]:
+        """A slug becomes a folder and URL, a name a page title: both bounded (limits.py)."""
+        if isinstance(slug, str) and len(slug) > limits.MAX_SLUG_LENGTH:
+            self.findings.append(finding("slug-too-long", self.where(("agency", "slug"), "机关代码"),
+                                         length=len(slug), limit=limits.MAX_SLUG_LENGTH))
+            slug = None
+        if isinstance(name, str) and len(name.strip()) > limits.MAX_NAME_LENGTH:
+            self.findings.append(finding("name-too-long", self.where(("agency", "name"), "机关名称"),
+                                         length=len(name.strip()), limit=limits.MAX_NAME_LENGTH))
+            name = None
+        return slug, name
+
+    def where(self, path: CellPath, label: str) -> Where:
+        return Where.at(self.document.display_path, self.document.mark(path), path, label)
 
     def parse_year(self, value: Any) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -285,7 +303,8 @@ class _Parser:
                 continue
             value = mapping[key]
             # The common case, what parse_cell would return without a finding: a count or change as written.
-            if value.__class__ is int and (value >= 0 or column.kind is Kind.SIGNED) and column.kind is not Kind.AMOUNT:
+            if value.__class__ is int and (0 <= value < _COUNT_BOUND or column.kind is Kind.SIGNED
+                                           and -_COUNT_BOUND < value < _COUNT_BOUND) and column.kind is not Kind.AMOUNT:
                 parsed: CellValue | None = value
             else:
                 parsed = self.parse_cell(value, column, cell_path, cell_labels(table)[cell_path])
@@ -297,6 +316,9 @@ class _Parser:
     def parse_cell(self, value: Any, column: Column, path: CellPath, label: str) -> CellValue | None:
         kind = column.kind
         expected = KIND_NAMES[kind]
+        value = self.decimal_number(value, expected, path, label)
+        if value is _REFUSED:
+            return None
         if isinstance(value, bool) or value is None or isinstance(value, (str, InvalidScalar, list, dict)):
             hint = "；没有数据请填 0" if value is None else ""
             rule = "wrong-type"
@@ -313,6 +335,14 @@ class _Parser:
             if amount < 0:
                 self.error("negative-amount", "金额不能为负数", path, label, expected="≥ 0", actual=str(value))
                 return None
+            exponent = amount.as_tuple().exponent
+            if amount.adjusted() >= limits.MAX_AMOUNT_INTEGER_DIGITS or \
+                    (isinstance(exponent, int) and -exponent > limits.MAX_AMOUNT_FRACTION_DIGITS):
+                self.findings.append(finding(
+                    "number-too-large", Where.at(self.document.display_path, self.document.mark(path), path, label),
+                    limit=f"整数部分最多 {limits.MAX_AMOUNT_INTEGER_DIGITS} 位，小数最多 "
+                          f"{limits.MAX_AMOUNT_FRACTION_DIGITS} 位", actual=str(value)[:limits.MAX_NUMBER_CHARS]))
+                return None
             return amount
         if isinstance(value, Decimal):
             self.error("not-an-integer", f"应填{expected}，不能有小数", path, label, expected=expected, actual=str(value))
@@ -320,7 +350,39 @@ class _Parser:
         if kind is Kind.COUNT and value < 0:
             self.error("negative-count", "数量不能为负数", path, label, expected="≥ 0", actual=str(value))
             return None
+        if abs(value) >= _COUNT_BOUND:
+            self.findings.append(finding(
+                "number-too-large", Where.at(self.document.display_path, self.document.mark(path), path, label),
+                limit=f"最多 {limits.MAX_COUNT_DIGITS} 位数字", actual=str(value)))
+            return None
         return int(value)
+
+    def decimal_number(self, value: Any, expected: str, path: CellPath, label: str) -> Any:
+        """One rule for what a number is: decimal digits. Other YAML forms, dates and times are named.
+
+        A leading zero (``012``) is read as 12, in decimal, with a warning; anything else is refused.
+        """
+        if isinstance(value, str) and _NUMBER_LIKE.fullmatch(value.strip()) and not _looks_like_number(value):
+            value = odd_number(value.strip())
+        elif isinstance(value, (date, time)):
+            value = OddNumber(value.isoformat(), "not-decimal", "日期或时间（YAML 会把 2024-01-01 这样的文字读作日期）")
+        if not isinstance(value, OddNumber):
+            return value
+        where = Where.at(self.document.display_path, self.document.mark(path), path, label)
+        text = value.text if len(value.text) <= limits.MAX_NUMBER_CHARS else value.text[:limits.MAX_NUMBER_CHARS] + "…"
+        if value.decimal is not None:
+            self.findings.append(finding("number-leading-zero", where, text=text, value=value.decimal,
+                                         expected=str(value.decimal), actual=text))
+            return value.decimal
+        self.findings.append(finding("number-form", where, expected=expected, text=text, form=value.form,
+                                     actual=text))
+        return _REFUSED
+
+
+_COUNT_BOUND = 10 ** limits.MAX_COUNT_DIGITS
+_REFUSED = object()  # a cell whose finding is already made
+# Texts YAML 1.1 leaves as text although they read as numbers (0o17, 1e3): named like the other forms.
+_NUMBER_LIKE = re.compile(r"[-+]?[0-9.][0-9A-Za-z_:.+-]*")
 
 
 @dataclass(frozen=True)

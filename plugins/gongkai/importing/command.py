@@ -7,9 +7,7 @@ Exit codes: 0 every source imported (inconsistencies in the source are reported,
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -19,7 +17,7 @@ from ..loading import load_text
 from ..model import SLUG_PATTERN, Report
 from ..parsing import parse_document
 from ..validation import validate_report
-from ..writing import report_to_yaml
+from ..writing import OutputError, report_to_yaml, write_atomically
 from .document import Overrides, import_report
 from .readers import read_source
 from .source import UnreadableSource, source_error
@@ -91,12 +89,12 @@ def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out:
         text = report_to_yaml(report, include_totals=True,
                               header_note=f"由 gongkai import 导入自 {path.name}；数字（含总计）按源文件原样保留。")
         warnings = check_written(text, report, target)
-    except UnreadableSource as error:
-        for finding in error.findings:
+        write_atomically(target, text)
+    except (UnreadableSource, OutputError) as error:
+        for finding in error.findings if isinstance(error, UnreadableSource) else [error.finding]:
             print(format_finding(finding), file=err)
         print(f"未导入 {display}：没有写入任何文件", file=err)
         return False
-    write_atomically(target, text)
     for notice in imported.notices:
         print(f"提示：{notice}", file=err)
     for finding in warnings:
@@ -123,14 +121,3 @@ def check_written(text: str, report: Report, target: Path) -> list[Finding]:
     return [f for f in findings if not f.is_error]
 
 
-def write_atomically(target: Path, text: str) -> None:
-    """Write to a temporary file beside the target, then rename: never a half-written YAML."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

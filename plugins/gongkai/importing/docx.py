@@ -15,6 +15,8 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph as WordParagraph
 
+from ..limits import LimitExceeded, check_zip
+from ..rules import Where, finding
 from .normalize import clean_space
 from .source import Paragraph, Source, UnreadableSource, source_error
 
@@ -61,6 +63,10 @@ class _Walker:
 def read_docx(raw: bytes, path: Path, display_path: str | None = None) -> Source:
     """Paragraphs and table cells of a .docx, in document order."""
     display = display_path or str(path)
+    try:
+        check_zip(raw)  # before python-docx decompresses anything
+    except LimitExceeded as refusal:
+        raise UnreadableSource([finding(refusal.rule, Where(display), **refusal.fields)]) from None
     try:
         document = docx.Document(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
