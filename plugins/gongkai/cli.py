@@ -22,7 +22,9 @@ from .findings import Severity
 from .indexing import check_layout
 from .formats import CellSpec, FormatSpec, Kind, format_for_year
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
+from .limits import MAX_SLUG_LENGTH
 from .parsing import PLACEHOLDER
+from .rules import RULES
 from .schema import SCHEMA_PATH, schema_json
 from .writing import OutputError, report_to_yaml, write_atomically
 
@@ -169,6 +171,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     year: int = args.year
     if not SLUG_PATTERN.match(slug):
         raise UsageError(f"机关代码“{slug}”不合规：只能由小写英文字母、数字和连字符组成，例如 shifan-zhen")
+    if len(slug) > MAX_SLUG_LENGTH:
+        raise UsageError(RULES["slug-too-long"].message(length=len(slug), limit=MAX_SLUG_LENGTH))
     spec = format_for_year(year)
     if spec is None or year > date.today().year:
         raise UsageError(f"报告年度 {year} 不在支持范围内（2019 年起，且不晚于今年）")

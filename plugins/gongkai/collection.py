@@ -44,12 +44,13 @@ def find_report_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def _display(path: Path, resolved: Path, base: Path | None) -> str:
-    """The file relative to the (resolved) base when it lies under it, else as given."""
+    """The file relative to the (resolved) base when it lies under it, else as given (a link by its own name)."""
     if base is not None:
-        try:
-            return resolved.relative_to(base).as_posix()
-        except ValueError:
-            pass
+        for candidate in (Path(os.path.abspath(path)), resolved):
+            try:
+                return candidate.relative_to(base).as_posix()
+            except ValueError:
+                pass
     return str(path)
 
 

@@ -109,7 +109,7 @@ class _Parser:
             if key not in root and key != "format":
                 self.error("missing-section", f"缺少“{key}”（{label}）。请补上这一部分", (), label)
 
-        agency = self.parse_agency(root.get("agency"))
+        agency = self.parse_agency(root["agency"]) if "agency" in root else None
         year = self.parse_year(root.get("year")) if "year" in root else None
         spec = self.parse_format(root, year)
         published = self.parse_published(root.get("published"), year) if "published" in root else None
@@ -140,8 +140,6 @@ class _Parser:
         )
 
     def parse_agency(self, value: Any) -> Agency | None:
-        if value is None:
-            return None
         agency = self.expect_mapping(value, ("agency",), "机关信息")
         if agency is None:
             return None
@@ -366,6 +364,8 @@ class _Parser:
             value = odd_number(value.strip())
         elif isinstance(value, (date, time)):
             value = OddNumber(value.isoformat(), "not-decimal", "日期或时间（YAML 会把 2024-01-01 这样的文字读作日期）")
+        elif not isinstance(value, _PLAIN_VALUES):  # bytes (!!binary), sets and other tagged values
+            value = OddNumber(repr(value)[:limits.MAX_NUMBER_CHARS], "not-decimal", f"无法作为数字的值（{type(value).__name__}）")
         if not isinstance(value, OddNumber):
             return value
         where = Where.at(self.document.display_path, self.document.mark(path), path, label)
@@ -374,13 +374,14 @@ class _Parser:
             self.findings.append(finding("number-leading-zero", where, text=text, value=value.decimal,
                                          expected=str(value.decimal), actual=text))
             return value.decimal
-        self.findings.append(finding("number-form", where, expected=expected, text=text, form=value.form,
+        self.findings.append(finding("number-form", where, kind=expected, text=text, form=value.form,
                                      actual=text))
         return _REFUSED
 
 
 _COUNT_BOUND = 10 ** limits.MAX_COUNT_DIGITS
 _REFUSED = object()  # a cell whose finding is already made
+_PLAIN_VALUES = (int, Decimal, float, str, list, dict, type(None), InvalidScalar)
 # Texts YAML 1.1 leaves as text although they read as numbers (0o17, 1e3): named like the other forms.
 _NUMBER_LIKE = re.compile(r"[-+]?[0-9.][0-9A-Za-z_:.+-]*")
 

@@ -59,6 +59,8 @@ def survey(paths: Iterable[Path], base: Path | None = None) -> tuple[list[Found]
                 if os.path.islink(here / name):  # os.walk does not follow it: say so
                     findings.append(finding("not-a-regular-file", Where(_display(here / name)),
                                             kind="指向文件夹的符号链接（不会跟随）"))
+                elif is_report_name(name):  # a folder named 2024.yml is no report, whatever it holds
+                    findings.append(finding("not-a-regular-file", Where(_display(here / name)), kind="文件夹"))
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(here / d))
             for name in sorted(files):
                 if name.startswith("."):

@@ -122,7 +122,7 @@ rule("yaml-alias", E, "报告中使用了 YAML 锚点或别名",
 rule("yaml-too-deep", E, "YAML 嵌套过深", "嵌套层级超过 {limit} 层，未读取。报告最多只有五六层缩进，请检查括号和缩进")
 rule("yaml-too-many-nodes", E, "YAML 内容过多", "文件中的值超过 {limit} 个，未读取。请检查是否放错了文件")
 rule("number-form", E, "数字不是十进制阿拉伯数字",
-     "应填{expected}，只能用阿拉伯数字按十进制书写；“{text}”是{form}，未采用")
+     "应填{kind}，只能用阿拉伯数字按十进制书写；“{text}”是{form}，未采用")
 rule("number-leading-zero", W, "数字以 0 开头",
      "“{text}”以 0 开头，已按十进制读作 {value}（不是八进制）；请删去开头的 0")
 rule("number-too-large", E, "数字超出范围", "数字超出合理范围（{limit}），请检查是否多写了数字")

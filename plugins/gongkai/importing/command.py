@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import TextIO
 
 from ..findings import Finding, format_finding, sort_findings
+from ..limits import MAX_SLUG_LENGTH
 from ..loading import load_text
+from ..rules import RULES
 from ..model import SLUG_PATTERN, Report
 from ..parsing import parse_document
 from ..validation import validate_report
@@ -66,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
     if not SLUG_PATTERN.match(args.slug):
         return _usage_error(f"机关代码“{args.slug}”无效：只能由小写英文字母、数字和连字符组成，"
                             "且不能以连字符开头或结尾（例如 shifan-zhen）", err)
+    if len(args.slug) > MAX_SLUG_LENGTH:
+        return _usage_error(RULES["slug-too-long"].message(length=len(args.slug), limit=MAX_SLUG_LENGTH), err)
     if len(args.sources) > 1 and (args.year or args.published):
         return _usage_error("--year 和 --published 只能在导入一个源文件时使用（多个源文件各自从标题和落款读取）", err)
     overrides = Overrides(slug=args.slug, agency=args.agency, year=args.year, published=args.published)
