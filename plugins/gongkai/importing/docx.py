@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Iterator
 
 import docx
+from docx.opc.exceptions import OpcError
+from lxml.etree import LxmlError
 from docx.table import Table
 from docx.text.paragraph import Paragraph as WordParagraph
 
@@ -19,6 +21,10 @@ from ..limits import LimitExceeded, check_zip
 from ..rules import Where, finding
 from .normalize import clean_space
 from .source import Paragraph, Source, UnreadableSource, source_error
+
+
+# What python-docx raises on a damaged package: broken XML, missing parts, parts of the wrong kind.
+_DAMAGED = (OpcError, LxmlError, AttributeError, TypeError, IndexError, NotImplementedError, EOFError, OSError)
 
 
 class _Walker:
@@ -69,10 +75,10 @@ def read_docx(raw: bytes, path: Path, display_path: str | None = None) -> Source
         raise UnreadableSource([finding(refusal.rule, Where(display), **refusal.fields)]) from None
     try:
         document = docx.Document(io.BytesIO(raw))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        walker = _Walker()
+        walker.body(document.iter_inner_content())
+        title = clean_space(document.core_properties.title or "")
+    except (zipfile.BadZipFile, KeyError, ValueError, *_DAMAGED) as error:
         raise UnreadableSource([source_error(display, "import-unsupported-file",
                                              f"无法作为 Word .docx 文件读取（{error}）")]) from None
-    walker = _Walker()
-    walker.body(document.iter_inner_content())
-    title = clean_space(document.core_properties.title or "")
     return Source(path=path, display_path=display, paragraphs=walker.paragraphs, titles=[title] if title else [])
