@@ -329,7 +329,7 @@ class _Builder:
         text = node.value
         if node.tag == _STR_TAG:
             # 09 is no octal number for YAML 1.1, so it is text: a number with a leading zero all the same
-            if not node.style and _LEADING_ZERO.fullmatch(text):
+            if not getattr(node, "style", None) and _LEADING_ZERO.fullmatch(text):
                 return odd_number(text)
             return text
         if node.tag == _INT_TAG:
@@ -373,7 +373,7 @@ def _alias(text: str, display: str) -> Finding | None:
         for event in yaml.parse(text, Loader=_BaseLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 start = event.start_mark
-                return finding("yaml-alias", Where(display, start.line + 1, start.column + 1))
+                return finding("yaml-alias", Where.at(display, start and Mark(start.line + 1, start.column + 1)))
     except yaml.YAMLError:
         return None  # the composer reports the syntax error, located
     return None

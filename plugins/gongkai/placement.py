@@ -11,9 +11,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from .findings import Finding
 from .limits import file_kind
@@ -43,15 +43,16 @@ def survey(paths: Iterable[Path], base: Path | None = None) -> tuple[list[Found]
     """
     found: list[Found] = []
     findings: list[Finding] = []
+    resolved_base = base.resolve() if base is not None else None
+
+    def _display(file: Path) -> str:
+        return display_path(file, resolved_base)
+
     for path in paths:
         if not path.is_dir():
             found.append(Found(path))
             continue
         real_root = os.path.realpath(path)
-        resolved_base = base.resolve() if base is not None else None
-
-        def _display(file: Path) -> str:
-            return display_path(file, resolved_base)
 
         for folder, dirs, files in os.walk(path):
             here = Path(folder)

@@ -43,7 +43,8 @@ def _limit_memory() -> None:
 def run(cwd: Path, command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GONGKAI_DEBUG": "1", "NO_MKDOCS_2_WARNING": "1", "PYTHONUTF8": "1"}
     return subprocess.run([sys.executable, "-m", *command], cwd=cwd, env=env, capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", timeout=timeout, preexec_fn=_limit_memory)
+                          encoding="utf-8", errors="replace", timeout=timeout, preexec_fn=_limit_memory,
+                          check=False)
 
 
 def seed_text(name: str = SEED) -> str:

@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from gongkai import publishing
 from gongkai.writing import OutputError, write_atomically
 
@@ -50,7 +49,7 @@ def _staging_left(root: Path) -> list[str]:
 
 
 def test_a_render_crash_after_validation_leaves_the_site_byte_identical(built: Path, monkeypatch) -> None:
-    import gongkai.rendering.tables as tables
+    from gongkai.rendering import tables
 
     before = snapshot(built / "site")
     (built / "reports" / SEED).write_text(seed_text().replace("{decisions: 290}", "{decisions: 291}"), encoding="utf-8")
@@ -149,8 +148,8 @@ def test_a_new_file_gets_the_umask_default(tmp_path: Path) -> None:
 
 
 def test_gongkai_new_writes_with_the_umask_not_0600(tmp_path: Path) -> None:
-    done = subprocess.run(["sh", "-c", f"umask 022 && {sys.executable} -m gongkai new --agency x --year 2024 "
-                                       "--name 示例镇人民政府 -o out.yml"], cwd=tmp_path, capture_output=True, text=True)
+    command = f"umask 022 && {sys.executable} -m gongkai new --agency x --year 2024 --name 示例镇人民政府 -o out.yml"
+    done = subprocess.run(["sh", "-c", command], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(os.stat(tmp_path / "out.yml").st_mode) == 0o644
 

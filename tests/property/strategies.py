@@ -6,11 +6,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import strategies as st
-
 from gongkai.formats import FORMATS, Kind
 from gongkai.model import Agency, CellPath, CellValue, Report
 from gongkai.totals import total_rules
+from hypothesis import strategies as st
 
 HAN = "示例镇区县市街道办事处人民政府局委员会公安财政教育卫生健康水利农业文化旅游"
 # Narrative text the importer cannot mistake for a heading, a sub-heading or a date line.
@@ -45,7 +44,7 @@ def reports(draw, version: str | None = None) -> Report:
             kind = cell.column.kind
             if kind is Kind.AMOUNT:
                 values[cell.path] = draw(st.decimals(min_value=0, max_value=9999, places=2)).normalize() \
-                    if draw(st.booleans()) else Decimal("0")
+                    if draw(st.booleans()) else Decimal(0)
             elif kind is Kind.SIGNED:
                 values[cell.path] = draw(st.integers(min_value=-99, max_value=99))
             else:

@@ -13,7 +13,7 @@ from typing import Iterator
 
 import docx
 from docx.opc.exceptions import OpcError
-from lxml.etree import LxmlError
+from lxml.etree import LxmlError  # type: ignore[import-untyped]
 from docx.table import Table
 from docx.text.paragraph import Paragraph as WordParagraph
 

@@ -234,10 +234,13 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                       if hasattr(p, "search_index_prev") and hasattr(p, "search_index")]
             self.dirty_builds.finish(search)
 
+    staging: Path | None = None  # where a full `mkdocs build` writes (publishing.stage), until it is swapped in
+    site_dir = ""  # the site folder it replaces
+
     # After every other plugin has written its files (the search index included).
     @event_priority(-1000)
     def _publish_site(self, *, config: MkDocsConfig) -> None:
-        staging = getattr(self, "staging", None)
+        staging = self.staging
         if staging is None or (config.strict and _warnings_counted()):  # strict mode aborts next
             return
         publishing.publish(staging, Path(self.site_dir))
@@ -246,7 +249,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     on_post_build = CombinedEvent(_finish_dirty_build, _publish_site)
 
     def on_build_error(self, *, error: Exception) -> None:
-        publishing.discard(getattr(self, "staging", None))
+        publishing.discard(self.staging)
         self.staging = None
 
 
