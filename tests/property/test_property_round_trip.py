@@ -8,7 +8,7 @@ from pathlib import Path
 import markdown
 from gongkai import cli
 from gongkai.formats import Kind
-from gongkai.loading import load_file, load_text
+from gongkai.loading import load_text
 from gongkai.model import CellPath, Report
 from gongkai.pages import insert_tables, report_page
 from gongkai.parsing import parse_document
@@ -18,6 +18,7 @@ from gongkai.writing import report_to_yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ..importing.import_kit import load_report
 from .strategies import reports
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -31,14 +32,6 @@ def _page_html(report: Report) -> str:
     return f"<!doctype html><html><head><title>{report.title}</title></head><body><article>{body}</article></body></html>"
 
 
-def _load(path: Path) -> Report:
-    document, findings = load_file(path)
-    assert document is not None, findings
-    report, findings = parse_document(document)
-    assert report is not None, findings
-    return report
-
-
 @SETTINGS
 @given(reports())
 def test_a_rendered_page_imports_back_to_the_same_report(tmp_path_factory, report: Report) -> None:
@@ -47,7 +40,7 @@ def test_a_rendered_page_imports_back_to_the_same_report(tmp_path_factory, repor
     page.write_text(_page_html(report), encoding="utf-8")
     code = cli.main(["import", str(page), "--slug", report.agency.slug, "-o", str(folder / "out")])
     assert code == 0
-    imported = _load(folder / "out" / report.agency.slug / f"{report.year}.yml")
+    imported = load_report(folder / "out" / report.agency.slug / f"{report.year}.yml")
     assert imported.values == report.values
     assert (imported.agency, imported.year, imported.published, imported.format) == (
         report.agency, report.year, report.published, report.format)
