@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from .findings import Finding, Severity, has_errors
+from .findings import Finding, has_errors
 from .loading import load_file
 from .model import Report
 from .parsing import parse_document
 from .placement import REPORT_SUFFIXES, Found, check_placement, survey
+from .rules import Where, finding
 from .validation import validate_collection, validate_report
 
 __all__ = ["REPORT_SUFFIXES", "Portal", "ReportStore", "find_report_files", "load_portal"]
@@ -119,6 +120,7 @@ class ReportStore:
     def load(self, paths: Sequence[Path]) -> Portal:
         self._loads += 1
         surveyed, findings = survey(paths, self.base)
+        refused = any(f.is_error for f in findings)  # files that look like reports but are not read
         files = [found.path for found in surveyed]
         reports: list[Report] = []
         changed: list[Path] = []
@@ -134,9 +136,9 @@ class ReportStore:
         for stale in [p for p, entry in self._entries.items() if entry.load != self._loads]:
             del self._entries[stale]
         findings.extend(validate_collection(reports))
-        if not files:
+        if not files and not refused:
             where = "、".join(str(p) for p in paths)
-            findings.append(Finding("no-reports", Severity.WARNING, f"没有找到报告文件（*.yml）：{where}", where))
+            findings.append(finding("no-reports", Where.at(where), paths=where))
         return Portal(reports=reports, findings=findings, files=files, changed=changed)
 
 

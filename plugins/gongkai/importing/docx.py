@@ -79,6 +79,5 @@ def read_docx(raw: bytes, path: Path, display_path: str | None = None) -> Source
         walker.body(document.iter_inner_content())
         title = clean_space(document.core_properties.title or "")
     except (zipfile.BadZipFile, KeyError, ValueError, *_DAMAGED) as error:
-        raise UnreadableSource([source_error(display, "import-unsupported-file",
-                                             f"无法作为 Word .docx 文件读取（{error}）")]) from None
+        raise UnreadableSource([source_error(display, "import-unsupported-file", error=str(error))]) from None
     return Source(path=path, display_path=display, paragraphs=walker.paragraphs, titles=[title] if title else [])
