@@ -220,7 +220,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
     """Print or write the JSON Schema of report files."""
     text = schema_json()
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            write_atomically(Path(args.output), text)
+        except OutputError as error:
+            _err(findings.format_finding(error.finding))
+            return EXIT_USAGE
         print(f"已写入 {args.output}")
     else:
         sys.stdout.write(text)

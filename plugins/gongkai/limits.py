@@ -26,6 +26,11 @@ MAX_COUNT_DIGITS = 12  # below a trillion: more than any agency handles in a yea
 MAX_AMOUNT_INTEGER_DIGITS = 12  # 万元
 MAX_AMOUNT_FRACTION_DIGITS = 6
 
+# --- narrative (Markdown): what Python-Markdown renders in reasonable time ------------------------
+MAX_NARRATIVE_CHARS = 30_000  # per section; a real section is a few thousand characters
+MAX_NARRATIVE_OPENERS = 500  # "[" and "<" (links, images, autolinks): Markdown's parsing is quadratic in them
+MAX_NARRATIVE_NESTING = 64  # leading indentation and markers of one line (nested lists recurse)
+
 # --- names that become paths or titles -------------------------------------------------------
 MAX_SLUG_LENGTH = 64  # part of every URL and folder name (255 bytes is the usual file-name limit)
 MAX_NAME_LENGTH = 100  # an agency's official name; a title of the page and the navigation
@@ -35,6 +40,7 @@ MAX_SOURCE_BYTES = 20_000_000  # .html / .txt / .docx as downloaded
 MAX_DOCX_UNCOMPRESSED = 100_000_000  # the sum of every member of a .docx, declared and actual
 MAX_DOCX_MEMBERS = 2_000
 MAX_DOCX_RATIO = 200  # compression ratio beyond which a member is a bomb, not a document
+MAX_TITLE_CHARS = 200  # where a source's title is looked for (a title is one short line)
 
 _READ_CHUNK = 1 << 16
 

@@ -32,8 +32,26 @@ TOP_LEVEL_KEYS: dict[str, str] = {
 }
 AGENCY_KEYS: dict[str, str] = {"slug": "机关代码（网址用）", "name": "机关名称"}
 
-_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
-_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]*>", re.IGNORECASE)
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]*>", re.IGNORECASE)  # CommonMark: no < inside
+
+
+class _FirstTag:
+    """``<\\s*/?\\s*[A-Za-z!][^>]*>`` searched in linear time (limits): as a plain regex search it
+    rescans to the end from every ``<a`` that no ``>`` follows, and 300,000 of them took minutes.
+    Only the leftmost tag start can match: if no ``>`` follows it, none follows a later one."""
+
+    _start = re.compile(r"<\s*/?\s*[A-Za-z!]")
+    _whole = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
+
+    def search(self, text: str) -> re.Match[str] | None:
+        start = self._start.search(text)
+        if start is None:
+            return None
+        end = text.find(">", start.end())
+        return None if end == -1 else self._whole.match(text, start.start(), end + 1)
+
+
+_HTML_TAG = _FirstTag()
 _UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 
 # Marks text that `gongkai new` left for the editor; a report still holding it is not finished.
@@ -92,6 +110,9 @@ class _Parser:
         published = self.parse_published(root.get("published"), year) if "published" in root else None
         narrative = {s.key: self.parse_narrative(root[s.key], s.key, s.title)
                      for s in (spec or CURRENT_FORMAT).narrative_sections if s.key in root}
+        for section in (spec or CURRENT_FORMAT).narrative_sections:
+            if narrative.get(section.key) is not None and not self.renderable(narrative[section.key], section):
+                narrative[section.key] = None
 
         values: dict[CellPath, CellValue] = {}
         given: set[CellPath] = set()
@@ -150,6 +171,19 @@ class _Parser:
                                          length=len(name.strip()), limit=limits.MAX_NAME_LENGTH))
             name = None
         return slug, name
+
+    def renderable(self, text: str, section: Any) -> bool:
+        """Within what Markdown renders in reasonable time (limits.py): length, links, nesting."""
+        openers = text.count("[") + text.count("<")
+        nesting = max((len(_NESTING.match(line).group(0)) for line in text.splitlines()), default=0)  # type: ignore[union-attr]
+        too_much = next(((what, limit) for what, count, limit in (
+            (f"有 {len(text)} 个字符", len(text), limits.MAX_NARRATIVE_CHARS),
+            (f"有 {openers} 个“[”或“<”", openers, limits.MAX_NARRATIVE_OPENERS),
+            (f"有一行缩进或嵌套 {nesting} 层字符", nesting, limits.MAX_NARRATIVE_NESTING)) if count > limit), None)
+        if too_much is not None:
+            self.findings.append(finding("narrative-too-large", self.where((section.key,), section.title),
+                                         what=too_much[0], limit=too_much[1]))
+        return too_much is None
 
     def where(self, path: CellPath, label: str) -> Where:
         return Where.at(self.document.display_path, self.document.mark(path), path, label)
@@ -337,6 +371,7 @@ class _Parser:
 
 
 _COUNT_BOUND = 10 ** limits.MAX_COUNT_DIGITS
+_NESTING = re.compile(r"[ \t>*+\-0-9.]*")  # what nests a Markdown line: indentation, quotes, list markers
 _REFUSED = object()  # a cell whose finding is already made
 _PLAIN_VALUES = (int, Decimal, float, str, list, dict, type(None), InvalidScalar)
 # Texts YAML 1.1 leaves as text although they read as numbers (0o17, 1e3): named like the other forms.

@@ -405,3 +405,5 @@ rule("stray-file", W, "报告目录中的其他文件",
 rule("output-unwritable", E, "无法写入输出文件", "无法写入 {target}：{reason}")
 rule("archive-too-large", E, "压缩文件解压后过大（疑似“压缩炸弹”）",
      "这个 Word 文件解压后过大（{what}，上限 {limit}），未读取。正常的年度报告远小于此，请检查文件来源")
+rule("narrative-too-large", E, "文字部分过长、链接过多或嵌套过深，网站无法安全生成",
+     "这一部分{what}，超出上限 {limit}，未采用：这样的文字会让网站生成耗时过久或失败。请精简，或删去多余的符号")

@@ -41,6 +41,21 @@ def make_special(kind: str, target: Path, portal: Path) -> None:
             stream.truncate(25_000_000)
     elif kind == "many":
         target.write_text("agency: [" + ", ".join(["0"] * 300_000) + "]\n", encoding="utf-8")
+    elif kind == "longline":  # one line of 200,000 characters, no title, no table
+        target.write_text("示" * 200_000 + "\n", encoding="utf-8")
+    elif kind == "nested-docx":  # a .docx whose body nests tables 3,000 deep
+        with zipfile.ZipFile(target, "w") as archive:
+            archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                             'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+                             '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                             'officedocument.wordprocessingml.document.main+xml"/></Types>')
+            archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                             'package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/'
+                             'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+            depth = 3000
+            body = "<w:tbl><w:tr><w:tc>" * depth + "<w:p/>" + "</w:tc></w:tr></w:tbl>" * depth
+            archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats'
+                             f'.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>')
     elif kind == "zipbomb":
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("[Content_Types].xml", "<Types/>")

@@ -6,7 +6,8 @@ traceback (GONGKAI_DEBUG=1 turns an internal error into one). A failed build mus
 published site byte for byte as it was.
 
 A case: ``name``; ``command`` (validate, build, import, new; default validate); the report ``body``
-(or ``seed`` edits of the sample report: ``replace`` pairs, ``seed_file``), written at ``file``; or a
+(or ``seed`` edits of the sample report: ``replace`` pairs, the new text possibly ``{repeat|nest, times}``;
+``seed_file``), written at ``file``; or a
 special ``kind`` the driver makes (fifo, socket, devzero, loop, outside, dirlink, folder, huge, many,
 zipbomb, notzip, unwritable-dir); ``args`` for the command; expected ``exit``, ``rule`` and ``line``
 (or ``line_of``: the first line of the body holding that text; ``line: null`` for a file-level finding).
@@ -60,6 +61,11 @@ def body_of(case: dict[str, Any]) -> str | None:
     text = seed_text(seed.get("seed_file", SEED))
     for old, new in seed.get("replace", []):
         assert old in text, f"{case['name']}: {old!r} not in the seed"
+        if isinstance(new, dict):  # {repeat|nest: text, times: n}: inputs too long to write out
+            if "nest" in new:  # each line indented one level (two spaces) deeper, under the narrative's own two
+                new = new.get("before", "") + "".join(f"  {'  ' * i}{new['nest']}\n" for i in range(new["times"]))
+            else:
+                new = new.get("before", "") + new["repeat"] * new["times"]
         text = text.replace(old, new, 1)
     return text
 

@@ -24,7 +24,8 @@ from .source import Paragraph, Source, UnreadableSource, source_error
 
 
 # What python-docx raises on a damaged package: broken XML, missing parts, parts of the wrong kind.
-_DAMAGED = (OpcError, LxmlError, AttributeError, TypeError, IndexError, NotImplementedError, EOFError, OSError)
+_DAMAGED = (OpcError, LxmlError, AttributeError, TypeError, IndexError, NotImplementedError, EOFError, OSError,
+            RecursionError)  # tables nested past Python's stack
 
 
 class _Walker:
