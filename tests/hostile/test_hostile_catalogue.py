@@ -65,7 +65,7 @@ def body_of(case: dict[str, Any]) -> str | None:
             if "nest" in new:  # each line indented one level (two spaces) deeper, under the narrative's own two
                 new = new.get("before", "") + "".join(f"  {'  ' * i}{new['nest']}\n" for i in range(new["times"]))
             else:
-                new = new.get("before", "") + new["repeat"] * new["times"]
+                new = new.get("before", "") + new["repeat"] * new["times"] + new.get("after", "")
         text = text.replace(old, new, 1)
     return text
 
