@@ -11,7 +11,9 @@
 - ``on_page_content``: last safety pass over generated report pages;
 - ``on_page_context``: the report's tables, after the search plugin has read the page;
 - ``on_post_page``: valid HTML where the theme's own markup is not;
-- ``on_post_build``: in a dirty build, complete the search index and forget removed pages.
+- ``on_post_build``: in a dirty build, complete the search index and forget removed pages; in a
+  full build, swap the site built beside ``site/`` in (``publishing``);
+- ``on_build_error``: discard that half-built site.
 
 Whatever relies on MkDocs' or Material's internals is in ``internals``, listed there.
 
@@ -28,12 +30,13 @@ from pathlib import Path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from .. import publishing
 from ..collection import ReportStore, find_report_files
 from ..findings import Finding, format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index
@@ -48,6 +51,7 @@ from .internals import (
     generated_file,
     release_page,
     search_plugins,
+    warnings_counted,
 )
 
 log = get_plugin_logger(__name__)
@@ -93,6 +97,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         overrides = [Path(config.theme.custom_dir) / OVERRIDES_SUBDIR] if config.theme.custom_dir else []
         if self.env is None or overrides != self.env_dirs:  # Jinja reloads a template whose file changed
             self.env, self.env_dirs = make_environment(overrides), overrides
+        if getattr(self, "command", None) in ("build", "gh-deploy") and not self.dirty:
+            # Built beside site/ and swapped in by _publish_site: a failed build leaves the last good site.
+            self.site_dir, self.staging = config.site_dir, publishing.stage(Path(config.site_dir))
+            config.site_dir = str(self.staging)
         return config
 
     def _settings(self, base: Path) -> tuple[Path, Layout]:
@@ -191,6 +199,24 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     # Before Material's search plugin writes its index (priority 0).
     @event_priority(50)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish_dirty_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.dirty:
             self.dirty_builds.finish(search_plugins(config))
+
+    staging: Path | None = None  # where a full `mkdocs build` writes (publishing.stage), until it is swapped in
+    site_dir = ""  # the site folder it replaces
+
+    # After every other plugin has written its files (the search index included).
+    @event_priority(-1000)
+    def _publish_site(self, *, config: MkDocsConfig) -> None:
+        staging = self.staging
+        if staging is None or (config.strict and warnings_counted()):  # strict mode aborts next
+            return
+        publishing.publish(staging, Path(self.site_dir))
+        config.site_dir, self.staging = self.site_dir, None
+
+    on_post_build = CombinedEvent(_finish_dirty_build, _publish_site)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        publishing.discard(self.staging)
+        self.staging = None
