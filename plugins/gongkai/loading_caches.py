@@ -13,9 +13,9 @@ from typing import Any
 import yaml
 
 try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
-    _BaseLoader: type = yaml.CSafeLoader
+    BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
+    BaseLoader = yaml.SafeLoader
 
 Path_ = tuple[Any, ...]
 _ScalarNode = yaml.ScalarNode
@@ -46,7 +46,7 @@ _IMPLICIT_TAGS_BOUND = 50_000
 _CACHED_TEXT_LENGTH = 32
 
 
-class CachingLoader(_BaseLoader):  # type: ignore[misc]
+class CachingLoader(BaseLoader):  # type: ignore[misc]
     """libyaml's safe loader (where present), resolving each short plain scalar's tag once per text."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:

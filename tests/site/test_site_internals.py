@@ -17,6 +17,7 @@ from mkdocs.plugins import EVENTS
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
+from mkdocs.utils import CountHandler
 
 from gongkai.mkdocs_plugin import internals
 
@@ -81,3 +82,10 @@ def test_mkdocs_makes_a_theme_environment_per_build() -> None:
     assert "env = config.theme.get_env()" in inspect.getsource(build)
     assert "on_env" in inspect.getsource(build)
     assert callable(Theme.get_env)
+
+
+def test_mkdocs_counts_warnings_on_its_logger() -> None:
+    source = inspect.getsource(build)
+    assert "utils.CountHandler()" in source and "logging.getLogger('mkdocs').addHandler(warning_counter)" in source
+    assert source.index("on_post_build") < source.index("in strict mode!")  # the abort comes after post_build
+    assert callable(CountHandler.get_counts)

@@ -24,6 +24,10 @@ with the test that fails when an upgrade of MkDocs or Material removes it
 - Material's ``base.html`` writes ``autocomplete="off"`` on its two checkbox toggles, outside
   any block an override can replace (``drop_checkbox_autocomplete``) —
   ``test_material_still_puts_autocomplete_on_checkboxes``.
+- ``mkdocs build --strict`` counts warnings with a ``CountHandler`` (``mkdocs.utils``) on the
+  ``mkdocs`` logger and aborts right after ``on_post_build`` when it counted any
+  (``warnings_counted``: the staged site is then not published) —
+  ``test_mkdocs_counts_warnings_on_its_logger``.
 - MkDocs makes a new Jinja environment for the theme in every build (``Theme.get_env``) and
   hands it to ``on_env``; ``CompiledTemplates`` keeps the compiled templates across dirty
   rebuilds — ``test_mkdocs_makes_a_theme_environment_per_build``.
@@ -52,6 +56,7 @@ is kept per site folder: a normal ``mkdocs build`` never reads it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 from collections.abc import Hashable, Iterable, Sequence
@@ -65,6 +70,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 
 from ..pages import PortalPage
 
@@ -300,3 +306,8 @@ def drop_checkbox_autocomplete(page_html: str) -> str:
     override can replace; without it the page passes the Nu Html Checker with zero errors.
     """
     return _TOGGLE_AUTOCOMPLETE.sub(r"\1\2", page_html)
+
+
+def warnings_counted() -> bool:
+    """Whether `mkdocs build --strict` counted a warning (it raises Abort right after post_build)."""
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)

@@ -12,8 +12,10 @@
 - ``on_page_context``: the report's tables, after the search plugin has read the page;
 - ``on_post_page``: valid HTML where the theme's own markup is not;
 - ``on_post_build``: in a dirty build, complete Material's search index (when a site uses it) and
-  forget removed pages; then index the written site for search (``gongkai.search``; not in
-  ``mkdocs serve``, which keeps the preview fast: its search box says there is no index).
+  forget removed pages; index the written site for search (``gongkai.search``; not in
+  ``mkdocs serve``, which keeps the preview fast: its search box says there is no index); in a
+  full build, swap the site built beside ``site/`` in (``publishing``);
+- ``on_build_error``: discard that half-built site.
 
 Whatever relies on MkDocs' or Material's internals is in ``internals``, listed there.
 
@@ -30,12 +32,13 @@ from pathlib import Path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from .. import publishing
 from ..collection import ReportStore, find_report_files
 from ..findings import Finding, format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index
@@ -51,6 +54,7 @@ from .internals import (
     generated_file,
     release_page,
     search_plugins,
+    warnings_counted,
 )
 
 log = get_plugin_logger(__name__)
@@ -69,7 +73,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.env: Environment | None = None
         self.env_dirs: list[Path] | None = None  # the override folders self.env was made with
         self.generated: dict[str, PortalPage] = {}  # src_uri → the generated page
-        self.command = "build"  # or "serve", "gh-deploy" (on_startup)
+        self.command: str | None = None  # "build", "serve", "gh-deploy" (on_startup; None when built in process)
         self.dirty = False  # `mkdocs serve --dirty` / `mkdocs build --dirty`
         self.dirty_builds = DirtyBuilds()  # what the last dirty build rendered, per site folder
         self.compiled = CompiledTemplates()  # the theme's templates, for dirty rebuilds
@@ -97,6 +101,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         overrides = [Path(config.theme.custom_dir) / OVERRIDES_SUBDIR] if config.theme.custom_dir else []
         if self.env is None or overrides != self.env_dirs:  # Jinja reloads a template whose file changed
             self.env, self.env_dirs = make_environment(overrides), overrides
+        if getattr(self, "command", None) in ("build", "gh-deploy") and not self.dirty:
+            # Built beside site/ and swapped in by _publish_site: a failed build leaves the last good site.
+            self.site_dir, self.staging = config.site_dir, publishing.stage(Path(config.site_dir))
+            config.site_dir = str(self.staging)
         return config
 
     def _settings(self, base: Path) -> tuple[Path, Layout]:
@@ -195,15 +203,36 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     # Before Material's search plugin writes its index (priority 0).
     @event_priority(50)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish_dirty_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.dirty:
             self.dirty_builds.finish(search_plugins(config))
-        if self.config.enabled and self.config.search and self.command != "serve":
-            self._index_for_search(Path(config.site_dir))
 
-    def _index_for_search(self, site_dir: Path) -> None:
+    staging: Path | None = None  # where a full `mkdocs build` writes (publishing.stage), until it is swapped in
+    site_dir = ""  # the site folder it replaces
+
+    # After every other plugin has written its pages, before the site is swapped in: a failure
+    # leaves the last good site, its search index included.
+    @event_priority(-900)
+    def _index_for_search(self, *, config: MkDocsConfig) -> None:
+        if not (self.config.enabled and self.config.search) or self.command == "serve":
+            return
         try:
-            index = build_search_index(site_dir)
+            index = build_search_index(Path(config.site_dir))
         except SearchIndexError as error:
             raise PluginError(f"gongkai：{error}") from None
         log.info(f"站内搜索索引：{index.pages} 个页面，用时 {index.seconds:.1f} 秒")
+
+    # After every other plugin has written its files (the search index included).
+    @event_priority(-1000)
+    def _publish_site(self, *, config: MkDocsConfig) -> None:
+        staging = self.staging
+        if staging is None or (config.strict and warnings_counted()):  # strict mode aborts next
+            return
+        publishing.publish(staging, Path(self.site_dir))
+        config.site_dir, self.staging = self.site_dir, None
+
+    on_post_build = CombinedEvent(_finish_dirty_build, _index_for_search, _publish_site)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        publishing.discard(self.staging)
+        self.staging = None
