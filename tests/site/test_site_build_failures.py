@@ -104,3 +104,15 @@ def test_missing_reports_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = portal.build()
     assert result.returncode != 0
     assert "找不到报告目录" in result.stderr
+
+
+def test_a_search_index_that_cannot_be_made_fails_the_build_and_keeps_the_site(
+        built: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert (built.site / "pagefind" / "pagefind.js").is_file()
+    before = built.snapshot()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")  # Pagefind's own override: a binary that fails
+    result = built.build()
+    assert result.returncode != 0
+    assert "gongkai：站内搜索索引生成失败（Pagefind 退出码 1），原有的搜索索引保持不变" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert built.snapshot() == before
