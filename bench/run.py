@@ -50,6 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="only N=100, no preview and no profile")
     parser.add_argument("--skip-serve", action="store_true", help="do not measure the mkdocs serve preview")
     parser.add_argument("--skip-build", action="store_true", help="only generate and time validation")
+    parser.add_argument("--skip-baseline", action="store_true", help="build and measure the gongkai site only")
     parser.add_argument("--skip-reader", action="store_true", help="no reader-side figures (headless Chromium)")
     parser.add_argument("--skip-profile", action="store_true", help="no cProfile of the 1,000-report build")
     parser.add_argument("--skip-import", action="store_true", help="do not time the import of a 20-page PDF")
@@ -74,7 +75,8 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
     start = time.perf_counter()
     portal = synth.write_portal(gongkai_root, n)
-    synth.write_baseline(baseline_root, portal.reports)
+    if not args.skip_baseline:
+        synth.write_baseline(baseline_root, portal.reports)
     say(f"\n== N={n}: {len(portal.agencies)} agencies × {len(portal.years)} years, "
         f"generated in {time.perf_counter() - start:.1f} s ({work})")
 
@@ -88,14 +90,15 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
     if args.skip_build:
         return result
-    for name, root in (("gongkai", gongkai_root), ("baseline", baseline_root)):
+    sites = (("gongkai", gongkai_root),) + (() if args.skip_baseline else (("baseline", baseline_root),))
+    for name, root in sites:
         b = measure.run_build(root / "mkdocs.yml", root / "site", timeout=args.timeout)
         result[name] = {**asdict(b), "per_report_ms": b.wall_s / n * 1000}
         say(f"mkdocs build {name:<9}          {b.wall_s:8.2f} s   peak RSS {b.peak_rss_mb:7.0f} MB   "
             f"{b.wall_s / n * 1000:6.1f} ms/report   {b.pages} pages")
         if b.returncode != 0:
             say(f"  build failed (exit {b.returncode}):\n{b.log_tail}")
-    if result["gongkai"]["returncode"] == 0 and result["baseline"]["returncode"] == 0:
+    if result["gongkai"]["returncode"] == 0 and result.get("baseline", {}).get("returncode") == 0:
         result["vs_baseline"] = result["gongkai"]["wall_s"] / result["baseline"]["wall_s"]
         say(f"gongkai / baseline              {result['vs_baseline']:8.2f}     (target ≤ 1.1)")
 
@@ -126,6 +129,8 @@ def reader_side(portal: synth.SynthPortal, work: Path, n: int) -> dict[str, Any]
     figures: dict[str, Any] = {}
     for name in ("gongkai", "baseline"):
         site = work / name / "site"
+        if not site.is_dir():
+            continue
         url = measure.page_url_path(site, report.agency.slug, report.year)
         if url is None:
             say(f"reader side {name}: no page for {report.display_path}")
