@@ -90,11 +90,6 @@
     });
   }
 
-  // The reader is about to search: load Pagefind itself (no index yet) while they type.
-  input.addEventListener("focus", function () {
-    if (location.protocol !== "file:") load().then(function (pf) { return pf.init(); }).catch(function () {});
-  });
-
   input.addEventListener("input", function () {
     clearTimeout(timer);
     var query = input.value.trim();
@@ -113,8 +108,15 @@
     clearTimeout(timer);
     if (input.value.trim()) search(input.value.trim());
   });
+  // The reader is about to search: load Pagefind itself (no index yet) while they type, or say
+  // at once that a site opened from disk cannot search.
   input.addEventListener("focus", function () {
-    if (location.protocol === "file:") search(input.value.trim());
+    if (location.protocol === "file:") {
+      search(input.value.trim());
+    } else {
+      load().then(function (pf) { return pf.init(); }).catch(function () {});
+      if (list.children.length) panel.hidden = false;
+    }
   });
   root.addEventListener("keydown", function (event) {
     var links = Array.prototype.slice.call(list.querySelectorAll("a"));
@@ -132,8 +134,5 @@
   });
   document.addEventListener("click", function (event) {
     if (!root.contains(event.target)) panel.hidden = true;
-  });
-  input.addEventListener("focus", function () {
-    if (list.children.length) panel.hidden = false;
   });
 })();
