@@ -18,6 +18,7 @@ from .findings import Finding, Severity
 from .formats import FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
 from .loading import InvalidScalar, SourceDocument, shared_path
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
+from .narrative import check_name, check_narrative, where_in
 from .totals import cell_labels, cells_by_path, leaf_columns, total_rules
 
 TOP_LEVEL_KEYS: dict[str, str] = {
@@ -160,6 +161,10 @@ class _Parser:
         if isinstance(name, str) and _HTML_TAG.search(name):
             self.error("narrative-html", "机关名称中不能有 HTML 标签", ("agency", "name"), "机关名称")
             name = None
+        markup = check_name(name, where_in(self.document, ("agency", "name"), "机关名称")) if isinstance(name, str) else []
+        if markup:
+            self.findings.extend(markup)
+            name = None
         if isinstance(slug, str) and isinstance(name, str):
             return Agency(slug=slug, name=name.strip())
         return None
@@ -238,6 +243,10 @@ class _Parser:
         if _UNSAFE_LINK.search(value):
             self.error("narrative-unsafe-link", "正文中的链接只能指向 http(s) 网址或站内页面，不能使用 javascript: 等脚本链接",
                        path, title)
+            return None
+        unsafe = check_narrative(value, where_in(self.document, path, title))
+        if unsafe:
+            self.findings.extend(unsafe)
             return None
         return value
 

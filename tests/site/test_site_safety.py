@@ -87,14 +87,21 @@ def test_is_safe_url(url: str, safe: bool) -> None:
     assert is_safe_url(url) is safe
 
 
-def test_sanitize_html_drops_handlers_and_script_urls() -> None:
-    html = '<p onclick="x()" class="a"><a href="javascript:x()">a</a><a href=\'https://gov.cn\'>b</a></p>'
-    assert sanitize_html(html) == '<p class="a"><a href="#">a</a><a href=\'https://gov.cn\'>b</a></p>'
+def test_sanitize_html_keeps_only_the_page_allowlist() -> None:
+    html = ('<p onclick="x()" class="gk-report-meta evil"><a href="javascript:x()">a</a>'
+            '<a href=\'https://gov.cn\' style="position:fixed">b</a><img src=x><!--gongkai-table:overview--></p>')
+    assert sanitize_html(html) == ('<p class="gk-report-meta"><a>a</a><a href="https://gov.cn">b</a>'
+                                   '<!--gongkai-table:overview--></p>')
 
 
-def test_safe_narrative_escapes_tags_but_keeps_autolinks_and_code_fences() -> None:
-    text = "a <b>x</b> <https://gov.cn/a_b>\n\n```\n# not a heading\n```\n\n## 标题"
-    assert safe_narrative(text) == ("a &lt;b>x&lt;/b> <https://gov.cn/a_b>\n\n```\n# not a heading\n```\n\n### 标题")
+def test_safe_narrative_keeps_headings_as_markdown_and_the_rest_as_clean_html() -> None:
+    text = "a <b>x</b> <https://gov.cn/a_b>\n\n```\n# not a heading <i>\n```\n\n## 标题 {: #x }"
+    assert safe_narrative(text) == (
+        '<div class="gk-narrative">\n'
+        '<p>a &lt;b&gt;x&lt;/b&gt; <a href="https://gov.cn/a_b">https://gov.cn/a_b</a></p>\n'
+        '<pre><code># not a heading &lt;i&gt;\n</code></pre>\n'
+        '</div>\n\n'
+        '### 标题 \\{: \\#x \\}')
 
 
 def test_theme_toggles_carry_no_autocomplete_attribute(tmp_path):

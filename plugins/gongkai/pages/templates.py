@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Sequence
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from .text import markdown_inline
+from .text import markdown_text
 
 
 def date_zh(value: date) -> str:
@@ -18,8 +18,8 @@ def date_zh(value: date) -> str:
 
 
 def md(text: str) -> Markup:
-    """Plain text made safe for Markdown inline content (no emphasis, links or markup)."""
-    return Markup(escape(markdown_inline(str(text))))
+    """Plain text made safe for Markdown inline content (no emphasis, links, markup or entity)."""
+    return Markup(markdown_text(str(text)))
 
 
 def make_environment(override_dirs: Sequence[Path] = ()) -> Environment:

@@ -1,0 +1,207 @@
+"""The one place that decides what text may reach a page.
+
+- ``plain_text``: a name or title as the theme may print it anywhere (``<title>`` after
+  ``striptags``, the navigation, the search index): never markup, never an entity;
+- ``render_narrative``: a narrative's Markdown made into HTML by a Markdown instance of its
+  own (no ``attr_list``, no raw HTML, no extension the site adds), then cleaned by nh3;
+- ``clean_page``: the last pass over a generated page's content, by nh3 too.
+
+What HTML survives is declared below as data (``NARRATIVE_HTML``, ``PAGE_HTML``). The
+validator (``narrative``) reports every construct these functions would drop, so nothing is
+dropped without a word; they defend a page built from a report the validator never saw.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.entities import html5 as html5_entities
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import markdown
+import nh3
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+
+@dataclass(frozen=True)
+class Allowlist:
+    """The HTML nh3 keeps: elements, their attributes, and for ``class`` the allowed values."""
+
+    tags: frozenset[str]
+    attributes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    classes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    styles: frozenset[str] = frozenset()  # CSS properties kept in an allowed ``style``
+    keep_comments: bool = False
+
+    def clean(self, markup: str) -> str:
+        return nh3.clean(
+            markup,
+            tags=set(self.tags),
+            clean_content_tags={"script", "style"} - self.tags,
+            attributes={tag: set(names) for tag, names in self.attributes.items()},
+            allowed_classes={tag: set(names) for tag, names in self.classes.items()},
+            filter_style_properties=set(self.styles) if self.styles else None,
+            url_schemes=set(SAFE_SCHEMES),
+            strip_comments=not self.keep_comments,
+            link_rel=None,
+        )
+
+
+_TEXT_TAGS = frozenset({"p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "hr", "a"})
+_TABLE_TAGS = frozenset({"table", "thead", "tbody", "tr", "th", "td"})
+_TABLE_CELLS = {"th": frozenset({"style"}), "td": frozenset({"style"})}
+
+# What a report's narrative needs: paragraphs, emphasis, lists, quotes, code, links, simple
+# tables and subheadings below the page's own h1 (report) and h2 (the six sections).
+# No images (a portal makes no outside request), no ids or classes, no style but a cell's alignment.
+NARRATIVE_HTML = Allowlist(
+    tags=_TEXT_TAGS | _TABLE_TAGS | {"h3", "h4", "h5", "h6"},
+    attributes={"a": frozenset({"href"}), "ol": frozenset({"start"}), **_TABLE_CELLS},
+    styles=frozenset({"text-align"}),
+)
+
+# A generated page's content as the page templates and MkDocs make it (the narratives in it
+# were cleaned already): headings with their anchors, the report's facts line, the links bar.
+PAGE_HTML = Allowlist(
+    tags=_TEXT_TAGS | _TABLE_TAGS | {"h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "time"},
+    attributes={"a": frozenset({"href", "title"}), "ol": frozenset({"start"}), "time": frozenset({"datetime"}),
+                **{f"h{n}": frozenset({"id"}) for n in range(1, 7)}, **_TABLE_CELLS},
+    classes={"a": frozenset({"headerlink"}), "div": frozenset({"gk-narrative"}),
+             "p": frozenset({"gk-report-meta", "gk-report-links"}),
+             "span": frozenset({"gk-published", "gk-deadline", "gk-format"}), "strong": frozenset({"gk-late"})},
+    styles=frozenset({"text-align"}),
+    keep_comments=True,  # the tables' slots (``report_page.TABLE_SLOT``); narratives hold no comment
+)
+
+# --- names and titles -----------------------------------------------------------------
+
+# What a name may not hold: markup, entities, control and invisible format characters.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_AMPERSAND = re.compile(r"&(#[xX][0-9A-Fa-f]+;?|#[0-9]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+_LEGACY_ENTITIES = tuple(sorted((name for name in html5_entities if not name.endswith(";")), key=len, reverse=True))
+
+
+def _entity(match: re.Match[str]) -> bool:
+    """Whether an ``&…`` a browser (or ``striptags``) would decode as a character reference."""
+    body = match.group(1)
+    return body.startswith("#") or body in html5_entities or body.startswith(_LEGACY_ENTITIES)
+
+
+def markup_in_name(text: str) -> str | None:
+    """What in ``text`` could become markup on a page, in words; ``None`` when nothing."""
+    for match in _AMPERSAND.finditer(text):
+        if _entity(match):
+            return f"字符实体“{match.group(0)}”"
+    for character in ("<", ">"):
+        if character in text:
+            return f"“{character}”"
+    control = _CONTROL.search(text)
+    if control:
+        return f"控制字符或不可见字符 U+{ord(control.group(0)):04X}"
+    return None
+
+
+def plain_text(text: str) -> str:
+    """``text`` as plain text any template may print, even after ``striptags`` (which decodes entities).
+
+    ``<`` and ``>`` become their full-width look-alikes, so does an ``&`` that would start an
+    entity; control characters go. A name holding any of them was refused by the validator
+    already (``narrative.check_name``): this changes only text the validator never saw.
+    """
+    text = _CONTROL.sub("", str(text)).replace("<", "＜").replace(">", "＞")
+    return _AMPERSAND.sub(lambda m: "＆" + m.group(1) if _entity(m) else m.group(0), text)
+
+
+# --- URLs -----------------------------------------------------------------------------
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def is_safe_url(value: str) -> bool:
+    """Relative URLs, anchors and http(s)/mailto/tel links; never javascript:, data: and the like."""
+    probe = _INVISIBLE.sub("", html.unescape(value)).lower()
+    scheme = _SCHEME.match(probe)
+    return scheme is None or scheme.group(1) in SAFE_SCHEMES
+
+
+# --- narratives -----------------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_ATX_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
+MIN_HEADING = 3  # a report page has its own h1 (the report) and h2 (the six sections)
+
+# The narrative's own Markdown: what MkDocs always enables (fenced code, tables), nothing a site adds.
+_NARRATIVE_EXTENSIONS = ("fenced_code", "tables")
+
+
+def narrative_markdown() -> markdown.Markdown:
+    """Markdown without raw HTML: a tag a narrative holds is text, shown as typed (code stays code)."""
+    md = markdown.Markdown(extensions=list(_NARRATIVE_EXTENSIONS), output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 0-based, in the narrative
+    text: str
+    in_code: bool  # inside a fenced code block (or its fence)
+
+
+def narrative_lines(text: str) -> list[Line]:
+    """The narrative's lines, each marked when it belongs to a fenced code block."""
+    lines, fence = [], None
+    for number, line in enumerate(text.split("\n")):
+        match = _FENCE.match(line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            lines.append(Line(number, line, True))
+        elif match:
+            fence = match.group(1)
+            lines.append(Line(number, line, True))
+        else:
+            lines.append(Line(number, line, False))
+    return lines
+
+
+def heading(line: Line) -> tuple[int, str] | None:
+    """Level and text of an ATX heading line outside code, else ``None``."""
+    match = None if line.in_code else _ATX_HEADING.match(line.text)
+    if match is None:
+        return None
+    text = re.sub(r"\s+#+\s*$", "", line.text[match.end():]).strip()
+    return len(match.group(2)), text
+
+
+def prepared(text: str, *, min_heading: int = MIN_HEADING) -> str:
+    """The narrative with its headings pushed down to ``min_heading`` (Markdown still)."""
+    out = []
+    for line in narrative_lines(text.strip("\n")):
+        found = heading(line)
+        if found and found[0] < min_heading:
+            indent = _ATX_HEADING.match(line.text).group(1)  # type: ignore[union-attr]
+            out.append(indent + "#" * min_heading + " " + found[1])
+        else:
+            out.append(line.text)
+    return "\n".join(out)
+
+
+def render_narrative(text: str) -> str:
+    """A narrative's Markdown as clean HTML (``NARRATIVE_HTML``)."""
+    return NARRATIVE_HTML.clean(narrative_markdown().convert(prepared(text)))
+
+
+def heading_text(text: str) -> str:
+    """A heading's inline Markdown as the words a reader sees (emphasis and links dropped)."""
+    rendered = narrative_markdown().convert(text)
+    return html.unescape(nh3.clean(rendered, tags=set())).strip()
+
+
+def clean_page(markup: str) -> str:
+    """A generated page's rendered content, cleaned by ``PAGE_HTML``."""
+    return PAGE_HTML.clean(markup)
