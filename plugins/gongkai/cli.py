@@ -22,6 +22,7 @@ from .findings import Severity
 from .indexing import check_layout
 from .formats import CellSpec, FormatSpec, Kind, format_for_year
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
+from .narrative import name_problem
 from .parsing import PLACEHOLDER
 from .schema import SCHEMA_PATH, schema_json
 from .writing import report_to_yaml
@@ -178,6 +179,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UsageError(f"文件已存在：{output}。如需覆盖，请加 --force")
 
     previous, broken = _previous_report(reports_dir, slug, year)
+    if args.name and (problem := name_problem(args.name, "机关名称（--name）")):
+        raise UsageError(problem)
     name = args.name or (previous.agency.name if previous else None)
     if not name:
         hint = f"（上一年度报告 {'、'.join(broken)} 有错误，无法读取）" if broken else ""

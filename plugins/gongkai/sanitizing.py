@@ -40,7 +40,7 @@ class Allowlist:
             markup,
             tags=set(self.tags),
             clean_content_tags={"script", "style"} - self.tags,
-            attributes={tag: set(names) for tag, names in self.attributes.items()},
+            attributes={"*": set(), **{tag: set(names) for tag, names in self.attributes.items()}},  # no lang, title
             allowed_classes={tag: set(names) for tag, names in self.classes.items()},
             filter_style_properties=set(self.styles) if self.styles else None,
             url_schemes=set(SAFE_SCHEMES),

@@ -17,6 +17,7 @@ from typing import TextIO
 from ..findings import Finding, format_finding, sort_findings
 from ..loading import load_text
 from ..model import SLUG_PATTERN, Report
+from ..narrative import name_problem
 from ..parsing import parse_document
 from ..validation import validate_report
 from ..writing import report_to_yaml
@@ -68,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     if not SLUG_PATTERN.match(args.slug):
         return _usage_error(f"机关代码“{args.slug}”无效：只能由小写英文字母、数字和连字符组成，"
                             "且不能以连字符开头或结尾（例如 shifan-zhen）", err)
+    if args.agency and (problem := name_problem(args.agency, "机关名称（--agency）")):
+        return _usage_error(problem, err)
     if len(args.sources) > 1 and (args.year or args.published):
         return _usage_error("--year 和 --published 只能在导入一个源文件时使用（多个源文件各自从标题和落款读取）", err)
     overrides = Overrides(slug=args.slug, agency=args.agency, year=args.year, published=args.published)

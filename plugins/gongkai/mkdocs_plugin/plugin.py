@@ -36,6 +36,7 @@ from ..findings import Finding, format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index, check_layout
 from ..pages import PortalPage, home_replacements, insert_tables, make_environment, portal_pages
 from ..pages.text import drop_checkbox_autocomplete, sanitize_html
+from ..sanitizing import plain_text
 from .config import GongkaiConfig
 from .incremental import CompiledTemplates, DirtyBuilds, digest, settings_digest, stamp
 
@@ -140,20 +141,20 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         # Years are few and sit directly under the section. A handful of agencies get a
         # sub-section; more than nav_agencies_max get one entry, the agency directory, so the
         # nav (rendered on every page) keeps the same size however many agencies there are.
-        section: list[Any] = [{self.config.index_nav_title: layout.index()}]
+        section: list[Any] = [{plain_text(self.config.index_nav_title): layout.index()}]
         section.extend({f"{g.year}年度": layout.year(g.year)} for g in self.index.years)
         agencies = self.index.agencies
         if agencies and len(agencies) <= self.config.nav_agencies_max:
-            section.append({self.config.nav_agencies_title: [{"全部机关": layout.agencies()}] + [
-                {g.agency.name: layout.agency(g.agency.slug)} for g in agencies]})
+            section.append({plain_text(self.config.nav_agencies_title): [{"全部机关": layout.agencies()}] + [
+                {plain_text(g.agency.name): layout.agency(g.agency.slug)} for g in agencies]})
         elif agencies:
-            section.append({self.config.nav_agencies_title: layout.agencies()})
-        ours = {self.config.nav_title: section}
+            section.append({plain_text(self.config.nav_agencies_title): layout.agencies()})
+        ours = {plain_text(self.config.nav_title): section}
         if site_nav is not None:  # the site's own nav, with the reports section appended
             return [*site_nav, ours]
         handwritten = sorted((f for f in files.documentation_pages() if f.src_uri not in self.generated),
                              key=lambda f: (f.src_uri != "index.md", f.src_uri))
-        nav: list[Any] = [{self.config.nav_home_title: f.src_uri} if f.src_uri == "index.md" else f.src_uri
+        nav: list[Any] = [{plain_text(self.config.nav_home_title): f.src_uri} if f.src_uri == "index.md" else f.src_uri
                           for f in handwritten]
         nav.append(ours)
         return nav
