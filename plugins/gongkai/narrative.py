@@ -131,14 +131,12 @@ class _Narrative:
         rendered.close()
         self.check_headings(rendered.headings)
         for image in rendered.images:
-            line = self.find(f"![{image.get('alt', '')}]", image.get("src", ""), "![")
             shown = f"![{image.get('alt', '')}]({image.get('src', '')})"
-            self.add("narrative-image", line, shown)
+            self.add("narrative-image", self.find(f"![{image.get('alt', '')}]", image.get("src", ""), "!["), shown)
         for href, parts in rendered.links:
             if not is_safe_url(href):
                 text = "".join(parts).strip()
-                line = self.find(f"[{text}]", href.split("\n")[0], text)
-                self.add("narrative-link-scheme", line, href, text=text)
+                self.add("narrative-link-scheme", self.find(f"[{text}]", href.split("\n")[0], text), href, text=text)
         return self.findings
 
     def check_headings(self, rendered: list[tuple[int, str]]) -> None:
@@ -153,10 +151,11 @@ class _Narrative:
             if text in atx_texts:
                 atx_texts.remove(text)
                 continue
-            line = next((line for line, below in zip(self.lines, self.lines[1:])
-                         if not below.in_code and _UNDERLINE.match(below.text) and text and text in line.text), None)
-            self.add("narrative-heading-level", line, text, text=text, level=LEVEL_NAMES[level],
-                     hint="（是它下一行的“===”或“---”让它成了标题；如果那是一条分隔线，请在分隔线上面空一行）")
+            above = next((line for line, below in zip(self.lines, self.lines[1:])
+                          if not below.in_code and _UNDERLINE.match(below.text) and text and text in line.text), None)
+            hint = "（是它下一行的“===”或“---”让它成了标题；如果那是一条分隔线，请在分隔线上面空一行）" if above else ""
+            self.add("narrative-heading-level", above or self.find(text), text, text=text, level=LEVEL_NAMES[level],
+                     hint=hint)
 
 
 def check_narrative(text: str, where: Where) -> list[Finding]:

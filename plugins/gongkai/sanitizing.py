@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import html
 import re
-from html.entities import html5 as html5_entities
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
+from html.entities import html5 as html5_entities
 
 import markdown
 import nh3
@@ -130,7 +130,7 @@ def is_safe_url(value: str) -> bool:
 # --- narratives -----------------------------------------------------------------------
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_ATX_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
+_ATX_HEADING = re.compile(r"^#{1,6}")  # as Python-Markdown reads one: at the line's start, a space or not
 MIN_HEADING = 3  # a report page has its own h1 (the report) and h2 (the six sections)
 
 # The narrative's own Markdown: what MkDocs always enables (fenced code, tables), nothing a site adds.
@@ -174,8 +174,7 @@ def heading(line: Line) -> tuple[int, str] | None:
     match = None if line.in_code else _ATX_HEADING.match(line.text)
     if match is None:
         return None
-    text = re.sub(r"\s+#+\s*$", "", line.text[match.end():]).strip()
-    return len(match.group(2)), text
+    return len(match.group(0)), re.sub(r"#+\s*$", "", line.text[match.end():]).strip()
 
 
 def prepared(text: str, *, min_heading: int = MIN_HEADING) -> str:
@@ -184,8 +183,7 @@ def prepared(text: str, *, min_heading: int = MIN_HEADING) -> str:
     for line in narrative_lines(text.strip("\n")):
         found = heading(line)
         if found and found[0] < min_heading:
-            indent = _ATX_HEADING.match(line.text).group(1)  # type: ignore[union-attr]
-            out.append(indent + "#" * min_heading + " " + found[1])
+            out.append("#" * min_heading + " " + found[1])
         else:
             out.append(line.text)
     return "\n".join(out)

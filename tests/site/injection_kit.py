@@ -7,10 +7,10 @@ import dataclasses
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator
 
 import yaml
 
@@ -119,12 +119,11 @@ def build_past_the_validator(root: Path) -> None:
 
     Shows that the pages stay safe even for a report the validator never saw.
     """
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
     import pytest
     from gongkai import collection
     from gongkai.model import Agency
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
 
     copy_site_files(root)
     catalogue = payloads()

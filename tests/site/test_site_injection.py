@@ -11,12 +11,18 @@ import json
 from pathlib import Path
 
 import pytest
-
 from gongkai import cli
 
 from .conftest import Portal, parse_html
-from .injection_kit import FIELDS, Payload, build_past_the_validator, payloads, portal_problems, report_text, \
-    write_valid_portal
+from .injection_kit import (
+    FIELDS,
+    Payload,
+    build_past_the_validator,
+    payloads,
+    portal_problems,
+    report_text,
+    write_valid_portal,
+)
 
 # The parser's older narrative checks name the section's first line, not the payload's line.
 SECTION_LEVEL = {"narrative-html", "narrative-unsafe-link"}
