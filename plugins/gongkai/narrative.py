@@ -20,9 +20,9 @@ from .sanitizing import (
     heading,
     heading_text,
     is_safe_url,
+    markdown_html,
     markup_in_name,
     narrative_lines,
-    narrative_markdown,
 )
 
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
@@ -127,7 +127,7 @@ class _Narrative:
             for match in _ATTRIBUTES.finditer(text):
                 self.add("narrative-attributes", line, match.group(0))
         rendered = _Rendered()
-        rendered.feed(narrative_markdown().convert("\n".join(line.text for line in self.lines)))
+        rendered.feed(markdown_html("\n".join(line.text for line in self.lines)))
         rendered.close()
         self.check_headings(rendered.headings)
         for image in rendered.images:
@@ -158,6 +158,12 @@ class _Narrative:
                      hint=hint)
 
 
+# What every construct checked here needs (a tag, braces, a link or image, a heading above h3).
+_NEEDED = re.compile(r"[<>{\[]|(?<!#)#{1,2}(?!#)|^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
+
+
 def check_narrative(text: str, where: Where) -> list[Finding]:
     """Findings for every construct of a narrative that may not reach a page; ``where`` is its value's position."""
+    if not _NEEDED.search(text):  # most narratives: plain paragraphs and ### headings
+        return []
     return _Narrative(text, where).check()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.entities import html5 as html5_entities
@@ -145,6 +146,17 @@ def narrative_markdown() -> markdown.Markdown:
     return md
 
 
+_INSTANCES = threading.local()  # one instance per thread, reset before each use (making one costs more than a page)
+
+
+def markdown_html(text: str) -> str:
+    """``text`` rendered by the narrative's Markdown (not yet cleaned)."""
+    md = getattr(_INSTANCES, "md", None)
+    if md is None:
+        md = _INSTANCES.md = narrative_markdown()
+    return md.reset().convert(text)
+
+
 @dataclass(frozen=True)
 class Line:
     number: int  # 0-based, in the narrative
@@ -191,12 +203,17 @@ def prepared(text: str, *, min_heading: int = MIN_HEADING) -> str:
 
 def render_narrative(text: str) -> str:
     """A narrative's Markdown as clean HTML (``NARRATIVE_HTML``)."""
-    return NARRATIVE_HTML.clean(narrative_markdown().convert(prepared(text)))
+    return NARRATIVE_HTML.clean(markdown_html(prepared(text)))
+
+
+_INLINE_MARKUP = re.compile(r"[\\`*_\[\]!<>&]")
 
 
 def heading_text(text: str) -> str:
     """A heading's inline Markdown as the words a reader sees (emphasis and links dropped)."""
-    rendered = narrative_markdown().convert(text)
+    if not _INLINE_MARKUP.search(text):
+        return text.strip()
+    rendered = markdown_html(text)
     return html.unescape(nh3.clean(rendered, tags=set())).strip()
 
 

@@ -113,3 +113,18 @@ def test_theme_toggles_carry_no_autocomplete_attribute(tmp_path):
     cleaned = drop_checkbox_autocomplete(material)
     assert 'id="__drawer">' in cleaned
     assert cleaned.count('autocomplete="off"') == 1  # the text input keeps it
+
+
+@pytest.mark.parametrize("name, refused, shown", [
+    ("示例镇人民政府", False, "示例镇人民政府"),
+    ("示例镇A&B工作组", False, "示例镇A&B工作组"),  # no entity: the browser shows "&B" as typed
+    ("示例&copy工作组", True, "示例＆copy工作组"),  # a legacy entity without its semicolon
+    ("&#x3C;/title&#x3E;", True, "＆#x3C;/title＆#x3E;"),
+    ("</title><img src=x>", True, "＜/title＞＜img src=x＞"),
+    ("示例\u200b镇", True, "示例镇"),
+])
+def test_names_refused_by_the_validator_are_plain_text_on_a_page_anyway(name: str, refused: bool, shown: str) -> None:
+    from gongkai.sanitizing import markup_in_name, plain_text
+
+    assert (markup_in_name(name) is not None) is refused
+    assert plain_text(name) == shown
