@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Union
 
 from .formats import CellSpec, FormatSpec, TableSpec
-from .loading import Mark
+from .marks import Mark, nearest
 
 CellValue = Union[int, Decimal]
 CellPath = tuple[str, ...]
@@ -68,13 +68,7 @@ class Report:
 
     def mark(self, path: CellPath) -> Mark:
         """Source position of a field, or of its nearest written ancestor."""
-        probe = tuple(path)
-        while probe:
-            found = self.marks.get(probe)
-            if found:
-                return found
-            probe = probe[:-1]
-        return Mark(1, 1)
+        return nearest(path, self.marks.get)
 
     def cells(self, table: TableSpec | None = None) -> Iterator[tuple[CellSpec, CellValue]]:
         tables = (table,) if table else self.format.tables

@@ -1,50 +1,34 @@
 """Arithmetic rules of the national format, within one report and across years.
 
-Runs on typed reports (see ``parsing``); every rule has a stable code:
+Runs on typed reports (see ``parsing``). What to check is read from the format declaration
+(``formats``): totals from its ``is_total`` rows and columns, the other relations from its
+``relations`` — one small function per kind of relation below, none per format:
 
-- ``total-row-sum``: （七）总计 equals the sum of （一）…（六） with every sub-item, per column;
-- ``total-column-sum``: a 总计 column equals the sum of the other columns of its row
-  (table 三: the six applicant columns; table 四: 维持 + 纠正 + 其他 + 尚未审结);
-- ``applications-balance``: table 三, per column, 第一项 + 第二项 = 第三项 + 第四项;
-- ``carry-over-mismatch``: 上年结转 equals last year's 结转下年度继续办理, per column;
-- ``duplicate-report``: one report per agency and year;
-- ``agency-name-changed`` (warning): one agency, one name across years;
-- ``in-force-continuity`` (warning, 2021 format): 现行有效件数 = last year's + 制发 − 废止;
-- ``previous-items-continuity`` (warning, 2019 format): 上一年项目数量 = last year's 上一年项目数量 + 本年增/减.
+- ``total-row-sum`` / ``total-column-sum``: a given total equals the sum of its parts;
+- ``Balance`` (``applications-balance``): per column, the left rows add up to the right rows;
+- ``CarryOver`` (``carry-over-mismatch``): a row equals a row of last year's report, per column;
+- ``RunningCount`` (warnings ``in-force-continuity``, ``previous-items-continuity``): a count that
+  runs on from last year's report;
+- ``file-name-year`` (warning): a file named for a year holds that year's report;
+
+and across the portal: ``duplicate-report`` (one report per agency and year) and
+``agency-name-changed`` (warning: one agency, one name across years).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
-from .findings import Finding, Severity
-from .formats import TableSpec
-from .model import CellPath, Report
+from .findings import Finding
+from .formats import Balance, CarryOver, CellSpec, Relation, RunningCount, TableSpec
+from .model import CellPath, CellValue, Report
+from .rules import Where, finding
 from .totals import cells_by_path, total_rules
 
 
-def _finding(report: Report, rule: str, path: CellPath, label: str, message: str, expected: object,
-             actual: object, severity: Severity = Severity.ERROR) -> Finding:
-    mark = report.mark(path)
-    return Finding(
-        rule=rule,
-        severity=severity,
-        message=message,
-        file=report.display_path,
-        line=mark.line,
-        column=mark.column,
-        path=path,
-        label=label,
-        expected=_number(expected),
-        actual=_number(actual),
-    )
-
-
-def _number(value: object) -> str:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
-    return str(value)
+def _where(report: Report, path: CellPath, label: str) -> Where:
+    return Where.at(report.display_path, report.mark(path), path, label)
 
 
 def check_totals(report: Report, table: TableSpec) -> list[Finding]:
@@ -57,93 +41,111 @@ def check_totals(report: Report, table: TableSpec) -> list[Finding]:
         expected = rule.expected(report.values)
         actual = report.values[target]
         if expected != actual:
-            parts = "、".join(_short_label(a.label, rule.rule) for a in rule.addends[:4])
-            more = " 等" if len(rule.addends) > 4 else ""
-            found.append(_finding(report, f"{rule.rule}-sum", target, rule.target.label,
-                                  f"总计应等于{parts}{more}共 {len(rule.addends)} 项之和", expected, actual))
+            parts = [_part_label(addend, rule.rule) for addend in rule.addends[:4]]
+            found.append(finding(rule.code, _where(report, target, rule.target.label),
+                                 variant="many" if len(rule.addends) > 4 else None, parts=parts,
+                                 count=len(rule.addends), expected=expected, actual=actual))
     return found
 
 
-def _short_label(label: str, rule: str) -> str:
-    parts = label.split(" › ")
-    return parts[-1] if rule == "total-column" else parts[-2]
+def _part_label(addend: CellSpec, rule: str) -> str:
+    """What a part of a total is called: its column in a total column, its row in a total row."""
+    return addend.column.label if rule == "total-column" else addend.row.row.label
 
 
-def check_applications_balance(report: Report) -> list[Finding]:
-    """Table 三, every column: 第一项 + 第二项 = 第三项（七）总计 + 第四项."""
-    table = report.format.table("applications")
+def _sum(values: Sequence[CellValue]) -> CellValue:
+    return sum(values, 0)
+
+
+def check_balance(report: Report, balance: Balance) -> list[Finding]:
+    """Every column: the balance's left rows add up to its right rows."""
+    table = report.format.table(balance.table)
     found = []
     for cell in cells_by_path(table).values():
-        if cell.row.path != ("results", "total"):
+        if cell.row.path != balance.at:
             continue
-        column = cell.column.key
-        received = report.values[("applications", "received", column)]
-        carried_over = report.values[("applications", "carried_over", column)]
-        handled = report.values[cell.path]
-        carried_forward = report.values[("applications", "carried_forward", column)]
-        if received + carried_over != handled + carried_forward:
-            found.append(_finding(
-                report, "applications-balance", cell.path, cell.label,
-                f"第一项加第二项之和应等于第三项加第四项之和：新收 {received} + 上年结转 {carried_over} "
-                f"≠ 办理结果总计 {handled} + 结转下年度 {carried_forward}",
-                received + carried_over, handled + carried_forward))
+        terms = {name: report.values[(table.key,) + row + (cell.column.key,)]
+                 for name, row in balance.left + balance.right}
+        left = _sum([terms[name] for name, _ in balance.left])
+        right = _sum([terms[name] for name, _ in balance.right])
+        if left != right:
+            found.append(finding(balance.rule, _where(report, cell.path, cell.label), expected=left, actual=right,
+                                 **terms))
     return found
+
+
+def check_file_name(report: Report) -> list[Finding]:
+    """A file named for a year (2024.yml) holds that year's report: catches a copy whose year was left unchanged."""
+    name = Path(report.display_path)
+    if not (len(name.stem) == 4 and name.stem.isdigit()) or int(name.stem) == report.year:
+        return []
+    return [finding("file-name-year", _where(report, ("year",), "报告年度"), file_name=name.name, file_year=name.stem,
+                    year=report.year, expected=name.stem, actual=report.year)]
 
 
 def validate_report(report: Report) -> list[Finding]:
-    """Every arithmetic rule that one report must satisfy on its own."""
+    """Every rule that one report must satisfy on its own."""
     found: list[Finding] = []
     for table in report.format.tables:
         found.extend(check_totals(report, table))
-    found.extend(check_applications_balance(report))
+    for balance in report.format.relations_of(Balance):
+        found.extend(check_balance(report, balance))
+    found.extend(check_file_name(report))
     return found
 
 
-def check_carry_over(report: Report, previous: Report) -> list[Finding]:
-    """上年结转 this year equals 结转下年度继续办理 last year, column by column."""
-    table = report.format.table("applications")
+def check_carry_over(report: Report, previous: Report, carry: CarryOver) -> list[Finding]:
+    """This year's row equals last year's source row, column by column."""
+    table = report.format.table(carry.table)
+    source_label = next(leaf.row.label for _, leaf in table.leaf_rows() if leaf.path == carry.source)
     found = []
     for cell in cells_by_path(table).values():
-        if cell.row.path != ("carried_over",):
+        if cell.row.path != carry.row:
             continue
         if cell.column.is_total and cell.path not in report.given_totals:
             continue  # a computed total repeats its columns' mismatch
         actual = report.values[cell.path]
-        expected = previous.values[("applications", "carried_forward", cell.column.key)]
-        if actual != expected:
-            found.append(_finding(
-                report, "carry-over-mismatch", cell.path, cell.label,
-                f"应等于 {previous.year} 年度报告（{previous.display_path}）的“四、结转下年度继续办理”",
-                expected, actual))
+        expected = previous.values.get((table.key,) + carry.source + (cell.column.key,))
+        if expected is not None and actual != expected:
+            found.append(finding(carry.rule, _where(report, cell.path, cell.label), previous_year=previous.year,
+                                 previous_file=previous.display_path, source_label=source_label,
+                                 expected=expected, actual=actual))
     return found
 
 
-def check_proactive_continuity(report: Report, previous: Report) -> list[Finding]:
+def check_running_count(report: Report, previous: Report, count: RunningCount) -> list[Finding]:
     """Counts that run on from year to year (warnings: agencies may restate last year's figure)."""
     if report.format is not previous.format:
         return []
-    table = report.format.table("proactive")
-    found = []
+    table = report.format.table(count.table)
     values, before = report.values, previous.values
-    if report.format.version == "2021":
-        for row in ("regulations", "normative_documents"):
-            path = ("proactive", row, "in_force")
-            expected = before[path] + values[("proactive", row, "issued")] - values[("proactive", row, "repealed")]
-            if values[path] != expected:
-                label = cells_by_path(table)[path].label
-                found.append(_finding(report, "in-force-continuity", path, label,
-                                      f"通常等于上一年度的现行有效件数 {before[path]} 加本年制发、减本年废止",
-                                      expected, values[path], Severity.WARNING))
-    else:
-        for cell in cells_by_path(table).values():
-            if cell.column.key != "previous_items":
-                continue
-            row = cell.path[1]
-            expected = before[cell.path] + before[("proactive", row, "change")]
-            if values[cell.path] != expected:
-                found.append(_finding(report, "previous-items-continuity", cell.path, cell.label,
-                                      "通常等于上一年度报告的上一年项目数量加本年增/减", expected, values[cell.path],
-                                      Severity.WARNING))
+    found = []
+    for cell in cells_by_path(table).values():
+        if cell.column.key != count.column:
+            continue
+        row = cell.path[:-1]
+        expected = _sum([sign * before[row + (column,)] for column, sign in count.last]
+                        + [sign * values[row + (column,)] for column, sign in count.this])
+        if values[cell.path] != expected:
+            found.append(finding(count.rule, _where(report, cell.path, cell.label), last=before[cell.path],
+                                 expected=expected, actual=values[cell.path]))
+    return found
+
+
+# What each kind of relation across years is checked by.
+ACROSS_YEARS: dict[type, Callable[[Report, Report, Relation], list[Finding]]] = {
+    CarryOver: check_carry_over,  # type: ignore[dict-item]
+    RunningCount: check_running_count,  # type: ignore[dict-item]
+}
+
+
+def check_across_years(report: Report, previous: Report) -> list[Finding]:
+    """Every relation this year's format declares between a report and last year's."""
+    found: list[Finding] = []
+    for relation in report.format.relations:
+        check = ACROSS_YEARS.get(type(relation))
+        if check is not None:
+            found.extend(check(report, previous, relation))
     return found
 
 
@@ -155,23 +157,19 @@ def validate_collection(reports: Iterable[Report]) -> list[Finding]:
     for report in sorted(reports, key=lambda r: (r.agency.slug, r.year, r.display_path)):
         first = by_key.get(report.key)
         if first is not None:
-            found.append(_finding(
-                report, "duplicate-report", ("agency", "slug"), "机关信息",
-                f"{report.agency.slug} 的 {report.year} 年度报告已有一份：{first.display_path}。每个机关每年只能有一份报告",
-                "1 份", "2 份"))
+            found.append(finding("duplicate-report", _where(report, ("agency", "slug"), "机关信息"),
+                                 slug=report.agency.slug, year=report.year, first_file=first.display_path,
+                                 expected="1 份", actual="2 份"))
             continue
         by_key[report.key] = report
         known = names.get(report.agency.slug)
         if known is not None and known.agency.name != report.agency.name:
-            found.append(_finding(
-                report, "agency-name-changed", ("agency", "name"), "机关名称",
-                f"同一机关代码 {report.agency.slug} 在 {known.display_path} 中的名称不同（机关更名时请确认）",
-                known.agency.name, report.agency.name, Severity.WARNING))
+            found.append(finding("agency-name-changed", _where(report, ("agency", "name"), "机关名称"),
+                                 slug=report.agency.slug, other_file=known.display_path,
+                                 expected=known.agency.name, actual=report.agency.name))
         names.setdefault(report.agency.slug, report)
     for (slug, year), report in by_key.items():
         previous = by_key.get((slug, year - 1))
-        if previous is None:
-            continue
-        found.extend(check_carry_over(report, previous))
-        found.extend(check_proactive_continuity(report, previous))
+        if previous is not None:
+            found.extend(check_across_years(report, previous))
     return found

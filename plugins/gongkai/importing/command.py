@@ -89,8 +89,7 @@ def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out:
         report = imported.report
         target = output / report.agency.slug / f"{report.year}.yml"
         if target.exists() and not force:
-            raise UnreadableSource([source_error(display, "import-exists",
-                                                 f"{target} 已存在，未覆盖；确认要覆盖请加 --force")])
+            raise UnreadableSource([source_error(display, "import-exists", target=target)])
         text = report_to_yaml(report, include_totals=True,
                               header_note=f"由 gongkai import 导入自 {path.name}；数字（含总计）按源文件原样保留。")
         warnings = check_written(text, report, target)
@@ -118,11 +117,10 @@ def check_written(text: str, report: Report, target: Path) -> list[Finding]:
         parsed, more = parse_document(document)
         findings = findings + more
     errors = [f for f in findings if f.is_error]
-    if errors or parsed is None:
-        raise UnreadableSource(errors or [source_error(str(target), "import-invalid", "生成的 YAML 无法读取")])
-    if parsed.values != report.values or parsed.narrative != report.narrative:
-        raise UnreadableSource([source_error(str(target), "import-round-trip",
-                                             "生成的 YAML 读回后与导入的数据不一致（程序错误，请报告）")])
+    if errors:
+        raise UnreadableSource(errors)
+    if parsed is None or parsed.values != report.values or parsed.narrative != report.narrative:
+        raise UnreadableSource([source_error(str(target), "import-round-trip")])
     return [f for f in findings if not f.is_error]
 
 

@@ -10,12 +10,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..findings import Finding
 from ..formats import FORMATS, FormatSpec, Section, TableSpec, format_for_year
-from ..loading import Mark
+from ..marks import Mark
 from ..model import Agency, CellPath, CellValue, Report
+from ..rules import phrase
 from .normalize import clean_space, label_keys, match_key, to_simplified
 from .source import Source, Token, UnreadableSource, source_error
 from .tables import TableError, find_label, read_table
@@ -56,8 +57,8 @@ class Imported:
     notices: list[str] = field(default_factory=list)  # things the editor should know (not errors)
 
 
-def _fail(source: Source, rule: str, message: str, token: Token | None = None, label: str = "") -> UnreadableSource:
-    return UnreadableSource([source_error(source, rule, message, token, label)])
+def _fail(source: Source, rule: str, token: Token | None = None, label: str = "", **fields: Any) -> UnreadableSource:
+    return UnreadableSource([source_error(source, rule, token, label, **fields)])
 
 
 # --- sections -----------------------------------------------------------------------------
@@ -80,11 +81,10 @@ def locate_sections(source: Source, tokens: list[Token], spec: FormatSpec) -> li
     for section in spec.sections:
         found = find_label(tokens, position, len(tokens), label_keys(section.title))
         if found is None:
-            after = f"“{spans[-1][0].title}”之后" if spans else ""
+            after = phrase("section-after", title=spans[-1][0].title) if spans else ""
             token = tokens[spans[-1][1]] if spans else None
-            raise _fail(source, "import-missing-section",
-                        f"找不到第{section.number}部分“{section.title}”{after}。源文件不像一份按国家格式编制的年度报告，"
-                        "或这一部分的标题写法不同", token, section.title)
+            raise _fail(source, "import-missing-section", token, section.title, number=section.number,
+                        title=section.title, after=after)
         spans.append((section, found[0], found[1]))
         position = found[1]
     ends = [start for _, start, _ in spans[1:]] + [len(tokens)]
@@ -212,8 +212,7 @@ class _Importer:
         agency, year = self.agency_and_year(title)
         spec = format_for_year(year)
         if spec is None:
-            raise _fail(self.source, "import-unsupported-year",
-                        f"报告年度 {year} 不在支持范围内（2019 年起按国家格式编制的报告）")
+            raise _fail(self.source, "import-unsupported-year", year=year)
         located = locate_sections(self.source, self.tokens, spec)
         self.check_format(spec, year, located)
         values, marks, errors = self.read_tables(located)
@@ -251,18 +250,18 @@ class _Importer:
         if title and self.overrides.year and self.overrides.year != title[1]:
             self.notices.append(f"源文件标题写的是 {title[1]} 年度，已按 --year 记为 {self.overrides.year} 年度")
         if name is None or year is None:
-            missing = "、".join(x for x, v in (("机关名称（--agency）", name), ("报告年度（--year）", year)) if v is None)
-            raise _fail(self.source, "import-missing-metadata",
-                        f"源文件中没有找到形如“XXX2024年政府信息公开工作年度报告”的标题，无法得知{missing}；请用相应选项指定")
+            missing = [phrase(option) for option, value in (("option-agency", name), ("option-year", year))
+                       if value is None]
+            raise _fail(self.source, "import-missing-metadata", missing=missing)
         return name, year
 
     def check_format(self, spec: FormatSpec, year: int, located: list[Located]) -> None:
         table_tokens = [t for s in located if s.section.table is not None for t in self.tokens[s.stop: s.end]]
         detected = detect_format(table_tokens)
         if detected is not None and detected is not spec:
-            raise _fail(self.source, "import-format-year-mismatch",
-                        f"源文件的表格是 {detected.version} 格式（{detected.document}），但 {year} 年度的报告应使用 "
-                        f"{spec.version} 格式（{spec.document}）。请核对年度（--year）", self.tokens[located[1].start])
+            raise _fail(self.source, "import-format-year-mismatch", self.tokens[located[1].start],
+                        detected_version=detected.version, detected_document=detected.document, year=year,
+                        version=spec.version, document=spec.document)
 
     def read_tables(self, located: list[Located]) -> tuple[dict[CellPath, CellValue], dict[tuple, Mark], list[Finding]]:
         values: dict[CellPath, CellValue] = {}
@@ -294,8 +293,8 @@ class _Importer:
             if part is last:
                 texts, signature = self.trim_end(texts, agency)
             if not texts:
-                raise _fail(self.source, "import-empty-section", f"“{part.section.title}”下面没有文字",
-                            self.tokens[part.start], part.section.title)
+                raise _fail(self.source, "import-empty-section", self.tokens[part.start], part.section.title,
+                            title=part.section.title)
             narrative[part.section.key] = narrative_markdown(texts)
         return narrative, signature
 
@@ -318,12 +317,9 @@ class _Importer:
         found = labeled_date(list(self.source.titles) + preamble + self.footer) or signature or next(
             (d for d in map(date_line, preamble) if d), None)
         if found is None:
-            raise _fail(self.source, "import-missing-date",
-                        "源文件中没有找到发布日期（如“发布日期：2025-01-20”或文末落款日期），请用 --published YYYY-MM-DD 指定")
+            raise _fail(self.source, "import-missing-date")
         if found.year <= year:
-            raise _fail(self.source, "import-missing-date",
-                        f"源文件中的日期 {found.isoformat()} 不可能是 {year} 年度报告的发布日期（应在 {year} 年结束之后），"
-                        "请用 --published YYYY-MM-DD 指定")
+            raise _fail(self.source, "import-missing-date", variant="too-early", date=found.isoformat(), year=year)
         return found
 
 

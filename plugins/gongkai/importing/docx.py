@@ -64,8 +64,7 @@ def read_docx(raw: bytes, path: Path, display_path: str | None = None) -> Source
     try:
         document = docx.Document(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise UnreadableSource([source_error(display, "import-unsupported-file",
-                                             f"无法作为 Word .docx 文件读取（{error}）")]) from None
+        raise UnreadableSource([source_error(display, "import-unsupported-file", error=str(error))]) from None
     walker = _Walker()
     walker.body(document.iter_inner_content())
     title = clean_space(document.core_properties.title or "")

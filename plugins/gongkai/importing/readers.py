@@ -16,7 +16,7 @@ def decode(raw: bytes, display: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableSource([source_error(display, "import-encoding", "无法识别文件编码（应为 UTF-8 或 GBK）")])
+    raise UnreadableSource([source_error(display, "import-encoding")])
 
 
 def _looks_like_html(text: str) -> bool:
@@ -29,15 +29,13 @@ def read_source(path: Path, display_path: str | None = None) -> Source:
     display = display_path or str(path)
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps"):
-        raise UnreadableSource([source_error(display, "import-unsupported-file",
-                                             "不支持旧版 Word（.doc/.wps）文件，请在 Word 或 WPS 中另存为 .docx 后再导入")])
+        raise UnreadableSource([source_error(display, "import-unsupported-file", variant="old-word")])
     if suffix == ".pdf":
-        raise UnreadableSource([source_error(display, "import-unsupported-file",
-                                             "不能直接读取 PDF，请复制其中的文字另存为 .txt 后再导入")])
+        raise UnreadableSource([source_error(display, "import-unsupported-file", variant="pdf")])
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise UnreadableSource([source_error(display, "file-unreadable", f"无法读取文件：{error.strerror}")]) from None
+        raise UnreadableSource([source_error(display, "file-unreadable", reason=error.strerror)]) from None
     if suffix == ".docx":
         from .docx import read_docx
 
