@@ -375,7 +375,7 @@ rule("import-round-trip", E, "导入：生成的 YAML 读回后与导入的数�
 # --- text that reaches a page: names and narratives (gongkai.narrative) -----------------
 
 rule("name-markup", E, "名称中有 HTML 符号、字符实体或控制字符",
-     "{field}中不能有{what}：网页会把它当作代码，而不是文字。请只写名称本身的文字"
+     "{field}中不能有{what}：网页会把它当作代码，或者显示不出来。请只写名称本身的文字"
      "（确需这些符号时，请用全角“＜＞＆”）")
 rule("narrative-markup", E, "正文中有 HTML 标签",
      "正文中不能使用 HTML 标签。请用 Markdown 书写，例如 **加粗**、空行分段；"
