@@ -154,7 +154,7 @@ def markdown_html(text: str) -> str:
     md = getattr(_INSTANCES, "md", None)
     if md is None:
         md = _INSTANCES.md = narrative_markdown()
-    return md.reset().convert(text)
+    return str(md.reset().convert(text))
 
 
 @dataclass(frozen=True)

@@ -120,10 +120,11 @@ def build_past_the_validator(root: Path) -> None:
     Shows that the pages stay safe even for a report the validator never saw.
     """
     import pytest
-    from gongkai import collection
-    from gongkai.model import Agency
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+
+    from gongkai import collection
+    from gongkai.model import Agency
 
     copy_site_files(root)
     catalogue = payloads()

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from gongkai import cli
 
 from .conftest import Portal, parse_html
