@@ -118,3 +118,31 @@ def test_names_past_the_validator_cannot_close_the_title(unvalidated_portal: Por
     for page in sorted(unvalidated_portal.site.rglob("*.html")):
         head = page.read_text(encoding="utf-8").split("</head>", 1)[0]
         assert head.count("<title>") == 1 and head.count("</title>") == 1, page
+
+
+# --- the commands that take a name refuse what the validator refuses ------------------------
+
+NAMES = [pytest.param(p, id=p.id) for p in payloads()]
+SOURCE = Path(__file__).resolve().parents[1] / "core" / "cases" / "_base" / "sources" / "shifan-zhen-2024.txt"
+
+
+@pytest.mark.parametrize("payload", NAMES)
+def test_gongkai_new_takes_a_name_only_if_the_validator_would(payload: Payload, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["new", "--agency", "x-zhen", "--year", "2024", "--name", payload.payload,
+                     "--reports", str(tmp_path / "reports")])
+    written = tmp_path / "reports" / "x-zhen" / "2024.yml"
+    if payload.name == "ok":
+        assert code == 0 and written.is_file()
+        return
+    assert code == 2 and not written.exists()
+    assert "机关名称（--name）中不能有" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("payload", [p for p in NAMES if p.values[0].name != "ok"])
+def test_gongkai_import_refuses_the_same_names(payload: Payload, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["import", str(SOURCE), "--slug", "x-zhen", "--agency", payload.payload,
+                     "-o", str(tmp_path / "reports")])
+    assert code == 2 and not (tmp_path / "reports").exists()
+    assert "机关名称（--agency）中不能有" in capsys.readouterr().err
