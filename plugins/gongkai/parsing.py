@@ -60,10 +60,9 @@ class _Parser:
             if key in allowed:
                 continue
             hint = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-            options = [f"{k}（{v}）" for k, v in allowed.items()]
-            self.error("unknown-key", path + (key,), where, at_key=True, variant="did-you-mean" if hint else None,
-                       key=key, section=where, allowed=options, hint=hint[0] if hint else "",
-                       hint_label=allowed[hint[0]] if hint else "")
+            options = [phrase("key-and-label", key=k, label=v) for k, v in allowed.items()]
+            close = {"variant": "did-you-mean", "hint": hint[0], "hint_label": allowed[hint[0]]} if hint else {}
+            self.error("unknown-key", path + (key,), where, at_key=True, key=key, section=where, allowed=options, **close)
 
     def expect_mapping(self, value: Any, path: tuple[str, ...], label: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
@@ -181,7 +180,7 @@ class _Parser:
             return None
         if year is not None and value.year <= year:
             self.error("invalid-date", ("published",), "发布日期", variant="too-early", year=year,
-                       expected=f"{year + 1}-01-01 或以后", actual=value.isoformat())
+                       expected=phrase("on-or-after", date=f"{year + 1}-01-01"), actual=value.isoformat())
             return None
         if value > date.today():
             self.error("invalid-date", ("published",), "发布日期", variant="in-the-future", actual=value.isoformat())

@@ -160,6 +160,11 @@ PHRASES: dict[str, str] = {
     "text": "文字“{text}”",
     "decimal": "小数 {value}",
     "other": "“{value}”",
+    # expected and actual values
+    "on-or-after": "{date} 或以后",
+    "copies": "{count} 份",
+    # the keys a level allows
+    "key-and-label": "{key}（{label}）",
     # a hint after a wrong cell value
     "hint-empty": "；没有数据请填 0",
     "hint-quoted-number": "；请去掉引号、空格或全角字符，只写阿拉伯数字",
@@ -298,12 +303,10 @@ rule("narrative-placeholder", E, "文字部分还是模板的占位文字“【�
 
 # --- within one report (validation) ---------------------------------------------------------
 
-rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和",
-     "总计应等于{parts}共 {count} 项之和",
-     {"many": "总计应等于{parts} 等共 {count} 项之和"})
+_TOTAL, _TOTAL_OF_MANY = "总计应等于{parts}共 {count} 项之和", {"many": "总计应等于{parts} 等共 {count} 项之和"}
+rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和", _TOTAL, _TOTAL_OF_MANY)
 rule("total-column-sum", E, "总计列不等于同一行其他各列之和（表三：六类申请人；表四：维持、纠正、其他、尚未审结）",
-     "总计应等于{parts}共 {count} 项之和",
-     {"many": "总计应等于{parts} 等共 {count} 项之和"})
+     _TOTAL, _TOTAL_OF_MANY)
 rule("applications-balance", E, "表三中，第一项加第二项之和不等于第三项加第四项之和",
      "第一项加第二项之和应等于第三项加第四项之和：新收 {received} + 上年结转 {carried_over} "
      "≠ 办理结果总计 {handled} + 结转下年度 {carried_forward}")

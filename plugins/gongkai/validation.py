@@ -23,7 +23,7 @@ from pathlib import Path
 from .findings import Finding
 from .formats import Balance, CarryOver, CellSpec, Relation, RunningCount, TableSpec
 from .model import CellPath, CellValue, Report
-from .rules import Where, finding
+from .rules import Where, finding, phrase
 from .totals import cells_by_path, total_rules
 
 
@@ -159,7 +159,7 @@ def validate_collection(reports: Iterable[Report]) -> list[Finding]:
         if first is not None:
             found.append(finding("duplicate-report", _where(report, ("agency", "slug"), "机关信息"),
                                  slug=report.agency.slug, year=report.year, first_file=first.display_path,
-                                 expected="1 份", actual="2 份"))
+                                 expected=phrase("copies", count=1), actual=phrase("copies", count=2)))
             continue
         by_key[report.key] = report
         known = names.get(report.agency.slug)
