@@ -63,8 +63,9 @@ NARRATIVE_HTML = Allowlist(
     styles=frozenset({"text-align"}),
 )
 
-# A generated page's content as the page templates and MkDocs make it (the narratives in it
-# were cleaned already): headings with their anchors, the report's facts line, the links bar.
+# A generated report page's content as the page templates and MkDocs make it (the narratives in
+# it were cleaned already): headings with their anchors, the report's facts line, the links bar.
+# A site whose overridden ``pages/report.md`` writes other elements or classes adds them here.
 PAGE_HTML = Allowlist(
     tags=_TEXT_TAGS | _TABLE_TAGS | {"h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "time"},
     attributes={"a": frozenset({"href", "title"}), "ol": frozenset({"start"}), "time": frozenset({"datetime"}),
