@@ -8,6 +8,7 @@ The narrative is read as the page reads it: rendered by the narrative's own Mark
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from html.parser import HTMLParser
 
@@ -96,7 +97,7 @@ class _Narrative:
             return where
         if not self.block:
             return where
-        return Where(where.file, where.line + 1 + line.number, None, where.path, where.label)
+        return dataclasses.replace(where, line=where.line + 1 + line.number, column=None)
 
     def add(self, code: str, line: Line | None, actual: str, **fields: str) -> None:
         shown = actual.strip().replace("\n", "\\n")
