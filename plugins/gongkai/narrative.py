@@ -104,10 +104,10 @@ class _Narrative:
         self.findings.append(finding(code, self.at(line), actual=shown[:80], **fields))
 
     def prose(self) -> list[tuple[Line, str]]:
-        """Lines outside code blocks, code spans blanked out, autolinks too."""
+        """Lines outside fenced code, code spans blanked out, autolinks too."""
         out = []
         for line in self.lines:
-            if line.in_code or line.text.startswith(("    ", "\t")):
+            if line.in_code:
                 continue
             masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line.text)
             out.append((line, _AUTOLINK.sub(lambda m: " " * len(m.group(0)), masked)))
