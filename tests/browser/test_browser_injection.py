@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SEARCHES = ["window", "script", "onerror", "title"]  # words of the payloads
+SEARCHES = ["onerror", "onmouseover", "javascript", "gongkai", "config", "载荷"]  # each finds pages holding payloads
 PROBE = """() => ({pwned: typeof window.__pwned, title: document.title, titles: document.querySelectorAll('title').length})"""
 
 
@@ -70,11 +70,13 @@ def test_no_payload_runs_on_any_page(hostile_site, gk, context_factory):
     tab.goto(base_url, wait_until="load")
     gk.search_for(tab, gk.SEARCH_QUERY)  # the search index is loaded and answers
     box = tab.locator("input.md-search__input")
+    results = 0
     for query in SEARCHES:
         box.fill("")
         box.press_sequentially(query, delay=20)
         box.press("End")
         tab.wait_for_timeout(800)
+        results += tab.locator(".md-search-result__item").count()
         if tab.evaluate(PROBE)["pwned"] != "undefined":
             ran.append(f"search {query!r}")
     tab.wait_for_load_state("networkidle")
@@ -82,6 +84,7 @@ def test_no_payload_runs_on_any_page(hostile_site, gk, context_factory):
     tally.pages.add(f"{portal} portal: {len(pages)} pages")
     offsite = sorted(set(ctx.offsite.urls) | {u for u in ctx.requests if not _local(u)})
     tally.problems += len(dialogs) + len(ran) + len(offsite)
+    assert results > 0, "the searches showed no result: the payloads' text was not rendered by the search"
     assert dialogs == [], dialogs
     assert ran == [], ran
     assert offsite == [], offsite
