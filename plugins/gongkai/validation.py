@@ -18,7 +18,7 @@ and across the portal: ``duplicate-report`` (one report per agency and year) and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from functools import cache
 
 from .findings import Finding
 from .formats import Balance, CarryOver, CellSpec, Relation, RunningCount, TableSpec
@@ -29,6 +29,21 @@ from .totals import cells_by_path, total_rules
 
 def _where(report: Report, path: CellPath, label: str) -> Where:
     return Where.at(report.display_path, report.mark(path), path, label)
+
+
+@cache  # by declaration (hashed by identity) and row: the same for every report
+def _row_cells(table: TableSpec, row: tuple[str, ...]) -> tuple[CellSpec, ...]:
+    return tuple(cell for cell in cells_by_path(table).values() if cell.row.path == row)
+
+
+@cache
+def _column_cells(table: TableSpec, column: str) -> tuple[CellSpec, ...]:
+    return tuple(cell for cell in cells_by_path(table).values() if cell.column.key == column)
+
+
+@cache
+def _row_label(table: TableSpec, row: tuple[str, ...]) -> str:
+    return next(leaf.row.label for _, leaf in table.leaf_rows() if leaf.path == row)
 
 
 def check_totals(report: Report, table: TableSpec) -> list[Finding]:
@@ -61,9 +76,7 @@ def check_balance(report: Report, balance: Balance) -> list[Finding]:
     """Every column: the balance's left rows add up to its right rows."""
     table = report.format.table(balance.table)
     found = []
-    for cell in cells_by_path(table).values():
-        if cell.row.path != balance.at:
-            continue
+    for cell in _row_cells(table, balance.at):
         terms = {name: report.values[(table.key,) + row + (cell.column.key,)]
                  for name, row in balance.left + balance.right}
         left = _sum([terms[name] for name, _ in balance.left])
@@ -76,11 +89,12 @@ def check_balance(report: Report, balance: Balance) -> list[Finding]:
 
 def check_file_name(report: Report) -> list[Finding]:
     """A file named for a year (2024.yml) holds that year's report: catches a copy whose year was left unchanged."""
-    name = Path(report.display_path)
-    if not (len(name.stem) == 4 and name.stem.isdigit()) or int(name.stem) == report.year:
+    name = report.display_path.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0]
+    if not (len(stem) == 4 and stem.isdigit()) or int(stem) == report.year:
         return []
-    return [finding("file-name-year", _where(report, ("year",), "报告年度"), file_name=name.name, file_year=name.stem,
-                    year=report.year, expected=name.stem, actual=report.year)]
+    return [finding("file-name-year", _where(report, ("year",), "报告年度"), file_name=name, file_year=stem,
+                    year=report.year, expected=stem, actual=report.year)]
 
 
 def validate_report(report: Report) -> list[Finding]:
@@ -97,18 +111,15 @@ def validate_report(report: Report) -> list[Finding]:
 def check_carry_over(report: Report, previous: Report, carry: CarryOver) -> list[Finding]:
     """This year's row equals last year's source row, column by column."""
     table = report.format.table(carry.table)
-    source_label = next(leaf.row.label for _, leaf in table.leaf_rows() if leaf.path == carry.source)
     found = []
-    for cell in cells_by_path(table).values():
-        if cell.row.path != carry.row:
-            continue
+    for cell in _row_cells(table, carry.row):
         if cell.column.is_total and cell.path not in report.given_totals:
             continue  # a computed total repeats its columns' mismatch
         actual = report.values[cell.path]
         expected = previous.values.get((table.key,) + carry.source + (cell.column.key,))
         if expected is not None and actual != expected:
             found.append(finding(carry.rule, _where(report, cell.path, cell.label), previous_year=previous.year,
-                                 previous_file=previous.display_path, source_label=source_label,
+                                 previous_file=previous.display_path, source_label=_row_label(table, carry.source),
                                  expected=expected, actual=actual))
     return found
 
@@ -120,9 +131,7 @@ def check_running_count(report: Report, previous: Report, count: RunningCount) -
     table = report.format.table(count.table)
     values, before = report.values, previous.values
     found = []
-    for cell in cells_by_path(table).values():
-        if cell.column.key != count.column:
-            continue
+    for cell in _column_cells(table, count.column):
         row = cell.path[:-1]
         expected = _sum([sign * before[row + (column,)] for column, sign in count.last]
                         + [sign * values[row + (column,)] for column, sign in count.this])
