@@ -18,16 +18,19 @@ def values_carried_from(previous: Report, spec: FormatSpec) -> dict[CellPath, Ce
     figures, as if nothing changed this year.
     """
     values: dict[CellPath, CellValue] = {}
+    before = previous.values  # an archived report's blank cells are absent: nothing is carried from them
     for carry in spec.relations_of(CarryOver):
         for cell in spec.table(carry.table).cells():
             if cell.row.path == carry.row and not cell.column.is_total:
                 source = (carry.table,) + carry.source + (cell.column.key,)
-                values[cell.path] = values[source] = previous.values[source]
-    if previous.format is not spec:
-        return values
+                if source in before:
+                    values[cell.path] = values[source] = before[source]
     for count in spec.relations_of(RunningCount):
+        if previous.table(count.table) is not spec.table(count.table):
+            continue  # last year's table in another layout
         for cell in spec.table(count.table).cells():
             if cell.column.key == count.column:
                 row = cell.path[:-1]
-                values[cell.path] = sum((sign * previous.values[row + (column,)] for column, sign in count.last), 0)
+                if all(row + (column,) in before for column, _ in count.last):
+                    values[cell.path] = sum((sign * before[row + (column,)] for column, sign in count.last), 0)
     return values

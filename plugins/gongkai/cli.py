@@ -22,7 +22,7 @@ from .findings import Severity
 from .indexing import check_layout
 from .formats import CellSpec, FormatSpec, Kind, format_for_year
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
-from .narrative import name_problem
+from .text_checks import name_problem
 from .parsing import PLACEHOLDER
 from .schema import SCHEMA_PATH, schema_json
 from .writing import report_to_yaml

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .findings import SEVERITY_LABELS
 from .formats import FORMAT_2019, FORMAT_2021, Block, FormatSpec, Row, TableSpec
-from .parsing import AGENCY_KEYS, KIND_NAMES, TOP_LEVEL_KEYS
+from .parsing import AGENCY_KEYS, ARCHIVED_KEYS, DISCREPANCY_KEYS, KIND_NAMES, TOP_LEVEL_KEYS
 from .rules import catalogue
 
 BEGIN = "<!-- 以下内容由 `gongkai handbook --write handbook/填报说明.md` 生成，请勿手工修改 -->"
@@ -23,6 +23,13 @@ def _top_level(spec: FormatSpec) -> str:
         lines.append(f"| `{key}` | {label} |")
         if key == "agency":
             lines.extend(f"| `agency.{k}` | {v} |" for k, v in AGENCY_KEYS.items())
+        elif key == "archived":
+            lines.extend(f"| `archived.{k}` | {v} |" for k, v in ARCHIVED_KEYS.items())
+        elif key == "layouts":
+            lines.extend(f"| `layouts.{t.key}` | {t.title}：按哪一格式的版式发布（`\"2019\"` 或 `\"2021\"`） |"
+                         for t in spec.tables)
+        elif key == "discrepancies":
+            lines.extend(f"| `discrepancies[].{k}` | {v} |" for k, v in DISCREPANCY_KEYS.items())
     return "\n".join(lines)
 
 

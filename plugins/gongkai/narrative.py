@@ -1,170 +1,134 @@
-"""What a name or a narrative may hold before it reaches a page: a located finding for each
-construct the page would refuse, so that nothing is dropped without a word.
+"""Counts the narrative states in so many words, checked against the tables (warning ``narrative-count-mismatch``).
 
-The narrative is read as the page reads it: rendered by the narrative's own Markdown
-(``sanitizing.narrative_markdown``), so a reference-style, entity-encoded or split
-``javascript:`` link, a setext heading or an image is found however it is written.
+Only phrasings whose meaning is unambiguous are read; anything else is left alone, since a
+false alarm on a consistent report is worse than a missed one. Each pattern names the one cell
+it speaks of:
+
+- 收到/新收（政府信息公开/依申请公开）申请 N 件, 收到 N 件申请 → 一、本年新收 › 总计 (not 受理: it may include the carried over);
+- 上年（度）/上一年/<last year>年 结转（申请）N 件 → 二、上年结转 › 总计;
+- 结转下年（度）（继续办理）N 件, N 件结转下年 → 四、结转下年度继续办理 › 总计;
+- 办结 N 件 → 三、本年度办理结果 （七）总计 › 总计;
+- 现行有效（的）行政规范性文件/规章 N 件 → 表二 现行有效件数 (where the layout has that column: 2021);
+- （政府信息公开）行政复议（案件）N 件 → 表四 行政复议 › 总计; 行政诉讼（案件）N 件 → 未经复议直接起诉 + 复议后起诉 总计.
+
+A count within a clause that speaks of a part (其中, 分别, 各) is not read; a cell published blank
+or not applicable is not compared.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from html.parser import HTMLParser
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from .findings import Finding
-from .loading import SourceDocument
-from .rules import RULES, Where, finding
-from .sanitizing import (
-    MIN_HEADING,
-    Line,
-    heading,
-    heading_text,
-    is_safe_url,
-    markdown_html,
-    markup_in_name,
-    narrative_lines,
+from .model import CellPath, CellValue, Report
+from .rules import Where, finding
+from .totals import cell_labels, cells_by_path
+
+_N = r"\s*(\d+)\s*件"  # a count: "9件" or "9 件"
+_APPLICATION = r"(?:政府信息公开申请|依申请公开申请|依申请公开|信息公开申请|申请)"
+_JOIN = r"(?:共|共计|合计|总计)?"
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    cells: tuple[CellPath, ...]  # the stated count is their sum; read only where the report's layout has them
+
+
+def _pattern(regex: str, *cells: CellPath) -> _Pattern:
+    return _Pattern(re.compile(regex), cells)
+
+
+_RECEIVED = ("applications", "received", "total")
+_CARRIED_OVER = ("applications", "carried_over", "total")
+_CARRIED_FORWARD = ("applications", "carried_forward", "total")
+_HANDLED = ("applications", "results", "total", "total")
+
+PATTERNS: tuple[_Pattern, ...] = (
+    _pattern(rf"(?:收到|新收){_APPLICATION}{_JOIN}{_N}", _RECEIVED),
+    _pattern(rf"(?:收到|新收){_JOIN}{_N}(?:政府信息公开|依申请公开)?申请", _RECEIVED),
+    _pattern(rf"(?:上年度|上一年度|上年|上一年|(?P<year>\d{{4}})年度?)结转{_APPLICATION}?{_JOIN}{_N}", _CARRIED_OVER),
+    _pattern(rf"结转下一?年度?(?:继续)?(?:办理)?{_APPLICATION}?{_JOIN}{_N}", _CARRIED_FORWARD),
+    _pattern(rf"{_N}(?:申请)?结转下一?年", _CARRIED_FORWARD),
+    _pattern(rf"办结{_APPLICATION}?{_JOIN}{_N}", _HANDLED),
+    _pattern(rf"现行有效的?行政规范性文件{_JOIN}{_N}", ("proactive", "normative_documents", "in_force")),
+    _pattern(rf"现行有效的?规章{_JOIN}{_N}", ("proactive", "regulations", "in_force")),
+    _pattern(rf"行政复议(?:案件|申请)?{_JOIN}{_N}", ("appeals", "review", "total")),
+    _pattern(rf"行政诉讼(?:案件)?{_JOIN}{_N}",
+             ("appeals", "litigation", "direct", "total"), ("appeals", "litigation", "after_review", "total")),
 )
 
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
-_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]*://[^<>\s]*|mailto:[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>", re.IGNORECASE)
-_TAG_OPEN = re.compile(r"<(?:[A-Za-z][A-Za-z0-9\-]*|/\s*[A-Za-z]|!|\?)[^\n]{0,38}")
-# attr_list's syntax ({: …}, { #id }, { .class }, { key=value }); not Jinja's {{ }} or {% %}.
-_ATTRIBUTES = re.compile(r"(?<!\{)\{(?![{%])(?::[^{}\n]*|[ \t]*(?:[#.][\w\-]|[A-Za-z_][\w:.\-]*[ \t]*=)[^{}\n]*)\}")
-_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-LEVEL_NAMES = {1: "一", 2: "二"}
+
+@dataclass(frozen=True)
+class StatedCount:
+    """A count the narrative states, and the cells it speaks of."""
+
+    section: str  # narrative section key
+    quote: str  # the words, as written (a short excerpt)
+    offset: int  # where the match starts in the section's text
+    stated: int
+    cells: tuple[CellPath, ...]
 
 
-def where_in(document: SourceDocument, path: tuple[str, ...], label: str) -> Where:
-    """Where the value at ``path`` of a loaded file stands."""
-    return Where.at(document.display_path, document.mark(path), path, label)
+def stated_counts(report: Report) -> Iterator[StatedCount]:
+    for section, text in report.narrative.items():
+        for pattern in PATTERNS:
+            if not all(path in cells_by_path(report.table(path[0])) for path in pattern.cells):
+                continue  # e.g. 现行有效件数: a column of the 2021 layout of table 二 only
+            for match in pattern.regex.finditer(text):
+                year = match.groupdict().get("year")
+                if year is not None and int(year) != report.year - 1:
+                    continue  # "2024年结转" in a 2024 report may mean carried forward: not read
+                if _PART.search(_clause_before(text, match.start())):
+                    continue  # "其中…收到申请9件": a part of the whole, not the table's total
+                yield StatedCount(section, _quote(text, match), match.start(), int(match.groups()[-1]),
+                                  pattern.cells)
 
 
-def name_problem(name: str, field_label: str = "机关名称") -> str | None:
-    """The message for a name that cannot reach a page, or ``None``; what the CLI options say too."""
-    what = markup_in_name(name)
-    return None if what is None else RULES["name-markup"].message(field=field_label, what=what)
+_STOPS = "。；;，,\n"
+_PART = re.compile(r"其中|分别|各")
 
 
-def check_name(name: str, where: Where, field_label: str = "机关名称") -> list[Finding]:
-    what = markup_in_name(name)
-    return [] if what is None else [finding("name-markup", where, actual=name[:80], field=field_label, what=what)]
+def _clause_before(text: str, position: int) -> str:
+    return text[max(text.rfind(stop, 0, position) for stop in _STOPS) + 1: position]
 
 
-class _Rendered(HTMLParser):
-    """The elements of a rendered narrative that matter here, with their text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.headings: list[tuple[int, str]] = []
-        self.images: list[dict[str, str]] = []
-        self.links: list[tuple[str, list[str]]] = []  # href, the link's text in parts
-        self._text: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        if tag == "img":
-            self.images.append(values)
-        elif tag == "a" and "href" in values:
-            self.links.append((values["href"], []))
-            self._text = self.links[-1][1]
-        elif tag in ("h1", "h2"):
-            self.headings.append((int(tag[1]), ""))
-            self._text = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("h1", "h2") and self.headings and self._text is not None:
-            self.headings[-1] = (self.headings[-1][0], "".join(self._text).strip())
-        if tag in ("a", "h1", "h2"):
-            self._text = None
-
-    def handle_data(self, data: str) -> None:
-        if self._text is not None:
-            self._text.append(data)
+def _quote(text: str, match: re.Match[str]) -> str:
+    """The clause around the match, so the editor finds it: from the last stop before it to the next."""
+    start = max(text.rfind(stop, 0, match.start()) for stop in _STOPS) + 1
+    ends = [i for i in (text.find(stop, match.end()) for stop in _STOPS) if i != -1]
+    end = min(ends) if ends else len(text)
+    return text[start:end].strip()[:60]
 
 
-class _Narrative:
-    def __init__(self, text: str, where: Where) -> None:
-        self.where = where
-        self.lines = narrative_lines(text)
-        # A block scalar (``|``) starts on the line after its key; its lines are the file's lines.
-        self.block = "\n" in text
-        self.findings: list[Finding] = []
-
-    def at(self, line: Line | None) -> Where:
-        where = self.where
-        if line is None or where.line is None:
-            return where
-        if not self.block:
-            return where
-        return dataclasses.replace(where, line=where.line + 1 + line.number, column=None)
-
-    def add(self, code: str, line: Line | None, actual: str, **fields: str) -> None:
-        shown = actual.strip().replace("\n", "\\n")
-        self.findings.append(finding(code, self.at(line), actual=shown[:80], **fields))
-
-    def prose(self) -> list[tuple[Line, str]]:
-        """Lines outside fenced code, code spans blanked out, autolinks too."""
-        out = []
-        for line in self.lines:
-            if line.in_code:
-                continue
-            masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line.text)
-            out.append((line, _AUTOLINK.sub(lambda m: " " * len(m.group(0)), masked)))
-        return out
-
-    def find(self, *needles: str) -> Line | None:
-        for needle in needles:
-            if needle:
-                for line in self.lines:
-                    if needle in line.text:
-                        return line
+def _sum(report: Report, cells: tuple[CellPath, ...]) -> CellValue | None:
+    values = [report.values.get(path) for path in cells]
+    if any(value is None for value in values) or any(path in report.as_published for path in cells):
         return None
-
-    def check(self) -> list[Finding]:
-        for line, text in self.prose():
-            for match in _TAG_OPEN.finditer(text):
-                self.add("narrative-markup", line, match.group(0))
-            for match in _ATTRIBUTES.finditer(text):
-                self.add("narrative-attributes", line, match.group(0))
-        rendered = _Rendered()
-        rendered.feed(markdown_html("\n".join(line.text for line in self.lines)))
-        rendered.close()
-        self.check_headings(rendered.headings)
-        for image in rendered.images:
-            shown = f"![{image.get('alt', '')}]({image.get('src', '')})"
-            self.add("narrative-image", self.find(f"![{image.get('alt', '')}]", image.get("src", ""), "!["), shown)
-        for href, parts in rendered.links:
-            if not is_safe_url(href):
-                text = "".join(parts).strip()
-                self.add("narrative-link-scheme", self.find(f"[{text}]", href.split("\n")[0], text), href, text=text)
-        return self.findings
-
-    def check_headings(self, rendered: list[tuple[int, str]]) -> None:
-        atx = [(line, found) for line in self.lines if (found := heading(line)) and found[0] < MIN_HEADING]
-        for line, (level, words) in atx:
-            self.add("narrative-heading-level", line, line.text, text=heading_text(words), level=LEVEL_NAMES[level],
-                     hint="")
-        atx_texts = [heading_text(words) for _, (_, words) in atx]
-        for level, text in rendered:
-            if level >= MIN_HEADING:
-                continue
-            if text in atx_texts:
-                atx_texts.remove(text)
-                continue
-            above = next((line for line, below in zip(self.lines, self.lines[1:])
-                          if not below.in_code and _UNDERLINE.match(below.text) and text and text in line.text), None)
-            hint = "（是它下一行的“===”或“---”让它成了标题；如果那是一条分隔线，请在分隔线上面空一行）" if above else ""
-            self.add("narrative-heading-level", above or self.find(text), text, text=text, level=LEVEL_NAMES[level],
-                     hint=hint)
+    return sum(values, 0)  # type: ignore[arg-type]
 
 
-# What every construct checked here needs (a tag, braces, a link or image, a heading above h3).
-_NEEDED = re.compile(r"[<>{\[]|(?<!#)#{1,2}(?!#)|^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
+def check_narrative(report: Report) -> list[Finding]:
+    """A warning for each count the narrative states that its table cell does not show."""
+    found = []
+    for stated in stated_counts(report):
+        table = _sum(report, stated.cells)
+        if table is None or table == stated.stated:
+            continue
+        labels = cell_labels(report.table(stated.cells[0][0]))
+        cell = " + ".join(labels[path] for path in stated.cells)
+        title = next(s.title for s in report.sections if s.key == stated.section)
+        found.append(finding("narrative-count-mismatch", Where.at(
+            report.display_path, _line_of(report, stated), (stated.section,), title),
+            expected=table, actual=stated.stated, quote=stated.quote, stated=stated.stated, cell=cell, table=table))
+    return found
 
 
-def check_narrative(text: str, where: Where) -> list[Finding]:
-    """Findings for every construct of a narrative that may not reach a page; ``where`` is its value's position."""
-    if not _NEEDED.search(text):  # most narratives: plain paragraphs and ### headings
-        return []
-    return _Narrative(text, where).check()
+def _line_of(report: Report, stated: StatedCount) -> object:
+    """The line of the quote: a block scalar (``|``) starts on the line after its key."""
+    mark = report.mark((stated.section,))
+    text = report.narrative[stated.section]
+    block = 1 if text.endswith("\n") else 0
+    return type(mark)(mark.line + block + text.count("\n", 0, stated.offset), 1)

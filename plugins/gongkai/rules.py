@@ -304,10 +304,12 @@ rule("narrative-placeholder", E, "文字部分还是模板的占位文字“【�
 # --- within one report (validation) ---------------------------------------------------------
 
 _TOTAL, _TOTAL_OF_MANY = "总计应等于{parts}共 {count} 项之和", {"many": "总计应等于{parts} 等共 {count} 项之和"}
-rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和", _TOTAL, _TOTAL_OF_MANY)
-rule("total-column-sum", E, "总计列不等于同一行其他各列之和（表三：六类申请人；表四：维持、纠正、其他、尚未审结）",
-     _TOTAL, _TOTAL_OF_MANY)
-rule("applications-balance", E, "表三中，第一项加第二项之和不等于第三项加第四项之和",
+_ARCHIVED_SUM = "；按原文存档的报告中，空白、不适用的格不计入，总计本身空白而其余各项之和大于 0 的也算不符"
+_ARCHIVED_COMPARE = "；按原文存档的报告中，有一格空白或不适用的列不作比较"
+rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和" + _ARCHIVED_SUM, _TOTAL, _TOTAL_OF_MANY)
+rule("total-column-sum", E, "总计列不等于同一行其他各列之和（表三：六类申请人；表四：维持、纠正、其他、尚未审结）"
+     + _ARCHIVED_SUM, _TOTAL, _TOTAL_OF_MANY)
+rule("applications-balance", E, "表三中，第一项加第二项之和不等于第三项加第四项之和" + _ARCHIVED_COMPARE,
      "第一项加第二项之和应等于第三项加第四项之和：新收 {received} + 上年结转 {carried_over} "
      "≠ 办理结果总计 {handled} + 结转下年度 {carried_forward}")
 rule("file-name-year", W, "文件名中的年度与报告年度不同（常见于复制上一年度的文件后忘了改年度）",
@@ -316,7 +318,7 @@ rule("file-name-year", W, "文件名中的年度与报告年度不同（常见�
 
 # --- across reports and years (validation) ------------------------------------------------
 
-rule("carry-over-mismatch", E, "表三“二、上年结转”不等于上一年度报告的“四、结转下年度继续办理”",
+rule("carry-over-mismatch", E, "表三“二、上年结转”不等于上一年度报告的“四、结转下年度继续办理”" + _ARCHIVED_COMPARE,
      "应等于 {previous_year} 年度报告（{previous_file}）的“{source_label}”")
 rule("duplicate-report", E, "同一机关同一年度有两份报告",
      "{slug} 的 {year} 年度报告已有一份：{first_file}。每个机关每年只能有一份报告")
@@ -338,10 +340,9 @@ rule("no-reports", W, "指定的路径下没有找到报告文件", "没有找�
 
 # --- importing published reports (importing) ----------------------------------------------
 
-rule("import-unsupported-file", E, "导入：源文件的类型无法读取（旧版 Word、PDF、损坏的 .docx）",
+rule("import-unsupported-file", E, "导入：源文件的类型无法读取（旧版 Word、损坏的 .docx）",
      "无法作为 Word .docx 文件读取（{error}）",
-     {"old-word": "不支持旧版 Word（.doc/.wps）文件，请在 Word 或 WPS 中另存为 .docx 后再导入",
-      "pdf": "不能直接读取 PDF，请复制其中的文字另存为 .txt 后再导入"})
+     {"old-word": "不支持旧版 Word（.doc/.wps）文件，请在 Word 或 WPS 中另存为 .docx 后再导入"})
 rule("import-encoding", E, "导入：源文件既不是 UTF-8 也不是 GBK 编码", "无法识别文件编码（应为 UTF-8 或 GBK）")
 rule("import-missing-metadata", E, "导入：源文件中找不到机关名称或报告年度，命令行也没有给出",
      "源文件中没有找到形如“XXX2024年政府信息公开工作年度报告”的标题，无法得知{missing}；请用相应选项指定")
@@ -355,8 +356,7 @@ rule("import-format-year-mismatch", E, "导入：源文件表格的格式与报�
 rule("import-missing-row", E, "导入：表格中找不到某一行的官方标签", "找不到“{row}”这一行（在{previous}之后）")
 rule("import-not-a-number", E, "导入：表格中应是数字的格不是数字（或是负数、小数）",
      "“{column}”这一格应是数字，实为“{text}”",
-     {"placeholder": "“{column}”这一格应是数字，实为“{text}”（没有数据应填 0）",
-      "negative-amount": "“{column}”是金额，不能为负数（实为“{text}”）",
+     {"negative-amount": "“{column}”是金额，不能为负数（实为“{text}”）",
       "not-an-integer": "“{column}”应是整数，实为“{text}”",
       "negative-count": "“{column}”是数量，不能为负数（实为“{text}”）"})
 rule("import-too-few-cells", E, "导入：表格某一行的数字比格式规定的少",
@@ -375,7 +375,58 @@ rule("import-exists", E, "导入：要写入的报告文件已存在（加 --for
 rule("import-round-trip", E, "导入：生成的 YAML 读回后与导入的数据不一致（程序错误）",
      "生成的 YAML 读回后与导入的数据不一致（程序错误，请报告）")
 
-# --- text that reaches a page: names and narratives (gongkai.narrative) -----------------
+# --- archived reports: as published, acknowledged discrepancies, narrative counts (issue 12) ---
+# An archived report (top-level ``archived:``) keeps every cell as published: a blank cell is
+# absent, not 0, and so is a not-applicable one (“/”, “—”, “不适用”, “无”). Sums are taken over
+# the parts present; a blank or not-applicable total is a discrepancy when the parts present add
+# up to more than 0; a balance or carry-over with an absent operand is not compared.
+
+rule("archived-only", E,
+     "空白格、不适用格、带单位的金额、表格版式（layouts）和原文数据说明（discrepancies）只能用于按原文存档（archived）的报告",
+     "“{key}”只能用于按原文存档的报告：新编的报告须按格式填写每一格。如确为存档的已发布报告，请在顶层加上"
+     " archived（写明原文出处 source）；否则请删去这一项")
+rule("archived-source", E, "按原文存档（archived）须写明原文出处 source（网址或文件名）",
+     "按原文存档须写明原文出处：在 archived 下写 source: 原文网址或文件名")
+rule("archived-retrieved", E, "存档日期（archived.retrieved）应写成 YYYY-MM-DD",
+     "存档日期应写成 YYYY-MM-DD，例如 2026-01-05")
+rule("layout-invalid", E,
+     "表格版式（layouts）只能为表二、三、四声明 2019 或 2021 格式的版式",
+     "“{key}: {version}”无法识别：可声明版式的表格为 {tables}，版式只能是 2019 或 2021")
+rule("discrepancy-invalid", E,
+     "原文数据说明（discrepancies）的一项缺少或写错了 rule、cell、published、expected",
+     "原文数据说明第 {index} 项的“{field}”缺少或写得不对。每项须写 rule（规则代码，可为 {rules}）、"
+     "cell（格子的路径，如 applications.results.total.total）、published（原文数字，空白写 \"\"）、"
+     "expected（按规则应为的数字）")
+rule("discrepancy-stale", E,
+     "原文数据说明中的一项与表中数字对不上：原文数字被改动过，或说明写错了（说明不能掩盖改动）",
+     "原文数据说明中的这一项（{rule}：原文 {published}，应为 {computed}）与表中数字对不上，"
+     "没有相应的不符之处。如表中数字被改动过，请恢复为原文；如说明有误，请改正或删去这一项")
+rule("narrative-count-mismatch", W,
+     "正文中写明的件数与表格中的数字不一致（只比对含义明确的说法，如“收到政府信息公开申请9件”）",
+     "正文“{quote}”写的是 {stated} 件，而表格“{cell}”为 {table}")
+
+# How the page's 原文数据说明 words each acknowledged discrepancy, after the cell's label; by rule code.
+DISCREPANCY_NOTES: dict[str, str] = {
+    "total-row-sum": "原文为 {published}；按各项之和应为 {expected}。",
+    "total-column-sum": "原文为 {published}；按本行各列之和应为 {expected}。",
+    "applications-balance": "原文第三项加第四项之和为 {published}；按“第一项加第二项之和等于第三项加第四项之和”应为 {expected}。",
+    "carry-over-mismatch": "原文为 {published}；按上一年度报告的“结转下年度继续办理”应为 {expected}。",
+    "": "原文为 {published}；按“{rule}”应为 {expected}。",
+}
+
+# --- importing archives as published (importer, issue 12) ------------------------------
+rule("import-approximate-label", W, "导入时按相近写法认出的标题或行名",
+     "源文件中的“{published}”与官方写法不完全一致，已按“{official}”读取，请核对")
+rule("import-mixed-layout", W, "导入的表格沿用了另一版国家格式",
+     "本表按 {layout} 格式（{document}）的行次发布，已按原样记录（layouts: {key}: \"{layout}\"）")
+rule("import-scanned-pdf", E, "PDF 没有文字层（扫描件）",
+     "这份 PDF 没有可提取的文字（可能是扫描件或图片），无法可靠地读取数字；"
+     "请找到文字版的 PDF 或网页版再导入，或做文字识别并逐一核对后另存为 .txt 导入")
+rule("import-pdf-unreadable", E, "PDF 无法打开", "无法读取这份 PDF：{reason}")
+rule("import-unit-misplaced", E, "带单位的数字不在金额栏",
+     "“{column}”这一格应是数字，实为带单位的“{text}”（只有金额栏可以带单位）")
+
+# --- text that reaches a page: names and narratives (gongkai.text_checks) -----------------
 
 rule("name-markup", E, "名称中有 HTML 符号、字符实体或控制字符",
      "{field}中不能有{what}：网页会把它当作代码，或者显示不出来。请只写名称本身的文字"

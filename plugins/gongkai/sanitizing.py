@@ -7,7 +7,7 @@
 - ``clean_page``: the last pass over a generated page's content, by nh3 too.
 
 What HTML survives is declared below as data (``NARRATIVE_HTML``, ``PAGE_HTML``). The
-validator (``narrative``) reports every construct these functions would drop, so nothing is
+validator (``text_checks``) reports every construct these functions would drop, so nothing is
 dropped without a word; they defend a page built from a report the validator never saw.
 """
 
@@ -110,7 +110,7 @@ def plain_text(text: str) -> str:
 
     ``<`` and ``>`` become their full-width look-alikes, so does an ``&`` that would start an
     entity; control characters go. A name holding any of them was refused by the validator
-    already (``narrative.check_name``): this changes only text the validator never saw.
+    already (``text_checks.check_name``): this changes only text the validator never saw.
     """
     text = _CONTROL.sub("", str(text)).replace("<", "＜").replace(">", "＞")
     return _AMPERSAND.sub(lambda m: "＆" + m.group(1) if _entity(m) else m.group(0), text)

@@ -42,6 +42,7 @@ class Source:
     display_path: str
     paragraphs: list[Paragraph]
     titles: list[str] = field(default_factory=list)
+    origin: str = ""  # the address the page names as its own (canonical link), if any
 
     def tokens(self) -> list[Token]:
         return [

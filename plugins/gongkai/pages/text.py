@@ -1,7 +1,7 @@
 """Text made safe for generated Markdown, and generated HTML made safe after rendering.
 
 What may reach a page is decided in ``gongkai.sanitizing``; these functions put it into the
-pages' Markdown. The validator already rejects what they would drop (``gongkai.narrative``);
+pages' Markdown. The validator already rejects what they would drop (``gongkai.text_checks``);
 they defend in depth, so that a report built without the validator still cannot inject markup.
 """
 
