@@ -28,12 +28,12 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 @dataclass(frozen=True)
 class Allowlist:
-    """The HTML nh3 keeps: elements, their attributes, and for ``class`` the allowed values."""
+    """The HTML nh3 keeps: elements, the attributes of each (``"*"``: of every one), the CSS properties of a ``style``."""
 
     tags: frozenset[str]
     attributes: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    classes: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    styles: frozenset[str] = frozenset()  # CSS properties kept in an allowed ``style``
+    prefixes: frozenset[str] = frozenset()  # attribute names kept on every element by their start (``aria-``)
+    styles: frozenset[str] = frozenset()
     keep_comments: bool = False
 
     def clean(self, markup: str) -> str:
@@ -41,8 +41,8 @@ class Allowlist:
             markup,
             tags=set(self.tags),
             clean_content_tags={"script", "style"} - self.tags,
-            attributes={"*": set(), **{tag: set(names) for tag, names in self.attributes.items()}},  # no lang, title
-            allowed_classes={tag: set(names) for tag, names in self.classes.items()},
+            attributes={"*": set(), **{tag: set(names) for tag, names in self.attributes.items()}},  # "*": no lang, title
+            generic_attribute_prefixes=set(self.prefixes) or None,
             filter_style_properties=set(self.styles) if self.styles else None,
             url_schemes=set(SAFE_SCHEMES),
             strip_comments=not self.keep_comments,
@@ -63,16 +63,19 @@ NARRATIVE_HTML = Allowlist(
     styles=frozenset({"text-align"}),
 )
 
-# A generated report page's content as the page templates and MkDocs make it (the narratives in
-# it were cleaned already): headings with their anchors, the report's facts line, the links bar.
-# A site whose overridden ``pages/report.md`` writes other elements or classes adds them here.
+# A generated report page's content as the page templates (a site may override them) and MkDocs
+# make it; the narratives in it were cleaned already. Text, structure, anchors, classes and ARIA;
+# nothing that runs or loads: no script, style, image, frame, form or embedded object, no event
+# handler, no URL but a safe link's.
 PAGE_HTML = Allowlist(
-    tags=_TEXT_TAGS | _TABLE_TAGS | {"h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "time"},
-    attributes={"a": frozenset({"href", "title"}), "ol": frozenset({"start"}), "time": frozenset({"datetime"}),
-                **{f"h{n}": frozenset({"id"}) for n in range(1, 7)}, **_TABLE_CELLS},
-    classes={"a": frozenset({"headerlink"}), "div": frozenset({"gk-narrative"}),
-             "p": frozenset({"gk-report-meta", "gk-report-links"}),
-             "span": frozenset({"gk-published", "gk-deadline", "gk-format"}), "strong": frozenset({"gk-late"})},
+    tags=_TEXT_TAGS | _TABLE_TAGS | {
+        "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "section", "aside", "details", "summary", "figure",
+        "figcaption", "caption", "colgroup", "col", "tfoot", "dl", "dt", "dd", "time", "abbr", "small", "sub", "sup",
+        "b", "i", "u", "s", "del", "ins", "mark", "q", "cite", "kbd", "samp", "var"},
+    attributes={"*": frozenset({"class", "id", "role", "title", "lang", "dir"}), "a": frozenset({"href"}),
+                "ol": frozenset({"start"}), "time": frozenset({"datetime"}),
+                **{tag: frozenset({"style", "colspan", "rowspan", "scope", "headers"}) for tag in ("th", "td")}},
+    prefixes=frozenset({"aria-"}),
     styles=frozenset({"text-align"}),
     keep_comments=True,  # the tables' slots (``report_page.TABLE_SLOT``); narratives hold no comment
 )

@@ -87,9 +87,10 @@ def test_is_safe_url(url: str, safe: bool) -> None:
 
 
 def test_sanitize_html_keeps_only_the_page_allowlist() -> None:
-    html = ('<p onclick="x()" class="gk-report-meta evil"><a href="javascript:x()">a</a>'
-            '<a href=\'https://gov.cn\' style="position:fixed">b</a><img src=x><!--gongkai-table:overview--></p>')
-    assert sanitize_html(html) == ('<p class="gk-report-meta"><a>a</a><a href="https://gov.cn">b</a>'
+    html = ('<p onclick="x()" class="gk-report-meta" style="position:fixed"><a href="javascript:x()">a</a>'
+            '<a href=\'https://gov.cn\' aria-label="b">b</a><img src=x><iframe src="https://evil.example/"></iframe>'
+            '<!--gongkai-table:overview--><script>alert(1)</script></p>')
+    assert sanitize_html(html) == ('<p class="gk-report-meta"><a>a</a><a href="https://gov.cn" aria-label="b">b</a>'
                                    '<!--gongkai-table:overview--></p>')
 
 
