@@ -136,8 +136,14 @@ class _Parser:
         narrative = {s.key: self.parse_narrative(root[s.key], s.key, s.title)
                      for s in (spec or CURRENT_FORMAT).narrative_sections if s.key in root}
         for section in (spec or CURRENT_FORMAT).narrative_sections:
-            if narrative.get(section.key) is not None and not self.renderable(narrative[section.key], section):
+            text = narrative.get(section.key)
+            if text is not None and not self.renderable(text, section):
                 narrative[section.key] = None
+            elif text is not None:  # what would not reach the page as written (text_checks), once it can be rendered
+                unsafe = check_narrative(text, where_in(self.document, (section.key,), section.title))
+                self.findings.extend(unsafe)
+                if unsafe:
+                    narrative[section.key] = None
 
         values: dict[CellPath, CellValue] = {}
         given: set[CellPath] = set()
@@ -288,10 +294,6 @@ class _Parser:
             return None
         if _UNSAFE_LINK.search(value):
             self.error("narrative-unsafe-link", path, title)
-            return None
-        unsafe = check_narrative(value, where_in(self.document, path, title))
-        if unsafe:
-            self.findings.extend(unsafe)
             return None
         return value
 

@@ -33,6 +33,7 @@ _TAG_OPEN = re.compile(r"<(?:[A-Za-z][A-Za-z0-9\-]*|/\s*[A-Za-z]|!|\?)[^\n]{0,38
 _ATTRIBUTES = re.compile(r"(?<!\{)\{(?![{%])(?::[^{}\n]*|[ \t]*(?:[#.][\w\-]|[A-Za-z_][\w:.\-]*[ \t]*=)[^{}\n]*)\}")
 _UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 LEVEL_NAMES = {1: "一", 2: "二"}
+MAX_PER_RULE = 5  # findings of one rule in one narrative
 
 
 def where_in(document: SourceDocument, path: tuple[str, ...], label: str) -> Where:
@@ -100,6 +101,8 @@ class _Narrative:
         return dataclasses.replace(where, line=where.line + 1 + line.number, column=None)
 
     def add(self, code: str, line: Line | None, actual: str, **fields: str) -> None:
+        if sum(f.rule == code for f in self.findings) >= MAX_PER_RULE:  # the first few say what to fix
+            return
         shown = actual.strip().replace("\n", "\\n")
         self.findings.append(finding(code, self.at(line), actual=shown[:80], **fields))
 
