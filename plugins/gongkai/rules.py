@@ -304,9 +304,10 @@ rule("narrative-placeholder", E, "文字部分还是模板的占位文字“【�
 # --- within one report (validation) ---------------------------------------------------------
 
 _TOTAL, _TOTAL_OF_MANY = "总计应等于{parts}共 {count} 项之和", {"many": "总计应等于{parts} 等共 {count} 项之和"}
-_ARCHIVED_SUM = "；按原文存档的报告中，空白、不适用的格不计入，总计本身空白而其余各项之和大于 0 的也算不符"
+_ARCHIVED_SUM = ("；按原文存档的报告中，空白、不适用的格不计入（各项都空白时按 0 比较），"
+                 "总计本身空白而其余各项之和大于 0 的也算不符")
 _ARCHIVED_COMPARE = "；按原文存档的报告中，有一格空白或不适用的列不作比较"
-rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和" + _ARCHIVED_SUM, _TOTAL, _TOTAL_OF_MANY)
+rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和（总计列的（七）总计也按列核对）" + _ARCHIVED_SUM, _TOTAL, _TOTAL_OF_MANY)
 rule("total-column-sum", E, "总计列不等于同一行其他各列之和（表三：六类申请人；表四：维持、纠正、其他、尚未审结）"
      + _ARCHIVED_SUM, _TOTAL, _TOTAL_OF_MANY)
 rule("applications-balance", E, "表三中，第一项加第二项之和不等于第三项加第四项之和" + _ARCHIVED_COMPARE,

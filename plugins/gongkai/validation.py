@@ -17,8 +17,9 @@ and across the portal: ``duplicate-report`` (one report per agency and year) and
 
 Each table is checked in the layout the report holds it in (``Report.table``), with the relations
 of that layout's format (``Report.relations_of``). In an archived report a blank or
-not-applicable cell is absent: sums take the parts present, an absent total is a discrepancy
-when they add up to more than 0, and a balance, carry-over or running count with an absent
+not-applicable cell is absent: sums take the parts present (0 when none is: a published total
+whose parts are all blank is compared with 0), an absent total is a discrepancy when they add
+up to more than 0, and a balance, carry-over or running count with an absent
 operand is not compared. An error matching an acknowledged discrepancy (same rule, cell,
 published and expected figure) becomes a note; an acknowledgement matching none is
 ``discrepancy-stale``.
@@ -94,7 +95,7 @@ def _check_published_totals(report: Report, table: TableSpec) -> list[Finding]:
         if target in published and target not in values:  # a blank or not-applicable total
             if present and expected != 0:
                 found.append(_total_finding(report, rule, expected, published[target].text))
-        elif target in report.given_totals and present and expected != values[target]:
+        elif target in report.given_totals and expected != values[target]:  # no part present: they add up to 0
             found.append(_total_finding(report, rule, expected, values[target]))
     return found
 
