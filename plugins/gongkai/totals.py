@@ -102,18 +102,7 @@ def _total_rules(table: TableSpec, cells: Mapping[CellPath, CellSpec]) -> Iterat
     for block in table.blocks:
         rows = [leaf for b, leaf in table.leaf_rows() if b is block]
         columns = _leaf_columns(block)
-        for leaf in rows:
-            if not leaf.row.is_total:
-                continue
-            siblings = _parts(rows, leaf)
-            for column, _ in columns:
-                if column.is_total:
-                    continue
-                yield TotalRule(
-                    "total-row",
-                    cells[_path(table, leaf, column)],
-                    tuple(cells[_path(table, r, column)] for r in siblings),
-                )
+        yield from _row_totals(table, cells, rows, [c for c, _ in columns if not c.is_total])
         for leaf in rows:
             for column, _ in columns:
                 if not column.is_total:
@@ -125,17 +114,21 @@ def _total_rules(table: TableSpec, cells: Mapping[CellPath, CellSpec]) -> Iterat
                 )
         # The total column of a total row is both: after the column totals, so that parsing fills
         # it from its row (as before) and validation checks it down its column as well.
-        for leaf in rows:
-            if not leaf.row.is_total:
-                continue
-            siblings = _parts(rows, leaf)
-            for column, _ in columns:
-                if column.is_total:
-                    yield TotalRule(
-                        "total-row",
-                        cells[_path(table, leaf, column)],
-                        tuple(cells[_path(table, r, column)] for r in siblings),
-                    )
+        yield from _row_totals(table, cells, rows, [c for c, _ in columns if c.is_total])
+
+
+def _row_totals(table: TableSpec, cells: Mapping[CellPath, CellSpec], rows: list[LeafRow],
+                columns: list[Column]) -> Iterator[TotalRule]:
+    for leaf in rows:
+        if not leaf.row.is_total:
+            continue
+        siblings = _parts(rows, leaf)
+        for column in columns:
+            yield TotalRule(
+                "total-row",
+                cells[_path(table, leaf, column)],
+                tuple(cells[_path(table, r, column)] for r in siblings),
+            )
 
 
 def _parts(rows: list[LeafRow], total: LeafRow) -> list[LeafRow]:
