@@ -113,11 +113,12 @@ def display_path(path: Path, resolved_base: Path | None) -> str:
 
 
 def check_placement(report: Report, found: Found) -> list[Finding]:
-    """``<root>/<slug>/<year>.yml``: the folder names the agency, the file the year (walked files only)."""
-    if found.root is None:
-        return []
-    results = []
+    """``<root>/<slug>/<year>.yml``: the folder names the agency (walked files), the file the year (walked
+    files; a file named directly only when its name is a year, as a copy of last year's file is)."""
     path = found.path
+    if found.root is None:
+        return _year_of_file(report, path) if len(path.stem) == 4 and path.stem.isdigit() else []
+    results = []
     suffix = path.suffix
     expected_path = (found.root / report.agency.slug / f"{report.year}{suffix}").as_posix()
     if path.parent == found.root and path.parent.name != report.agency.slug:
@@ -129,8 +130,11 @@ def check_placement(report: Report, found: Found) -> list[Finding]:
                                                                 ("agency", "slug"), "机关代码"),
                                slug=report.agency.slug, folder=path.parent.name, expected_path=expected_path,
                                expected=path.parent.name, actual=report.agency.slug))
-    if path.stem != str(report.year):
-        results.append(finding("year-file-mismatch", Where.at(report.display_path, report.mark(("year",)), ("year",),
-                                                              "报告年度"),
-                               year=report.year, name=path.name, expected=path.stem, actual=report.year))
-    return results
+    return results + _year_of_file(report, path)
+
+
+def _year_of_file(report: Report, path: Path) -> list[Finding]:
+    if path.stem == str(report.year):
+        return []
+    return [finding("year-file-mismatch", Where.at(report.display_path, report.mark(("year",)), ("year",), "报告年度"),
+                    year=report.year, name=path.name, expected=path.stem, actual=report.year)]

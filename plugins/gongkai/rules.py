@@ -313,9 +313,6 @@ rule("total-column-sum", E, "总计列不等于同一行其他各列之和（表
 rule("applications-balance", E, "表三中，第一项加第二项之和不等于第三项加第四项之和" + _ARCHIVED_COMPARE,
      "第一项加第二项之和应等于第三项加第四项之和：新收 {received} + 上年结转 {carried_over} "
      "≠ 办理结果总计 {handled} + 结转下年度 {carried_forward}")
-rule("file-name-year", W, "文件名中的年度与报告年度不同（常见于复制上一年度的文件后忘了改年度）",
-     "文件名 {file_name} 表明这是 {file_year} 年度的报告，但报告年度写的是 {year}。"
-     "复制上一年度的文件后，请记得改写年度（或改正文件名）")
 
 # --- across reports and years (validation) ------------------------------------------------
 
@@ -450,8 +447,9 @@ rule("slug-too-long", E, "机关代码过长", "机关代码过长（{length} �
 rule("name-too-long", E, "机关名称过长", "机关名称过长（{length} 个字，最多 {limit} 个）")
 rule("slug-folder-mismatch", E, "机关代码与文件夹不一致",
      "机关代码“{slug}”与报告所在的文件夹“{folder}”不一致。报告应放在 {expected_path}，或把机关代码改为“{folder}”")
-rule("year-file-mismatch", E, "报告年度与文件名不一致",
-     "报告年度 {year} 与文件名“{name}”不一致：这份报告的文件应命名为 {year}.yml")
+rule("year-file-mismatch", E, "报告年度与文件名不一致（常见于复制上一年度的文件后忘了改年度）",
+     "报告年度 {year} 与文件名“{name}”不一致：这份报告的文件应命名为 {year}.yml；"
+     "如果是复制上一年度的文件，请改写报告年度")
 rule("misplaced-report", E, "报告文件放错了位置",
      "报告文件不能直接放在报告目录下，应放在机关代码命名的文件夹中：{expected_path}")
 rule("stray-file", W, "报告目录中的其他文件",

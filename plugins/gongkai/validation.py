@@ -9,7 +9,6 @@ Runs on typed reports (see ``parsing``). What to check is read from the format d
 - ``CarryOver`` (``carry-over-mismatch``): a row equals a row of last year's report, per column;
 - ``RunningCount`` (warnings ``in-force-continuity``, ``previous-items-continuity``): a count that
   runs on from last year's report;
-- ``file-name-year`` (warning): a file named for a year holds that year's report;
 
 and across the portal: ``duplicate-report`` (one report per agency and year) and
 ``agency-name-changed`` (warning: one agency, one name across years). Also
@@ -127,16 +126,6 @@ def check_balance(report: Report, balance: Balance) -> list[Finding]:
     return found
 
 
-def check_file_name(report: Report) -> list[Finding]:
-    """A file named for a year (2024.yml) holds that year's report: catches a copy whose year was left unchanged."""
-    name = report.display_path.replace("\\", "/").rsplit("/", 1)[-1]
-    stem = name.rsplit(".", 1)[0]
-    if not (len(stem) == 4 and stem.isdigit()) or int(stem) == report.year:
-        return []
-    return [finding("file-name-year", _where(report, ("year",), "报告年度"), file_name=name, file_year=stem,
-                    year=report.year, expected=stem, actual=report.year)]
-
-
 def validate_report(report: Report) -> list[Finding]:
     """Every arithmetic rule that one report must satisfy on its own."""
     return check_report(report).findings
@@ -157,7 +146,6 @@ def check_report(report: Report) -> Checked:
         found.extend(check_totals(report, table))
     for balance in report.relations_of(Balance):
         found.extend(check_balance(report, balance))
-    found.extend(check_file_name(report))
     found.extend(check_narrative(report))
     if not report.discrepancies:
         return Checked(found, [])
