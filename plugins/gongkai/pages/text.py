@@ -22,7 +22,7 @@ from ..sanitizing import (
     render_narrative,
 )
 
-__all__ = ["drop_checkbox_autocomplete", "is_safe_url", "markdown_inline", "markdown_text", "safe_narrative",
+__all__ = ["is_safe_url", "markdown_inline", "markdown_text", "safe_narrative",
            "sanitize_html"]
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
