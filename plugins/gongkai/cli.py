@@ -25,6 +25,7 @@ from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
 from .parsing import PLACEHOLDER
 from .rules import RULES
 from .schema import SCHEMA_PATH, schema_json
+from .text_checks import name_problem
 from .writing import OutputError, report_to_yaml, write_atomically
 
 EXIT_OK = 0
@@ -181,6 +182,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UsageError(f"文件已存在：{output}。如需覆盖，请加 --force")
 
     previous, broken = _previous_report(reports_dir, slug, year)
+    if args.name and (problem := name_problem(args.name, "机关名称（--name）")):
+        raise UsageError(problem)
     name = args.name or (previous.agency.name if previous else None)
     if not name:
         hint = f"（上一年度报告 {'、'.join(broken)} 有错误，无法读取）" if broken else ""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .indexing import Layout, PortalIndex
+from .sanitizing import plain_text
 
 HOME_PAGE = "index.md"
 
@@ -35,16 +36,17 @@ class NavTitles:
 def reports_section(index: PortalIndex, layout: Layout, titles: NavTitles = NavTitles(),
                     extra: Sequence[NavEntry] = ()) -> dict[str, list[NavEntry]]:
     """The index, the years (newest first), the agencies or their directory, then ``extra`` entries."""
-    section: list[NavEntry] = [{titles.index: layout.index()}]
+    # Titles reach the theme's nav, breadcrumbs and <title> as plain text (sanitizing.plain_text).
+    section: list[NavEntry] = [{plain_text(titles.index): layout.index()}]
     section.extend({f"{g.year}年度": layout.year(g.year)} for g in index.years)
     agencies = index.agencies
     if agencies and len(agencies) <= titles.agencies_max:
-        section.append({titles.agencies: [{titles.all_agencies: layout.agencies()}]
-                        + [{g.agency.name: layout.agency(g.agency.slug)} for g in agencies]})
+        section.append({plain_text(titles.agencies): [{plain_text(titles.all_agencies): layout.agencies()}]
+                        + [{plain_text(g.agency.name): layout.agency(g.agency.slug)} for g in agencies]})
     elif agencies:
-        section.append({titles.agencies: layout.agencies()})
+        section.append({plain_text(titles.agencies): layout.agencies()})
     section.extend(extra)
-    return {titles.section: section}
+    return {plain_text(titles.section): section}
 
 
 def site_nav(index: PortalIndex, layout: Layout, handwritten: Iterable[str], *, titles: NavTitles = NavTitles(),
@@ -58,6 +60,6 @@ def site_nav(index: PortalIndex, layout: Layout, handwritten: Iterable[str], *, 
     if configured is not None:
         return [*configured, ours]
     pages = sorted(handwritten, key=lambda src: (src != HOME_PAGE, src))
-    nav: list[NavEntry] = [{titles.home: src} if src == HOME_PAGE else src for src in pages]
+    nav: list[NavEntry] = [{plain_text(titles.home): src} if src == HOME_PAGE else src for src in pages]
     nav.append(ours)
     return nav

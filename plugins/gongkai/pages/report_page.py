@@ -23,7 +23,7 @@ from .templates import make_environment
 from .text import safe_narrative
 
 TEMPLATE = "pages/report.md"
-# Narratives have every "<" escaped (``safe_narrative``), so no narrative can forge a slot.
+# Narratives reach the page as cleaned HTML without comments (``safe_narrative``): none can forge a slot.
 TABLE_SLOT = "<!--gongkai-table:{key}-->"
 _TABLE_SLOT = re.compile(r"<!--gongkai-table:([a-z_]+)-->")
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Sequence
 
 from jinja2 import Environment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .. import templating
-from .text import markdown_inline
+from .text import markdown_text
 
 
 def date_zh(value: date) -> str:
@@ -19,8 +19,8 @@ def date_zh(value: date) -> str:
 
 
 def md(text: str) -> Markup:
-    """Plain text made safe for Markdown inline content (no emphasis, links or markup)."""
-    return Markup(escape(markdown_inline(str(text))))
+    """Plain text made safe for Markdown inline content (no emphasis, links, markup or entity)."""
+    return Markup(markdown_text(str(text)))
 
 
 def make_environment(override_dirs: Sequence[Path] = ()) -> Environment:
