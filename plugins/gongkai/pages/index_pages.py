@@ -1,7 +1,7 @@
 """Markdown for the index pages: all reports by year, one year, one agency; home page links.
 
 Every entry shows its publication date and says in words when it was published late
-(after 31 January of the following year), not by colour alone.
+(after its deadline under 条例第四十九条, ``Report.deadline``), not by colour alone.
 """
 
 from __future__ import annotations
