@@ -128,7 +128,7 @@ rule("roster-first-year-invalid", E, "起报年度无效",
 rule("roster-deadline-invalid", E, "发布期限格式不对",
      "发布期限（deadline）应写成“月-日”并加引号，例如 \"02-28\"（次年的该日）；已按条例第四十九条的期限处理")
 rule("report-missing", E, "名单中的机关缺少年度报告",
-     "{name}（{agency_code}）应报送 {year} 年度政府信息公开工作年度报告，但 reports/{agency_code}/{year}.yml 不存在")
+     "{name}（{agency_code}）应报送 {year} 年度政府信息公开工作年度报告，但没有这份报告文件")
 rule("report-failing", E, "年度报告未通过校验",
      "{name}（{agency_code}）{year} 年度报告有 {errors} 个错误，未通过校验")
 rule("report-late", W, "年度报告逾期发布",

@@ -126,7 +126,8 @@ def compliance(reports: Iterable[Report], roster: Roster | None, *, as_of: date,
     return Compliance(years, tuple(rows), as_of, roster is not None)
 
 
-def compliance_findings(view: Compliance, roster_file: str = "reports/roster.yml") -> list[Finding]:
+def compliance_findings(view: Compliance, roster_file: str = "reports/roster.yml",
+                        folder: str = "reports") -> list[Finding]:
     """The view as findings, for `gongkai check`: missing and failing are errors, late a warning."""
     out: list[Finding] = []
     for row in view.rows:
@@ -136,7 +137,7 @@ def compliance_findings(view: Compliance, roster_file: str = "reports/roster.yml
         for year, cell in sorted(row.cells.items()):
             base = {"name": row.name, "agency_code": row.code, "year": year}
             if cell.status == MISSING:
-                out.append(finding("report-missing", Where.at(f"reports/{row.code}/{year}.yml"),
+                out.append(finding("report-missing", Where.at(f"{folder}/{row.code}/{year}.yml"),
                                    expected=f"{cell.deadline.isoformat() if cell.deadline else ''} 前发布",
                                    actual="没有报告文件", **base))
             elif cell.status == FAILING:
