@@ -114,7 +114,7 @@ class OpenData:
             for kind, suffix, media, _ in DOWNLOADS:
                 uri = self._report_file(report, suffix)
                 self._files[uri] = SiteFile(uri, media, self._maker(kind, report), report.source)
-        reports = self.index.reports
+        reports = sorted(self.index.reports, key=lambda r: r.key)  # by agency code, then year
         for name, media, make in (
             (dataset.CELLS_CSV, "text/csv", lambda: dataset.dataset_csv(reports)),
             (dataset.CELLS_JSON, "application/json", lambda: dataset.dataset_json(reports)),
