@@ -136,6 +136,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
         for data_file in data_files(self.opendata.files() if self.opendata else [], config):
             files.append(data_file)
+            if self.dirty:  # remembered, so that a later dirty build removes it when its report is gone
+                self.dirty_builds.add(data_file, None)
         if self.config.nav:
             config.nav = self._nav(files, config.nav)
         return files
