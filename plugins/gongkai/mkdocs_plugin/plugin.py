@@ -156,6 +156,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 {g.agency.name: layout.agency(g.agency.slug)} for g in agencies]})
         elif agencies:
             section.append({self.config.nav_agencies_title: layout.agencies()})
+        if self.opendata is not None:  # three pages, however many reports: the nav keeps its size
+            section.append({"数据与统计": [{"数据下载": self.opendata.data_page()}, {"历年趋势": self.opendata.trends_page()},
+                                        {"报送情况": self.opendata.compliance_page()}]})
         ours = {self.config.nav_title: section}
         if site_nav is not None:  # the site's own nav, with the reports section appended
             return [*site_nav, ours]
