@@ -10,10 +10,11 @@ Without a roster entry the kind is inferred from the agency's name (``Duty.infer
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .findings import Finding
 from .loading import SourceDocument, load_file

@@ -19,7 +19,7 @@ class DataFile(File):
         self.site_file = site_file
         self.generated_by = "gongkai"
 
-    @property
+    @property  # type: ignore[misc]
     def content_bytes(self) -> bytes:  # type: ignore[override]
         return b"".join(self.site_file.make())
 

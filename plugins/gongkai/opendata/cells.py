@@ -7,9 +7,9 @@ value and status are read: the downloads, the portal dataset and the roll-up all
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Iterator
 
 from ..formats import CellSpec, TableSpec
 from ..model import CellPath, CellValue, Report

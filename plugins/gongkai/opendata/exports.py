@@ -9,15 +9,15 @@ Labels are escaped once per table, so that a report costs only its values.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from ..formats import TableSpec
@@ -78,7 +78,7 @@ def _table_text(table: TableSpec) -> _TableText:
     cached = _TEXTS.get(id(table))
     if cached is None or cached[0] is not table:
         infos = table_cells(table)
-        dump = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731
+        dump = lambda s: json.dumps(s, ensure_ascii=False)
         text = _TableText(
             infos,
             tuple(",".join(_csv_field(s) for s in (i.table, i.row, i.column)) + "," for i in infos),
@@ -205,9 +205,9 @@ def _grid_rows(table: TableSpec, marker: dict[str, int]) -> list[tuple[Any, ...]
 
 
 def _build_book(tables: tuple[TableSpec, ...]) -> _Book:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl.styles import Alignment, Border, Font, Side  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)

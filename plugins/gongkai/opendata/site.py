@@ -13,10 +13,10 @@ import os
 import posixpath
 import re
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -28,9 +28,25 @@ from ..rendering.tables import render_table
 from ..roster import Roster
 from . import dataset
 from .compliance import LABELS, Compliance, compliance, failing_files
-from .exports import FIELDS, SCHEMA_FILE, SCHEMA_NAME, report_csv, report_json, report_xlsx
+from .exports import (
+    FIELDS,
+    SCHEMA_FILE,
+    SCHEMA_NAME,
+    report_csv,
+    report_json,
+    report_xlsx,
+)
 from .rollup import Left, Rollup, rollup
-from .trends import APPEAL_OUTCOMES, OUTCOMES, PALETTE, appeals, applications_received, charts, draw, outcomes
+from .trends import (
+    APPEAL_OUTCOMES,
+    OUTCOMES,
+    PALETTE,
+    appeals,
+    applications_received,
+    charts,
+    draw,
+    outcomes,
+)
 
 FOLDER = "open_data"  # reports/open_data/: "_" never occurs in an agency code, so it cannot clash
 _SIZE_TOKEN = re.compile("\ue010([^\ue011]+)\ue011")
@@ -241,6 +257,9 @@ class OpenData:
 
     def pages(self, env: Environment) -> list[tuple[str, Callable[[], str]]]:
         """(source path, Markdown) of each page open data adds."""
+        def totals(year: int) -> Callable[[], str]:
+            return lambda: self.totals_markdown(year, env)
+
         pages: list[tuple[str, Callable[[], str]]] = [
             (self.data_page(), lambda: self.data_markdown(env)),
             (self.trends_page(), lambda: env.get_template("opendata/trends.md").render(
@@ -248,8 +267,7 @@ class OpenData:
                 data_link=relative_link(self.trends_page(), self.data_page()))),
             (self.compliance_page(), lambda: self.compliance_markdown(env)),
         ]
-        pages.extend((self.totals_page(g.year), lambda year=g.year: self.totals_markdown(year, env))
-                     for g in self.index.years)
+        pages.extend((self.totals_page(g.year), totals(g.year)) for g in self.index.years)
         return pages
 
     def data_markdown(self, env: Environment) -> str:

@@ -6,8 +6,8 @@ alternative and, beside it, the same figures in a table; ``Chart.rows`` is what 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from ..model import Report
 
@@ -49,9 +49,23 @@ class Chart:
         return f"{self.title}。" + "；".join(parts) + "。"
 
 
+_PATHS: dict[tuple[int, tuple[str, ...], str], tuple[tuple[str, ...], ...]] = {}
+
+
+def _paths(report: Report, prefix: tuple[str, ...], column: str) -> tuple[tuple[str, ...], ...]:
+    """The cells under a row prefix in one column (per format declaration, worked out once)."""
+    key = (id(report.format), prefix, column)
+    found = _PATHS.get(key)
+    if found is None:
+        found = _PATHS[key] = tuple(c.path for t in report.format.tables for c in t.cells()
+                                    if c.path[:len(prefix)] == prefix and c.path[-1] == column)
+    return found
+
+
 def _sum(report: Report, prefix: tuple[str, ...], column: str = "total") -> int:
-    return sum(int(v) for path, v in report.values.items()
-               if path[:len(prefix)] == prefix and path[-1] == column and v is not None)
+    """A row group's figure; a cell published blank or not applicable counts as nothing."""
+    values = report.values
+    return sum(int(values.get(path) or 0) for path in _paths(report, prefix, column))
 
 
 def applications_received(report: Report) -> tuple[int, int]:
@@ -75,7 +89,7 @@ def charts(reports: Iterable[Report], prefix: str) -> list[Chart]:
     if len(years) < 2:
         return []
 
-    def series(labels: Sequence[str], figures: callable) -> tuple[Series, ...]:  # type: ignore[valid-type]
+    def series(labels: Sequence[str], figures: Callable[[Report], tuple[int, ...]]) -> tuple[Series, ...]:
         per_year = [[sum(x) for x in zip(*(figures(r) for r in by_year[y]))] for y in years]
         return tuple(Series(label, tuple(v[i] for v in per_year)) for i, label in enumerate(labels))
 
