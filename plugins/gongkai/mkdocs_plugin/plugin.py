@@ -34,7 +34,7 @@ from mkdocs.structure.pages import Page
 from ..collection import ReportStore, find_report_files
 from ..findings import Finding, format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index, check_layout
-from ..pages import PortalPage, home_replacements, insert_tables, make_environment, portal_pages
+from ..pages import PortalPage, home_replacements, make_environment, portal_pages
 from ..opendata.site import OpenData
 from ..pages.text import drop_checkbox_autocomplete, sanitize_html
 from .config import GongkaiConfig
@@ -214,8 +214,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> dict[str, Any] | None:
         generated = self.generated.get(page.file.src_uri) if self.config.enabled else None
-        if generated is not None and generated.report is not None and page.content is not None:
-            page.content = insert_tables(page.content, generated.report, self.env, self.opendata)
+        if generated is not None and generated.finish is not None and page.content is not None:
+            page.content = generated.finish(page.content)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:

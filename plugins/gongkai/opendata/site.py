@@ -3,8 +3,8 @@
 ``OpenData`` is made once per build from the loaded portal. ``files()`` lists the static files
 (each report's CSV/JSON/XLSX, the portal dataset, ``datapackage.json``, ``reports.json``), each
 written on demand by ``SiteFile.write_to``; ``pages()`` the generated pages (数据下载, trends,
-roll-ups per year, 报送情况). A report page's download links carry a size token that
-``fill_sizes`` replaces once the files are written.
+roll-ups per year, 报送情况); ``report_block`` a report page's year-over-year table and download
+links, put into the page after rendering (when the files, and so their sizes, exist).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from markupsafe import Markup
 from ..findings import Finding
 from ..indexing import AgencyGroup, Layout, PortalIndex, relative_link
 from ..model import Report
+from ..pages.islands import Islands
 from ..rendering.tables import render_table
 from ..roster import Roster
 from . import dataset
@@ -49,7 +50,6 @@ from .trends import (
 )
 
 FOLDER = "open_data"  # reports/open_data/: "_" never occurs in an agency code, so it cannot clash
-_SIZE_TOKEN = re.compile("\ue010([^\ue011]+)\ue011")
 
 
 def size_text(size: int) -> str:
@@ -99,10 +99,6 @@ class Download:
     description: str
     file: SiteFile
     href: str  # relative to the page
-
-    @property
-    def token(self) -> str:
-        return f"\ue010{self.file.src_uri}\ue011"
 
 
 DOWNLOADS = (
@@ -200,13 +196,22 @@ class OpenData:
                 found.append(Download(kind, description, file, self.href(page_src, file.src_uri)))
         return found
 
-    def fill_sizes(self, html: str) -> str:
-        """Replace each download's size token by its size (measured now if the file was not written)."""
-        def size(match: re.Match[str]) -> str:
-            file = self._files.get(match.group(1))
-            return size_text(file.measure()) if file is not None else ""
+    def has_block(self, key: str, report: Report) -> bool:
+        if key == "year_over_year":
+            return self.previous_report(report) is not None
+        return bool(self.downloads(report, self.layout.report(report)))
 
-        return _SIZE_TOKEN.sub(size, html) if "\ue010" in html else html
+    def report_block(self, key: str, report: Report, env: Environment) -> str:
+        """A report page's ``year_over_year`` table or ``downloads`` list, as HTML."""
+        if key == "year_over_year":
+            previous = self.previous_report(report)
+            if previous is None:
+                return ""
+            return env.get_template("opendata/year_over_year.html").render(
+                report=report, previous=previous, rows=self.year_over_year(report, previous)).strip()
+        downloads = self.downloads(report, self.layout.report(report))
+        return env.get_template("opendata/downloads.html").render(
+            report=report, downloads=[(d, size_text(d.file.measure())) for d in downloads]).strip()
 
     def reports_index(self) -> dict:
         entries = []
@@ -255,19 +260,22 @@ class OpenData:
 
     # --- pages ----------------------------------------------------------------------------
 
-    def pages(self, env: Environment) -> list[tuple[str, Callable[[], str]]]:
-        """(source path, Markdown) of each page open data adds."""
-        def totals(year: int) -> Callable[[], str]:
-            return lambda: self.totals_markdown(year, env)
+    def pages(self, env: Environment) -> list[tuple[str, Callable[[], str], Islands]]:
+        """(source path, Markdown, its HTML islands) of each page open data adds."""
+        def totals(year: int, islands: Islands) -> Callable[[], str]:
+            return lambda: self.totals_markdown(year, env, islands)
 
-        pages: list[tuple[str, Callable[[], str]]] = [
-            (self.data_page(), lambda: self.data_markdown(env)),
+        trends = Islands()
+        pages: list[tuple[str, Callable[[], str], Islands]] = [
+            (self.data_page(), lambda: self.data_markdown(env), Islands()),
             (self.trends_page(), lambda: env.get_template("opendata/trends.md").render(
-                charts=self.charts_html(self.index.reports, "portal-", env),
-                data_link=relative_link(self.trends_page(), self.data_page()))),
-            (self.compliance_page(), lambda: self.compliance_markdown(env)),
+                charts=trends.slot(self.charts_html(self.index.reports, "portal-", env)),
+                data_link=relative_link(self.trends_page(), self.data_page())), trends),
+            (self.compliance_page(), lambda: self.compliance_markdown(env), Islands()),
         ]
-        pages.extend((self.totals_page(g.year), totals(g.year)) for g in self.index.years)
+        for group in self.index.years:
+            islands = Islands()
+            pages.append((self.totals_page(group.year), totals(group.year, islands), islands))
         return pages
 
     def data_markdown(self, env: Environment) -> str:
@@ -286,12 +294,14 @@ class OpenData:
             totals=[(g.year, relative_link(here, self.totals_page(g.year))) for g in self.index.years],
             index_link=relative_link(here, self.layout.index()))
 
-    def totals_markdown(self, year: int, env: Environment) -> str:
+    def totals_markdown(self, year: int, env: Environment, islands: Islands | None = None) -> str:
         here = self.totals_page(year)
         sections = []
         for number, item in enumerate(self.rollups(year)):
             tables = [Markup(render_table(total, table, id_prefix=f"r{number}-{table.key}-", environment=env).strip())
                       for total in item.totals for table in total.format.tables]
+            if islands is not None:
+                tables = [islands.slot(table) for table in tables]
             sections.append((item, tables))
         return env.get_template("opendata/totals.md").render(
             year=year, sections=sections, data_link=relative_link(here, self.data_page()),

@@ -13,6 +13,7 @@ from jinja2 import Environment
 
 from ..indexing import AgencyGroup, Layout, PortalIndex, YearGroup, relative_link
 from ..model import Report
+from .islands import Islands
 from .templates import make_environment
 
 if TYPE_CHECKING:
@@ -63,14 +64,22 @@ def year_page(group: YearGroup, layout: Layout = Layout(), env: Environment | No
 
 
 def agency_page(group: AgencyGroup, layout: Layout = Layout(), env: Environment | None = None,
-                opendata: OpenData | None = None) -> str:
+                opendata: OpenData | None = None, islands: Islands | None = None) -> str:
     """``reports/<slug>/index.md``: one agency's reports, newest first, and its trends."""
     env = env or make_environment()
     here = layout.agency(group.agency.slug)
     return env.get_template("pages/agency.md").render(
         group=group, entries=_entries(group.reports, here, layout),
         index_link=relative_link(here, layout.index()),
-        trends=opendata.agency_trends(group, env) if opendata is not None else "")
+        trends=_trends(group, env, opendata, islands))
+
+
+def _trends(group: AgencyGroup, env: Environment, opendata: OpenData | None, islands: Islands | None) -> str:
+    """The agency's trend charts: inline, or a slot filled after rendering when ``islands`` is given."""
+    if opendata is None:
+        return ""
+    charts = opendata.agency_trends(group, env)
+    return islands.slot(charts) if islands is not None else charts
 
 
 def agencies_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None) -> str:

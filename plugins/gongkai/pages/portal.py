@@ -14,7 +14,8 @@ from jinja2 import Environment
 from ..indexing import Layout, PortalIndex
 from ..model import Report
 from .index_pages import DEFAULT_INDEX_TITLE, agencies_page, agency_page, index_page, year_page
-from .report_page import report_page
+from .islands import Islands
+from .report_page import insert_tables, report_page
 
 if TYPE_CHECKING:
     from ..opendata.site import OpenData
@@ -26,6 +27,8 @@ class PortalPage:
     kind: str  # "index", "year", "agency" or "report"
     markdown: Callable[[], str]
     report: Report | None = None  # the report a report page shows
+    # Puts back, into the rendered HTML, what the Markdown left as slots (tables, charts, downloads).
+    finish: Callable[[str], str] | None = None
 
     @property
     def is_report(self) -> bool:
@@ -41,11 +44,15 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
         pages.append(PortalPage(layout.agencies(), "agencies", lambda: agencies_page(index, layout, env)))
     pages.extend(PortalPage(layout.year(g.year), "year", lambda g=g: year_page(g, layout, env))
                  for g in index.years)
-    pages.extend(PortalPage(layout.agency(g.agency.slug), "agency", lambda g=g: agency_page(g, layout, env, opendata))
-                 for g in index.agencies)
+    for group in index.agencies:
+        islands = Islands()
+        pages.append(PortalPage(layout.agency(group.agency.slug), "agency",
+                                lambda g=group, i=islands: agency_page(g, layout, env, opendata, i), finish=islands.fill))
     if opendata is not None:
-        pages.extend(PortalPage(src, "opendata", markdown) for src, markdown in opendata.pages(env))
+        for src, markdown, islands in opendata.pages(env):
+            pages.append(PortalPage(src, "opendata", markdown, finish=islands.fill))
     pages.extend(PortalPage(layout.report(r), "report",
-                            lambda r=r: report_page(r, layout, env, tables_inline=False, opendata=opendata), report=r)
+                            lambda r=r: report_page(r, layout, env, tables_inline=False, opendata=opendata), report=r,
+                            finish=lambda html, r=r: insert_tables(html, r, env, opendata))
                  for r in index.reports)
     return pages

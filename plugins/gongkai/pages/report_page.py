@@ -29,6 +29,7 @@ TEMPLATE = "pages/report.md"
 # Narratives have every "<" escaped (``safe_narrative``), so no narrative can forge a slot.
 TABLE_SLOT = "<!--gongkai-table:{key}-->"
 _TABLE_SLOT = re.compile(r"<!--gongkai-table:([a-z_]+)-->")
+OPEN_DATA_SLOTS = ("year_over_year", "downloads")
 
 
 def section_id(section: Section) -> str:
@@ -64,17 +65,21 @@ def sections(report: Report, env: Environment, *, tables_inline: bool = True) ->
 
 def insert_tables(page_html: str, report: Report, env: Environment | None = None,
                   opendata: OpenData | None = None) -> str:
-    """Fill the table slots left by ``report_page(..., tables_inline=False)`` in rendered HTML,
-    and the download sizes (known once the files are written)."""
+    """Fill the table slots left by ``report_page(..., tables_inline=False)`` in rendered HTML
+    (and open data's: the year-over-year table and the download links, with their sizes)."""
     env = env or make_environment()
     by_key = {s.key: s for s in report.format.sections if s.table is not None}
 
     def fill(match: re.Match[str]) -> str:
-        section = by_key.get(match.group(1))
-        return _table_html(report, section, env) if section is not None else match.group(0)
+        key = match.group(1)
+        section = by_key.get(key)
+        if section is not None:
+            return _table_html(report, section, env)
+        if opendata is not None and key in OPEN_DATA_SLOTS:
+            return opendata.report_block(key, report, env)
+        return match.group(0)
 
-    filled = _TABLE_SLOT.sub(fill, page_html)
-    return opendata.fill_sizes(filled) if opendata is not None else filled
+    return _TABLE_SLOT.sub(fill, page_html)
 
 
 def report_page(report: Report, layout: Layout = Layout(), env: Environment | None = None, *,
@@ -82,13 +87,12 @@ def report_page(report: Report, layout: Layout = Layout(), env: Environment | No
     """The page's Markdown source; links are relative ``.md`` paths for MkDocs to rewrite."""
     env = env or make_environment()
     here = layout.report(report)
-    previous = opendata.previous_report(report) if opendata is not None else None
+    blocks = {key: Markup(TABLE_SLOT.format(key=key) if not tables_inline else opendata.report_block(key, report, env))
+              for key in OPEN_DATA_SLOTS if opendata is not None and opendata.has_block(key, report)}
     return env.get_template(TEMPLATE).render(
         report=report,
         sections=sections(report, env, tables_inline=tables_inline),
         agency_link=relative_link(here, layout.agency(report.agency.slug)),
         year_link=relative_link(here, layout.year(report.year)),
-        downloads=opendata.downloads(report, here) if opendata is not None else [],
-        previous=previous,
-        year_over_year=opendata.year_over_year(report, previous) if previous is not None else [],
+        open_data=blocks,
     )
