@@ -19,9 +19,10 @@ def _published(path: Path, day: str) -> None:
     path.write_text(re.sub(r"^published: \S+", f"published: {day}", text, count=1, flags=re.MULTILINE), encoding="utf-8")
 
 
-def _row(html: str, name: str) -> str:
-    start = html.index(f"<td>{name}")
-    return html[start:html.index("</tr>", start)]
+def _row(html: str, name: str) -> list[str]:
+    """The matrix row of an agency: each year's status, as text."""
+    start = html.index(f'<th scope="row">{name}')
+    return [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", html[start:html.index("</tr>", start)])]
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +38,10 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 def test_matrix_marks_missing_late_and_on_time(changed: Built) -> None:
     html = changed.html("reports/open_data/compliance/")
-    town = _row(html, "示例镇人民政府")
-    cells = re.findall(r"<td>(.*?)</td>", town)[1:]
-    assert [re.sub(r"<[^>]+>", "", c) for c in cells] == ["—", "—", "—", "按期发布", "未发布", "按期发布"]
-    bureau = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", _row(html, "示例区市场监督管理局"))[1:]]
-    assert bureau[4] == "逾期发布"  # published 26 February: a department's deadline is 31 January
-    government = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", _row(html, "示例区人民政府"))[1:]]
-    assert government[5] == "按期发布"  # 20 March: a government's own report is due by 31 March
+    assert _row(html, "示例镇人民政府") == ["—", "—", "—", "按期发布", "未发布", "按期发布"]
+    assert _row(html, "示例区市场监督管理局")[4] == "逾期发布"  # 26 February: a department's deadline is 31 January
+    assert _row(html, "示例区人民政府")[5] == "按期发布"  # 20 March: a government's own report is due by 31 March
+    assert '<a href="../../shifan-qu/2024/">' in html
 
 
 def test_government_report_in_march_is_not_marked_late_anywhere(changed: Built) -> None:

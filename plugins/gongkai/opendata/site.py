@@ -12,14 +12,13 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..findings import Finding
 from ..indexing import AgencyGroup, Layout, PortalIndex, relative_link
@@ -73,10 +72,10 @@ class SiteFile:
     def write_to(self, path: str) -> None:
         """Write atomically (a temporary file renamed into place): never a half-written file."""
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".gongkai-")
+        temporary = os.path.join(os.path.dirname(path), f".gongkai-{os.path.basename(path)}.part")
         size = 0
         try:
-            with os.fdopen(handle, "wb") as out:
+            with open(temporary, "wb") as out:
                 for chunk in self.make():
                     out.write(chunk)
                     size += len(chunk)
@@ -196,22 +195,14 @@ class OpenData:
                 found.append(Download(kind, description, file, self.href(page_src, file.src_uri)))
         return found
 
-    def has_block(self, key: str, report: Report) -> bool:
-        if key == "year_over_year":
-            return self.previous_report(report) is not None
-        return bool(self.downloads(report, self.layout.report(report)))
-
-    def report_block(self, key: str, report: Report, env: Environment) -> str:
-        """A report page's ``year_over_year`` table or ``downloads`` list, as HTML."""
-        if key == "year_over_year":
-            previous = self.previous_report(report)
-            if previous is None:
-                return ""
-            return env.get_template("opendata/year_over_year.html").render(
-                report=report, previous=previous, rows=self.year_over_year(report, previous)).strip()
+    def report_extras(self, report: Report, env: Environment) -> str:
+        """A report page's year-over-year table and download links (with sizes), as HTML."""
+        previous = self.previous_report(report)
         downloads = self.downloads(report, self.layout.report(report))
-        return env.get_template("opendata/downloads.html").render(
-            report=report, downloads=[(d, size_text(d.file.measure())) for d in downloads]).strip()
+        return env.get_template("opendata/report_extras.html").render(
+            report=report, previous=previous,
+            rows=self.year_over_year(report, previous) if previous is not None else [],
+            downloads=[(d, size_text(d.file.measure())) for d in downloads]).strip()
 
     def reports_index(self) -> dict:
         entries = []
@@ -265,13 +256,13 @@ class OpenData:
         def totals(year: int, islands: Islands) -> Callable[[], str]:
             return lambda: self.totals_markdown(year, env, islands)
 
-        trends = Islands()
+        trends, matrix = Islands(), Islands()
         pages: list[tuple[str, Callable[[], str], Islands]] = [
             (self.data_page(), lambda: self.data_markdown(env), Islands()),
             (self.trends_page(), lambda: env.get_template("opendata/trends.md").render(
                 charts=trends.slot(self.charts_html(self.index.reports, "portal-", env)),
                 data_link=relative_link(self.trends_page(), self.data_page())), trends),
-            (self.compliance_page(), lambda: self.compliance_markdown(env), Islands()),
+            (self.compliance_page(), lambda: self.compliance_markdown(env, matrix), matrix),
         ]
         for group in self.index.years:
             islands = Islands()
@@ -300,19 +291,23 @@ class OpenData:
         for number, item in enumerate(self.rollups(year)):
             tables = [Markup(render_table(total, table, id_prefix=f"r{number}-{table.key}-", environment=env).strip())
                       for total in item.totals for table in total.format.tables]
+            counted = "、".join(str(escape(r.agency.name)) for r in item.counted)
+            counted_html = Markup(f'<p class="gk-counted">计入 {len(item.counted)} 份报告{"：" + counted if counted else ""}。</p>')
             if islands is not None:
                 tables = [islands.slot(table) for table in tables]
-            sections.append((item, tables))
+                counted_html = islands.slot(counted_html)
+            sections.append((item, counted_html, tables))
         return env.get_template("opendata/totals.md").render(
             year=year, sections=sections, data_link=relative_link(here, self.data_page()),
             year_link=relative_link(here, self.layout.year(year)))
 
-    def compliance_markdown(self, env: Environment) -> str:
+    def compliance_markdown(self, env: Environment, islands: Islands) -> str:
         here = self.compliance_page()
         view = self.compliance()
-        links = {r.key: relative_link(here, self.layout.report(r)) for r in self.index.reports}
+        links = {r.key: self.href(here, self.layout.report(r)) for r in self.index.reports}
+        matrix = env.get_template("opendata/compliance_table.html").render(view=view, links=links).strip()
         return env.get_template("opendata/compliance.md").render(
-            view=view, labels=LABELS, links=links, data_link=relative_link(here, self.data_page()))
+            view=view, labels=LABELS, matrix=islands.slot(matrix), data_link=relative_link(here, self.data_page()))
 
     def previous_report(self, report: Report) -> Report | None:
         """The agency's latest report before this one (not always the year before)."""

@@ -105,12 +105,17 @@ def charts(reports: Iterable[Report], prefix: str) -> list[Chart]:
     ]
 
 
+def _n(value: float) -> str:
+    """A coordinate as SVG writes it (made here, once, not by the template)."""
+    return f"{value:.1f}"
+
+
 @dataclass(frozen=True)
 class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
+    x: str
+    y: str
+    width: str
+    height: str
     fill: str
     pattern: int  # index of the series: its fill pattern
     label: str  # <title> of the bar, e.g. 2024年度 本年新收 5件
@@ -121,9 +126,9 @@ class Drawing:
     width: int
     height: int
     bars: tuple[Bar, ...]
-    ticks: tuple[tuple[float, str], ...]  # (y, text) of the value axis
-    years: tuple[tuple[float, str], ...]  # (x, text) of the year labels
-    legend: tuple[tuple[float, str, str, int], ...]  # (x, label, fill, pattern)
+    ticks: tuple[tuple[str, str, str], ...]  # (y of the line, y of the text, text) of the value axis
+    years: tuple[tuple[str, str], ...]  # (x, text) of the year labels
+    legend: tuple[tuple[str, str, str, str, int], ...]  # (x of the key, x of the text, label, fill, pattern)
     plot_top: int
     plot_bottom: int
     plot_left: int
@@ -154,23 +159,27 @@ def draw(chart: Chart) -> Drawing:
     labels = []
     for i, (year, values) in enumerate(chart.rows):
         x0 = left + gap / 2 + i * (per_year + gap)
-        labels.append((x0 + per_year / 2, f"{year}"))
+        labels.append((_n(x0 + per_year / 2), f"{year}"))
         base = float(bottom)
         for j, (series, value) in enumerate(zip(chart.series, values)):
             height = value * scale
+            if not height:
+                continue
+            label = f"{year}年度 {series.label} {value}{chart.unit}"
             if chart.stacked:
-                bars.append(Bar(x0, base - height, per_year, height, PALETTE[j % len(PALETTE)], j,
-                                f"{year}年度 {series.label} {value}{chart.unit}"))
+                bars.append(Bar(_n(x0), _n(base - height), _n(per_year), _n(height), PALETTE[j % len(PALETTE)], j,
+                                label))
                 base -= height
             else:
-                bars.append(Bar(x0 + j * 18, bottom - height, 16, height, PALETTE[j % len(PALETTE)], j,
-                                f"{year}年度 {series.label} {value}{chart.unit}"))
-    ticks = tuple((bottom - k * (bottom - top) / 5, f"{peak * k / 5:g}") for k in range(6))
+                bars.append(Bar(_n(x0 + j * 18), _n(bottom - height), "16", _n(height), PALETTE[j % len(PALETTE)], j,
+                                label))
+    ticks = tuple((_n(bottom - k * (bottom - top) / 5), _n(bottom - k * (bottom - top) / 5 + 4), f"{peak * k / 5:g}")
+                  for k in range(6))
     legend = []
     x = float(left)
     for j, series in enumerate(chart.series):
-        legend.append((x, series.label, PALETTE[j % len(PALETTE)], j))
+        legend.append((_n(x), _n(x + 18), series.label, PALETTE[j % len(PALETTE)], j))
         x += 22 + 13 * len(series.label)
     width = max(width, int(x) + right)
-    return Drawing(width, bottom + 56, tuple(b for b in bars if b.height > 0), ticks, tuple(labels), tuple(legend),
+    return Drawing(width, bottom + 56, tuple(bars), ticks, tuple(labels), tuple(legend),
                    top, bottom, left, width - right)

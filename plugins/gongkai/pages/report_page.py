@@ -29,7 +29,7 @@ TEMPLATE = "pages/report.md"
 # Narratives have every "<" escaped (``safe_narrative``), so no narrative can forge a slot.
 TABLE_SLOT = "<!--gongkai-table:{key}-->"
 _TABLE_SLOT = re.compile(r"<!--gongkai-table:([a-z_]+)-->")
-OPEN_DATA_SLOTS = ("year_over_year", "downloads")
+OPEN_DATA_SLOT = "open_data"  # the year-over-year table and the downloads, after the six sections
 
 
 def section_id(section: Section) -> str:
@@ -75,8 +75,8 @@ def insert_tables(page_html: str, report: Report, env: Environment | None = None
         section = by_key.get(key)
         if section is not None:
             return _table_html(report, section, env)
-        if opendata is not None and key in OPEN_DATA_SLOTS:
-            return opendata.report_block(key, report, env)
+        if opendata is not None and key == OPEN_DATA_SLOT:
+            return opendata.report_extras(report, env)
         return match.group(0)
 
     return _TABLE_SLOT.sub(fill, page_html)
@@ -87,12 +87,12 @@ def report_page(report: Report, layout: Layout = Layout(), env: Environment | No
     """The page's Markdown source; links are relative ``.md`` paths for MkDocs to rewrite."""
     env = env or make_environment()
     here = layout.report(report)
-    blocks = {key: Markup(TABLE_SLOT.format(key=key) if not tables_inline else opendata.report_block(key, report, env))
-              for key in OPEN_DATA_SLOTS if opendata is not None and opendata.has_block(key, report)}
+    extras = "" if opendata is None else (
+        TABLE_SLOT.format(key=OPEN_DATA_SLOT) if not tables_inline else opendata.report_extras(report, env))
     return env.get_template(TEMPLATE).render(
         report=report,
         sections=sections(report, env, tables_inline=tables_inline),
         agency_link=relative_link(here, layout.agency(report.agency.slug)),
         year_link=relative_link(here, layout.year(report.year)),
-        open_data=blocks,
+        open_data=Markup(extras),
     )
