@@ -156,9 +156,6 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 {g.agency.name: layout.agency(g.agency.slug)} for g in agencies]})
         elif agencies:
             section.append({self.config.nav_agencies_title: layout.agencies()})
-        if self.opendata is not None:  # three pages, however many reports: the nav keeps its size
-            section.append({"数据与统计": [{"数据下载": self.opendata.data_page()}, {"历年趋势": self.opendata.trends_page()},
-                                        {"报送情况": self.opendata.compliance_page()}]})
         ours = {self.config.nav_title: section}
         if site_nav is not None:  # the site's own nav, with the reports section appended
             return [*site_nav, ours]
@@ -189,7 +186,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or page.file.src_uri in self.generated or "gongkai." not in markdown:
             return markdown
-        values = home_replacements(self.index, self.layout, page.file.src_uri)
+        values = home_replacements(self.index, self.layout, page.file.src_uri, self.opendata)
 
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)

@@ -92,7 +92,8 @@ def agencies_page(index: PortalIndex, layout: Layout = Layout(), env: Environmen
         index=index, agencies=agencies, index_link=relative_link(here, layout.index()))
 
 
-def home_replacements(index: PortalIndex, layout: Layout, page_src: str) -> dict[str, Callable[[], str]]:
+def home_replacements(index: PortalIndex, layout: Layout, page_src: str,
+                      opendata: OpenData | None = None) -> dict[str, Callable[[], str]]:
     """Values for ``{{ gongkai.<name> }}`` placeholders in a hand-written page at ``page_src``."""
     latest = index.latest_year
 
@@ -111,8 +112,16 @@ def home_replacements(index: PortalIndex, layout: Layout, page_src: str) -> dict
     def summary() -> str:
         return f"共收录 {len(index.agencies)} 个机关的 {len(index.reports)} 份年度报告"
 
+    def data_links() -> str:
+        if opendata is None:
+            return ""
+        return " · ".join(f"[{text}]({relative_link(page_src, target)})" for text, target in (
+            ("数据下载", opendata.data_page()), ("历年趋势", opendata.trends_page()),
+            ("报送情况", opendata.compliance_page())))
+
     return {
         "latest_year": lambda: str(latest or ""),
+        "data_links": data_links,
         "latest_year_link": latest_year_link,
         "index_link": index_link,
         "years_list": years_list,
