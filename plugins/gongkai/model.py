@@ -11,7 +11,7 @@ from typing import Iterator, Mapping, Union
 
 from .formats import CellSpec, FormatSpec, TableSpec
 from .loading import Mark
-from .roster import Duty, duty_from_name
+from .deadlines import Duty, duty_from_name
 
 CellValue = Union[int, Decimal]
 CellPath = tuple[str, ...]

@@ -9,7 +9,7 @@ from typing import Sequence
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from ..roster import deadline_summary
+from ..deadlines import deadline_summary
 from .text import markdown_inline
 
 
