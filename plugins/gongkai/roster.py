@@ -30,6 +30,7 @@ from .deadlines import (
 from .findings import Finding
 from .loading import SourceDocument, load_file
 from .rules import Where, finding
+from .slugs import slug_for
 
 if TYPE_CHECKING:  # the model imports this module (for Duty)
     from .model import Report
@@ -99,15 +100,6 @@ def apply_roster(reports: Iterable[Report], roster: Roster | None) -> None:
         report.duty = entry.duty if entry is not None else None
 
 
-def _slug(name: str, taken: Iterable[str]) -> str | None:
-    """A code from the name (shared pinyin codes), or None where this install has none."""
-    try:
-        from .slugs import slug_for  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return None
-    return str(slug_for(name, taken=tuple(taken)))
-
-
 class _Reader:
     def __init__(self, document: SourceDocument) -> None:
         self.document = document
@@ -157,10 +149,7 @@ class _Reader:
             return None
         code = item.get("code")
         if code is None:
-            code = _slug(name, codes)
-            if code is None:
-                self.bad("roster-code-missing", at, name)
-                return None
+            code = slug_for(name, taken=tuple(codes))  # the same code `gongkai new` and `import` derive
         elif not isinstance(code, str) or not _CODE.match(code):
             self.bad("roster-code-invalid", at + ("code",), name, actual=code)
             return None

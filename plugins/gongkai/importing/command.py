@@ -10,22 +10,28 @@ import argparse
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+import yaml
+
 from ..findings import Finding, format_finding, sort_findings
-from ..loading import load_text
-from ..model import SLUG_PATTERN, Report
+from ..loading import load_file, load_text
+from ..model import SLUG_PATTERN, Agency, Report
 from ..parsing import parse_document
-from ..validation import validate_report
+from ..slugs import slug_for
+from ..validation import check_across_years, check_report, discrepancies_of
 from ..writing import report_to_yaml
-from .document import Overrides, import_report
+from .document import Imported, Overrides, import_report
 from .readers import read_source
 from .source import UnreadableSource, source_error
 
 DEFAULT_OUTPUT = Path("reports")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 INCONSISTENCY_PREFIX = "源文件中的不一致（已按原样保留）: "
+ACKNOWLEDGED_PREFIX = "原文数据说明（数字按原文保留，已记入 discrepancies）: "
 
 
 def _year(text: str) -> int:
@@ -44,13 +50,14 @@ def _date(text: str) -> date:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `gongkai import`, for the CLI to attach to its subcommand."""
     parser.add_argument("sources", nargs="+", type=Path, metavar="SOURCE",
-                        help="已发布的年度报告：网页另存的 .html、复制出的 .txt，或 Word .docx")
+                        help="已发布的年度报告：网页另存的 .html、复制出的 .txt、PDF、Word .docx，或包含这些文件的文件夹")
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
                         help="报告目录（默认 reports/），写入 DIR/<机关代码>/<年度>.yml")
     parser.add_argument("--agency", metavar="NAME", help="机关名称（源文件标题中没有时必填；填了以此为准）")
-    parser.add_argument("--slug", metavar="SLUG", help="机关代码，用于网址，例如 shifan-zhen（必填：中文名称无法可靠转换）")
+    parser.add_argument("--slug", metavar="SLUG", help="机关代码，用于网址，例如 shifan-zhen（不填则由机关名称的拼音生成，同一机关各年度相同）")
     parser.add_argument("--year", type=_year, metavar="YYYY", help="报告年度（源文件标题中没有时必填）")
     parser.add_argument("--published", type=_date, metavar="YYYY-MM-DD", help="发布日期（源文件中没有时必填）")
+    parser.add_argument("--source", metavar="URL", help="原文出处（网址），记入 archived.source（默认取网页中的原文链接或文件名）")
     parser.add_argument("--force", action="store_true", help="覆盖已存在的 YAML 文件")
 
 
@@ -60,51 +67,181 @@ def _usage_error(message: str, err: TextIO) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Import every source; see the module docstring for exit codes."""
+    """Import every source (a folder: every report file in it); see the module docstring for exit codes."""
     out, err = sys.stdout, sys.stderr
-    if not args.slug:
-        return _usage_error("请用 --slug 指定机关代码（小写英文字母、数字和连字符，例如 shifan-zhen）。"
-                            "中文机关名称无法可靠地自动转换成网址用的代码", err)
-    if not SLUG_PATTERN.match(args.slug):
+    if args.slug and not SLUG_PATTERN.match(args.slug):
         return _usage_error(f"机关代码“{args.slug}”无效：只能由小写英文字母、数字和连字符组成，"
                             "且不能以连字符开头或结尾（例如 shifan-zhen）", err)
-    if len(args.sources) > 1 and (args.year or args.published):
+    sources = expand_sources(args.sources)
+    if len(sources) > 1 and (args.year or args.published):
         return _usage_error("--year 和 --published 只能在导入一个源文件时使用（多个源文件各自从标题和落款读取）", err)
-    overrides = Overrides(slug=args.slug, agency=args.agency, year=args.year, published=args.published)
-    failed = 0
-    for path in args.sources:
-        if not import_one(path, overrides, args.output, args.force, out, err):
-            failed += 1
-    return 1 if failed else 0
+    if not sources:
+        return _usage_error("文件夹中没有可导入的报告文件（" + "、".join(IMPORTABLE_SUFFIXES) + "）", err)
+    overrides = Overrides(slug=args.slug, agency=args.agency, year=args.year, published=args.published,
+                          source=getattr(args, "source", None))
+    read = {path: read_one(path, overrides, err) for path in sources}
+    # The earliest year first: each report is checked against the year before it (上年结转).
+    order = sorted(sources, key=lambda p: (isinstance(read[p], Imported) and read[p].report.year) or 0)  # type: ignore[union-attr]
+    done: dict[Path, Outcome] = {}
+    for path in order:
+        item = read[path]
+        done[path] = item if isinstance(item, Outcome) else write_one(path, item, overrides, args.output,
+                                                                       args.force, out, err)
+    outcomes = [done[path] for path in sources]
+    if len(outcomes) > 1:
+        print(summary(outcomes), file=out)
+    return 1 if any(o.refused for o in outcomes) else 0
 
 
-def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out: TextIO, err: TextIO) -> bool:
+# Files a folder import picks up (helper modules may add theirs, e.g. .xlsx).
+IMPORTABLE_SUFFIXES = [".html", ".htm", ".shtml", ".txt", ".pdf", ".docx"]
+
+
+def expand_sources(paths: list[Path]) -> list[Path]:
+    """The files given, and every importable file in each folder given (sorted, hidden files left out)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMPORTABLE_SUFFIXES
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            found.append(path)
+    return found
+
+
+@dataclass
+class Outcome:
+    """What became of one source."""
+
+    path: Path
+    target: Path | None = None
+    discrepancies: int = 0
+    approximate: int = 0
+    reason: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.target is None
+
+    @property
+    def clean(self) -> bool:
+        return not self.refused and not self.discrepancies and not self.approximate
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """The closing summary of a folder import, in Chinese."""
+    clean = [o for o in outcomes if o.clean]
+    noted = [o for o in outcomes if not o.refused and not o.clean]
+    refused = [o for o in outcomes if o.refused]
+    lines = [f"导入汇总：共 {len(outcomes)} 个文件。",
+             f"  无误导入 {len(clean)} 个" + ("：" + "、".join(o.path.name for o in clean) if clean else "")]
+    lines.append(f"  已导入、需核对 {len(noted)} 个（原文数据说明已记录在 YAML 的 discrepancies 中；相近写法的标签请核对）"
+                 + ("：" if noted else ""))
+    for o in noted:
+        parts = ([f"原文数据说明 {o.discrepancies} 处"] if o.discrepancies else []) + (
+            [f"按相近写法认出的标签 {o.approximate} 处"] if o.approximate else [])
+        lines.append(f"    {o.path.name} → {o.target}（{'，'.join(parts)}）")
+    lines.append(f"  未导入 {len(refused)} 个" + ("：" if refused else ""))
+    for o in refused:
+        lines.append(f"    {o.path.name}：{o.reason}")
+    return "\n".join(lines)
+
+
+def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out: TextIO, err: TextIO) -> Outcome:
     """Import one source; on any error print where and write nothing."""
-    display = str(path)
+    item = read_one(path, overrides, err)
+    return item if isinstance(item, Outcome) else write_one(path, item, overrides, output, force, out, err)
+
+
+def _refused(path: Path, error: UnreadableSource, err: TextIO) -> Outcome:
+    for finding in error.findings:
+        print(format_finding(finding), file=err)
+    print(f"未导入 {path}：没有写入任何文件", file=err)
+    first = error.findings[0] if error.findings else None
+    return Outcome(path, reason=f"[{first.rule}] {first.message}" if first else "无法读取")
+
+
+def read_one(path: Path, overrides: Overrides, err: TextIO) -> Imported | Outcome:
+    """The report a source holds, or why it was refused (printed)."""
     try:
-        imported = import_report(read_source(path, display), overrides)
-        report = imported.report
+        return import_report(read_source(path, str(path)), overrides)
+    except UnreadableSource as error:
+        return _refused(path, error, err)
+
+
+def write_one(path: Path, imported: Imported, overrides: Overrides, output: Path, force: bool, out: TextIO,
+              err: TextIO) -> Outcome:
+    """Write an imported report (discrepancies checked against last year's, if in ``output``); nothing on error."""
+    display = str(path)
+    report = imported.report
+    try:
+        if not overrides.slug:
+            report.agency = Agency(slug=agency_slug(report.agency.name, output), name=report.agency.name)
         target = output / report.agency.slug / f"{report.year}.yml"
         if target.exists() and not force:
-            raise UnreadableSource([source_error(display, "import-exists",
-                                                 f"{target} 已存在，未覆盖；确认要覆盖请加 --force")])
+            raise UnreadableSource([source_error(display, "import-exists", target=target)])
+        previous = previous_report(target.with_name(f"{report.year - 1}.yml"))
+        if previous is not None:
+            report.discrepancies = discrepancies_of(report, previous)
         text = report_to_yaml(report, include_totals=True,
                               header_note=f"由 gongkai import 导入自 {path.name}；数字（含总计）按源文件原样保留。")
         warnings = check_written(text, report, target)
     except UnreadableSource as error:
-        for finding in error.findings:
-            print(format_finding(finding), file=err)
-        print(f"未导入 {display}：没有写入任何文件", file=err)
-        return False
+        return _refused(path, error, err)
     write_atomically(target, text)
     for notice in imported.notices:
         print(f"提示：{notice}", file=err)
-    for finding in warnings:
+    for finding in sort_findings(imported.warnings) + warnings:
         print(format_finding(finding), file=err)
-    for finding in sort_findings(validate_report(report)):
+    checked = check_report(report)
+    across = check_across_years(report, previous) if previous is not None else []
+    for finding in sort_findings(checked.acknowledged + [f for f in across if _acknowledged(report, f)]):
+        print(ACKNOWLEDGED_PREFIX + format_finding(finding), file=err)
+    for finding in sort_findings(checked.findings + [f for f in across if not _acknowledged(report, f)]):
         print(INCONSISTENCY_PREFIX + format_finding(finding), file=err)
     print(f"已导入 {display} → {target}（{report.title}）", file=out)
-    return True
+    approximate = sum(1 for f in imported.warnings if f.rule == "import-approximate-label")
+    return Outcome(path, target, discrepancies=len(report.discrepancies), approximate=approximate)
+
+
+def _acknowledged(report: Report, found: Finding) -> bool:
+    return any(d.rule == found.rule and d.cell == found.path for d in report.discrepancies)
+
+
+def previous_report(path: Path) -> Report | None:
+    """Last year's report of the agency, when it is in the output folder and reads cleanly."""
+    if not path.is_file():
+        return None
+    document, findings = load_file(path)
+    if document is None or any(f.is_error for f in findings):
+        return None
+    report, _ = parse_document(document)
+    return report
+
+
+def agency_slug(name: str, output: Path) -> str:
+    """The code of the reports already in ``output`` under this name, or a new one free there."""
+    taken: set[str] = set()
+    if output.is_dir():
+        for folder in sorted(p for p in output.iterdir() if p.is_dir()):
+            taken.add(folder.name)
+            if name in _agency_names(folder):
+                return folder.name
+    return slug_for(name, taken)
+
+
+def _agency_names(folder: Path) -> set[str]:
+    """The agency names the reports in ``folder`` give (unreadable files are skipped)."""
+    names = set()
+    for path in folder.glob("*.yml"):
+        try:
+            document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        agency = document.get("agency") if isinstance(document, dict) else None
+        if isinstance(agency, dict) and isinstance(agency.get("name"), str):
+            names.add(agency["name"].strip())
+    return names
 
 
 def check_written(text: str, report: Report, target: Path) -> list[Finding]:
@@ -115,11 +252,10 @@ def check_written(text: str, report: Report, target: Path) -> list[Finding]:
         parsed, more = parse_document(document)
         findings = findings + more
     errors = [f for f in findings if f.is_error]
-    if errors or parsed is None:
-        raise UnreadableSource(errors or [source_error(str(target), "import-invalid", "生成的 YAML 无法读取")])
-    if parsed.values != report.values or parsed.narrative != report.narrative:
-        raise UnreadableSource([source_error(str(target), "import-round-trip",
-                                             "生成的 YAML 读回后与导入的数据不一致（程序错误，请报告）")])
+    if errors:
+        raise UnreadableSource(errors)
+    if parsed is None or parsed.values != report.values or parsed.narrative != report.narrative:
+        raise UnreadableSource([source_error(str(target), "import-round-trip")])
     return [f for f in findings if not f.is_error]
 
 

@@ -8,17 +8,32 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable
+from functools import lru_cache
+from typing import Any
 
 from ..findings import Finding
 from ..formats import FORMATS, FormatSpec, Section, TableSpec, format_for_year
-from ..loading import Mark
-from ..model import Agency, CellPath, CellValue, Report
+from ..marks import Mark
+from ..model import (
+    BLANK,
+    Agency,
+    Archived,
+    CellPath,
+    CellState,
+    CellValue,
+    PublishedCell,
+    Report,
+)
+from ..rules import Where, finding, phrase
+from ..validation import discrepancies_of
+from .cleanup import section_titles, tidy
 from .normalize import clean_space, label_keys, match_key, to_simplified
+from .similar import MAX_HEADING, RENUMBERED, THRESHOLD, best_score
 from .source import Source, Token, UnreadableSource, source_error
-from .tables import TableError, find_label, read_table
+from .tables import TableError, cell_kind, find_label, read_table
 
 _DATE = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
 LABELED_DATE = re.compile(r"(?:发布|发文|成文|印发|公开|更新)?(?:日期|时间)\s*[:：]?\s*" + _DATE)
@@ -38,14 +53,26 @@ FURNITURE = re.compile(
 )
 
 
+ORIGIN = re.compile(r"(?:原文链接|原文地址|原文网址|来源网址|网址|链接)\s*[:：]\s*(?P<url>https?://[^\s，。；;]+)")
+
+
+def published_cell(text: str) -> PublishedCell:
+    """A cell kept as published: blank, not applicable, or an amount with its unit."""
+    kind = cell_kind(text)
+    if kind == "blank":
+        return BLANK
+    return PublishedCell(CellState.WITH_UNIT if kind == "with-unit" else CellState.NOT_APPLICABLE, text)
+
+
 @dataclass(frozen=True)
 class Overrides:
     """What the command line says about the report; it wins over what the source says."""
 
-    slug: str
+    slug: str | None = None  # None: derived from the agency's name (``slugs.slug_for``) by the command
     agency: str | None = None
     year: int | None = None
     published: date | None = None
+    source: str | None = None  # where the report was published (URL); default: the page's own, or the file name
 
 
 @dataclass
@@ -54,10 +81,11 @@ class Imported:
 
     report: Report
     notices: list[str] = field(default_factory=list)  # things the editor should know (not errors)
+    warnings: list[Finding] = field(default_factory=list)  # labels read by similarity, mixed layouts
 
 
-def _fail(source: Source, rule: str, message: str, token: Token | None = None, label: str = "") -> UnreadableSource:
-    return UnreadableSource([source_error(source, rule, message, token, label)])
+def _fail(source: Source, rule: str, token: Token | None = None, label: str = "", **fields: Any) -> UnreadableSource:
+    return UnreadableSource([source_error(source, rule, token, label, **fields)])
 
 
 # --- sections -----------------------------------------------------------------------------
@@ -73,27 +101,54 @@ class Located:
     end: int
 
 
-def locate_sections(source: Source, tokens: list[Token], spec: FormatSpec) -> list[Located]:
-    """Every section title, in order; a missing one is an error naming the previous one."""
+def locate_sections(source: Source, tokens: list[Token], spec: FormatSpec,
+                    warnings: list[Finding] | None = None) -> list[Located]:
+    """Every section title, in order; a missing one is an error naming the previous one.
+
+    A title is taken as written in either format (or the 2019 document's own wording); failing
+    that, a short paragraph opening with the section's number and like its title, with a warning.
+    """
     spans: list[tuple[Section, int, int]] = []
     position = 0
+    wordings = section_titles()
     for section in spec.sections:
-        found = find_label(tokens, position, len(tokens), label_keys(section.title))
+        keys = frozenset().union(*(label_keys(t) for t in wordings[section.number]))
+        found = find_label(tokens, position, len(tokens), keys)
         if found is None:
-            after = f"“{spans[-1][0].title}”之后" if spans else ""
+            found = _similar_heading(source, tokens, position, section, wordings[section.number], warnings)
+        if found is None:
+            after = phrase("section-after", title=spans[-1][0].title) if spans else ""
             token = tokens[spans[-1][1]] if spans else None
-            raise _fail(source, "import-missing-section",
-                        f"找不到第{section.number}部分“{section.title}”{after}。源文件不像一份按国家格式编制的年度报告，"
-                        "或这一部分的标题写法不同", token, section.title)
+            raise _fail(source, "import-missing-section", token, section.title, number=section.number,
+                        title=section.title, after=after)
         spans.append((section, found[0], found[1]))
         position = found[1]
     ends = [start for _, start, _ in spans[1:]] + [len(tokens)]
     return [Located(s, start, stop, end) for (s, start, stop), end in zip(spans, ends)]
 
 
+def _similar_heading(source: Source, tokens: list[Token], start: int, section: Section, wordings: tuple[str, ...],
+                     warnings: list[Finding] | None) -> tuple[int, int] | None:
+    keys = frozenset(match_key(w) for w in wordings)
+    for index in range(start, len(tokens)):
+        text = tokens[index].text.strip()
+        if len(text) > MAX_HEADING or not match_key(text):
+            continue
+        # numbered like the section and similar, or the title itself numbered otherwise (（二）主动公开…)
+        value = best_score(text, keys)
+        if value >= (THRESHOLD if text.startswith(section.number) else RENUMBERED):
+            if warnings is not None:
+                token = tokens[index]
+                warnings.append(finding("import-approximate-label",
+                                        Where.at(source.display_path, Mark(token.line, 1), label=section.title),
+                                        published=text, official=section.title))
+            return index, index + 1
+    return None
+
+
 def first_section_index(tokens: list[Token]) -> int:
     """Where section 一 starts under any format (their titles agree), or the end."""
-    keys = frozenset().union(*(label_keys(spec.sections[0].title) for spec in FORMATS.values()))
+    keys = frozenset().union(*(label_keys(t) for t in section_titles()["一"]))
     found = find_label(tokens, 0, len(tokens), keys)
     return found[0] if found else len(tokens)
 
@@ -126,8 +181,24 @@ def narrative_markdown(paragraphs: Iterable[str]) -> str:
 # --- agency, year and date ----------------------------------------------------------------
 
 
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
+_CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                      r"\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+def _cn_number(text: str) -> str:
+    """一 → 1, 十二 → 12, 二十八 → 28 (the day and month of a date written in Chinese numerals)."""
+    if "十" not in text:
+        return "".join(_CN_DIGITS[c] for c in text)
+    tens, _, ones = text.partition("十")
+    return str(int(_CN_DIGITS.get(tens, "1") if tens else "1") * 10 + (int(_CN_DIGITS[ones]) if ones else 0))
+
+
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    """Width folded; a date in Chinese numerals (二〇二二年一月二十八日, common in signatures) in digits."""
+    folded = unicodedata.normalize("NFKC", text)
+    return _CN_DATE.sub(lambda m: f"{''.join(_CN_DIGITS[c] for c in m.group(1))}年{_cn_number(m.group(2))}月"
+                        f"{_cn_number(m.group(3))}日", folded)
 
 
 def find_title(texts: Iterable[str]) -> tuple[str, int] | None:
@@ -165,23 +236,30 @@ def date_line(text: str) -> date | None:
 # --- the whole report ---------------------------------------------------------------------
 
 
-def detect_format(tokens: Iterable[Token]) -> FormatSpec | None:
-    """The format whose own labels (those the other format lacks) the tables print, if clear."""
+def detect_format(tokens: Iterable[Token], table: str | None = None) -> FormatSpec | None:
+    """The format whose own labels (those the other format lacks) the tables (or ``table``) print, if clear."""
     joined = "".join(match_key(t.text) for t in tokens)
-    labels = {version: _label_keys(spec) for version, spec in FORMATS.items()}
-    scores = {}
+    labels = {version: _label_keys(version, table) for version in FORMATS}
+    scores, plain = {}, []
     for version, own in labels.items():
         others = set().union(*(keys for v, keys in labels.items() if v != version))
         distinctive = {k for k in own if not any(k in other for other in others)}
         scores[version] = sum(1 for k in distinctive if k in joined)
+        if not distinctive:
+            plain.append(version)
     best = max(scores.values())
     winners = [v for v, s in scores.items() if s == best]
+    if best == 0 and table is not None and len(plain) == 1 and sum(k in joined for k in labels[plain[0]]) > 3:
+        return FORMATS[plain[0]]  # a table whose rows are a subset of the other format's, without the extra rows
     return FORMATS[winners[0]] if best > 0 and len(winners) == 1 else None
 
 
-def _label_keys(spec: FormatSpec) -> set[str]:
+@lru_cache(maxsize=16)
+def _label_keys(version: str, only: str | None = None) -> frozenset[str]:
     keys: set[str] = set()
-    for table in spec.tables:
+    for table in FORMATS[version].tables:
+        if only is not None and table.key != only:
+            continue
         for block in table.blocks:
             keys |= label_keys(block.label) if block.label else set()
             stack = list(block.columns)
@@ -194,40 +272,44 @@ def _label_keys(spec: FormatSpec) -> set[str]:
                 row = rows.pop()
                 keys |= label_keys(row.label)
                 rows.extend(row.children)
-    return keys
+    return frozenset(keys)
 
 
 class _Importer:
     def __init__(self, source: Source, overrides: Overrides) -> None:
-        self.source = to_simplified(source)
+        self.source = tidy(to_simplified(source))
         self.overrides = overrides
         self.tokens = self.source.tokens()
         self.notices: list[str] = []
+        self.warnings: list[Finding] = []  # what the editor should check: labels taken by similarity
+        self.layouts: dict[str, str] = {}  # tables in the other format's layout
+        self.as_published: dict[CellPath, str] = {}  # blank, not-applicable and with-unit cells as published
         self.footer: list[str] = []  # paragraphs after the report's end (page furniture)
 
     def run(self) -> Imported:
         head = self.tokens[: first_section_index(self.tokens)]
         preamble = paragraphs_between(self.source, head)
-        title = find_title(preamble + list(self.source.titles))  # the page's heading before its <title>
+        # the page's heading before its <title>; a title printed over two lines (PDFs) joined again
+        title = find_title(preamble + list(self.source.titles) + [a + b for a, b in zip(preamble, preamble[1:])])
         agency, year = self.agency_and_year(title)
         spec = format_for_year(year)
         if spec is None:
-            raise _fail(self.source, "import-unsupported-year",
-                        f"报告年度 {year} 不在支持范围内（2019 年起按国家格式编制的报告）")
-        located = locate_sections(self.source, self.tokens, spec)
-        self.check_format(spec, year, located)
+            raise _fail(self.source, "import-unsupported-year", year=year)
+        located = locate_sections(self.source, self.tokens, spec, self.warnings)
+        self.layouts = self.check_format(spec, year, located)
         values, marks, errors = self.read_tables(located)
         if errors:
             raise UnreadableSource(errors)
         narrative, signature = self.narrative(located, agency)
         published = self.published(preamble, signature, year)
         marks.update({(s.section.key,): Mark(self.tokens[s.start].line, 1) for s in located})
-        totals = frozenset(path for table in spec.tables for cell in table.cells() if cell.is_total
+        tables = [FORMATS[self.layouts.get(t.key, spec.version)].table(t.key) for t in spec.tables]
+        totals = frozenset(path for table in tables for cell in table.cells() if cell.is_total
                            for path in (cell.path,) if path in values)
         report = Report(
             source=self.source.path,
             display_path=self.source.display_path,
-            agency=Agency(slug=self.overrides.slug, name=agency),
+            agency=Agency(slug=self.overrides.slug or "", name=agency),
             year=year,
             format=spec,
             published=published,
@@ -235,12 +317,26 @@ class _Importer:
             values=values,
             given_totals=totals,
             marks=dict(marks),
+            archived=Archived(source=self.overrides.source or self.origin(preamble)),
+            layouts=dict(self.layouts),
+            as_published={path: published_cell(text) for path, text in self.as_published.items()},
         )
+        report.discrepancies = discrepancies_of(report)
         skipped = [p for p in preamble if not self.is_metadata(p)]
         if skipped:
             self.notices.append("以下标题与“一、总体情况”之间的文字未导入："
                                 + " / ".join(p[:40] for p in skipped[:5]))
-        return Imported(report, self.notices)
+        return Imported(report, self.notices, self.warnings)
+
+    def origin(self, preamble: list[str]) -> str:
+        """Where the report was published: a URL the page names as its own, else the file's name."""
+        if self.source.origin.startswith(("http://", "https://")):
+            return self.source.origin
+        for text in preamble + self.footer:
+            match = ORIGIN.search(text)
+            if match:
+                return match.group("url")
+        return self.source.path.name
 
     def is_metadata(self, text: str) -> bool:
         return bool(is_furniture(text) or find_title([text]) or date_line(text) or labeled_date([text]))
@@ -251,18 +347,37 @@ class _Importer:
         if title and self.overrides.year and self.overrides.year != title[1]:
             self.notices.append(f"源文件标题写的是 {title[1]} 年度，已按 --year 记为 {self.overrides.year} 年度")
         if name is None or year is None:
-            missing = "、".join(x for x, v in (("机关名称（--agency）", name), ("报告年度（--year）", year)) if v is None)
-            raise _fail(self.source, "import-missing-metadata",
-                        f"源文件中没有找到形如“XXX2024年政府信息公开工作年度报告”的标题，无法得知{missing}；请用相应选项指定")
+            missing = [phrase(option) for option, value in (("option-agency", name), ("option-year", year))
+                       if value is None]
+            raise _fail(self.source, "import-missing-metadata", missing=missing)
         return name, year
 
-    def check_format(self, spec: FormatSpec, year: int, located: list[Located]) -> None:
-        table_tokens = [t for s in located if s.section.table is not None for t in self.tokens[s.stop: s.end]]
-        detected = detect_format(table_tokens)
-        if detected is not None and detected is not spec:
-            raise _fail(self.source, "import-format-year-mismatch",
-                        f"源文件的表格是 {detected.version} 格式（{detected.document}），但 {year} 年度的报告应使用 "
-                        f"{spec.version} 格式（{spec.document}）。请核对年度（--year）", self.tokens[located[1].start])
+    def check_format(self, spec: FormatSpec, year: int, located: list[Located]) -> dict[str, str]:
+        """Tables published in the other format's layout (e.g. 2019 rows of table 三 in a 2023 report)."""
+        layouts: dict[str, str] = {}
+        differing = 0
+        for part in located:
+            table = part.section.table
+            if table is None or len({_label_keys(version, table.key) for version in FORMATS}) == 1:
+                continue  # the same rows and columns in both formats (table 四)
+            differing += 1
+            detected = detect_format(self.tokens[part.stop: part.end], table.key)
+            if detected is not None and detected is not spec:
+                layouts[table.key] = detected.version
+        # Every table in the other format: a wrong --year, most likely. A year read from the report's own
+        # title is what the agency published: its tables are kept in the layout they were printed in.
+        if layouts and len(layouts) == differing and self.overrides.year is not None:
+            detected = FORMATS[next(iter(layouts.values()))]
+            raise _fail(self.source, "import-format-year-mismatch", self.tokens[located[1].start],
+                        detected_version=detected.version, detected_document=detected.document, year=year,
+                        version=spec.version, document=spec.document)
+        for key, version in layouts.items():
+            part = next(p for p in located if p.section.key == key)
+            other = FORMATS[version]
+            self.warnings.append(finding("import-mixed-layout", Where.at(
+                self.source.display_path, Mark(self.tokens[part.start].line, 1), label=part.section.title),
+                layout=version, document=other.document, key=key))
+        return layouts
 
     def read_tables(self, located: list[Located]) -> tuple[dict[CellPath, CellValue], dict[tuple, Mark], list[Finding]]:
         values: dict[CellPath, CellValue] = {}
@@ -272,6 +387,8 @@ class _Importer:
             table: TableSpec | None = part.section.table
             if table is None:
                 continue
+            if table.key in self.layouts:
+                table = FORMATS[self.layouts[table.key]].table(table.key)
             try:
                 read = read_table(self.source.display_path, table, self.tokens[part.stop: part.end],
                                   self.tokens[part.start])
@@ -280,6 +397,8 @@ class _Importer:
                 continue
             values.update(read.values)
             marks.update(read.marks)
+            self.as_published.update(read.published)
+            self.warnings.extend(read.warnings)
         return values, marks, errors
 
     def narrative(self, located: list[Located], agency: str) -> tuple[dict[str, str], date | None]:
@@ -294,8 +413,8 @@ class _Importer:
             if part is last:
                 texts, signature = self.trim_end(texts, agency)
             if not texts:
-                raise _fail(self.source, "import-empty-section", f"“{part.section.title}”下面没有文字",
-                            self.tokens[part.start], part.section.title)
+                raise _fail(self.source, "import-empty-section", self.tokens[part.start], part.section.title,
+                            title=part.section.title)
             narrative[part.section.key] = narrative_markdown(texts)
         return narrative, signature
 
@@ -318,12 +437,9 @@ class _Importer:
         found = labeled_date(list(self.source.titles) + preamble + self.footer) or signature or next(
             (d for d in map(date_line, preamble) if d), None)
         if found is None:
-            raise _fail(self.source, "import-missing-date",
-                        "源文件中没有找到发布日期（如“发布日期：2025-01-20”或文末落款日期），请用 --published YYYY-MM-DD 指定")
+            raise _fail(self.source, "import-missing-date")
         if found.year <= year:
-            raise _fail(self.source, "import-missing-date",
-                        f"源文件中的日期 {found.isoformat()} 不可能是 {year} 年度报告的发布日期（应在 {year} 年结束之后），"
-                        "请用 --published YYYY-MM-DD 指定")
+            raise _fail(self.source, "import-missing-date", variant="too-early", date=found.isoformat(), year=year)
         return found
 
 
