@@ -71,7 +71,7 @@ def table_cells(table: TableSpec) -> tuple[CellInfo, ...]:
 
 def tables_of(report: Report) -> tuple[TableSpec, ...]:
     """The tables as this report holds them (an archived report may keep another format's layout)."""
-    return tuple(getattr(report, "tables", None) or report.format.tables)
+    return report.tables
 
 
 def number_text(value: CellValue) -> str:
@@ -89,7 +89,7 @@ def cell_states(report: Report, infos: Iterable[CellInfo]) -> list[tuple[CellVal
     with its unit (status "blank", "not-applicable", "with-unit"); every other cell is a number
     (status "").
     """
-    published = getattr(report, "as_published", None)
+    published = report.as_published
     values = report.values
     out: list[tuple[CellValue | None, str, str]] = []
     for info in infos:
