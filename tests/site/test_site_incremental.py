@@ -195,3 +195,14 @@ def test_a_failed_rebuild_is_rendered_again_by_the_next_one(portal: Portal, monk
     (portal.reports / EDITED).write_text(good.replace("信息923条", "信息924条"), encoding="utf-8")
     assert serve.rebuild() == {"reports/shifan-zhen/2024.md", HOME, ABOUT}
     assert "信息924条" in portal.content("reports/shifan-zhen/2024/").text
+
+
+def test_a_save_renders_the_next_report_page_whose_year_over_year_table_shows_it(
+        portal: Portal, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    serve = Serve(portal, monkeypatch)
+    serve.rebuild()
+    earlier = portal.reports / "shifan-zhen" / "2023.yml"
+    earlier.write_text(earlier.read_text(encoding="utf-8").replace("published: 2024-01-19", "published: 2024-01-18"),
+                       encoding="utf-8")
+    assert {"reports/shifan-zhen/2023.md", "reports/shifan-zhen/2024.md"} <= serve.rebuild()
+    assert_same_site(portal.site, cold_site(portal, tmp_path / "cold"))

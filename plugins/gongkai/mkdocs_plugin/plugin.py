@@ -128,7 +128,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 source = str(page.report.source)
                 file = File.generated(config, page.src_uri, abs_src_path=source, inclusion=InclusionLevel.NOT_IN_NAV)
                 file_stamp = self.stamps.get(source)
-                key = (source, file_stamp) if file_stamp is not None else None
+                # ...and by the files it also shows (the previous report, in its year-over-year table)
+                key = ((source, file_stamp, *((str(s), self.stamps.get(str(s))) for s in page.also_from))
+                       if file_stamp is not None else None)
             files.append(file)
             self.generated[page.src_uri] = page
             if self.dirty:

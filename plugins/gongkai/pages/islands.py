@@ -7,11 +7,12 @@ the page only after both have run (``PortalPage.finish``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from markupsafe import Markup
 
-_SLOT = re.compile(r"<!--gongkai-html:([0-9]+)-->")
+_SLOT = re.compile(r"<!--gongkai-html:([0-9]+):[0-9a-f]+-->")
 
 
 class Islands:
@@ -23,7 +24,10 @@ class Islands:
         if not html:
             return Markup("")
         self._html.append(str(html))
-        return Markup(f"<!--gongkai-html:{len(self._html) - 1}-->")
+        # The slot names its content's hash: a page whose HTML changed has other Markdown, so a
+        # dirty build (which knows a listing page by its Markdown) renders it again.
+        digest = hashlib.blake2b(self._html[-1].encode("utf-8"), digest_size=8).hexdigest()
+        return Markup(f"<!--gongkai-html:{len(self._html) - 1}:{digest}-->")
 
     def fill(self, page_html: str) -> str:
         return _SLOT.sub(lambda m: self._html[int(m.group(1))] if int(m.group(1)) < len(self._html)

@@ -7,6 +7,7 @@ many and dearer, so their Markdown is made only when asked for (``PortalPage.mar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from jinja2 import Environment
@@ -29,6 +30,7 @@ class PortalPage:
     report: Report | None = None  # the report a report page shows
     # Puts back, into the rendered HTML, what the Markdown left as slots (tables, charts, downloads).
     finish: Callable[[str], str] | None = None
+    also_from: tuple[Path, ...] = ()  # other report files a report page shows figures of
 
     @property
     def is_report(self) -> bool:
@@ -51,8 +53,11 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
     if opendata is not None:
         for src, markdown, islands in opendata.pages(env):
             pages.append(PortalPage(src, "opendata", markdown, finish=islands.fill))
-    pages.extend(PortalPage(layout.report(r), "report",
-                            lambda r=r: report_page(r, layout, env, tables_inline=False, opendata=opendata), report=r,
-                            finish=lambda html, r=r: insert_tables(html, r, env, opendata))
-                 for r in index.reports)
+    for report in index.reports:
+        previous = opendata.previous_report(report) if opendata is not None else None
+        pages.append(PortalPage(
+            layout.report(report), "report",
+            lambda r=report: report_page(r, layout, env, tables_inline=False, opendata=opendata), report=report,
+            finish=lambda html, r=report: insert_tables(html, r, env, opendata),
+            also_from=(previous.source,) if previous is not None else ()))
     return pages
