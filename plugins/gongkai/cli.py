@@ -22,9 +22,11 @@ from .findings import Severity
 from .indexing import check_layout
 from .formats import CellSpec, FormatSpec, Kind, format_for_year
 from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
+from .limits import MAX_SLUG_LENGTH
 from .parsing import PLACEHOLDER
+from .rules import RULES
 from .schema import SCHEMA_PATH, schema_json
-from .writing import report_to_yaml
+from .writing import OutputError, report_to_yaml, write_atomically
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -89,7 +91,7 @@ def _err(text: str) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every report under the paths; errors (or, with --strict, warnings) fail."""
     paths = [Path(p) for p in args.paths] or [Path("reports")]
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
     if missing:
         raise UsageError(f"路径不存在：{'、'.join(missing)}")
     portal = collection.load_portal(paths, base=Path.cwd())
@@ -182,6 +184,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     year: int = args.year
     if not SLUG_PATTERN.match(slug):
         raise UsageError(f"机关代码“{slug}”不合规：只能由小写英文字母、数字和连字符组成，例如 shifan-zhen")
+    if len(slug) > MAX_SLUG_LENGTH:
+        raise UsageError(RULES["slug-too-long"].message(length=len(slug), limit=MAX_SLUG_LENGTH))
     spec = format_for_year(year)
     if spec is None or year > date.today().year:
         raise UsageError(f"报告年度 {year} 不在支持范围内（2019 年起，且不晚于今年）")
@@ -213,8 +217,11 @@ def cmd_new(args: argparse.Namespace) -> int:
                     "现行有效件数、上一年项目数量已按上年报告预填。")
     # Totals stay out of the template so editors need not compute them.
     text = report_to_yaml(report, include_totals=False, schema_ref=_schema_ref(output), header_note="\n".join(note))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    try:
+        write_atomically(output, text)
+    except OutputError as error:
+        _err(findings.format_finding(error.finding))
+        return EXIT_USAGE
     print(f"已生成 {output}（{spec.document} 格式）。填写后运行：gongkai validate {output}")
     return EXIT_OK
 
@@ -226,7 +233,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
     """Print or write the JSON Schema of report files."""
     text = schema_json()
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            write_atomically(Path(args.output), text)
+        except OutputError as error:
+            _err(findings.format_finding(error.finding))
+            return EXIT_USAGE
         print(f"已写入 {args.output}")
     else:
         sys.stdout.write(text)
