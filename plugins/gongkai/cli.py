@@ -19,13 +19,13 @@ from typing import Callable, Sequence
 from . import collection, findings
 from .carryover import values_carried_from
 from .findings import Severity
-from .indexing import check_layout
 from .formats import CellSpec, FormatSpec, Kind, format_for_year
-from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
 from .limits import MAX_SLUG_LENGTH
+from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
 from .parsing import PLACEHOLDER
 from .rules import RULES
 from .schema import SCHEMA_PATH, schema_json
+from .text_checks import name_problem
 from .writing import OutputError, report_to_yaml, write_atomically
 
 EXIT_OK = 0
@@ -68,7 +68,8 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         wants_help = kwargs.pop("add_help", True)
         kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
         self._optionals.title = "选项"
         if wants_help:
@@ -95,8 +96,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"路径不存在：{'、'.join(missing)}")
     portal = collection.load_portal(paths, base=Path.cwd())
-    # The site's URL rules too, so an editor learns of a clashing agency code before a build.
-    found = findings.sort_findings(portal.findings + check_layout(portal.reports))
+    found = findings.sort_findings(portal.findings)  # the site's URL rules included
     if args.format == "json":
         print(findings.findings_to_json(found))
     else:
@@ -195,6 +195,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UsageError(f"文件已存在：{output}。如需覆盖，请加 --force")
 
     previous, broken = _previous_report(reports_dir, slug, year)
+    if args.name and (problem := name_problem(args.name, "机关名称（--name）")):
+        raise UsageError(problem)
     name = args.name or (previous.agency.name if previous else None)
     if not name:
         hint = f"（上一年度报告 {'、'.join(broken)} 有错误，无法读取）" if broken else ""
@@ -266,12 +268,12 @@ def _import_module() -> ModuleType | None:
     try:
         return importlib.import_module(IMPORT_MODULE)
     except ModuleNotFoundError as error:
-        if error.name and (IMPORT_MODULE == error.name or IMPORT_MODULE.startswith(error.name + ".")):
+        if error.name and (error.name == IMPORT_MODULE or IMPORT_MODULE.startswith(error.name + ".")):
             return None
         raise
 
 
-def _add_import(subparsers: argparse._SubParsersAction, load: bool) -> None:
+def _add_import(subparsers: argparse._SubParsersAction[_Parser], load: bool) -> None:
     """Register `import`; its module is imported only when that command runs."""
     module = _import_module() if load else None
     if module is None:

@@ -461,6 +461,26 @@ rule("archive-too-large", E, "压缩文件解压后过大（疑似“压缩炸�
 rule("narrative-too-large", E, "文字部分过长、链接过多或嵌套过深，网站无法安全生成",
      "这一部分{what}，超出上限 {limit}，未采用：这样的文字会让网站生成耗时过久或失败。请精简，或删去多余的符号")
 
+# --- text that reaches a page: names and narratives (gongkai.text_checks) -----------------
+
+rule("name-markup", E, "名称中有 HTML 符号、字符实体或控制字符",
+     "{field}中不能有{what}：网页会把它当作代码，或者显示不出来。请只写名称本身的文字"
+     "（确需这些符号时，请用全角“＜＞＆”）")
+rule("narrative-markup", E, "正文中有 HTML 标签",
+     "正文中不能使用 HTML 标签。请用 Markdown 书写，例如 **加粗**、空行分段；"
+     "要写小于号时请用全角“＜”，或放在 `反引号` 中")
+rule("narrative-attributes", E, "正文中有给段落或标题加属性的花括号",
+     "正文中不能用花括号给段落、标题或链接加属性或样式：报告页面的样式由门户统一设置。"
+     "请删去这对花括号及其中的内容")
+rule("narrative-link-scheme", E, "正文中的链接指向不安全的地址",
+     "链接“{text}”的地址不安全：正文中的链接只能指向 http(s) 网址、邮箱（mailto:）、电话（tel:）或站内页面，"
+     "不能使用 javascript:、data:、vbscript: 等（也包括用字符实体、大小写或换行写出的）。请改为网址或删去这个链接")
+rule("narrative-heading-level", E, "正文中的标题级别过高",
+     "“{text}”会成为{level}级标题：报告页面已有一级标题（报告名称）和二级标题（六个部分），正文中的小标题请从三级开始，"
+     "写成“### {text}”{hint}")
+rule("narrative-image", E, "正文中插入了图片",
+     "正文中不能插入图片：门户页面不从其他网站加载任何内容，报告也没有存放图片的位置。"
+     "请改为文字说明，或写成链接 [说明](https://…)")
 
 # --- roster, deadlines and compliance (opendata) ---------------------------------------
 

@@ -7,8 +7,8 @@ of its group, sub-items included. Parsing fills missing totals from here and val
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
@@ -37,8 +37,8 @@ class TotalRule:
         object.__setattr__(self, "target_path", self.target.path)
         object.__setattr__(self, "addend_paths", tuple(a.path for a in self.addends))
 
-    def expected(self, values: Mapping[CellPath, object]) -> int | Decimal:
-        return sum((values[path] for path in self.addend_paths), 0)  # type: ignore[arg-type, return-value]
+    def expected(self, values: Mapping[CellPath, int | Decimal]) -> int | Decimal:
+        return sum((values[path] for path in self.addend_paths), 0)
 
 
 def _leaf_columns(block: Block) -> list[tuple[Column, tuple[Column, ...]]]:

@@ -37,6 +37,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from gongkai import cli
 from gongkai.findings import format_finding
 from gongkai.importing.command import check_written

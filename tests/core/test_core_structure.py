@@ -5,7 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from core_kit import FIXTURES, FORMAT_YEARS, build_report, locate, locate_key, only, replace_once, report_text, set_value
+from core_kit import (
+    FIXTURES,
+    FORMAT_YEARS,
+    build_report,
+    locate,
+    locate_key,
+    only,
+    replace_once,
+    report_text,
+    set_value,
+)
 
 from gongkai.findings import Severity
 from gongkai.formats import FORMATS

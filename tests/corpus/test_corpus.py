@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
 from gongkai.importing import command
 from gongkai.model import CellState, Report
 from gongkai.rules import DISCREPANCY_NOTES

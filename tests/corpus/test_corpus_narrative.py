@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from gongkai.importing.document import Overrides, import_report
 from gongkai.importing.readers import read_source
 from gongkai.narrative import check_narrative, stated_counts

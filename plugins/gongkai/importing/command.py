@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-
 from ..findings import Finding, format_finding, sort_findings
 from ..limits import MAX_SLUG_LENGTH
 from ..loading import load_file, load_text
@@ -21,6 +20,7 @@ from ..model import SLUG_PATTERN, Agency, Report
 from ..parsing import parse_document
 from ..rules import RULES
 from ..slugs import slug_for
+from ..text_checks import name_problem
 from ..validation import check_across_years, check_report, discrepancies_of
 from ..writing import OutputError, report_to_yaml, write_atomically
 from .document import Imported, Overrides, import_report
@@ -70,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
     if args.slug and not SLUG_PATTERN.match(args.slug):
         return _usage_error(f"机关代码“{args.slug}”无效：只能由小写英文字母、数字和连字符组成，"
                             "且不能以连字符开头或结尾（例如 shifan-zhen）", err)
+    if args.agency and (problem := name_problem(args.agency, "机关名称（--agency）")):
+        return _usage_error(problem, err)
     if args.slug and len(args.slug) > MAX_SLUG_LENGTH:
         return _usage_error(RULES["slug-too-long"].message(length=len(args.slug), limit=MAX_SLUG_LENGTH), err)
     sources = expand_sources(args.sources)

@@ -6,6 +6,8 @@ Every entry shows its publication date and says in words when it was published l
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
@@ -127,3 +129,22 @@ def home_replacements(index: PortalIndex, layout: Layout, page_src: str,
         "years_list": years_list,
         "summary": summary,
     }
+
+
+PLACEHOLDER = re.compile(r"\{\{\s*gongkai\.([A-Za-z_]+)\s*\}\}")
+
+
+def fill_placeholders(markdown: str, values: Mapping[str, Callable[[], str]]) -> tuple[str, list[str]]:
+    """``{{ gongkai.<name> }}`` replaced by its value; unknown placeholders are kept as written, and returned."""
+    if "gongkai." not in markdown:
+        return markdown, []
+    unknown: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        if value is None:
+            unknown.append(match.group(0))
+            return match.group(0)
+        return value()
+
+    return PLACEHOLDER.sub(replace, markdown), unknown

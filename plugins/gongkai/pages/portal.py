@@ -7,6 +7,7 @@ many and dearer, so their Markdown is made only when asked for (``PortalPage.mar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -43,8 +44,8 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
     then every report."""
     pages = [PortalPage(layout.index(), "index", lambda: index_page(index, layout, env, index_title, opendata))]
     if index.agencies:
-        pages.append(PortalPage(layout.agencies(), "agencies", lambda: agencies_page(index, layout, env)))
-    pages.extend(PortalPage(layout.year(g.year), "year", lambda g=g: year_page(g, layout, env))
+        pages.append(PortalPage(layout.agencies(), "agencies", partial(agencies_page, index, layout, env)))
+    pages.extend(PortalPage(layout.year(g.year), "year", partial(year_page, g, layout, env))
                  for g in index.years)
     for group in index.agencies:
         islands = Islands()

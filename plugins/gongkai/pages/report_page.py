@@ -1,9 +1,8 @@
 """Markdown for one report's page: title, publication facts, the six official sections.
 
 Narrative sections stay Markdown (MkDocs renders them with the site's extensions); the
-statistical tables are HTML from ``gongkai.rendering.tables``. With ``tables_inline=False``
-each table is left as a comment slot and ``insert_tables`` puts it into the rendered HTML,
-so the large tables never go through the Markdown parser (a fifth of a big build's time).
+statistical tables are HTML from ``gongkai.rendering.tables``, written inline or handed over
+later through a slot (``table_slot`` / ``insert_tables``, below).
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
     from ..opendata.site import OpenData
 
 TEMPLATE = "pages/report.md"
-# Narratives have every "<" escaped (``safe_narrative``), so no narrative can forge a slot.
+# Narratives reach the page as cleaned HTML without comments (``safe_narrative``): none can forge a slot.
 TABLE_SLOT = "<!--gongkai-table:{key}-->"
 _TABLE_SLOT = re.compile(r"<!--gongkai-table:([a-z_]+)-->")
 OPEN_DATA_SLOT = "open_data"  # the year-over-year table and the downloads, after the six sections
@@ -56,13 +55,28 @@ def sections(report: Report, env: Environment, *, tables_inline: bool = True) ->
     views = []
     for section in report.sections:
         if section.table is not None and not tables_inline:
-            body = TABLE_SLOT.format(key=section.key)
+            body = table_slot(section)
         elif section.table is not None:
             body = _table_html(report, section, env)
         else:
             body = safe_narrative(report.narrative.get(section.key, "无。"))
         views.append(SectionView(section.number, section.title, section_id(section), Markup(body.strip("\n"))))
     return views
+
+
+# --- tables handed over after Markdown -----------------------------------------------------
+# ``report_page(..., tables_inline=False)`` leaves each table out of the Markdown as a slot, and
+# ``insert_tables`` fills the slots in the rendered HTML. The MkDocs adapter fills them after the
+# search plugin has read the page (``on_page_context``): the large tables then go through
+# neither the Markdown parser nor the search plugin's HTML parser (together half of a large
+# build's time), and the page is the same as with the tables inline. The slot is an HTML
+# comment because a comment is the one piece of Markdown that every extension passes through
+# unchanged and in place (``TABLE_SLOT``, above).
+
+
+def table_slot(section: Section) -> str:
+    """Where ``insert_tables`` will put the section's table."""
+    return TABLE_SLOT.format(key=section.key)
 
 
 def insert_tables(page_html: str, report: Report, env: Environment | None = None,
