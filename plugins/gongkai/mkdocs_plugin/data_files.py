@@ -20,7 +20,7 @@ class DataFile(File):
         self.generated_by = "gongkai"
 
     @property  # type: ignore[misc]
-    def content_bytes(self) -> bytes:  # type: ignore[override]
+    def content_bytes(self) -> bytes:
         return b"".join(self.site_file.make())
 
     def is_modified(self) -> bool:

@@ -115,6 +115,6 @@ def cell_records(report: Report, table: TableSpec | None = None) -> Iterator[Cel
 def json_number(value: CellValue | None) -> int | float | None:
     """A cell's number for JSON: integers stay integers; 万元 amounts as decimals."""
     if value is None or value.__class__ is int:
-        return value  # type: ignore[return-value]
+        return value
     assert isinstance(value, Decimal)
     return int(value) if value == value.to_integral_value() else float(value)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -203,7 +204,7 @@ class OpenData:
             rows=self.year_over_year(report, previous) if previous is not None else [],
             downloads=[(d, size_text(d.file.measure())) for d in downloads]).strip()
 
-    def reports_index(self) -> dict:
+    def reports_index(self) -> dict[str, Any]:
         entries = []
         for report in sorted(self.index.reports, key=lambda r: (r.agency.slug, r.year)):
             entry = self.roster.get(report.agency.slug) if self.roster else None

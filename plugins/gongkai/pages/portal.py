@@ -42,7 +42,7 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
                  index_title: str = DEFAULT_INDEX_TITLE, opendata: OpenData | None = None) -> list[PortalPage]:
     """The index, the agency directory, the years (newest first), the agencies, open data's pages,
     then every report."""
-    pages = [PortalPage(layout.index(), "index", lambda: index_page(index, layout, env, index_title, opendata))]
+    pages = [PortalPage(layout.index(), "index", partial(index_page, index, layout, env, index_title, opendata))]
     if index.agencies:
         pages.append(PortalPage(layout.agencies(), "agencies", partial(agencies_page, index, layout, env)))
     pages.extend(PortalPage(layout.year(g.year), "year", partial(year_page, g, layout, env))
@@ -50,7 +50,7 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
     for group in index.agencies:
         islands = Islands()
         pages.append(PortalPage(layout.agency(group.agency.slug), "agency",
-                                lambda g=group, i=islands: agency_page(g, layout, env, opendata, i), finish=islands.fill))
+                                partial(agency_page, group, layout, env, opendata, islands), finish=islands.fill))
     if opendata is not None:
         for src, markdown, islands in opendata.pages(env):
             pages.append(PortalPage(src, "opendata", markdown, finish=islands.fill))
@@ -58,7 +58,7 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
         previous = opendata.previous_report(report) if opendata is not None else None
         pages.append(PortalPage(
             layout.report(report), "report",
-            lambda r=report: report_page(r, layout, env, tables_inline=False, opendata=opendata), report=report,
-            finish=lambda html, r=report: insert_tables(html, r, env, opendata),
+            partial(report_page, report, layout, env, tables_inline=False, opendata=opendata), report=report,
+            finish=partial(insert_tables, report=report, env=env, opendata=opendata),
             also_from=(previous.source,) if previous is not None else ()))
     return pages
