@@ -12,9 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .deadlines import Duty, duty_from_name
 from .formats import FORMATS, CellSpec, FormatSpec, Relation, Section, TableSpec
 from .marks import Mark, nearest
-from .deadlines import Duty, duty_from_name
 
 CellValue = int | Decimal
 R = TypeVar("R")

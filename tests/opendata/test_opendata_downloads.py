@@ -11,10 +11,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from jsonschema import Draft202012Validator
+
 from gongkai.formats import CellSpec
 from gongkai.opendata.exports import SCHEMA_FILE
 from gongkai.opendata.site import size_text
-from jsonschema import Draft202012Validator
 
 DOWNLOAD = re.compile(r'<a href="([^"]+)" download type="([^"]+)">([^<]*)</a>')
 

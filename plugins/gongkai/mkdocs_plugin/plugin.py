@@ -41,9 +41,11 @@ from ..collection import ReportStore, find_report_files
 from ..findings import Finding, format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index
 from ..navigation import site_nav
+from ..opendata.site import OpenData
 from ..pages import PortalPage, fill_placeholders, home_replacements, make_environment, portal_pages
 from ..pages.text import sanitize_html
 from .config import GongkaiConfig
+from .data_files import data_files
 from .internals import (
     CompiledTemplates,
     DirtyBuilds,
@@ -53,8 +55,6 @@ from .internals import (
     search_plugins,
     warnings_counted,
 )
-from ..opendata.site import OpenData
-from .data_files import data_files
 
 log = get_plugin_logger(__name__)
 
