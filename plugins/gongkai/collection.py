@@ -23,6 +23,7 @@ from .loading import load_file
 from .model import Report
 from .parsing import parse_document
 from .placement import REPORT_SUFFIXES, Found, check_placement, survey
+from .roster import ROSTER_FILE, Roster, apply_roster, load_roster
 from .rules import Where, finding
 from .validation import validate_collection, validate_report
 
@@ -37,6 +38,7 @@ class Portal:
     findings: list[Finding]
     files: list[Path] = field(default_factory=list)
     changed: list[Path] = field(default_factory=list)  # files (re)parsed in this load
+    roster: Roster | None = None  # reports/roster.yml, when the portal has one
 
     @property
     def ok(self) -> bool:
@@ -141,10 +143,16 @@ class ReportStore:
         for stale in [p for p, entry in self._entries.items() if entry.load != self._loads]:
             del self._entries[stale]
         findings.extend(validate_collection(reports))
+        roster = None
+        for folder in (p for p in paths if p.is_dir() and (p / ROSTER_FILE).is_file()):
+            roster, roster_findings = load_roster(folder / ROSTER_FILE, _display(
+                folder / ROSTER_FILE, (folder / ROSTER_FILE).resolve(), self._resolved_base))
+            findings.extend(roster_findings)
+        apply_roster(reports, roster)
         if not files and not refused:
             where = "、".join(str(p) for p in paths)
             findings.append(finding("no-reports", Where.at(where), paths=where))
-        return Portal(reports=reports, findings=findings, files=files, changed=changed)
+        return Portal(reports=reports, findings=findings, files=files, changed=changed, roster=roster)
 
 
 def load_portal(paths: Sequence[Path], base: Path | None = None) -> Portal:

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .deadlines import Duty, duty_from_name
 from .formats import FORMATS, CellSpec, FormatSpec, Relation, Section, TableSpec
 from .marks import Mark, nearest
 
@@ -103,6 +104,8 @@ class Report:
     given_totals: frozenset[CellPath] = frozenset()
     # Where each field was written (``loading.Marks`` for a parsed file: packed, paths shared).
     marks: Mapping[tuple[Any, ...], Mark] = field(default_factory=dict, repr=False)
+    # The agency's kind and deadline from the roster (``roster.apply_roster``); None: inferred from the name.
+    duty: Duty | None = field(default=None, repr=False, compare=False)
     # An archived, as-published record (issue 12): only such a report may hold the three below.
     archived: Archived | None = None
     # Tables published in another national format's layout: table key → format version.
@@ -116,9 +119,13 @@ class Report:
         return f"{self.agency.name}{self.year}年{REPORT_TITLE_SUFFIX}"
 
     @property
+    def obligation(self) -> Duty:
+        return self.duty or duty_from_name(self.agency.name)
+
+    @property
     def deadline(self) -> date:
-        """The legal deadline: 31 January of the following year."""
-        return date(self.year + 1, 1, 31)
+        """The legal deadline (条例第四十九条): by the roster's kind or override, else the name's kind."""
+        return self.obligation.deadline(self.year)
 
     @property
     def is_late(self) -> bool:

@@ -17,6 +17,8 @@ label, message, expected and actual. Keys of a case:
   under its own name or ``as``; ``args``: more command-line arguments; ``existing``: base reports
   already in ``reports/``; ``written``: an edit applied to the YAML the import is about to write
   (the import's round-trip check).
+- ``command: check``: run ``gongkai check reports`` (with ``args``) instead of ``validate``, and
+  keep only its finding lines (the compliance rules).
 - ``findings``: the lines printed, in order.
 
 ``python tests/core/test_core_cases.py --write`` fills in ``findings`` from what the code prints
@@ -143,6 +145,9 @@ def _validate(case: dict[str, Any], root: Path) -> list[str]:
             make_special(case["special"], target, root)
         else:
             _write(target, edit(_base(case["report"]), case), case.get("encoding", "utf-8"))
+    if case.get("command") == "check":  # the compliance view: only its findings, not the matrix
+        out, _ = _cli(["check", "reports", *case.get("args", [])])
+        return [line for line in out.splitlines() if re.search(r": (?:错误|警告) \[", line)]
     out, _ = _cli(["validate", *case.get("paths", ["reports"])])
     return out.splitlines()[:-1]  # the last line sums up
 

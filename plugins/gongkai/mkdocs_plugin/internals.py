@@ -280,7 +280,9 @@ def generated_file(config: MkDocsConfig, page: PortalPage, builds: DirtyBuilds |
     else:
         source = str(page.report.source)
         file = File.generated(config, page.src_uri, abs_src_path=source, inclusion=InclusionLevel.NOT_IN_NAV)
-        key = builds.report_key(source) if builds is not None else None
+        # ...and by the reports it also shows (the previous one, in its year-over-year table)
+        key = ((builds.report_key(source), *(builds.report_key(str(f)) for f in page.also_from))
+               if builds is not None else None)
     if builds is not None:
         builds.add(file, key)
     return file

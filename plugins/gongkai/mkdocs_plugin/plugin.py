@@ -43,10 +43,12 @@ from ..collection import ReportStore, find_report_files
 from ..findings import Finding, format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index
 from ..navigation import site_nav
-from ..pages import PortalPage, fill_placeholders, home_replacements, insert_tables, make_environment, portal_pages
+from ..opendata.site import OpenData
+from ..pages import PortalPage, fill_placeholders, home_replacements, make_environment, portal_pages
 from ..pages.text import sanitize_html
 from ..search import SearchIndexError, build_search_index
 from .config import GongkaiConfig
+from .data_files import data_files
 from .internals import (
     CompiledTemplates,
     DirtyBuilds,
@@ -70,6 +72,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.store: ReportStore | None = None
         self.layout = Layout()
         self.index = PortalIndex(years=(), agencies=())
+        self.opendata: OpenData | None = None  # downloads, dataset, trends, roll-ups, compliance
         self.env: Environment | None = None
         self.env_dirs: list[Path] | None = None  # the override folders self.env was made with
         self.generated: dict[str, PortalPage] = {}  # src_uri → the generated page
@@ -95,6 +98,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         portal = self.store.load([reports_dir])
         self._report(portal.findings, strict=self.config.strict or config.strict)
         self.index = build_index(portal.reports)
+        self.opendata = OpenData(self.index, self.layout, portal.roster, portal.findings, config.use_directory_urls)
 
         if str(reports_dir) not in config.watch:
             config.watch.append(str(reports_dir))
@@ -134,12 +138,16 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         assert self.env is not None
         builds = self.dirty_builds if self.dirty else None
         self.generated = {}
-        for page in portal_pages(self.index, self.layout, self.env, self.config.index_title):
+        for page in portal_pages(self.index, self.layout, self.env, self.config.index_title, self.opendata):
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"gongkai：docs 目录中的 {page.src_uri} 与自动生成的页面同名，请删去或改名"
                                   f"（报告页面都在 {self.layout.prefix}/ 下自动生成）")
             files.append(generated_file(config, page, builds))
             self.generated[page.src_uri] = page
+        for data_file in data_files(self.opendata.files() if self.opendata else [], config):
+            files.append(data_file)
+            if builds is not None:  # remembered, so that a later dirty build removes it when its report is gone
+                builds.add(data_file, None)
         if self.config.nav:
             handwritten = ([f.src_uri for f in files.documentation_pages() if f.src_uri not in self.generated]
                            if config.nav is None else [])
@@ -167,7 +175,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or page.file.src_uri in self.generated:
             return markdown
-        values = home_replacements(self.index, self.layout, page.file.src_uri)
+        values = home_replacements(self.index, self.layout, page.file.src_uri, self.opendata)
         markdown, unknown = fill_placeholders(markdown, values)
         for placeholder in unknown:
             log.warning(f"{page.file.src_uri}：未知的占位符“{placeholder}”，可用的有："
@@ -187,8 +195,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext | None:
         generated = self.generated.get(page.file.src_uri) if self.config.enabled else None
-        if generated is not None and generated.report is not None and page.content is not None:
-            page.content = insert_tables(page.content, generated.report, self.env)
+        if generated is not None and generated.finish is not None and page.content is not None:
+            page.content = generated.finish(page.content)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:

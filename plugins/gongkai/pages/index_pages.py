@@ -1,7 +1,7 @@
 """Markdown for the index pages: all reports by year, one year, one agency; home page links.
 
 Every entry shows its publication date and says in words when it was published late
-(after 31 January of the following year), not by colour alone.
+(after its deadline under 条例第四十九条, ``Report.deadline``), not by colour alone.
 """
 
 from __future__ import annotations
@@ -9,12 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
 from ..indexing import AgencyGroup, Layout, PortalIndex, YearGroup, relative_link
 from ..model import Report
+from .islands import Islands
 from .templates import make_environment
+
+if TYPE_CHECKING:
+    from ..opendata.site import OpenData
 
 DEFAULT_INDEX_TITLE = "政府信息公开工作年度报告"
 
@@ -36,16 +41,19 @@ def _entries(reports: tuple[Report, ...], here: str, layout: Layout) -> list[Ent
 
 
 def index_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None,
-               title: str = DEFAULT_INDEX_TITLE) -> str:
+               title: str = DEFAULT_INDEX_TITLE, opendata: OpenData | None = None) -> str:
     """``reports/index.md``: every report, grouped by year, newest year first."""
     env = env or make_environment()
     here = layout.index()
     years = [(group, relative_link(here, layout.year(group.year)), _entries(group.reports, here, layout))
              for group in index.years]
     agencies = [(group, relative_link(here, layout.agency(group.agency.slug))) for group in index.agencies]
+    data_links = [] if opendata is None else [
+        ("数据下载", relative_link(here, opendata.data_page())), ("历年趋势", relative_link(here, opendata.trends_page())),
+        ("报送情况", relative_link(here, opendata.compliance_page()))]
     return env.get_template("pages/index.md").render(
         title=title, index=index, years=years, agencies=agencies,
-        agencies_link=relative_link(here, layout.agencies()))
+        agencies_link=relative_link(here, layout.agencies()), data_links=data_links)
 
 
 def year_page(group: YearGroup, layout: Layout = Layout(), env: Environment | None = None) -> str:
@@ -57,13 +65,23 @@ def year_page(group: YearGroup, layout: Layout = Layout(), env: Environment | No
         index_link=relative_link(here, layout.index()))
 
 
-def agency_page(group: AgencyGroup, layout: Layout = Layout(), env: Environment | None = None) -> str:
-    """``reports/<slug>/index.md``: one agency's reports, newest first."""
+def agency_page(group: AgencyGroup, layout: Layout = Layout(), env: Environment | None = None,
+                opendata: OpenData | None = None, islands: Islands | None = None) -> str:
+    """``reports/<slug>/index.md``: one agency's reports, newest first, and its trends."""
     env = env or make_environment()
     here = layout.agency(group.agency.slug)
     return env.get_template("pages/agency.md").render(
         group=group, entries=_entries(group.reports, here, layout),
-        index_link=relative_link(here, layout.index()))
+        index_link=relative_link(here, layout.index()),
+        trends=_trends(group, env, opendata, islands))
+
+
+def _trends(group: AgencyGroup, env: Environment, opendata: OpenData | None, islands: Islands | None) -> str:
+    """The agency's trend charts: inline, or a slot filled after rendering when ``islands`` is given."""
+    if opendata is None:
+        return ""
+    charts = opendata.agency_trends(group, env)
+    return islands.slot(charts) if islands is not None else charts
 
 
 def agencies_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None) -> str:
@@ -76,7 +94,8 @@ def agencies_page(index: PortalIndex, layout: Layout = Layout(), env: Environmen
         index=index, agencies=agencies, index_link=relative_link(here, layout.index()))
 
 
-def home_replacements(index: PortalIndex, layout: Layout, page_src: str) -> dict[str, Callable[[], str]]:
+def home_replacements(index: PortalIndex, layout: Layout, page_src: str,
+                      opendata: OpenData | None = None) -> dict[str, Callable[[], str]]:
     """Values for ``{{ gongkai.<name> }}`` placeholders in a hand-written page at ``page_src``."""
     latest = index.latest_year
 
@@ -95,8 +114,16 @@ def home_replacements(index: PortalIndex, layout: Layout, page_src: str) -> dict
     def summary() -> str:
         return f"共收录 {len(index.agencies)} 个机关的 {len(index.reports)} 份年度报告"
 
+    def data_links() -> str:
+        if opendata is None:
+            return ""
+        return " · ".join(f"[{text}]({relative_link(page_src, target)})" for text, target in (
+            ("数据下载", opendata.data_page()), ("历年趋势", opendata.trends_page()),
+            ("报送情况", opendata.compliance_page())))
+
     return {
         "latest_year": lambda: str(latest or ""),
+        "data_links": data_links,
         "latest_year_link": latest_year_link,
         "index_link": index_link,
         "years_list": years_list,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -22,10 +23,14 @@ from ..totals import cell_labels
 from .templates import make_environment
 from .text import safe_narrative
 
+if TYPE_CHECKING:
+    from ..opendata.site import OpenData
+
 TEMPLATE = "pages/report.md"
 # Narratives reach the page as cleaned HTML without comments (``safe_narrative``): none can forge a slot.
 TABLE_SLOT = "<!--gongkai-table:{key}-->"
 _TABLE_SLOT = re.compile(r"<!--gongkai-table:([a-z_]+)-->")
+OPEN_DATA_SLOT = "open_data"  # the year-over-year table and the downloads, after the six sections
 
 
 def section_id(section: Section) -> str:
@@ -74,14 +79,21 @@ def table_slot(section: Section) -> str:
     return TABLE_SLOT.format(key=section.key)
 
 
-def insert_tables(page_html: str, report: Report, env: Environment | None = None) -> str:
-    """Fill the table slots left by ``report_page(..., tables_inline=False)`` in rendered HTML."""
+def insert_tables(page_html: str, report: Report, env: Environment | None = None,
+                  opendata: OpenData | None = None) -> str:
+    """Fill the table slots left by ``report_page(..., tables_inline=False)`` in rendered HTML
+    (and open data's: the year-over-year table and the download links, with their sizes)."""
     env = env or make_environment()
     by_key = {s.key: s for s in report.sections if s.table is not None}
 
     def fill(match: re.Match[str]) -> str:
-        section = by_key.get(match.group(1))
-        return _table_html(report, section, env) if section is not None else match.group(0)
+        key = match.group(1)
+        section = by_key.get(key)
+        if section is not None:
+            return _table_html(report, section, env)
+        if opendata is not None and key == OPEN_DATA_SLOT:
+            return opendata.report_extras(report, env)
+        return match.group(0)
 
     return _TABLE_SLOT.sub(fill, page_html)
 
@@ -108,14 +120,17 @@ def _discrepancy_view(report: Report, item: Discrepancy) -> DiscrepancyView:
 
 
 def report_page(report: Report, layout: Layout = Layout(), env: Environment | None = None, *,
-                tables_inline: bool = True) -> str:
+                tables_inline: bool = True, opendata: OpenData | None = None) -> str:
     """The page's Markdown source; links are relative ``.md`` paths for MkDocs to rewrite."""
     env = env or make_environment()
     here = layout.report(report)
+    extras = "" if opendata is None else (
+        TABLE_SLOT.format(key=OPEN_DATA_SLOT) if not tables_inline else opendata.report_extras(report, env))
     return env.get_template(TEMPLATE).render(
         report=report,
         sections=sections(report, env, tables_inline=tables_inline),
         discrepancies=discrepancy_views(report),
         agency_link=relative_link(here, layout.agency(report.agency.slug)),
         year_link=relative_link(here, layout.year(report.year)),
+        open_data=Markup(extras),
     )

@@ -10,6 +10,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from .. import templating
+from ..deadlines import deadline_summary
 from .text import markdown_text
 
 
@@ -28,4 +29,5 @@ def make_environment(override_dirs: Sequence[Path] = ()) -> Environment:
     env = templating.make_environment(override_dirs)
     env.filters["date_zh"] = date_zh
     env.filters["md"] = md
+    env.globals["deadline_summary"] = deadline_summary
     return env
