@@ -44,6 +44,7 @@ class Report:
     given_totals: frozenset[CellPath] = frozenset()
     # Where each field was written (``loading.Marks`` for a parsed file: packed, paths shared).
     marks: Mapping[tuple, Mark] = field(default_factory=dict, repr=False)
+    draft: bool = False  # `status: draft`: shown in preview, left out of a published build
 
     @property
     def title(self) -> str:

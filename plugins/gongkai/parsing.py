@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
+from .drafts import is_draft_value, status_finding
 from .findings import Finding, Severity
 from .formats import FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
 from .loading import InvalidScalar, SourceDocument, shared_path
@@ -25,6 +26,7 @@ TOP_LEVEL_KEYS: dict[str, str] = {
     "year": "报告年度",
     "format": "报告格式",
     "published": "发布日期",
+    "status": "状态（draft 为草稿：只在预览中显示，不发布）",
     "overview": "一、总体情况",
     "proactive": "二、主动公开政府信息情况",
     "applications": "三、收到和处理政府信息公开申请情况",
@@ -32,6 +34,7 @@ TOP_LEVEL_KEYS: dict[str, str] = {
     "problems": "五、存在的主要问题及改进情况",
     "other_matters": "六、其他需要报告的事项",
 }
+OPTIONAL_KEYS = frozenset({"format", "status"})
 AGENCY_KEYS: dict[str, str] = {"slug": "机关代码（网址用）", "name": "机关名称"}
 
 _HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
@@ -104,13 +107,16 @@ class _Parser:
             return None
         self.check_keys(root, (), TOP_LEVEL_KEYS, "报告顶层")
         for key, label in TOP_LEVEL_KEYS.items():
-            if key not in root and key != "format":
+            if key not in root and key not in OPTIONAL_KEYS:
                 self.error("missing-section", f"缺少“{key}”（{label}）。请补上这一部分", (), label)
 
         agency = self.parse_agency(root.get("agency"))
         year = self.parse_year(root.get("year")) if "year" in root else None
         spec = self.parse_format(root, year)
         published = self.parse_published(root.get("published"), year) if "published" in root else None
+        draft = is_draft_value(root.get("status"))
+        if "status" in root and draft is None:
+            self.findings.append(status_finding(self.document, root["status"]))
         narrative = {s.key: self.parse_narrative(root[s.key], s.key, s.title)
                      for s in (spec or FORMATS["2021"]).narrative_sections if s.key in root}
 
@@ -135,6 +141,7 @@ class _Parser:
             values=values,
             given_totals=frozenset(given),
             marks=self.document.marks(),
+            draft=bool(draft),
         )
 
     def parse_agency(self, value: Any) -> Agency | None:

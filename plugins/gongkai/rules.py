@@ -105,3 +105,20 @@ def catalogue() -> Mapping[str, Rule]:
 # --- files and YAML --------------------------------------------------------------------
 # (The sections below are the catalogue. Each part of the project adds its rules in its own
 # section; the handbook lists them in this order.)
+
+
+# --- editors: drafts, deadlines, the Excel form (gongkai new / import / validate, preview) ---
+
+rule("invalid-status", E, "状态（status）只能是 draft 或 final",
+     "“status”只能是 draft（草稿：只在预览中显示，发布时不生成页面）或 final（定稿）；定稿后也可以删去这一行")
+rule("report-late", W, "发布日期晚于法定截止日（网站上会标注“逾期发布”）",
+     "发布日期 {published} 晚于法定截止日 {deadline}，逾期 {days} 天；网站上会标注“逾期发布”。"
+     "如果发布日期填错了，请改正")
+rule("xlsx-unreadable", E, "Excel 文件无法打开",
+     "无法打开这个 Excel 文件（{reason}）。请确认它是用 gongkai new --xlsx 生成、在 Excel 或 WPS 中另存为 .xlsx 的文件")
+rule("xlsx-not-a-form", E, "Excel 文件不是 gongkai 的报告表单",
+     "找不到工作表“{sheet}”：这个文件不是用 gongkai new --xlsx 生成的报告表单，请用表单填写后再导入")
+rule("xlsx-wrong-value", E, "Excel 表单中的单元格应填数字",
+     "单元格 {cell} 应填{expected}，实为“{value}”；没有数据请填 0")
+rule("xlsx-missing-value", E, "Excel 表单中的必填单元格是空的",
+     "单元格 {cell} 是空的：{what}")

@@ -13,7 +13,7 @@ from typing import Any
 
 from .formats import FORMAT_2019, FORMAT_2021, Block, Column, FormatSpec, Kind, Row, TableSpec
 from .model import REPORT_TITLE_SUFFIX, SLUG_PATTERN
-from .parsing import AGENCY_KEYS, PLACEHOLDER, TOP_LEVEL_KEYS
+from .parsing import AGENCY_KEYS, OPTIONAL_KEYS, PLACEHOLDER, TOP_LEVEL_KEYS
 
 SCHEMA_ID = "https://gongkai.invalid/schema/report.schema.json"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "report.schema.json"
@@ -97,6 +97,8 @@ def _format_schema(spec: FormatSpec) -> Schema:
         "format": {"title": TOP_LEVEL_KEYS["format"], "description": f"报告格式：{spec.document}",
                    "enum": [int(spec.version), spec.version]},
         "published": {"$ref": "#/$defs/published"},
+        "status": {"title": TOP_LEVEL_KEYS["status"], "description": "draft：草稿，只在预览中显示，发布时不生成页面；"
+                   "final 或不写：定稿", "enum": ["draft", "final"]},
     }
     for section in spec.sections:
         properties[section.key] = _table(section.table) if section.table else _narrative(section.title)
@@ -105,7 +107,7 @@ def _format_schema(spec: FormatSpec) -> Schema:
         "description": f"{spec.first_year} 年度起" + (f"至 {spec.last_year} 年度" if spec.last_year else "") + "的报告格式",
         "type": "object",
         "properties": properties,
-        "required": [key for key in properties if key != "format"],
+        "required": [key for key in properties if key not in OPTIONAL_KEYS],
         "additionalProperties": False,
     }
 
