@@ -32,10 +32,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..collection import ReportStore, find_report_files
-from ..findings import Finding, format_finding, format_findings, summarize
-from ..indexing import Layout, PortalIndex, build_index, check_layout
+from ..findings import format_finding, format_findings, summarize
+from ..indexing import Layout, PortalIndex, build_index
 from ..pages import PortalPage, home_replacements, insert_tables, make_environment, portal_pages
 from ..pages.text import drop_checkbox_autocomplete, sanitize_html
+from ..preview import SitePlan, plan_site
 from .config import GongkaiConfig
 from .incremental import CompiledTemplates, DirtyBuilds, digest, settings_digest, stamp
 
@@ -60,6 +61,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.stamps: dict[str, tuple[int, int] | None] = {}  # report file → (size, mtime) before parsing
         self.compiled = CompiledTemplates()  # the theme's templates, for dirty rebuilds
         self.env_dirs: list[Path] | None = None  # the override folders self.env was made with
+        self.site = SitePlan(preview=False, reports=[])  # what this build shows (``preview.plan_site``)
 
     # Defining on_startup makes MkDocs keep this instance (and its store) across serve rebuilds.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -83,28 +85,33 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.store = ReportStore(base)
         if self.dirty:  # stamped before parsing: a save during this build makes the next one render it
             self.stamps = {str(p): stamp(p) for p in find_report_files([reports_dir])}
-            self.dirty_builds.begin(config.site_dir, settings_digest(config.config_file_path, config.theme.custom_dir))
         portal = self.store.load([reports_dir])
-        findings = portal.findings + check_layout(portal.reports)
-        self._report(findings, strict=self.config.strict or config.strict)
+        # Preview (`mkdocs serve`) never stops on a report; publishing stops on errors, leaves drafts out.
+        self.site = plan_site(portal.reports, portal.findings, portal.files, layout=self.layout, base=base,
+                              preview=getattr(self, "command", "build") == "serve",
+                              strict=self.config.strict or config.strict)
+        self._report(self.site)
+        if self.dirty:
+            self.dirty_builds.begin(config.site_dir, digest(
+                settings_digest(config.config_file_path, config.theme.custom_dir), self.site.banner_key))
 
         if str(reports_dir) not in config.watch:
             config.watch.append(str(reports_dir))
-        self.index = build_index(portal.reports)
+        self.index = build_index(self.site.reports)
         overrides = [Path(config.theme.custom_dir) / OVERRIDES_SUBDIR] if config.theme.custom_dir else []
         if self.env is None or overrides != self.env_dirs:  # Jinja reloads a template whose file changed
             self.env, self.env_dirs = make_environment(overrides), overrides
         return config
 
-    def _report(self, findings: list[Finding], *, strict: bool) -> None:
-        """Errors (and, when strict, warnings) stop the build; other warnings are logged."""
-        errors = [f for f in findings if f.is_error]
-        if errors or (strict and findings):
-            shown = findings if strict else errors
+    def _report(self, site: SitePlan) -> None:
+        """Publishing: errors (and, when strict, warnings) stop the build. Preview: only logged."""
+        if site.errors:
             raise PluginError(
-                f"gongkai：报告校验未通过（{summarize(shown)}），网站未生成：\n{format_findings(shown)}")
-        for finding in findings:
-            log.warning(format_finding(finding))
+                f"gongkai：报告校验未通过（{summarize(site.errors)}），网站未生成：\n{format_findings(site.errors)}")
+        for finding in site.logged:  # in preview at info level: `mkdocs serve --strict` must not stop on them
+            (log.info if site.preview else log.warning)(format_finding(finding))
+        for notice in site.notices:
+            log.info(notice)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
@@ -112,7 +119,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         assert self.env is not None
         layout = self.layout
         self.generated = {}
-        for page in portal_pages(self.index, layout, self.env, self.config.index_title):
+        for page in portal_pages(self.index, layout, self.env, self.config.index_title) + self.site.pages(self.env):
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"gongkai：docs 目录中的 {page.src_uri} 与自动生成的页面同名，请删去或改名"
                                   f"（报告页面都在 {layout.prefix}/ 下自动生成）")
@@ -193,8 +200,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         generated = self.generated.get(page.file.src_uri)
         if generated is not None and generated.report is not None:
-            return sanitize_html(html)  # narratives were escaped already; this is the second line of defence
-        return html
+            html = sanitize_html(html)  # narratives were escaped already; this is the second line of defence
+        assert self.env is not None
+        return self.site.banner(page.file.src_uri, page.url, self.env,
+                                directory_urls=config.use_directory_urls) + html
 
     # After every other plugin's page_context, the search index's above all: the tables
     # (numbers laid out by gongkai, not Markdown) go in last, past the Markdown parser and
