@@ -99,8 +99,9 @@ def _table(table: TableSpec, values: Mapping[CellPath, CellValue], include_total
 
 
 def report_to_yaml(report: Report, *, include_totals: bool = True, schema_ref: str | None = DEFAULT_SCHEMA_REF,
-                   header_note: str = "") -> str:
-    """The commented YAML of a report; ``include_totals=False`` leaves totals to be computed."""
+                   header_note: str = "", published_text: str | None = None) -> str:
+    """The commented YAML of a report; ``include_totals=False`` leaves totals to be computed;
+    ``published_text`` stands in for the date (``gongkai new``'s placeholder)."""
     spec: FormatSpec = report.format
     out = ""
     if schema_ref:
@@ -115,7 +116,8 @@ def report_to_yaml(report: Report, *, include_totals: bool = True, schema_ref: s
     out += f"  name: {_quote(report.agency.name)}  # 机关名称\n"
     out += f"year: {report.year}  # 报告年度\n"
     out += f"format: {spec.version}  # 报告格式：{spec.document}\n"
-    out += f"published: {report.published.isoformat()}  # 发布日期（YYYY-MM-DD）\n"
+    published = published_text if published_text is not None else report.published.isoformat()
+    out += f"published: {published}  # 发布日期（YYYY-MM-DD）\n"
     for section in spec.sections:
         out += "\n"
         if section.table is not None:

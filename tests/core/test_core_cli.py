@@ -177,9 +177,11 @@ def test_unexpected_failure_is_a_message_not_a_traceback(tmp_path, monkeypatch, 
 # --- new ------------------------------------------------------------------------------
 
 
-def _fill_placeholders(text: str) -> str:
+def _fill_placeholders(text: str, published: str = "2025-01-20") -> str:
     for key in ("overview", "problems", "other_matters"):
         text, _ = set_value(text, (key,), "|\n  已填写的内容。\n")
+    if "published: 【请填写】" in text:
+        text, _ = set_value(text, ("published",), published)
     return text
 
 
@@ -212,6 +214,9 @@ def test_new_carries_last_year_over_and_cannot_be_published_unfilled(tmp_path, v
     placeholders = [line for line in unfilled.stdout.splitlines() if "[narrative-placeholder]" in line]
     assert len(placeholders) == 3
     assert placeholders[0].startswith(f"reports/shifan-zhen/{year}.yml:{locate(text, ('overview',)).line}:")
+    # the publication date is left to fill in, not the deadline (a report left so would look on time)
+    assert "published: 【请填写】YYYY-MM-DD" in text
+    assert [line for line in unfilled.stdout.splitlines() if "[invalid-date]" in line and "【请填写】" in line]
 
     created.write_text(_fill_placeholders(text), encoding="utf-8")
     filled = run(tmp_path, "validate")

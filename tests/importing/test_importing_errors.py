@@ -151,7 +151,7 @@ def test_a_source_without_title_needs_year_agency_and_date(run_import, sample: R
 
 def test_the_slug_is_required(run_import, tmp_path: Path) -> None:
     code, output = run_import(str(SEED), "-o", str(tmp_path))
-    assert code == 2 and "--slug" in output and "中文" in output
+    assert code == 2 and "--agency" in output and "中文" in output
     code, output = run_import(str(SEED), "-o", str(tmp_path), "--slug", "示例镇")
     assert code == 2 and "机关代码" in output
 

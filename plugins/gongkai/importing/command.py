@@ -10,13 +10,13 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from .. import cli_options as options
 from ..findings import Finding, format_finding, sort_findings
 from ..loading import load_text
-from ..model import SLUG_PATTERN, Report
+from ..model import Report
 from ..parsing import parse_document
 from ..validation import validate_report
 from ..writing import report_to_yaml
@@ -28,30 +28,18 @@ DEFAULT_OUTPUT = Path("reports")
 INCONSISTENCY_PREFIX = "源文件中的不一致（已按原样保留）: "
 
 
-def _year(text: str) -> int:
-    if not (text.isdigit() and len(text) == 4):
-        raise argparse.ArgumentTypeError(f"报告年度应是四位数字的年份，例如 2024（实为“{text}”）")
-    return int(text)
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"发布日期应写成 YYYY-MM-DD，例如 2025-01-20（实为“{text}”）") from None
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `gongkai import`, for the CLI to attach to its subcommand."""
-    parser.add_argument("sources", nargs="+", type=Path, metavar="SOURCE",
-                        help="已发布的年度报告：网页另存的 .html、复制出的 .txt，或 Word .docx")
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
-                        help="报告目录（默认 reports/），写入 DIR/<机关代码>/<年度>.yml")
-    parser.add_argument("--agency", metavar="NAME", help="机关名称（源文件标题中没有时必填；填了以此为准）")
-    parser.add_argument("--slug", metavar="SLUG", help="机关代码，用于网址，例如 shifan-zhen（必填：中文名称无法可靠转换）")
-    parser.add_argument("--year", type=_year, metavar="YYYY", help="报告年度（源文件标题中没有时必填）")
-    parser.add_argument("--published", type=_date, metavar="YYYY-MM-DD", help="发布日期（源文件中没有时必填）")
-    parser.add_argument("--force", action="store_true", help="覆盖已存在的 YAML 文件")
+    """The options of `gongkai import`, for the CLI to attach to its subcommand (names shared: ``cli_options``)."""
+    parser.add_argument("sources", nargs="+", type=options.source, metavar="源文件",
+                        help="已发布的年度报告：网页另存的 .html、复制出的 .txt、Word .docx，"
+                             "或 gongkai new --xlsx 生成并填好的 Excel 表单 .xlsx（不接受网址）")
+    options.add_output(parser, str(DEFAULT_OUTPUT), "报告文件夹（默认 reports），写入 文件夹/机关代码/年度.yml")
+    options.add_agency(parser, agency_help="机关代码，用于网址，例如 shifan-zhen（必填：中文名称无法可靠转换）",
+                       name_help="机关名称（源文件标题中没有时必填；填了以此为准）")
+    options.add_year(parser, "报告年度（源文件标题中没有时必填）")
+    options.add_published(parser, "发布日期 YYYY-MM-DD（源文件中没有时必填）")
+    options.add_force(parser, "覆盖已存在的报告文件")
+    options.add_deprecated(parser, "--slug", "slug")
 
 
 def _usage_error(message: str, err: TextIO) -> int:
@@ -62,18 +50,19 @@ def _usage_error(message: str, err: TextIO) -> int:
 def run(args: argparse.Namespace) -> int:
     """Import every source; see the module docstring for exit codes."""
     out, err = sys.stdout, sys.stderr
-    if not args.slug:
-        return _usage_error("请用 --slug 指定机关代码（小写英文字母、数字和连字符，例如 shifan-zhen）。"
+    try:
+        options.resolve_agency(args, err)
+    except options.UsageError as error:
+        return _usage_error(str(error), err)
+    if not args.agency:
+        return _usage_error("请用 --agency 指定机关代码（小写英文字母、数字和连字符，例如 shifan-zhen）。"
                             "中文机关名称无法可靠地自动转换成网址用的代码", err)
-    if not SLUG_PATTERN.match(args.slug):
-        return _usage_error(f"机关代码“{args.slug}”无效：只能由小写英文字母、数字和连字符组成，"
-                            "且不能以连字符开头或结尾（例如 shifan-zhen）", err)
     if len(args.sources) > 1 and (args.year or args.published):
         return _usage_error("--year 和 --published 只能在导入一个源文件时使用（多个源文件各自从标题和落款读取）", err)
-    overrides = Overrides(slug=args.slug, agency=args.agency, year=args.year, published=args.published)
+    overrides = Overrides(slug=args.agency, agency=args.name, year=args.year, published=args.published)
     failed = 0
     for path in args.sources:
-        if not import_one(path, overrides, args.output, args.force, out, err):
+        if not import_one(path, overrides, Path(args.output), args.force, out, err):
             failed += 1
     return 1 if failed else 0
 
