@@ -325,3 +325,22 @@ def test_validate_reports_agency_codes_the_site_cannot_use(tmp_path):
         assert done.returncode == 1, done.stdout
         rule = "slug-clashes-with-year" if slug.isdigit() else "slug-reserved"
         assert f"[{rule}]" in done.stdout and "Traceback" not in done.stderr
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("published", "days"), [("2025-01-31", None), ("2025-02-01", 1), ("2025-03-02", 30)])
+def test_validate_warns_of_a_late_report_with_the_days(tmp_path, published, days):
+    text, line = set_value(report_text("2021", 2024), ("published",), published)
+    write(tmp_path, "2024.yml", text)
+    done = run(tmp_path, "validate")
+    assert done.returncode == 0  # a warning: the report is published as it was
+    late = [row for row in done.stdout.splitlines() if "[report-late]" in row]
+    if days is None:
+        assert late == []
+    else:
+        assert late == [f"reports/shifan-zhen/2024.yml:{line}:12: 警告 [report-late] 发布日期：发布日期 {published} "
+                        f"晚于法定截止日 2025-01-31，逾期 {days} 天；网站上会标注“逾期发布”。如果发布日期填错了，请改正"
+                        f"（应为 不晚于 2025-01-31，实为 {published}）"]
+        assert run(tmp_path, "validate", "--strict").returncode == 1
