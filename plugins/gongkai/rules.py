@@ -119,6 +119,8 @@ rule("xlsx-unreadable", E, "Excel 文件无法打开",
 rule("xlsx-not-a-form", E, "Excel 文件不是 gongkai 的报告表单",
      "找不到工作表“{sheet}”：这个文件不是用 gongkai new --xlsx 生成的报告表单，请用表单填写后再导入")
 rule("xlsx-wrong-value", E, "Excel 表单中的单元格应填数字",
-     "单元格 {cell} 应填{expected}，实为“{value}”；没有数据请填 0")
+     "单元格 {cell} 应填{wanted}，实为“{value}”")
+rule("xlsx-placeholder", E, "Excel 表单中还有模板的占位文字",
+     "单元格 {cell} 还是模板的占位文字（含“【请填写】”），请替换为{what}")
 rule("xlsx-missing-value", E, "Excel 表单中的必填单元格是空的",
      "单元格 {cell} 是空的：{what}")

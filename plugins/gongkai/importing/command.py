@@ -23,6 +23,7 @@ from ..writing import report_to_yaml
 from .document import Overrides, import_report
 from .readers import read_source
 from .source import UnreadableSource, source_error
+from .xlsx import FORM_SUFFIXES, read_form
 
 DEFAULT_OUTPUT = Path("reports")
 INCONSISTENCY_PREFIX = "源文件中的不一致（已按原样保留）: "
@@ -54,12 +55,12 @@ def run(args: argparse.Namespace) -> int:
         options.resolve_agency(args, err)
     except options.UsageError as error:
         return _usage_error(str(error), err)
-    if not args.agency:
+    if not args.agency and not all(path.suffix.lower() in FORM_SUFFIXES for path in args.sources):
         return _usage_error("请用 --agency 指定机关代码（小写英文字母、数字和连字符，例如 shifan-zhen）。"
                             "中文机关名称无法可靠地自动转换成网址用的代码", err)
     if len(args.sources) > 1 and (args.year or args.published):
         return _usage_error("--year 和 --published 只能在导入一个源文件时使用（多个源文件各自从标题和落款读取）", err)
-    overrides = Overrides(slug=args.agency, agency=args.name, year=args.year, published=args.published)
+    overrides = Overrides(slug=args.agency or "", agency=args.name, year=args.year, published=args.published)
     failed = 0
     for path in args.sources:
         if not import_one(path, overrides, Path(args.output), args.force, out, err):
@@ -71,7 +72,10 @@ def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out:
     """Import one source; on any error print where and write nothing."""
     display = str(path)
     try:
-        imported = import_report(read_source(path, display), overrides)
+        if path.suffix.lower() in FORM_SUFFIXES:  # the Excel form: cells read by position, not parsed as text
+            imported = read_form(path, display, overrides)
+        else:
+            imported = import_report(read_source(path, display), overrides)
         report = imported.report
         target = output / report.agency.slug / f"{report.year}.yml"
         if target.exists() and not force:
