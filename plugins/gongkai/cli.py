@@ -96,6 +96,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Every report the roster expects: missing or failing ones (with --strict, late ones too) fail."""
+    from .opendata.check import check, render
+
+    paths = [Path(p) for p in args.paths] or [Path("reports")]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"路径不存在：{'、'.join(missing)}")
+    result = check(paths, as_of=args.as_of or date.today(), until=args.until, base=Path.cwd())
+    print(render(result, args.format))
+    return EXIT_FINDINGS if result.failed(args.strict) else EXIT_OK
+
+
 # --- new ------------------------------------------------------------------------------
 
 
@@ -264,6 +277,17 @@ def build_parser(load_import: bool = True) -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text",
                           help="输出格式：text 为文字（默认），json 为供程序读取的 JSON")
     validate.set_defaults(func=cmd_validate)
+
+    check = subparsers.add_parser(
+        "check", help="检查各机关报告的报送情况（按期、逾期、未发布、未通过校验）",
+        description="按机关名单（reports/roster.yml；没有名单时按已有报告）列出各机关各年度报告的报送情况。"
+                    "有未发布或未通过校验的报告时退出码为 1，否则为 0，可用于定时任务。")
+    check.add_argument("paths", nargs="*", metavar="路径", help="报告文件夹（默认 reports/）")
+    check.add_argument("--strict", action="store_true", help="逾期发布等警告也视为不通过")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text 为文字（默认），json 为供程序读取的 JSON")
+    check.add_argument("--until", type=options.year, metavar="年度", help="检查到哪个年度（默认：已有报告的最新年度）")
+    check.add_argument("--as-of", type=options.published, metavar="日期", help="按哪一天判断是否已到发布期限 YYYY-MM-DD（默认今天）")
+    check.set_defaults(func=cmd_check)
 
     new = subparsers.add_parser("new", help="生成某机关某年度的报告模板（YAML 或 Excel 表单）",
                                 description="生成带中文注释的报告模板；有上一年度报告时沿用机关名称并预填上年结转。"

@@ -18,6 +18,7 @@ from .findings import Finding, Severity, has_errors
 from .loading import load_file
 from .model import Report
 from .parsing import parse_document
+from .roster import ROSTER_FILE, Roster, apply_roster, load_roster
 from .validation import validate_collection, validate_report
 
 REPORT_SUFFIXES = (".yml", ".yaml")
@@ -31,6 +32,7 @@ class Portal:
     findings: list[Finding]
     files: list[Path] = field(default_factory=list)
     changed: list[Path] = field(default_factory=list)  # files (re)parsed in this load
+    roster: Roster | None = None  # reports/roster.yml, when the portal has one
 
     @property
     def ok(self) -> bool:
@@ -45,7 +47,8 @@ def find_report_files(paths: Iterable[Path]) -> list[Path]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(Path(root) / f for f in sorted(files)
-                             if f.endswith(REPORT_SUFFIXES) and not f.startswith("."))
+                             if f.endswith(REPORT_SUFFIXES) and not f.startswith(".")
+                             and not (f == ROSTER_FILE and root == str(path)))  # the roster is no report
         else:
             found.append(path)
     return found
@@ -133,10 +136,16 @@ class ReportStore:
         for stale in [p for p, entry in self._entries.items() if entry.load != self._loads]:
             del self._entries[stale]
         findings.extend(validate_collection(reports))
+        roster = None
+        for folder in (p for p in paths if p.is_dir() and (p / ROSTER_FILE).is_file()):
+            roster, roster_findings = load_roster(folder / ROSTER_FILE, _display(
+                folder / ROSTER_FILE, (folder / ROSTER_FILE).resolve(), self._resolved_base))
+            findings.extend(roster_findings)
+        apply_roster(reports, roster)
         if not files:
             where = "、".join(str(p) for p in paths)
             findings.append(Finding("no-reports", Severity.WARNING, f"没有找到报告文件（*.yml）：{where}", where))
-        return Portal(reports=reports, findings=findings, files=files, changed=changed)
+        return Portal(reports=reports, findings=findings, files=files, changed=changed, roster=roster)
 
 
 def load_portal(paths: Sequence[Path], base: Path | None = None) -> Portal:

@@ -20,7 +20,7 @@ def late_findings(reports: Iterable[Report]) -> list[Finding]:
         days = days_late(report)
         if days:
             path = ("published",)
-            found.append(finding("report-late", Where.at(report.display_path, report.mark(path), path, "发布日期"),
+            found.append(finding("published-after-deadline", Where.at(report.display_path, report.mark(path), path, "发布日期"),
                                  expected=f"不晚于 {report.deadline.isoformat()}", actual=report.published.isoformat(),
                                  published=report.published.isoformat(), deadline=report.deadline.isoformat(),
                                  days=days))

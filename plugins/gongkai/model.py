@@ -11,6 +11,7 @@ from typing import Iterator, Mapping, Union
 
 from .formats import CellSpec, FormatSpec, TableSpec
 from .loading import Mark
+from .roster import Duty, duty_from_name
 
 CellValue = Union[int, Decimal]
 CellPath = tuple[str, ...]
@@ -45,15 +46,21 @@ class Report:
     # Where each field was written (``loading.Marks`` for a parsed file: packed, paths shared).
     marks: Mapping[tuple, Mark] = field(default_factory=dict, repr=False)
     draft: bool = False  # `status: draft`: shown in preview, left out of a published build
+    # The agency's kind and deadline from the roster (``roster.apply_roster``); None: inferred from the name.
+    duty: Duty | None = field(default=None, repr=False, compare=False)
 
     @property
     def title(self) -> str:
         return f"{self.agency.name}{self.year}年{REPORT_TITLE_SUFFIX}"
 
     @property
+    def obligation(self) -> Duty:
+        return self.duty or duty_from_name(self.agency.name)
+
+    @property
     def deadline(self) -> date:
-        """The legal deadline: 31 January of the following year."""
-        return date(self.year + 1, 1, 31)
+        """The legal deadline (条例第四十九条): by the roster's kind or override, else the name's kind."""
+        return self.obligation.deadline(self.year)
 
     @property
     def is_late(self) -> bool:

@@ -111,7 +111,7 @@ def catalogue() -> Mapping[str, Rule]:
 
 rule("invalid-status", E, "状态（status）只能是 draft 或 final",
      "“status”只能是 draft（草稿：只在预览中显示，发布时不生成页面）或 final（定稿）；定稿后也可以删去这一行")
-rule("report-late", W, "发布日期晚于法定截止日（网站上会标注“逾期发布”）",
+rule("published-after-deadline", W, "发布日期晚于法定截止日（网站上会标注“逾期发布”）",
      "发布日期 {published} 晚于法定截止日 {deadline}，逾期 {days} 天；网站上会标注“逾期发布”。"
      "如果发布日期填错了，请改正")
 rule("xlsx-unreadable", E, "Excel 文件无法打开",
@@ -124,3 +124,32 @@ rule("xlsx-placeholder", E, "Excel 表单中还有模板的占位文字",
      "单元格 {cell} 还是模板的占位文字（含“【请填写】”），请替换为{what}")
 rule("xlsx-missing-value", E, "Excel 表单中的必填单元格是空的",
      "单元格 {cell} 是空的：{what}")
+
+# --- roster, deadlines and compliance (opendata) ---------------------------------------
+
+rule("roster-structure", E, "机关名单格式不对",
+     "机关名单应为“agencies:”下的列表，每一项是一个机关（name、kind 等键）")
+rule("roster-unknown-key", E, "机关名单中有无法识别的键",
+     "无法识别的键“{key}”，可用的键：{allowed}")
+rule("roster-name-missing", E, "机关名单缺少机关名称", "请填写机关名称（name）")
+rule("roster-kind-invalid", E, "机关类别无效",
+     "机关类别（kind）应为 {kinds} 之一")
+rule("roster-code-invalid", E, "机关代码无效",
+     "机关代码（code）只能用小写字母、数字和连字符，例如 shifan-qu")
+rule("roster-code-missing", E, "机关名单缺少机关代码",
+     "请填写机关代码（code），例如 shifan-qu（本安装不能由名称自动生成代码）")
+rule("roster-code-duplicate", E, "机关代码重复",
+     "机关代码“{agency_code}”已用于名单中第 {first} 个机关，每个机关的代码应唯一")
+rule("roster-group-invalid", E, "所属政府应为文字", "所属政府（group）应为文字，例如 示例区；已忽略")
+rule("roster-first-year-invalid", E, "起报年度无效",
+     "起报年度（first_year）应为 2008 至 2100 之间的年份，例如 2019；已忽略")
+rule("roster-deadline-invalid", E, "发布期限格式不对",
+     "发布期限（deadline）应写成“月-日”并加引号，例如 \"02-28\"（次年的该日）；已按条例第四十九条的期限处理")
+rule("report-missing", E, "名单中的机关缺少年度报告",
+     "{name}（{agency_code}）应报送 {year} 年度政府信息公开工作年度报告，但没有这份报告文件")
+rule("report-failing", E, "年度报告未通过校验",
+     "{name}（{agency_code}）{year} 年度报告有 {errors} 个错误，未通过校验")
+rule("report-late", W, "年度报告逾期发布",
+     "{name}（{agency_code}）{year} 年度报告于 {published} 发布，晚于发布期限 {deadline}（{basis}）")
+rule("agency-not-in-roster", W, "机关不在机关名单中",
+     "机关“{name}”（{agency_code}）不在机关名单 {roster} 中：发布期限按名称推定的机关类别计算，请在名单中补充")

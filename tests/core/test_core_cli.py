@@ -336,11 +336,11 @@ def test_validate_warns_of_a_late_report_with_the_days(tmp_path, published, days
     write(tmp_path, "2024.yml", text)
     done = run(tmp_path, "validate")
     assert done.returncode == 0  # a warning: the report is published as it was
-    late = [row for row in done.stdout.splitlines() if "[report-late]" in row]
+    late = [row for row in done.stdout.splitlines() if "[published-after-deadline]" in row]
     if days is None:
         assert late == []
     else:
-        assert late == [f"reports/shifan-zhen/2024.yml:{line}:12: 警告 [report-late] 发布日期：发布日期 {published} "
+        assert late == [f"reports/shifan-zhen/2024.yml:{line}:12: 警告 [published-after-deadline] 发布日期：发布日期 {published} "
                         f"晚于法定截止日 2025-01-31，逾期 {days} 天；网站上会标注“逾期发布”。如果发布日期填错了，请改正"
                         f"（应为 不晚于 2025-01-31，实为 {published}）"]
         assert run(tmp_path, "validate", "--strict").returncode == 1

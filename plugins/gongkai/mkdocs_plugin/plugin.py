@@ -35,9 +35,11 @@ from ..collection import ReportStore, find_report_files
 from ..findings import format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index
 from ..pages import PortalPage, home_replacements, insert_tables, make_environment, portal_pages
+from ..opendata.site import OpenData
 from ..pages.text import drop_checkbox_autocomplete, sanitize_html
 from ..preview import SitePlan, plan_site
 from .config import GongkaiConfig
+from .data_files import data_files
 from .incremental import CompiledTemplates, DirtyBuilds, digest, settings_digest, stamp
 
 log = get_plugin_logger(__name__)
@@ -54,6 +56,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.store: ReportStore | None = None
         self.layout = Layout()
         self.index = PortalIndex(years=(), agencies=())
+        self.opendata: OpenData | None = None  # downloads, dataset, trends, roll-ups, compliance
         self.env: Environment | None = None
         self.generated: dict[str, PortalPage] = {}  # src_uri → the generated page
         self.dirty = False  # `mkdocs serve --dirty` / `mkdocs build --dirty`
@@ -98,6 +101,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if str(reports_dir) not in config.watch:
             config.watch.append(str(reports_dir))
         self.index = build_index(self.site.reports)
+        self.opendata = OpenData(self.index, self.layout, portal.roster, portal.findings, config.use_directory_urls)
         overrides = [Path(config.theme.custom_dir) / OVERRIDES_SUBDIR] if config.theme.custom_dir else []
         if self.env is None or overrides != self.env_dirs:  # Jinja reloads a template whose file changed
             self.env, self.env_dirs = make_environment(overrides), overrides
@@ -119,7 +123,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         assert self.env is not None
         layout = self.layout
         self.generated = {}
-        for page in portal_pages(self.index, layout, self.env, self.config.index_title) + self.site.pages(self.env):
+        for page in (portal_pages(self.index, layout, self.env, self.config.index_title, self.opendata)
+                     + self.site.pages(self.env)):
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"gongkai：docs 目录中的 {page.src_uri} 与自动生成的页面同名，请删去或改名"
                                   f"（报告页面都在 {layout.prefix}/ 下自动生成）")
@@ -137,6 +142,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             if self.dirty:
                 self.dirty_builds.add(file, key)
 
+        for data_file in data_files(self.opendata.files() if self.opendata else [], config):
+            files.append(data_file)
         if self.config.nav:
             config.nav = self._nav(files, config.nav)
         return files
@@ -213,7 +220,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                         nav: Navigation) -> dict[str, Any] | None:
         generated = self.generated.get(page.file.src_uri) if self.config.enabled else None
         if generated is not None and generated.report is not None and page.content is not None:
-            page.content = insert_tables(page.content, generated.report, self.env)
+            page.content = insert_tables(page.content, generated.report, self.env, self.opendata)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:

@@ -1,19 +1,22 @@
 """Markdown for the index pages: all reports by year, one year, one agency; home page links.
 
 Every entry shows its publication date and says in words when it was published late
-(after 31 January of the following year), not by colour alone.
+(after its deadline under 条例第四十九条, ``Report.deadline``), not by colour alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from jinja2 import Environment
 
 from ..indexing import AgencyGroup, Layout, PortalIndex, YearGroup, relative_link
 from ..model import Report
 from .templates import make_environment
+
+if TYPE_CHECKING:
+    from ..opendata.site import OpenData
 
 DEFAULT_INDEX_TITLE = "政府信息公开工作年度报告"
 
@@ -35,16 +38,19 @@ def _entries(reports: tuple[Report, ...], here: str, layout: Layout) -> list[Ent
 
 
 def index_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None,
-               title: str = DEFAULT_INDEX_TITLE) -> str:
+               title: str = DEFAULT_INDEX_TITLE, opendata: OpenData | None = None) -> str:
     """``reports/index.md``: every report, grouped by year, newest year first."""
     env = env or make_environment()
     here = layout.index()
     years = [(group, relative_link(here, layout.year(group.year)), _entries(group.reports, here, layout))
              for group in index.years]
     agencies = [(group, relative_link(here, layout.agency(group.agency.slug))) for group in index.agencies]
+    data_links = [] if opendata is None else [
+        ("数据下载", relative_link(here, opendata.data_page())), ("历年趋势", relative_link(here, opendata.trends_page())),
+        ("报送情况", relative_link(here, opendata.compliance_page()))]
     return env.get_template("pages/index.md").render(
         title=title, index=index, years=years, agencies=agencies,
-        agencies_link=relative_link(here, layout.agencies()))
+        agencies_link=relative_link(here, layout.agencies()), data_links=data_links)
 
 
 def year_page(group: YearGroup, layout: Layout = Layout(), env: Environment | None = None) -> str:
@@ -56,13 +62,15 @@ def year_page(group: YearGroup, layout: Layout = Layout(), env: Environment | No
         index_link=relative_link(here, layout.index()))
 
 
-def agency_page(group: AgencyGroup, layout: Layout = Layout(), env: Environment | None = None) -> str:
-    """``reports/<slug>/index.md``: one agency's reports, newest first."""
+def agency_page(group: AgencyGroup, layout: Layout = Layout(), env: Environment | None = None,
+                opendata: OpenData | None = None) -> str:
+    """``reports/<slug>/index.md``: one agency's reports, newest first, and its trends."""
     env = env or make_environment()
     here = layout.agency(group.agency.slug)
     return env.get_template("pages/agency.md").render(
         group=group, entries=_entries(group.reports, here, layout),
-        index_link=relative_link(here, layout.index()))
+        index_link=relative_link(here, layout.index()),
+        trends=opendata.agency_trends(group, env) if opendata is not None else "")
 
 
 def agencies_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None) -> str:

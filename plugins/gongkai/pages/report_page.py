@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -20,6 +21,9 @@ from ..model import Report
 from ..rendering.tables import render_table
 from .templates import make_environment
 from .text import safe_narrative
+
+if TYPE_CHECKING:
+    from ..opendata.site import OpenData
 
 TEMPLATE = "pages/report.md"
 # Narratives have every "<" escaped (``safe_narrative``), so no narrative can forge a slot.
@@ -58,8 +62,10 @@ def sections(report: Report, env: Environment, *, tables_inline: bool = True) ->
     return views
 
 
-def insert_tables(page_html: str, report: Report, env: Environment | None = None) -> str:
-    """Fill the table slots left by ``report_page(..., tables_inline=False)`` in rendered HTML."""
+def insert_tables(page_html: str, report: Report, env: Environment | None = None,
+                  opendata: OpenData | None = None) -> str:
+    """Fill the table slots left by ``report_page(..., tables_inline=False)`` in rendered HTML,
+    and the download sizes (known once the files are written)."""
     env = env or make_environment()
     by_key = {s.key: s for s in report.format.sections if s.table is not None}
 
@@ -67,17 +73,22 @@ def insert_tables(page_html: str, report: Report, env: Environment | None = None
         section = by_key.get(match.group(1))
         return _table_html(report, section, env) if section is not None else match.group(0)
 
-    return _TABLE_SLOT.sub(fill, page_html)
+    filled = _TABLE_SLOT.sub(fill, page_html)
+    return opendata.fill_sizes(filled) if opendata is not None else filled
 
 
 def report_page(report: Report, layout: Layout = Layout(), env: Environment | None = None, *,
-                tables_inline: bool = True) -> str:
+                tables_inline: bool = True, opendata: OpenData | None = None) -> str:
     """The page's Markdown source; links are relative ``.md`` paths for MkDocs to rewrite."""
     env = env or make_environment()
     here = layout.report(report)
+    previous = opendata.previous_report(report) if opendata is not None else None
     return env.get_template(TEMPLATE).render(
         report=report,
         sections=sections(report, env, tables_inline=tables_inline),
         agency_link=relative_link(here, layout.agency(report.agency.slug)),
         year_link=relative_link(here, layout.year(report.year)),
+        downloads=opendata.downloads(report, here) if opendata is not None else [],
+        previous=previous,
+        year_over_year=opendata.year_over_year(report, previous) if previous is not None else [],
     )

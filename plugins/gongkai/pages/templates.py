@@ -9,6 +9,7 @@ from typing import Sequence
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from ..roster import deadline_summary
 from .text import markdown_inline
 
 
@@ -39,4 +40,5 @@ def make_environment(override_dirs: Sequence[Path] = ()) -> Environment:
     )
     env.filters["date_zh"] = date_zh
     env.filters["md"] = md
+    env.globals["deadline_summary"] = deadline_summary
     return env

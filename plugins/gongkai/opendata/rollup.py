@@ -1,0 +1,85 @@
+"""Roll-ups: per year, the cell-by-cell sum of every counted report of tables 二、三、四.
+
+A roll-up is itself a ``Report`` (agency "合计"), so the official table renderer draws it and
+the same arithmetic rules (``validate_report``) check it. Reports are summed per format
+version; a report that cannot be counted (missing, failing, a cell published blank or not
+applicable) is named beside the total, never silently left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..findings import Finding
+from ..model import Agency, CellPath, CellValue, Report
+from ..validation import validate_report
+from .cells import cell_states, table_cells, tables_of
+
+TOTAL_SLUG = "total"
+
+
+@dataclass(frozen=True)
+class Left:
+    """A report that the total does not count, and why (in words)."""
+
+    name: str  # agency name
+    code: str
+    why: str
+
+
+@dataclass
+class Rollup:
+    year: int
+    scope: str  # 全部机关, or a roster group's name
+    totals: list[Report]  # one per format version present (normally one)
+    counted: list[Report]
+    left_out: list[Left] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # the arithmetic rules on the totals
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def _countable(report: Report) -> str | None:
+    """Why a report cannot be summed, or None."""
+    for table in tables_of(report):
+        infos = table_cells(table)
+        if table is not report.format.table(table.key):
+            return f"{table.title}沿用其他格式的表格"
+        for _, status, _ in cell_states(report, infos):
+            if status in ("blank", "not-applicable"):
+                return "有空白或不适用的单元格（原文如此），无法相加"
+    return None
+
+
+def sum_reports(reports: list[Report], year: int, scope: str) -> Report:
+    """The cell-by-cell sum of reports of one format version, as a report."""
+    spec = reports[0].format
+    values: dict[CellPath, CellValue] = {}
+    for table in spec.tables:
+        for info in table_cells(table):
+            values[info.path] = sum((r.values[info.path] for r in reports), start=type(reports[0].values[info.path])())
+    return Report(source=Path(f"{scope}-{year}"), display_path=f"{scope}{year}年度合计", agency=Agency(TOTAL_SLUG, scope),
+                  year=year, format=spec, published=max(r.published for r in reports), narrative={},
+                  values=values, given_totals=frozenset(values))
+
+
+def rollup(year: int, scope: str, reports: Iterable[Report], missing: Iterable[Left] = ()) -> Rollup:
+    """Sum ``reports`` (one year) per format version; ``missing`` names the ones that never came."""
+    counted: dict[str, list[Report]] = {}
+    left = list(missing)
+    for report in sorted(reports, key=lambda r: r.agency.slug):
+        why = _countable(report)
+        if why is not None:
+            left.append(Left(report.agency.name, report.agency.slug, why))
+        else:
+            counted.setdefault(report.format.version, []).append(report)
+    totals = [sum_reports(group, year, scope) for version, group in sorted(counted.items(), reverse=True)]
+    findings = [f for total in totals for f in validate_report(total)]
+    return Rollup(year, scope, totals, [r for v in counted.values() for r in v], left, findings)
+
+
+__all__ = ["Left", "Rollup", "rollup", "sum_reports"]

@@ -1,0 +1,316 @@
+"""What open data adds to a portal: static data files, download links, and pages.
+
+``OpenData`` is made once per build from the loaded portal. ``files()`` lists the static files
+(each report's CSV/JSON/XLSX, the portal dataset, ``datapackage.json``, ``reports.json``), each
+written on demand by ``SiteFile.write_to``; ``pages()`` the generated pages (数据下载, trends,
+roll-ups per year, 报送情况). A report page's download links carry a size token that
+``fill_sizes`` replaces once the files are written.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from ..findings import Finding
+from ..indexing import AgencyGroup, Layout, PortalIndex, relative_link
+from ..model import Report
+from ..rendering.tables import render_table
+from ..roster import Roster
+from . import dataset
+from .compliance import LABELS, Compliance, compliance, failing_files
+from .exports import FIELDS, SCHEMA_FILE, SCHEMA_NAME, report_csv, report_json, report_xlsx
+from .rollup import Left, Rollup, rollup
+from .trends import APPEAL_OUTCOMES, OUTCOMES, PALETTE, appeals, applications_received, charts, draw, outcomes
+
+FOLDER = "open_data"  # reports/open_data/: "_" never occurs in an agency code, so it cannot clash
+_SIZE_TOKEN = re.compile("\ue010([^\ue011]+)\ue011")
+
+
+def size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+@dataclass
+class SiteFile:
+    """A static file of the site, made on demand from the reports."""
+
+    src_uri: str
+    media_type: str
+    make: Callable[[], Iterable[bytes]]
+    source: Path | None = None  # the report file it is made from (None: from every report)
+    size: int | None = None  # known once written or measured
+
+    def write_to(self, path: str) -> None:
+        """Write atomically (a temporary file renamed into place): never a half-written file."""
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".gongkai-")
+        size = 0
+        try:
+            with os.fdopen(handle, "wb") as out:
+                for chunk in self.make():
+                    out.write(chunk)
+                    size += len(chunk)
+            os.replace(temporary, path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
+        self.size = size
+
+    def measure(self) -> int:
+        if self.size is None:
+            self.size = sum(len(chunk) for chunk in self.make())
+        return self.size
+
+
+@dataclass(frozen=True)
+class Download:
+    kind: str  # CSV / JSON / XLSX
+    description: str
+    file: SiteFile
+    href: str  # relative to the page
+
+    @property
+    def token(self) -> str:
+        return f"\ue010{self.file.src_uri}\ue011"
+
+
+DOWNLOADS = (
+    ("CSV", "csv", "text/csv", "逐格数据，UTF-8 编码，可用 Excel 打开"),
+    ("XLSX", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 工作簿，按官方表格排版"),
+    ("JSON", "json", "application/json", "报告全部内容，供程序读取"),
+)
+
+
+@dataclass
+class OpenData:
+    index: PortalIndex
+    layout: Layout
+    roster: Roster | None = None
+    findings: list[Finding] = field(default_factory=list)  # the portal's (failing reports)
+    directory_urls: bool = True
+    as_of: date = field(default_factory=date.today)
+    title: str = "政府信息公开工作年度报告"
+
+    def __post_init__(self) -> None:
+        self._compliance: Compliance | None = None
+        self._by_agency: dict[str, AgencyGroup] | None = None
+        self._files: dict[str, SiteFile] = {}
+        for report in self.index.reports:
+            for kind, suffix, media, _ in DOWNLOADS:
+                uri = self._report_file(report, suffix)
+                self._files[uri] = SiteFile(uri, media, self._maker(kind, report), report.source)
+        reports = sorted(self.index.reports, key=lambda r: r.key)  # by agency code, then year
+        for name, media, make in (
+            (dataset.CELLS_CSV, "text/csv", lambda: dataset.dataset_csv(reports)),
+            (dataset.CELLS_JSON, "application/json", lambda: dataset.dataset_json(reports)),
+            (dataset.DATAPACKAGE, "application/json",
+             lambda: [dataset.to_json(dataset.datapackage(self.title, len(reports)))]),
+            (dataset.REPORTS_JSON, "application/json", lambda: [dataset.to_json(self.reports_index())]),
+            (SCHEMA_NAME, "application/json", lambda: [SCHEMA_FILE.read_bytes()]),
+        ):
+            uri = self.data_file(name)
+            self._files[uri] = SiteFile(uri, media, make)
+
+    # --- where things live ----------------------------------------------------------------
+
+    def _report_file(self, report: Report, suffix: str) -> str:
+        return f"{self.layout.prefix}/{report.agency.slug}/{report.year}.{suffix}"
+
+    def data_file(self, name: str) -> str:
+        return f"{self.layout.prefix}/{FOLDER}/{name}"
+
+    def data_page(self) -> str:
+        return f"{self.layout.prefix}/{FOLDER}/index.md"
+
+    def trends_page(self) -> str:
+        return f"{self.layout.prefix}/{FOLDER}/trends.md"
+
+    def compliance_page(self) -> str:
+        return f"{self.layout.prefix}/{FOLDER}/compliance.md"
+
+    def totals_page(self, year: int) -> str:
+        return f"{self.layout.prefix}/{FOLDER}/totals-{year}.md"
+
+    def url(self, src_uri: str) -> str:
+        """The URL of a page or file, relative to the site's root."""
+        if not src_uri.endswith(".md"):
+            return src_uri
+        stem = src_uri[:-3]
+        if stem.endswith("/index") or stem == "index":
+            return stem[:-5]
+        return f"{stem}/" if self.directory_urls else f"{stem}.html"
+
+    def href(self, from_src: str, to_src: str) -> str:
+        """A link from one page to a page or file, relative (the site may live in a sub-folder)."""
+        here = self.url(from_src)
+        base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+        target = self.url(to_src)
+        relative = posixpath.relpath(target or ".", base or ".")
+        return relative + ("/" if target.endswith("/") and not relative.endswith("/") else "")
+
+    # --- files ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _maker(kind: str, report: Report) -> Callable[[], Iterable[bytes]]:
+        if kind == "CSV":
+            return lambda: [report_csv(report)]
+        if kind == "JSON":
+            return lambda: [report_json(report)]
+        return lambda: [report_xlsx(report, source=report.title)]
+
+    def files(self) -> list[SiteFile]:
+        return list(self._files.values())
+
+    def downloads(self, report: Report, page_src: str) -> list[Download]:
+        found = []
+        for kind, suffix, _, description in DOWNLOADS:
+            file = self._files.get(self._report_file(report, suffix))
+            if file is not None:
+                found.append(Download(kind, description, file, self.href(page_src, file.src_uri)))
+        return found
+
+    def fill_sizes(self, html: str) -> str:
+        """Replace each download's size token by its size (measured now if the file was not written)."""
+        def size(match: re.Match[str]) -> str:
+            file = self._files.get(match.group(1))
+            return size_text(file.measure()) if file is not None else ""
+
+        return _SIZE_TOKEN.sub(size, html) if "\ue010" in html else html
+
+    def reports_index(self) -> dict:
+        entries = []
+        for report in sorted(self.index.reports, key=lambda r: (r.agency.slug, r.year)):
+            entry = self.roster.get(report.agency.slug) if self.roster else None
+            entries.append({
+                "agency_code": report.agency.slug, "agency_name": report.agency.name,
+                "group": entry.group if entry else None, "kind": report.obligation.kind,
+                "year": report.year, "format": report.format.version, "published": report.published.isoformat(),
+                "deadline": report.deadline.isoformat(), "late": report.is_late,
+                "page": self.url(self.layout.report(report)),
+                "downloads": {suffix: self._report_file(report, suffix) for _, suffix, _, _ in DOWNLOADS},
+            })
+        return dataset.reports_index(entries)
+
+    # --- views ----------------------------------------------------------------------------
+
+    def compliance(self) -> Compliance:
+        if self._compliance is None:
+            self._compliance = compliance(self.index.reports, self.roster, as_of=self.as_of,
+                                          failing=failing_files(self.findings))
+        return self._compliance
+
+    def rollups(self, year: int) -> list[Rollup]:
+        """All agencies, then each roster group; missing and failing reports named beside each total."""
+        group = next((g for g in self.index.years if g.year == year), None)
+        reports = list(group.reports) if group else []
+        view = self.compliance()
+        not_counted = [Left(row.name, row.code, row.cells[year].label) for row in view.rows
+                       if year in row.cells and row.cells[year].status in ("missing", "failing")]
+        out = [rollup(year, "全部机关", reports, not_counted)]
+        if self.roster is not None:
+            for name in self.roster.groups:
+                members = {e.code for e in self.roster.entries if e.group == name}
+                out.append(rollup(year, name, [r for r in reports if r.agency.slug in members],
+                                  [left for left in not_counted if left.code in members]))
+        return out
+
+    def charts_html(self, reports: Iterable[Report], prefix: str, env: Environment) -> Markup:
+        template = env.get_template("opendata/chart.html")
+        return Markup("\n".join(template.render(chart=c, drawing=draw(c), palette=PALETTE).strip()
+                                for c in charts(reports, prefix)))
+
+    def agency_trends(self, group: AgencyGroup, env: Environment) -> Markup:
+        return self.charts_html(group.reports, "trend-", env)
+
+    # --- pages ----------------------------------------------------------------------------
+
+    def pages(self, env: Environment) -> list[tuple[str, Callable[[], str]]]:
+        """(source path, Markdown) of each page open data adds."""
+        pages: list[tuple[str, Callable[[], str]]] = [
+            (self.data_page(), lambda: self.data_markdown(env)),
+            (self.trends_page(), lambda: env.get_template("opendata/trends.md").render(
+                charts=self.charts_html(self.index.reports, "portal-", env),
+                data_link=relative_link(self.trends_page(), self.data_page()))),
+            (self.compliance_page(), lambda: self.compliance_markdown(env)),
+        ]
+        pages.extend((self.totals_page(g.year), lambda year=g.year: self.totals_markdown(year, env))
+                     for g in self.index.years)
+        return pages
+
+    def data_markdown(self, env: Environment) -> str:
+        here = self.data_page()
+        files = [(self.href(here, self.data_file(name)), name, description) for name, description in (
+            (dataset.CELLS_CSV, "全部报告统计表的每一个单元格，每行一个（CSV，UTF-8，可用 Excel 打开）"),
+            (dataset.CELLS_JSON, f"全部报告的完整内容（JSON，每份报告的格式见 {SCHEMA_NAME}）"),
+            (dataset.DATAPACKAGE, "数据包描述文件（Frictionless Data Package），定义 cells.csv 的每个字段"),
+            (dataset.REPORTS_JSON, "报告索引：机关、年度、格式、发布日期、发布期限、是否逾期、页面和下载文件的地址"),
+            (SCHEMA_NAME, "单份报告 JSON 文件的格式说明（JSON Schema）"),
+        )]
+        return env.get_template("opendata/data.md").render(
+            files=files, fields=FIELDS, licence=dataset.LICENCE_LINE, licence_url=dataset.LICENCE["path"],
+            count=len(self.index.reports),
+            trends_link=relative_link(here, self.trends_page()), compliance_link=relative_link(here, self.compliance_page()),
+            totals=[(g.year, relative_link(here, self.totals_page(g.year))) for g in self.index.years],
+            index_link=relative_link(here, self.layout.index()))
+
+    def totals_markdown(self, year: int, env: Environment) -> str:
+        here = self.totals_page(year)
+        sections = []
+        for number, item in enumerate(self.rollups(year)):
+            tables = [Markup(render_table(total, table, id_prefix=f"r{number}-{table.key}-", environment=env).strip())
+                      for total in item.totals for table in total.format.tables]
+            sections.append((item, tables))
+        return env.get_template("opendata/totals.md").render(
+            year=year, sections=sections, data_link=relative_link(here, self.data_page()),
+            year_link=relative_link(here, self.layout.year(year)))
+
+    def compliance_markdown(self, env: Environment) -> str:
+        here = self.compliance_page()
+        view = self.compliance()
+        links = {r.key: relative_link(here, self.layout.report(r)) for r in self.index.reports}
+        return env.get_template("opendata/compliance.md").render(
+            view=view, labels=LABELS, links=links, data_link=relative_link(here, self.data_page()))
+
+    def previous_report(self, report: Report) -> Report | None:
+        """The agency's latest report before this one (not always the year before)."""
+        if self._by_agency is None:
+            self._by_agency = {g.agency.slug: g for g in self.index.agencies}
+        group = self._by_agency.get(report.agency.slug)
+        return next((r for r in (group.reports if group else ()) if r.year < report.year), None)  # newest first
+
+    @staticmethod
+    def year_over_year(report: Report, previous: Report) -> list[tuple[str, int, int, str]]:
+        """Key figures beside the previous report's: (label, previous, this, change as text)."""
+        return [(label, before, now, f"{now - before:+d}" if now != before else "0")
+                for label, before, now in key_figures_side_by_side(previous, report)]
+
+
+def key_figures(report: Report) -> list[tuple[str, int]]:
+    received, carried = applications_received(report)
+    figures = [("本年新收政府信息公开申请", received), ("上年结转政府信息公开申请", carried)]
+    figures += [(f"办理结果：{label}", value) for (_, label), value in zip(OUTCOMES, outcomes(report))]
+    figures += [("结转下年度继续办理", sum(int(v) for p, v in report.values.items()
+                                            if p[:2] == ("applications", "carried_forward") and p[-1] == "total"))]
+    figures += [(f"行政复议：{label}", value) for (_, label), value in zip(APPEAL_OUTCOMES, appeals(report, "review"))]
+    figures += [(f"行政诉讼：{label}", value)
+                for (_, label), value in zip(APPEAL_OUTCOMES, appeals(report, "litigation"))]
+    return figures
+
+
+def key_figures_side_by_side(previous: Report, report: Report) -> list[tuple[str, int, int]]:
+    return [(label, before, now) for (label, before), (_, now) in zip(key_figures(previous), key_figures(report))]

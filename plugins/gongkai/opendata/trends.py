@@ -1,0 +1,162 @@
+"""Trends across years, from the reports' own figures: series, then bar charts as inline SVG.
+
+Each chart is drawn at build time (readable with JavaScript off, printable) with a text
+alternative and, beside it, the same figures in a table; ``Chart.rows`` is what both read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from ..model import Report
+
+# Outcome groups of table 三 (rows under 三、本年度办理结果), in the form's order.
+OUTCOMES = (("disclosed", "予以公开"), ("partially_disclosed", "部分公开"), ("withheld", "不予公开"),
+            ("unavailable", "无法提供"), ("not_processed", "不予处理"), ("other_handling", "其他处理"))
+APPEAL_OUTCOMES = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
+# Fills told apart by pattern as well as colour (print, colour blindness); the table says it in numbers.
+PALETTE = ("#1f5fa8", "#d9822b", "#2f8a4c", "#8c4fa3", "#b23b3b", "#5f6b7a")
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: tuple[int, ...]  # one per year
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    unit: str
+    years: tuple[int, ...]
+    series: tuple[Series, ...]
+    stacked: bool
+
+    @property
+    def rows(self) -> list[tuple[int, list[int]]]:
+        """(year, the value of each series): the accessible table beside the chart."""
+        return [(year, [s.values[i] for s in self.series]) for i, year in enumerate(self.years)]
+
+    @property
+    def summary(self) -> str:
+        """The text alternative: every figure, in words."""
+        parts = []
+        for year, values in self.rows:
+            figures = "，".join(f"{s.label}{v}{self.unit}" for s, v in zip(self.series, values))
+            parts.append(f"{year}年度：{figures}")
+        return f"{self.title}。" + "；".join(parts) + "。"
+
+
+def _sum(report: Report, prefix: tuple[str, ...], column: str = "total") -> int:
+    return sum(int(v) for path, v in report.values.items()
+               if path[:len(prefix)] == prefix and path[-1] == column and v is not None)
+
+
+def applications_received(report: Report) -> tuple[int, int]:
+    return (_sum(report, ("applications", "received")), _sum(report, ("applications", "carried_over")))
+
+
+def outcomes(report: Report) -> tuple[int, ...]:
+    return tuple(_sum(report, ("applications", "results", key)) for key, _ in OUTCOMES)
+
+
+def appeals(report: Report, kind: str) -> tuple[int, ...]:
+    return tuple(_sum(report, ("appeals", kind), column) for column, _ in APPEAL_OUTCOMES)
+
+
+def charts(reports: Iterable[Report], prefix: str) -> list[Chart]:
+    """The trend charts over ``reports`` (one agency's, or sums of all), oldest year first."""
+    by_year: dict[int, list[Report]] = {}
+    for report in reports:
+        by_year.setdefault(report.year, []).append(report)
+    years = tuple(sorted(by_year))
+    if len(years) < 2:
+        return []
+
+    def series(labels: Sequence[str], figures: callable) -> tuple[Series, ...]:  # type: ignore[valid-type]
+        per_year = [[sum(x) for x in zip(*(figures(r) for r in by_year[y]))] for y in years]
+        return tuple(Series(label, tuple(v[i] for v in per_year)) for i, label in enumerate(labels))
+
+    return [
+        Chart(f"{prefix}applications", "政府信息公开申请数量", "件", years,
+              series(("本年新收", "上年结转"), applications_received), stacked=False),
+        Chart(f"{prefix}outcomes", "申请办理结果构成", "件", years,
+              series([label for _, label in OUTCOMES], outcomes), stacked=True),
+        Chart(f"{prefix}review", "行政复议结果", "件", years,
+              series([label for _, label in APPEAL_OUTCOMES], lambda r: appeals(r, "review")), stacked=True),
+        Chart(f"{prefix}litigation", "行政诉讼结果", "件", years,
+              series([label for _, label in APPEAL_OUTCOMES], lambda r: appeals(r, "litigation")), stacked=True),
+    ]
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    pattern: int  # index of the series: its fill pattern
+    label: str  # <title> of the bar, e.g. 2024年度 本年新收 5件
+
+
+@dataclass(frozen=True)
+class Drawing:
+    width: int
+    height: int
+    bars: tuple[Bar, ...]
+    ticks: tuple[tuple[float, str], ...]  # (y, text) of the value axis
+    years: tuple[tuple[float, str], ...]  # (x, text) of the year labels
+    legend: tuple[tuple[float, str, str, int], ...]  # (x, label, fill, pattern)
+    plot_top: int
+    plot_bottom: int
+    plot_left: int
+    plot_right: int
+
+
+def _nice_top(peak: int) -> int:
+    if peak <= 5:
+        return 5
+    step = 10 ** (len(str(peak)) - 1)
+    for factor in (1, 2, 2.5, 5, 10):
+        top = int(step * factor)
+        if top >= peak:
+            return top
+    return peak
+
+
+def draw(chart: Chart) -> Drawing:
+    """Bar geometry: grouped bars per year, or one stacked bar per year."""
+    left, right, top, bottom = 48, 16, 16, 200
+    per_year = 34 if chart.stacked else 18 * len(chart.series)
+    gap = 28
+    width = left + right + len(chart.years) * (per_year + gap)
+    totals = [sum(v) for _, v in chart.rows] if chart.stacked else [max(v) for _, v in chart.rows]
+    peak = _nice_top(max(totals, default=0))
+    scale = (bottom - top) / peak
+    bars = []
+    labels = []
+    for i, (year, values) in enumerate(chart.rows):
+        x0 = left + gap / 2 + i * (per_year + gap)
+        labels.append((x0 + per_year / 2, f"{year}"))
+        base = float(bottom)
+        for j, (series, value) in enumerate(zip(chart.series, values)):
+            height = value * scale
+            if chart.stacked:
+                bars.append(Bar(x0, base - height, per_year, height, PALETTE[j % len(PALETTE)], j,
+                                f"{year}年度 {series.label} {value}{chart.unit}"))
+                base -= height
+            else:
+                bars.append(Bar(x0 + j * 18, bottom - height, 16, height, PALETTE[j % len(PALETTE)], j,
+                                f"{year}年度 {series.label} {value}{chart.unit}"))
+    ticks = tuple((bottom - k * (bottom - top) / 5, f"{peak * k / 5:g}") for k in range(6))
+    legend = []
+    x = float(left)
+    for j, series in enumerate(chart.series):
+        legend.append((x, series.label, PALETTE[j % len(PALETTE)], j))
+        x += 22 + 13 * len(series.label)
+    width = max(width, int(x) + right)
+    return Drawing(width, bottom + 56, tuple(b for b in bars if b.height > 0), ticks, tuple(labels), tuple(legend),
+                   top, bottom, left, width - right)
