@@ -59,7 +59,7 @@ def format_finding(finding: Finding) -> str:
     if finding.expected is not None:
         facts.append(f"应为 {finding.expected}")
     if finding.actual is not None:
-        facts.append(f"实为 {finding.actual}")
+        facts.append(f"实为 {finding.actual or '空白'}")  # "" is a cell left blank
     if facts:
         text += f"（{'，'.join(facts)}）"
     return text

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .findings import SEVERITY_LABELS, Severity
 from .formats import FORMAT_2019, FORMAT_2021, Block, FormatSpec, Row, TableSpec
-from .parsing import AGENCY_KEYS, KIND_NAMES, TOP_LEVEL_KEYS
+from .parsing import ARCHIVED_KEYS, AGENCY_KEYS, DISCREPANCY_KEYS, KIND_NAMES, TOP_LEVEL_KEYS
+from .rules import catalogue
 
 BEGIN = "<!-- 以下内容由 `gongkai handbook --write handbook/填报说明.md` 生成，请勿手工修改 -->"
 END = "<!-- 自动生成内容结束 -->"
@@ -58,6 +59,13 @@ def _top_level(spec: FormatSpec) -> str:
         lines.append(f"| `{key}` | {label} |")
         if key == "agency":
             lines.extend(f"| `agency.{k}` | {v} |" for k, v in AGENCY_KEYS.items())
+        elif key == "archived":
+            lines.extend(f"| `archived.{k}` | {v} |" for k, v in ARCHIVED_KEYS.items())
+        elif key == "layouts":
+            lines.extend(f"| `layouts.{t.key}` | {t.title}：按哪一格式的版式发布（`\"2019\"` 或 `\"2021\"`） |"
+                         for t in spec.tables)
+        elif key == "discrepancies":
+            lines.extend(f"| `discrepancies[].{k}` | {v} |" for k, v in DISCREPANCY_KEYS.items())
     return "\n".join(lines)
 
 
@@ -106,6 +114,9 @@ def _format(spec: FormatSpec) -> str:
 def _rules() -> str:
     lines = ["| 规则代码 | 级别 | 含义 |", "| --- | --- | --- |"]
     lines.extend(f"| `{code}` | {SEVERITY_LABELS[severity]} | {meaning} |" for code, severity, meaning in RULES)
+    listed = {code for code, _, _ in RULES}
+    lines.extend(f"| `{r.code}` | {SEVERITY_LABELS[r.severity]} | {r.title} |"
+                 for r in catalogue().values() if r.code not in listed)
     return "\n".join(lines)
 
 

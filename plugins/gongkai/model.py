@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Mapping, Union
 
-from .formats import CellSpec, FormatSpec, TableSpec
+from .formats import FORMATS, CellSpec, FormatSpec, Section, TableSpec
 from .loading import Mark
 from .roster import Duty, duty_from_name
 
@@ -24,6 +26,61 @@ REPORT_TITLE_SUFFIX = "政府信息公开工作年度报告"
 class Agency:
     slug: str  # URL-safe identifier, e.g. "shifan-zhen"
     name: str  # official name, e.g. 示例镇人民政府
+
+
+class CellState(str, Enum):
+    """How an archived report published a cell that is not a plain number."""
+
+    BLANK = "blank"  # 空白: left empty as published; not zero
+    NOT_APPLICABLE = "not-applicable"  # “/”, “—”, “不适用”…: kept verbatim
+    WITH_UNIT = "with-unit"  # an amount written with its unit, e.g. 251000元
+
+
+@dataclass(frozen=True)
+class PublishedCell:
+    """A cell of an archived report as published, when it is not a plain number.
+
+    A blank or not-applicable cell has no entry in ``Report.values`` (it is absent from every
+    sum); an amount with a unit has its value in 万元 there and its published text here.
+    """
+
+    state: CellState
+    text: str  # as published: "" when blank, "/" or "不适用" verbatim, "251000元"
+
+
+BLANK = PublishedCell(CellState.BLANK, "")
+
+
+@dataclass(frozen=True)
+class Archived:
+    """The report is an archived, as-published record: numbers kept exactly as published."""
+
+    source: str  # where it was published: a URL or a file name
+    retrieved: date | None = None  # when it was copied
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """An acknowledged inconsistency of the published numbers (原文数据说明): nothing is corrected."""
+
+    rule: str  # rule code from the catalogue, e.g. total-column-sum
+    cell: CellPath  # the cell the finding names
+    published: str  # the published figure the rule compares ("" for blank)
+    expected: str  # what the rule computes
+
+    @property
+    def cell_key(self) -> str:
+        return ".".join(self.cell)
+
+
+@lru_cache(maxsize=None)
+def _sections(version: str, layouts: tuple[tuple[str, str], ...]) -> tuple[Section, ...]:
+    """The format's sections with each table in its declared layout (the same objects every time)."""
+    chosen = dict(layouts)
+    return tuple(
+        replace(s, table=FORMATS[chosen[s.key]].table(s.key)) if s.table is not None and s.key in chosen else s
+        for s in FORMATS[version].sections
+    )
 
 
 @dataclass
@@ -48,6 +105,13 @@ class Report:
     draft: bool = False  # `status: draft`: shown in preview, left out of a published build
     # The agency's kind and deadline from the roster (``roster.apply_roster``); None: inferred from the name.
     duty: Duty | None = field(default=None, repr=False, compare=False)
+    # An archived, as-published record (issue 12): only such a report may hold the three below.
+    archived: Archived | None = None
+    # Tables published in another national format's layout: table key → format version.
+    layouts: Mapping[str, str] = field(default_factory=dict)
+    # Cells published as blank, not applicable or with a unit (see ``PublishedCell``).
+    as_published: Mapping[CellPath, PublishedCell] = field(default_factory=dict)
+    discrepancies: tuple[Discrepancy, ...] = ()
 
     @property
     def title(self) -> str:
@@ -70,9 +134,41 @@ class Report:
     def key(self) -> tuple[str, int]:
         return (self.agency.slug, self.year)
 
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """The six sections, each table in the layout it was published in."""
+        if not self.layouts:
+            return self.format.sections
+        return _sections(self.format.version, tuple(sorted(self.layouts.items())))
+
+    @property
+    def tables(self) -> tuple[TableSpec, ...]:
+        return tuple(s.table for s in self.sections if s.table is not None)
+
+    def table(self, key: str) -> TableSpec:
+        """The declaration of one table as this report holds it (its own layout, if declared)."""
+        version = self.layouts.get(key)
+        return FORMATS[version].table(key) if version else self.format.table(key)
+
+    def layout_version(self, key: str) -> str:
+        """The format version whose rows and columns this report's table ``key`` follows."""
+        return self.layouts.get(key, self.format.version)
+
     def value(self, cell: CellSpec | CellPath) -> CellValue:
         path = cell.path if isinstance(cell, CellSpec) else cell
         return self.values[path]
+
+    def text(self, path: CellPath) -> str:
+        """A cell as published: its number, or the blank / not-applicable / with-unit text."""
+        special = self.as_published.get(path)
+        if special is not None:
+            return special.text
+        value = self.values.get(path)
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            return "0" if value == 0 else format(value.normalize(), "f")
+        return str(value)
 
     def mark(self, path: CellPath) -> Mark:
         """Source position of a field, or of its nearest written ancestor."""
@@ -84,8 +180,9 @@ class Report:
             probe = probe[:-1]
         return Mark(1, 1)
 
-    def cells(self, table: TableSpec | None = None) -> Iterator[tuple[CellSpec, CellValue]]:
-        tables = (table,) if table else self.format.tables
+    def cells(self, table: TableSpec | None = None) -> Iterator[tuple[CellSpec, CellValue | None]]:
+        """Every cell with its value; ``None`` for a blank or not-applicable cell of an archived report."""
+        tables = (table,) if table else self.tables
         for spec in tables:
             for cell in spec.cells():
-                yield cell, self.values[cell.path]
+                yield cell, self.values.get(cell.path)

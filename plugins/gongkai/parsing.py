@@ -18,7 +18,10 @@ from .drafts import is_draft_value, status_finding
 from .findings import Finding, Severity
 from .formats import FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
 from .loading import InvalidScalar, SourceDocument, shared_path
-from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
+from .model import (
+    BLANK, SLUG_PATTERN, Agency, Archived, CellPath, CellState, CellValue, Discrepancy, PublishedCell, Report,
+)
+from .rules import Where, finding
 from .totals import cell_labels, cells_by_path, leaf_columns, total_rules
 
 TOP_LEVEL_KEYS: dict[str, str] = {
@@ -33,8 +36,22 @@ TOP_LEVEL_KEYS: dict[str, str] = {
     "appeals": "四、政府信息公开行政复议、行政诉讼情况",
     "problems": "五、存在的主要问题及改进情况",
     "other_matters": "六、其他需要报告的事项",
+    # Archived, as-published reports only (issue 12): optional.
+    "archived": "按原文存档",
+    "layouts": "表格版式",
+    "discrepancies": "原文数据说明",
 }
-OPTIONAL_KEYS = frozenset({"format", "status"})
+OPTIONAL_KEYS = frozenset({"format", "status", "archived", "layouts", "discrepancies"})
+ARCHIVED_KEYS: dict[str, str] = {"source": "原文出处（网址或文件名）", "retrieved": "存档日期（YYYY-MM-DD）"}
+DISCREPANCY_KEYS: dict[str, str] = {
+    "rule": "规则代码", "cell": "格子的路径", "published": "原文数字（空白写 \"\"）", "expected": "按规则应为",
+}
+# The rules whose findings an archived report may acknowledge (the arithmetic of the national format).
+ACKNOWLEDGEABLE_RULES = ("total-row-sum", "total-column-sum", "applications-balance", "carry-over-mismatch")
+# A cell published as not applicable: kept verbatim, never read as a number.
+NOT_APPLICABLE = frozenset({"/", "／", "—", "——", "－", "-", "–", "不适用", "无"})
+_AMOUNT_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
+_YUAN_PER_WAN = Decimal(10000)
 AGENCY_KEYS: dict[str, str] = {"slug": "机关代码（网址用）", "name": "机关名称"}
 
 _HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
@@ -51,6 +68,8 @@ class _Parser:
     def __init__(self, document: SourceDocument) -> None:
         self.document = document
         self.findings: list[Finding] = []
+        self.archived = False  # whether blank / not-applicable / with-unit cells are allowed
+        self.as_published: dict[CellPath, PublishedCell] = {}
 
     # --- findings ---------------------------------------------------------------------
 
@@ -95,6 +114,12 @@ class _Parser:
                    actual=_show(value))
         return None
 
+    def add(self, code: str, path: Iterable[Any], label: str = "", *, at_key: bool = False, **fields: Any) -> None:
+        """A finding from the rule catalogue, at the value (or key) written at ``path``."""
+        path = tuple(path)
+        mark = self.document.key_mark(path) if at_key else self.document.mark(path)
+        self.findings.append(finding(code, Where.at(self.document.display_path, mark, path, label), **fields))
+
     # --- report -----------------------------------------------------------------------
 
     def parse(self) -> Report | None:
@@ -117,15 +142,22 @@ class _Parser:
         draft = is_draft_value(root.get("status"))
         if "status" in root and draft is None:
             self.findings.append(status_finding(self.document, root["status"]))
+        self.archived = "archived" in root
+        archived = self.parse_archived(root["archived"]) if self.archived else None
+        layouts = self.parse_layouts(root["layouts"], spec) if "layouts" in root else {}
         narrative = {s.key: self.parse_narrative(root[s.key], s.key, s.title)
                      for s in (spec or FORMATS["2021"]).narrative_sections if s.key in root}
 
         values: dict[CellPath, CellValue] = {}
         given: set[CellPath] = set()
-        if spec is not None:
-            for table in spec.tables:
-                if table.key in root:
-                    self.parse_table(table, root[table.key], values, given)
+        tables = {t.key: t for t in spec.tables} if spec is not None else {}
+        for key, version in layouts.items():
+            tables[key] = FORMATS[version].table(key)
+        for table in tables.values():
+            if table.key in root:
+                self.parse_table(table, root[table.key], values, given)
+        discrepancies = (self.parse_discrepancies(root["discrepancies"], tables)
+                         if "discrepancies" in root else ())
 
         if any(f.is_error for f in self.findings):
             return None
@@ -142,6 +174,10 @@ class _Parser:
             given_totals=frozenset(given),
             marks=self.document.marks(),
             draft=bool(draft),
+            archived=archived,
+            layouts=layouts,
+            as_published=self.as_published,
+            discrepancies=discrepancies,
         )
 
     def parse_agency(self, value: Any) -> Agency | None:
@@ -248,6 +284,96 @@ class _Parser:
             return None
         return value
 
+    # --- archived reports (issue 12) ----------------------------------------------------
+
+    def parse_archived(self, value: Any) -> Archived | None:
+        where = TOP_LEVEL_KEYS["archived"]
+        if value is None:
+            self.add("archived-source", ("archived",), where)
+            return None
+        mapping = self.expect_mapping(value, ("archived",), where)
+        if mapping is None:
+            return None
+        self.check_keys(mapping, ("archived",), ARCHIVED_KEYS, where)
+        source = mapping.get("source")
+        if not isinstance(source, str) or not source.strip():
+            self.add("archived-source", ("archived", "source") if "source" in mapping else ("archived",), where)
+            return None
+        retrieved = mapping.get("retrieved")
+        if isinstance(retrieved, datetime):
+            retrieved = retrieved.date()
+        if retrieved is not None and not isinstance(retrieved, date):
+            self.add("archived-retrieved", ("archived", "retrieved"), ARCHIVED_KEYS["retrieved"], actual=_show(retrieved))
+            return None
+        return Archived(source=source.strip(), retrieved=retrieved)
+
+    def parse_layouts(self, value: Any, spec: FormatSpec | None) -> dict[str, str]:
+        where = TOP_LEVEL_KEYS["layouts"]
+        if not self.archived:
+            self.add("archived-only", ("layouts",), where, at_key=True, key="layouts")
+            return {}
+        mapping = self.expect_mapping(value, ("layouts",), where)
+        if mapping is None or spec is None:
+            return {}
+        tables = {t.key: t.title for t in spec.tables}
+        layouts: dict[str, str] = {}
+        for key, raw in mapping.items():
+            version = str(raw) if isinstance(raw, (int, str)) and not isinstance(raw, bool) else None
+            if key not in tables or version not in FORMATS:
+                self.add("layout-invalid", ("layouts", key), where, key=key, version=_show(raw),
+                         tables="、".join(f"{k}（{t}）" for k, t in tables.items()))
+                continue
+            layouts[key] = version
+        return layouts
+
+    def parse_discrepancies(self, value: Any, tables: Mapping[str, TableSpec]) -> tuple[Discrepancy, ...]:
+        where = TOP_LEVEL_KEYS["discrepancies"]
+        if not self.archived:
+            self.add("archived-only", ("discrepancies",), where, at_key=True, key="discrepancies")
+            return ()
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.add("discrepancy-invalid", ("discrepancies",), where, index=1, field="discrepancies",
+                     rules="、".join(ACKNOWLEDGEABLE_RULES), actual=_show(value))
+            return ()
+        found: list[Discrepancy] = []
+        for index, item in enumerate(value):
+            here = ("discrepancies", index)
+            mapping = self.expect_mapping(item, here, where)
+            if mapping is None:
+                continue
+            self.check_keys(mapping, here, DISCREPANCY_KEYS, where)
+            fields = {key: _discrepancy_field(key, mapping.get(key), tables) for key in DISCREPANCY_KEYS}
+            bad = next((key for key, parsed in fields.items() if parsed is None), None)
+            if bad is not None:
+                self.add("discrepancy-invalid", here + ((bad,) if bad in mapping else ()), where, index=index + 1,
+                         field=bad, rules="、".join(ACKNOWLEDGEABLE_RULES), actual=_show(mapping.get(bad)))
+                continue
+            found.append(Discrepancy(rule=fields["rule"], cell=fields["cell"], published=fields["published"],
+                                     expected=fields["expected"]))  # type: ignore[arg-type]
+        return tuple(found)
+
+    def parse_published_cell(self, value: Any, column: Column, path: CellPath, label: str) -> CellValue | None:
+        """A cell of an archived report: blank, not applicable, an amount with its unit, or a number."""
+        if value is None:
+            self.as_published[path] = BLANK
+            return None
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                self.as_published[path] = PublishedCell(CellState.BLANK, value)
+                return None
+            if text in NOT_APPLICABLE:
+                self.as_published[path] = PublishedCell(CellState.NOT_APPLICABLE, value)
+                return None
+            match = _AMOUNT_WITH_UNIT.fullmatch(text)
+            if match and column.kind is Kind.AMOUNT:
+                self.as_published[path] = PublishedCell(CellState.WITH_UNIT, value)
+                amount = Decimal(match.group(1))
+                return amount / _YUAN_PER_WAN if match.group(2) == "元" else amount
+        return self.parse_cell(value, column, path, label)
+
     # --- tables -----------------------------------------------------------------------
 
     def parse_table(self, table: TableSpec, value: Any, values: dict[CellPath, CellValue], given: set[CellPath]) -> None:
@@ -261,6 +387,12 @@ class _Parser:
             for row in block.rows:
                 self.parse_row(table, block, row, mapping, (table.key,), cells, values, given)
         if any(f.is_error for f in self.findings):
+            return
+        if self.as_published:  # blank and not-applicable cells are absent from every sum
+            for rule in total_rules(table):
+                present = [values[p] for p in rule.addend_paths if p in values]
+                if rule.target_path not in values and rule.target_path not in self.as_published and present:
+                    values[rule.target_path] = sum(present, 0)  # type: ignore[assignment]
             return
         for rule in total_rules(table):
             if rule.target_path not in values:
@@ -294,6 +426,8 @@ class _Parser:
             # The common case, what parse_cell would return without a finding: a count or change as written.
             if value.__class__ is int and (value >= 0 or column.kind is Kind.SIGNED) and column.kind is not Kind.AMOUNT:
                 parsed: CellValue | None = value
+            elif self.archived:
+                parsed = self.parse_published_cell(value, column, cell_path, cell_labels(table)[cell_path])
             else:
                 parsed = self.parse_cell(value, column, cell_path, cell_labels(table)[cell_path])
             if parsed is not None:
@@ -354,6 +488,25 @@ def _leaf_row(table: TableSpec, block: Block, here: CellPath, cells: Mapping[Cel
     )
     _LEAF_ROWS[(id(table), here)] = (table, leaf)
     return leaf
+
+
+def _discrepancy_field(key: str, value: Any, tables: Mapping[str, TableSpec]) -> Any:
+    """One field of an acknowledged discrepancy, or None when it is missing or wrong."""
+    if key == "rule":
+        return value if value in ACKNOWLEDGEABLE_RULES else None
+    if key == "cell":
+        if not isinstance(value, str):
+            return None
+        path = tuple(value.strip().split("."))
+        table = tables.get(path[0])
+        return path if table is not None and path in cells_by_path(table) else None
+    if value is None:
+        return "" if key == "published" else None
+    if isinstance(value, bool) or isinstance(value, (list, dict, InvalidScalar)):
+        return None
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return str(value).strip()
 
 
 def _excerpt(text: str, needle: str) -> str:

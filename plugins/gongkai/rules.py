@@ -153,3 +153,54 @@ rule("report-late", W, "年度报告逾期发布",
      "{name}（{agency_code}）{year} 年度报告于 {published} 发布，晚于发布期限 {deadline}（{basis}）")
 rule("agency-not-in-roster", W, "机关不在机关名单中",
      "机关“{name}”（{agency_code}）不在机关名单 {roster} 中：发布期限按名称推定的机关类别计算，请在名单中补充")
+
+# --- archived reports: as published, acknowledged discrepancies, narrative counts (issue 12) ---
+# An archived report (top-level ``archived:``) keeps every cell as published: a blank cell is
+# absent, not 0, and so is a not-applicable one (“/”, “—”, “不适用”, “无”). Sums are taken over
+# the parts present; a blank or not-applicable total is a discrepancy when the parts present add
+# up to more than 0; a balance or carry-over with an absent operand is not compared.
+
+rule("archived-only", E,
+     "空白格、不适用格、带单位的金额、表格版式（layouts）和原文数据说明（discrepancies）只能用于按原文存档（archived）的报告",
+     "“{key}”只能用于按原文存档的报告：新编的报告须按格式填写每一格。如确为存档的已发布报告，请在顶层加上"
+     " archived（写明原文出处 source）；否则请删去这一项")
+rule("archived-source", E, "按原文存档（archived）须写明原文出处 source（网址或文件名）",
+     "按原文存档须写明原文出处：在 archived 下写 source: 原文网址或文件名")
+rule("archived-retrieved", E, "存档日期（archived.retrieved）应写成 YYYY-MM-DD",
+     "存档日期应写成 YYYY-MM-DD，例如 2026-01-05")
+rule("layout-invalid", E,
+     "表格版式（layouts）只能为表二、三、四声明 2019 或 2021 格式的版式",
+     "“{key}: {version}”无法识别：可声明版式的表格为 {tables}，版式只能是 2019 或 2021")
+rule("discrepancy-invalid", E,
+     "原文数据说明（discrepancies）的一项缺少或写错了 rule、cell、published、expected",
+     "原文数据说明第 {index} 项的“{field}”缺少或写得不对。每项须写 rule（规则代码，可为 {rules}）、"
+     "cell（格子的路径，如 applications.results.total.total）、published（原文数字，空白写 \"\"）、"
+     "expected（按规则应为的数字）")
+rule("discrepancy-stale", E,
+     "原文数据说明中的一项与表中数字对不上：原文数字被改动过，或说明写错了（说明不能掩盖改动）",
+     "原文数据说明中的这一项（{rule}：原文 {published}，应为 {computed}）与表中数字对不上，"
+     "没有相应的不符之处。如表中数字被改动过，请恢复为原文；如说明有误，请改正或删去这一项")
+rule("narrative-count-mismatch", W,
+     "正文中写明的件数与表格中的数字不一致（只比对含义明确的说法，如“收到政府信息公开申请9件”）",
+     "正文“{quote}”写的是 {stated} 件，而表格“{cell}”为 {table}")
+
+# How the page's 原文数据说明 words each acknowledged discrepancy, after the cell's label; by rule code.
+DISCREPANCY_NOTES: dict[str, str] = {
+    "total-row-sum": "原文为 {published}；按各项之和应为 {expected}。",
+    "total-column-sum": "原文为 {published}；按本行各列之和应为 {expected}。",
+    "applications-balance": "原文第三项加第四项之和为 {published}；按“第一项加第二项之和等于第三项加第四项之和”应为 {expected}。",
+    "carry-over-mismatch": "原文为 {published}；按上一年度报告的“结转下年度继续办理”应为 {expected}。",
+    "": "原文为 {published}；按“{rule}”应为 {expected}。",
+}
+
+# --- importing archives as published (importer, issue 12) ------------------------------
+rule("import-approximate-label", W, "导入时按相近写法认出的标题或行名",
+     "源文件中的“{published}”与官方写法不完全一致，已按“{official}”读取，请核对")
+rule("import-mixed-layout", W, "导入的表格沿用了另一版国家格式",
+     "{table}按 {layout} 格式（{document}）的行次发布，已按原样记录（layouts: {key}: \"{layout}\"）")
+rule("import-scanned-pdf", E, "PDF 没有文字层（扫描件）",
+     "这份 PDF 没有可提取的文字（可能是扫描件或图片），无法可靠地读取数字；"
+     "请找到文字版的 PDF 或网页版再导入，或做文字识别并逐一核对后另存为 .txt 导入")
+rule("import-pdf-unreadable", E, "PDF 无法打开", "无法读取这份 PDF：{reason}")
+rule("import-unit-misplaced", E, "带单位的数字不在金额栏",
+     "“{column}”这一格应是数字，实为带单位的“{text}”（只有金额栏可以带单位）")

@@ -10,18 +10,26 @@ Runs on typed reports (see ``parsing``); every rule has a stable code:
 - ``duplicate-report``: one report per agency and year;
 - ``agency-name-changed`` (warning): one agency, one name across years;
 - ``in-force-continuity`` (warning, 2021 format): 现行有效件数 = last year's + 制发 − 废止;
-- ``previous-items-continuity`` (warning, 2019 format): 上一年项目数量 = last year's 上一年项目数量 + 本年增/减.
+- ``previous-items-continuity`` (warning, 2019 format): 上一年项目数量 = last year's 上一年项目数量 + 本年增/减;
+- ``discrepancy-stale``: an acknowledged discrepancy of an archived report that matches no finding.
+
+Each table is checked in the layout the report holds it in (``Report.table``). In an archived
+report a blank or not-applicable cell is absent: sums take the parts present, an absent total is
+a discrepancy when they add up to more than 0, and a balance or carry-over with an absent
+operand is not compared. An error matching an acknowledged discrepancy becomes a note.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Callable, Iterable
 
 from .findings import Finding, Severity
-from .formats import TableSpec
-from .model import CellPath, Report
-from .totals import cells_by_path, total_rules
+from .formats import FORMATS, TableSpec
+from .model import CellPath, Discrepancy, Report
+from .rules import Where, finding
+from .totals import TotalRule, cells_by_path, total_rules
 
 
 def _finding(report: Report, rule: str, path: CellPath, label: str, message: str, expected: object,
@@ -49,6 +57,8 @@ def _number(value: object) -> str:
 
 def check_totals(report: Report, table: TableSpec) -> list[Finding]:
     """Given totals must equal the sum of their parts (missing ones were computed)."""
+    if report.as_published:
+        return _check_published_totals(report, table)
     found = []
     for rule in total_rules(table):
         target = rule.target_path
@@ -57,10 +67,30 @@ def check_totals(report: Report, table: TableSpec) -> list[Finding]:
         expected = rule.expected(report.values)
         actual = report.values[target]
         if expected != actual:
-            parts = "、".join(_short_label(a.label, rule.rule) for a in rule.addends[:4])
-            more = " 等" if len(rule.addends) > 4 else ""
-            found.append(_finding(report, f"{rule.rule}-sum", target, rule.target.label,
-                                  f"总计应等于{parts}{more}共 {len(rule.addends)} 项之和", expected, actual))
+            found.append(_total_finding(report, rule, expected, actual))
+    return found
+
+
+def _total_finding(report: Report, rule: TotalRule, expected: object, actual: object) -> Finding:
+    parts = "、".join(_short_label(a.label, rule.rule) for a in rule.addends[:4])
+    more = " 等" if len(rule.addends) > 4 else ""
+    return _finding(report, f"{rule.rule}-sum", rule.target_path, rule.target.label,
+                    f"总计应等于{parts}{more}共 {len(rule.addends)} 项之和", expected, actual)
+
+
+def _check_published_totals(report: Report, table: TableSpec) -> list[Finding]:
+    """Totals of an archived report: blank and not-applicable cells are absent from the sums."""
+    values, published = report.values, report.as_published
+    found = []
+    for rule in total_rules(table):
+        target = rule.target_path
+        present = [values[p] for p in rule.addend_paths if p in values]
+        expected = sum(present, 0)
+        if target in published and target not in values:  # a blank or not-applicable total
+            if present and expected != 0:
+                found.append(_total_finding(report, rule, expected, published[target].text))
+        elif target in report.given_totals and present and expected != values[target]:
+            found.append(_total_finding(report, rule, expected, values[target]))
     return found
 
 
@@ -71,16 +101,18 @@ def _short_label(label: str, rule: str) -> str:
 
 def check_applications_balance(report: Report) -> list[Finding]:
     """Table 三, every column: 第一项 + 第二项 = 第三项（七）总计 + 第四项."""
-    table = report.format.table("applications")
+    table = report.table("applications")
     found = []
+    values = report.values
     for cell in cells_by_path(table).values():
         if cell.row.path != ("results", "total"):
             continue
         column = cell.column.key
-        received = report.values[("applications", "received", column)]
-        carried_over = report.values[("applications", "carried_over", column)]
-        handled = report.values[cell.path]
-        carried_forward = report.values[("applications", "carried_forward", column)]
+        operands = (("applications", "received", column), ("applications", "carried_over", column), cell.path,
+                    ("applications", "carried_forward", column))
+        if report.as_published and any(path not in values for path in operands):
+            continue  # a blank operand leaves the balance undetermined
+        received, carried_over, handled, carried_forward = (values[path] for path in operands)
         if received + carried_over != handled + carried_forward:
             found.append(_finding(
                 report, "applications-balance", cell.path, cell.label,
@@ -92,24 +124,84 @@ def check_applications_balance(report: Report) -> list[Finding]:
 
 def validate_report(report: Report) -> list[Finding]:
     """Every arithmetic rule that one report must satisfy on its own."""
+    return check_report(report).findings
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A report's own findings, and the errors its acknowledged discrepancies turned into notes."""
+
+    findings: list[Finding]
+    acknowledged: list[Finding]
+
+
+# Acknowledgements checked with the report alone; the others need the previous year's report.
+_OWN_RULES = frozenset({"total-row-sum", "total-column-sum", "applications-balance"})
+
+
+def check_report(report: Report) -> Checked:
+    """Every arithmetic rule of one report, with its acknowledged discrepancies applied."""
     found: list[Finding] = []
-    for table in report.format.tables:
+    for table in report.tables:
         found.extend(check_totals(report, table))
     found.extend(check_applications_balance(report))
-    return found
+    if not report.discrepancies:
+        return Checked(found, [])
+    return acknowledge(report, found, lambda item: item.rule in _OWN_RULES)
+
+
+def _same_figure(written: str, found: str | None) -> bool:
+    if found is None:
+        return False
+    if written.strip() == found.strip():
+        return True
+    try:
+        return Decimal(written) == Decimal(found)
+    except (InvalidOperation, ValueError):
+        return False
+
+
+def _matches(item: Discrepancy, found: Finding) -> bool:
+    return (found.rule == item.rule and found.path == item.cell
+            and _same_figure(item.published, found.actual) and _same_figure(item.expected, found.expected))
+
+
+def acknowledge(report: Report, found: list[Finding], applies: Callable[[Discrepancy], bool]) -> Checked:
+    """Errors matching an acknowledged discrepancy become notes; an acknowledgement matching none is an error."""
+    items = [(index, item) for index, item in enumerate(report.discrepancies) if applies(item)]
+    matched: set[int] = set()
+    standing: list[Finding] = []
+    notes: list[Finding] = []
+    for candidate in found:
+        hits = [index for index, item in items if candidate.is_error and _matches(item, candidate)]
+        if hits:
+            matched.update(hits)
+            notes.append(candidate)
+        else:
+            standing.append(candidate)
+    for index, item in items:
+        if index not in matched:
+            path = ("discrepancies", index)
+            standing.append(finding("discrepancy-stale", Where.at(report.display_path, report.mark(path), path,
+                                                                  "原文数据说明"),
+                                    expected=item.expected, actual=item.published, rule=item.rule,
+                                    published=item.published or "空白", computed=item.expected))
+    return Checked(standing, notes)
 
 
 def check_carry_over(report: Report, previous: Report) -> list[Finding]:
     """上年结转 this year equals 结转下年度继续办理 last year, column by column."""
-    table = report.format.table("applications")
+    table = report.table("applications")
     found = []
     for cell in cells_by_path(table).values():
         if cell.row.path != ("carried_over",):
             continue
         if cell.column.is_total and cell.path not in report.given_totals:
             continue  # a computed total repeats its columns' mismatch
-        actual = report.values[cell.path]
-        expected = previous.values[("applications", "carried_forward", cell.column.key)]
+        actual = report.values.get(cell.path)
+        expected = previous.values.get(("applications", "carried_forward", cell.column.key))
+        if actual is None or expected is None:
+            continue  # blank as published: not compared
         if actual != expected:
             found.append(_finding(
                 report, "carry-over-mismatch", cell.path, cell.label,
@@ -120,14 +212,17 @@ def check_carry_over(report: Report, previous: Report) -> list[Finding]:
 
 def check_proactive_continuity(report: Report, previous: Report) -> list[Finding]:
     """Counts that run on from year to year (warnings: agencies may restate last year's figure)."""
-    if report.format is not previous.format:
+    table = report.table("proactive")
+    if table is not previous.table("proactive"):
         return []
-    table = report.format.table("proactive")
     found = []
     values, before = report.values, previous.values
-    if report.format.version == "2021":
+    if table is FORMATS["2021"].table("proactive"):
         for row in ("regulations", "normative_documents"):
             path = ("proactive", row, "in_force")
+            operands = (path, ("proactive", row, "issued"), ("proactive", row, "repealed"))
+            if any(p not in values for p in operands) or path not in before:
+                continue  # blank as published: not compared
             expected = before[path] + values[("proactive", row, "issued")] - values[("proactive", row, "repealed")]
             if values[path] != expected:
                 label = cells_by_path(table)[path].label
@@ -139,6 +234,8 @@ def check_proactive_continuity(report: Report, previous: Report) -> list[Finding
             if cell.column.key != "previous_items":
                 continue
             row = cell.path[1]
+            if cell.path not in values or cell.path not in before or ("proactive", row, "change") not in before:
+                continue  # blank as published: not compared
             expected = before[cell.path] + before[("proactive", row, "change")]
             if values[cell.path] != expected:
                 found.append(_finding(report, "previous-items-continuity", cell.path, cell.label,
@@ -170,8 +267,11 @@ def validate_collection(reports: Iterable[Report]) -> list[Finding]:
         names.setdefault(report.agency.slug, report)
     for (slug, year), report in by_key.items():
         previous = by_key.get((slug, year - 1))
-        if previous is None:
-            continue
-        found.extend(check_carry_over(report, previous))
-        found.extend(check_proactive_continuity(report, previous))
+        across: list[Finding] = []
+        if previous is not None:
+            across.extend(check_carry_over(report, previous))
+            across.extend(check_proactive_continuity(report, previous))
+        if report.discrepancies:
+            across = acknowledge(report, across, lambda item: item.rule not in _OWN_RULES).findings
+        found.extend(across)
     return found

@@ -10,11 +10,17 @@ import json
 from decimal import Decimal
 from typing import Mapping
 
-from .formats import Block, Column, FormatSpec, Row, TableSpec
-from .model import CellPath, CellValue, Report
+from .formats import FORMATS, Block, Column, FormatSpec, Row, TableSpec
+from .model import CellPath, CellState, CellValue, PublishedCell, Report
+from .totals import cell_labels
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema={ref}"
 DEFAULT_SCHEMA_REF = "../../plugins/gongkai/schema/report.schema.json"
+
+
+def _published(cell: PublishedCell) -> str:
+    """A cell as published: ``null`` when blank, else its text quoted (kept verbatim)."""
+    return "null" if cell.state is CellState.BLANK and not cell.text else _quote(cell.text)
 
 
 def _scalar(value: CellValue) -> str:
@@ -47,20 +53,22 @@ def _leaf_columns(block: Block) -> list[Column]:
 
 
 def _row_line(row: Row, path: CellPath, block: Block, values: Mapping[CellPath, CellValue], indent: str,
-              include_totals: bool, width: int) -> str:
+              include_totals: bool, width: int, published: Mapping[CellPath, PublishedCell]) -> str:
     cells = []
     for column in _leaf_columns(block):
         cell_path = path + (column.key,)
         if column.is_total and not include_totals:
             continue
-        if cell_path in values:
+        if cell_path in published:
+            cells.append(f"{column.key}: {_published(published[cell_path])}")
+        elif cell_path in values:
             cells.append(f"{column.key}: {_scalar(values[cell_path])}")
     head = f"{indent}{row.key}:".ljust(width)
     return f"{head} {{{', '.join(cells)}}}  # {row.label}\n"
 
 
 def _rows(rows: tuple[Row, ...], path: CellPath, block: Block, values: Mapping[CellPath, CellValue], indent: str,
-          include_totals: bool) -> str:
+          include_totals: bool, published: Mapping[CellPath, PublishedCell]) -> str:
     width = max(len(indent) + len(r.key) + 1 for r in rows)
     text = ""
     for row in rows:
@@ -68,9 +76,9 @@ def _rows(rows: tuple[Row, ...], path: CellPath, block: Block, values: Mapping[C
             continue
         if row.children:
             text += f"{indent}{row.key}:  # {row.label}\n"
-            text += _rows(row.children, path + (row.key,), block, values, indent + "  ", include_totals)
+            text += _rows(row.children, path + (row.key,), block, values, indent + "  ", include_totals, published)
         else:
-            text += _row_line(row, path + (row.key,), block, values, indent, include_totals, width)
+            text += _row_line(row, path + (row.key,), block, values, indent, include_totals, width, published)
     return text
 
 
@@ -86,7 +94,8 @@ def _column_legend(block: Block) -> str:
     return "；".join(parts)
 
 
-def _table(table: TableSpec, values: Mapping[CellPath, CellValue], include_totals: bool) -> str:
+def _table(table: TableSpec, values: Mapping[CellPath, CellValue], include_totals: bool,
+           published: Mapping[CellPath, PublishedCell]) -> str:
     text = f"# {table.title}\n"
     if table.corner_label:
         text += f"# {table.corner_label}\n"
@@ -94,8 +103,35 @@ def _table(table: TableSpec, values: Mapping[CellPath, CellValue], include_total
     for block in table.blocks:
         label = f"{block.label}。" if block.label and len(table.blocks) > 1 else ""
         text += f"  # {label}列：{_column_legend(block)}\n"
-        text += _rows(block.rows, (table.key,), block, values, "  ", include_totals)
+        text += _rows(block.rows, (table.key,), block, values, "  ", include_totals, published)
     return text
+
+
+def _archive_fields(report: Report) -> str:
+    """``archived`` and ``layouts``: what marks a report as kept as published."""
+    out = ""
+    if report.archived is not None:
+        out += "archived:  # 按原文存档：数字与原文一致，不作任何更正\n"
+        out += f"  source: {_quote(report.archived.source)}  # 原文出处（网址或文件名）\n"
+        if report.archived.retrieved is not None:
+            out += f"  retrieved: {report.archived.retrieved.isoformat()}  # 存档日期\n"
+    if report.layouts:
+        out += "layouts:  # 按另一格式的版式发布的表格\n"
+        for key, version in report.layouts.items():
+            out += f"  {key}: {_quote(version)}  # {report.table(key).title}：{FORMATS[version].document}的版式\n"
+    return out
+
+
+def _discrepancies(report: Report) -> str:
+    out = "\n# 原文数据说明：原文中不符合勾稽关系之处（数字按原文保留，不作更正）\n"
+    out += "discrepancies:\n"
+    for item in report.discrepancies:
+        label = cell_labels(report.table(item.cell[0])).get(item.cell, "")
+        out += f"  - rule: {item.rule}\n"
+        out += f"    cell: {item.cell_key}" + (f"  # {label}" if label else "") + "\n"
+        out += f"    published: {_quote(item.published)}\n"
+        out += f"    expected: {_quote(item.expected)}\n"
+    return out
 
 
 def report_to_yaml(report: Report, *, include_totals: bool = True, schema_ref: str | None = DEFAULT_SCHEMA_REF,
@@ -107,7 +143,10 @@ def report_to_yaml(report: Report, *, include_totals: bool = True, schema_ref: s
     if schema_ref:
         out += SCHEMA_COMMENT.format(ref=schema_ref) + "\n"
     out += f"# {report.title}\n"
-    out += f"# 格式：{spec.document}。所有数字只写阿拉伯数字，没有数据填 0。\n"
+    if report.archived is not None:
+        out += f"# 格式：{spec.document}。按原文存档：空白格写 null，不适用照录原文（如 \"/\"），带单位的金额照录（如 \"251000元\"）。\n"
+    else:
+        out += f"# 格式：{spec.document}。所有数字只写阿拉伯数字，没有数据填 0。\n"
     if header_note:
         out += "".join(f"# {line}\n" for line in header_note.splitlines())
     out += "\n"
@@ -118,11 +157,14 @@ def report_to_yaml(report: Report, *, include_totals: bool = True, schema_ref: s
     out += f"format: {spec.version}  # 报告格式：{spec.document}\n"
     published = published_text if published_text is not None else report.published.isoformat()
     out += f"published: {published}  # 发布日期（YYYY-MM-DD）\n"
-    for section in spec.sections:
+    out += _archive_fields(report)
+    for section in report.sections:
         out += "\n"
         if section.table is not None:
-            out += _table(section.table, report.values, include_totals)
+            out += _table(section.table, report.values, include_totals, report.as_published)
         else:
             out += f"# {section.title}（Markdown：空行分段，### 小标题，**加粗**）\n"
             out += f"{section.key}: " + _literal(report.narrative.get(section.key, ""), "  ")
+    if report.discrepancies:
+        out += _discrepancies(report)
     return out

@@ -49,8 +49,8 @@ def test_a_file_that_is_not_a_docx_is_refused(run_import, tmp_path: Path) -> Non
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize(("name", "hint"), [("old.doc", ".docx"), ("scan.pdf", ".txt")])
-def test_old_word_and_pdf_files_get_a_hint(run_import, tmp_path: Path, name: str, hint: str) -> None:
+@pytest.mark.parametrize(("name", "hint"), [("old.doc", ".docx"), ("broken.pdf", "import-pdf-unreadable")])
+def test_old_word_and_broken_pdf_files_get_a_hint(run_import, tmp_path: Path, name: str, hint: str) -> None:
     source = tmp_path / name
     source.write_bytes(b"\xd0\xcf\x11\xe0")
     code, output = run_import(str(source), "-o", str(tmp_path / "out"), "--slug", "x")

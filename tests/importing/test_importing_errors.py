@@ -49,10 +49,13 @@ def test_a_wrong_total_is_kept_as_published_and_reported(run_import, sample: Rep
     imported = load_report(tmp_path / "out" / "shifan-zhen" / "2024.yml")
     assert imported.values[("applications", "results", "total", "natural_person")] == 10  # as published
     assert imported.values[("applications", "results", "total", "total")] == 9  # as published, not recomputed
-    notices = [line for line in output.splitlines() if line.startswith("源文件中的不一致（已按原样保留）: ")]
+    notices = [line for line in output.splitlines() if line.startswith("原文数据说明（数字按原文保留，已记入 discrepancies）: ")]
     rules = {rule for rule in ("total-row-sum", "total-column-sum", "applications-balance")
              if any(f"[{rule}]" in line for line in notices)}
     assert rules == {"total-row-sum", "total-column-sum", "applications-balance"}
+    assert imported.archived is not None and imported.archived.source == "wrong-total.txt"
+    acknowledged = {(d.rule, d.cell, d.published, d.expected) for d in imported.discrepancies}
+    assert ("total-row-sum", ("applications", "results", "total", "natural_person"), "10", "9") in acknowledged
     assert f"wrong-total.txt:{natural_person + 1}:" in output  # points at the source line
     assert "（七）总计 › 自然人" in output
 
@@ -113,7 +116,19 @@ def test_a_row_with_too_many_cells_is_refused(run_import, tmp_path: Path) -> Non
     assert _nothing_written(tmp_path / "out")
 
 
-@pytest.mark.parametrize("cell", ["—", "/", "1.5", "-3"])
+@pytest.mark.parametrize("cell", ["—", "/", "不适用"])
+def test_a_not_applicable_cell_is_kept_as_published(run_import, tmp_path: Path, cell: str) -> None:
+    lines = _seed_lines()
+    label = _line_of(lines, "行政處罰")
+    lines[label + 2] = cell
+    code, output = run_import(str(_write(tmp_path, lines)), "-o", str(tmp_path / "out"), *SEED_OPTIONS)
+    assert code == 0, output
+    imported = load_report(tmp_path / "out" / "shifan-zhen" / "2024.yml")
+    path = ("proactive", "penalty", "decisions")
+    assert path not in imported.values and imported.as_published[path].text == cell
+
+
+@pytest.mark.parametrize("cell", ["1.5", "-3"])
 def test_a_cell_that_is_not_a_count_is_refused(run_import, tmp_path: Path, cell: str) -> None:
     lines = _seed_lines()
     label = _line_of(lines, "行政處罰")
@@ -149,9 +164,19 @@ def test_a_source_without_title_needs_year_agency_and_date(run_import, sample: R
 # --- the command line -----------------------------------------------------------------------
 
 
-def test_the_slug_is_required(run_import, tmp_path: Path) -> None:
-    code, output = run_import(str(SEED), "-o", str(tmp_path))
-    assert code == 2 and "--agency" in output and "中文" in output
+def test_without_a_slug_the_code_comes_from_the_name_and_stays_with_the_agency(run_import, tmp_path: Path) -> None:
+    options = ("--agency", "示例镇人民政府", "--published", "2025-01-20")
+    (tmp_path / "shili-zhen").mkdir()
+    (tmp_path / "shili-zhen" / "2022.yml").write_text("agency: {slug: shili-zhen, name: 另一个示例镇}\n", encoding="utf-8")
+    code, output = run_import(str(SEED), "-o", str(tmp_path), "--year", "2024", *options)
+    assert code == 0, output
+    assert (tmp_path / "shili-zhen-2" / "2024.yml").is_file()  # the plain code belongs to another agency
+    code, output = run_import(str(SEED), "-o", str(tmp_path), "--year", "2023", *options)
+    assert code == 0, output  # a later import of the same agency finds its folder
+    assert sorted(p.name for p in (tmp_path / "shili-zhen-2").iterdir()) == ["2023.yml", "2024.yml"]
+
+
+def test_a_bad_slug_is_a_usage_error(run_import, tmp_path: Path) -> None:
     code, output = run_import(str(SEED), "-o", str(tmp_path), "--slug", "示例镇")
     assert code == 2 and "机关代码" in output
 

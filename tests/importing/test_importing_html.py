@@ -36,19 +36,27 @@ def test_a_gbk_page_is_read(run_import, sample: Report, tmp_path: Path) -> None:
     assert code == 0, output
 
 
-def test_cells_are_read_once_whatever_their_spans() -> None:
+def test_cells_are_read_once_whatever_their_spans_and_an_empty_cell_is_blank() -> None:
     page = """<table>
       <tr><td rowspan="2" colspan="2">申请人<br/>情况</td><td colspan="3"><p><span>法人或</span><span>其他组织</span></p></td></tr>
       <tr><td>１２</td><td>&nbsp;3&nbsp;</td><td></td></tr>
     </table>"""
     source = read_html(page, Path("t.html"))
-    assert [p.cells for p in source.paragraphs] == [("申请人",), ("情况",), ("法人或其他组织",), ("１２",), ("3",)]
+    assert [p.cells for p in source.paragraphs] == [("申请人情况",), ("法人或其他组织",), ("１２",), ("3",), ("",)]
     assert source.paragraphs[0].line == 2
 
 
 def test_scripts_navigation_and_footer_are_not_text() -> None:
     page = "<nav>一、总体情况</nav><script>一、总体情况</script><p>正文</p><footer>版权所有</footer>"
     assert [p.text for p in read_html(page, Path("t.html")).paragraphs] == ["正文"]
+
+
+def test_a_report_carried_in_a_script_string_is_read() -> None:
+    page = ("<html><body><div id='c'></div><script>var c = '<p>一、总体情况</p>' +\n"
+            "  '<table><tr><td>\\u89c4\\u7ae0</td><td>3</td><td>&nbsp;</td></tr></table>';"
+            "document.getElementById('c').innerHTML = c;</script></body></html>")
+    source = read_html(page, Path("t.html"))
+    assert [p.cells for p in source.paragraphs] == [("一、总体情况",), ("规章",), ("3",), ("",)]
 
 
 def _own_page(report: Report) -> str:

@@ -10,15 +10,20 @@ import argparse
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TextIO
+
+import yaml
 
 from .. import cli_options as options
 from ..findings import Finding, format_finding, sort_findings
 from ..loading import load_text
-from ..model import Report
+from ..model import SLUG_PATTERN, Agency, Report
 from ..parsing import parse_document
-from ..validation import validate_report
+from ..slugs import slug_for
+from ..validation import check_report
 from ..writing import report_to_yaml
 from .document import Overrides, import_report
 from .readers import read_source
@@ -26,19 +31,22 @@ from .source import UnreadableSource, source_error
 from .xlsx import FORM_SUFFIXES, read_form
 
 DEFAULT_OUTPUT = Path("reports")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 INCONSISTENCY_PREFIX = "源文件中的不一致（已按原样保留）: "
+ACKNOWLEDGED_PREFIX = "原文数据说明（数字按原文保留，已记入 discrepancies）: "
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `gongkai import`, for the CLI to attach to its subcommand (names shared: ``cli_options``)."""
     parser.add_argument("sources", nargs="+", type=options.source, metavar="源文件",
-                        help="已发布的年度报告：网页另存的 .html、复制出的 .txt、Word .docx，"
-                             "或 gongkai new --xlsx 生成并填好的 Excel 表单 .xlsx（不接受网址）")
+                        help="已发布的年度报告：网页另存的 .html、复制出的 .txt、PDF、Word .docx，"
+                             "gongkai new --xlsx 生成并填好的 Excel 表单 .xlsx，或包含这些文件的文件夹（不接受网址）")
     options.add_output(parser, str(DEFAULT_OUTPUT), "报告文件夹（默认 reports），写入 文件夹/机关代码/年度.yml")
-    options.add_agency(parser, agency_help="机关代码，用于网址，例如 shifan-zhen（必填：中文名称无法可靠转换）",
+    options.add_agency(parser, agency_help="机关代码，用于网址，例如 shifan-zhen（不填则由机关名称的拼音生成，同一机关各年度相同）",
                        name_help="机关名称（源文件标题中没有时必填；填了以此为准）")
     options.add_year(parser, "报告年度（源文件标题中没有时必填）")
     options.add_published(parser, "发布日期 YYYY-MM-DD（源文件中没有时必填）")
+    parser.add_argument("--source", metavar="网址", help="原文出处（网址），记入 archived.source（默认取网页中的原文链接或文件名）")
     options.add_force(parser, "覆盖已存在的报告文件")
     options.add_deprecated(parser, "--slug", "slug")
 
@@ -49,34 +57,88 @@ def _usage_error(message: str, err: TextIO) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Import every source; see the module docstring for exit codes."""
+    """Import every source (a folder: every report file in it); see the module docstring for exit codes."""
     out, err = sys.stdout, sys.stderr
     try:
         options.resolve_agency(args, err)
     except options.UsageError as error:
         return _usage_error(str(error), err)
-    if not args.agency and not all(path.suffix.lower() in FORM_SUFFIXES for path in args.sources):
-        return _usage_error("请用 --agency 指定机关代码（小写英文字母、数字和连字符，例如 shifan-zhen）。"
-                            "中文机关名称无法可靠地自动转换成网址用的代码", err)
-    if len(args.sources) > 1 and (args.year or args.published):
+    sources = expand_sources(args.sources)
+    if len(sources) > 1 and (args.year or args.published):
         return _usage_error("--year 和 --published 只能在导入一个源文件时使用（多个源文件各自从标题和落款读取）", err)
-    overrides = Overrides(slug=args.agency or "", agency=args.name, year=args.year, published=args.published)
-    failed = 0
-    for path in args.sources:
-        if not import_one(path, overrides, Path(args.output), args.force, out, err):
-            failed += 1
-    return 1 if failed else 0
+    if not sources:
+        return _usage_error("文件夹中没有可导入的报告文件（" + "、".join(IMPORTABLE_SUFFIXES) + "）", err)
+    overrides = Overrides(slug=args.agency, agency=args.name, year=args.year, published=args.published,
+                          source=getattr(args, "source", None))
+    outcomes = [import_one(path, overrides, Path(args.output), args.force, out, err) for path in sources]
+    if len(outcomes) > 1:
+        print(summary(outcomes), file=out)
+    return 1 if any(o.refused for o in outcomes) else 0
 
 
-def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out: TextIO, err: TextIO) -> bool:
+# Files a folder import picks up (helper modules may add theirs, e.g. .xlsx).
+IMPORTABLE_SUFFIXES = [".html", ".htm", ".shtml", ".txt", ".pdf", ".docx", *FORM_SUFFIXES]
+
+
+def expand_sources(paths: list[Path]) -> list[Path]:
+    """The files given, and every importable file in each folder given (sorted, hidden files left out)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMPORTABLE_SUFFIXES
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            found.append(path)
+    return found
+
+
+@dataclass
+class Outcome:
+    """What became of one source."""
+
+    path: Path
+    target: Path | None = None
+    discrepancies: int = 0
+    approximate: int = 0
+    reason: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.target is None
+
+    @property
+    def clean(self) -> bool:
+        return not self.refused and not self.discrepancies and not self.approximate
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """The closing summary of a folder import, in Chinese."""
+    clean = [o for o in outcomes if o.clean]
+    noted = [o for o in outcomes if not o.refused and not o.clean]
+    refused = [o for o in outcomes if o.refused]
+    lines = [f"导入汇总：共 {len(outcomes)} 个文件。",
+             f"  无误导入 {len(clean)} 个" + ("：" + "、".join(o.path.name for o in clean) if clean else "")]
+    lines.append(f"  已导入、需核对 {len(noted)} 个（原文数据说明已记录在 YAML 的 discrepancies 中；相近写法的标签请核对）"
+                 + ("：" if noted else ""))
+    for o in noted:
+        parts = ([f"原文数据说明 {o.discrepancies} 处"] if o.discrepancies else []) + (
+            [f"按相近写法认出的标签 {o.approximate} 处"] if o.approximate else [])
+        lines.append(f"    {o.path.name} → {o.target}（{'，'.join(parts)}）")
+    lines.append(f"  未导入 {len(refused)} 个" + ("：" if refused else ""))
+    for o in refused:
+        lines.append(f"    {o.path.name}：{o.reason}")
+    return "\n".join(lines)
+
+
+def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out: TextIO, err: TextIO) -> Outcome:
     """Import one source; on any error print where and write nothing."""
     display = str(path)
     try:
-        if path.suffix.lower() in FORM_SUFFIXES:  # the Excel form: cells read by position, not parsed as text
-            imported = read_form(path, display, overrides)
-        else:
-            imported = import_report(read_source(path, display), overrides)
+        form = path.suffix.lower() in FORM_SUFFIXES  # the Excel form: cells read by position, its code kept
+        imported = read_form(path, display, overrides) if form else import_report(read_source(path, display), overrides)
         report = imported.report
+        if not overrides.slug and not form:
+            report.agency = Agency(slug=agency_slug(report.agency.name, output), name=report.agency.name)
         target = output / report.agency.slug / f"{report.year}.yml"
         if target.exists() and not force:
             raise UnreadableSource([source_error(display, "import-exists",
@@ -88,16 +150,46 @@ def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out:
         for finding in error.findings:
             print(format_finding(finding), file=err)
         print(f"未导入 {display}：没有写入任何文件", file=err)
-        return False
+        first = error.findings[0] if error.findings else None
+        return Outcome(path, reason=f"[{first.rule}] {first.message}" if first else "无法读取")
     write_atomically(target, text)
     for notice in imported.notices:
         print(f"提示：{notice}", file=err)
-    for finding in warnings:
+    for finding in sort_findings(imported.warnings) + warnings:
         print(format_finding(finding), file=err)
-    for finding in sort_findings(validate_report(report)):
+    checked = check_report(report)
+    for finding in sort_findings(checked.acknowledged):
+        print(ACKNOWLEDGED_PREFIX + format_finding(finding), file=err)
+    for finding in sort_findings(checked.findings):
         print(INCONSISTENCY_PREFIX + format_finding(finding), file=err)
     print(f"已导入 {display} → {target}（{report.title}）", file=out)
-    return True
+    approximate = sum(1 for f in imported.warnings if f.rule == "import-approximate-label")
+    return Outcome(path, target, discrepancies=len(report.discrepancies), approximate=approximate)
+
+
+def agency_slug(name: str, output: Path) -> str:
+    """The code of the reports already in ``output`` under this name, or a new one free there."""
+    taken: set[str] = set()
+    if output.is_dir():
+        for folder in sorted(p for p in output.iterdir() if p.is_dir()):
+            taken.add(folder.name)
+            if name in _agency_names(folder):
+                return folder.name
+    return slug_for(name, taken)
+
+
+def _agency_names(folder: Path) -> set[str]:
+    """The agency names the reports in ``folder`` give (unreadable files are skipped)."""
+    names = set()
+    for path in folder.glob("*.yml"):
+        try:
+            document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        agency = document.get("agency") if isinstance(document, dict) else None
+        if isinstance(agency, dict) and isinstance(agency.get("name"), str):
+            names.add(agency["name"].strip())
+    return names
 
 
 def check_written(text: str, report: Report, target: Path) -> list[Finding]:

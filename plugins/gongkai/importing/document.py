@@ -8,17 +8,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable
+from functools import lru_cache
 
-from ..findings import Finding
+from ..findings import Finding, sort_findings
 from ..formats import FORMATS, FormatSpec, Section, TableSpec, format_for_year
 from ..loading import Mark
-from ..model import Agency, CellPath, CellValue, Report
+from ..model import (
+    BLANK,
+    Agency,
+    Archived,
+    CellPath,
+    CellState,
+    CellValue,
+    Discrepancy,
+    PublishedCell,
+    Report,
+)
+from ..parsing import ACKNOWLEDGEABLE_RULES
+from ..rules import Where, finding
+from ..validation import validate_report
+from .cleanup import section_titles, tidy
 from .normalize import clean_space, label_keys, match_key, to_simplified
+from .similar import MAX_HEADING, THRESHOLD, best_score
 from .source import Source, Token, UnreadableSource, source_error
-from .tables import TableError, find_label, read_table
+from .tables import TableError, cell_kind, find_label, read_table
 
 _DATE = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
 LABELED_DATE = re.compile(r"(?:发布|发文|成文|印发|公开|更新)?(?:日期|时间)\s*[:：]?\s*" + _DATE)
@@ -38,14 +54,33 @@ FURNITURE = re.compile(
 )
 
 
+ORIGIN = re.compile(r"(?:原文链接|原文地址|原文网址|来源网址|网址|链接)\s*[:：]\s*(?P<url>https?://[^\s，。；;]+)")
+
+
+def published_cell(text: str) -> PublishedCell:
+    """A cell kept as published: blank, not applicable, or an amount with its unit."""
+    kind = cell_kind(text)
+    if kind == "blank":
+        return BLANK
+    return PublishedCell(CellState.WITH_UNIT if kind == "with-unit" else CellState.NOT_APPLICABLE, text)
+
+
+def discrepancies_of(report: Report) -> tuple[Discrepancy, ...]:
+    """Each rule the published numbers break, as an acknowledged discrepancy: found by the validator itself."""
+    found = [f for f in validate_report(report) if f.is_error and f.rule in ACKNOWLEDGEABLE_RULES]
+    return tuple(Discrepancy(rule=f.rule, cell=f.path, published=f.actual or "", expected=f.expected or "")
+                 for f in sort_findings(found))
+
+
 @dataclass(frozen=True)
 class Overrides:
     """What the command line says about the report; it wins over what the source says."""
 
-    slug: str
+    slug: str | None = None  # None: derived from the agency's name (``slugs.slug_for``) by the command
     agency: str | None = None
     year: int | None = None
     published: date | None = None
+    source: str | None = None  # where the report was published (URL); default: the page's own, or the file name
 
 
 @dataclass
@@ -54,6 +89,7 @@ class Imported:
 
     report: Report
     notices: list[str] = field(default_factory=list)  # things the editor should know (not errors)
+    warnings: list[Finding] = field(default_factory=list)  # labels read by similarity, mixed layouts
 
 
 def _fail(source: Source, rule: str, message: str, token: Token | None = None, label: str = "") -> UnreadableSource:
@@ -73,12 +109,21 @@ class Located:
     end: int
 
 
-def locate_sections(source: Source, tokens: list[Token], spec: FormatSpec) -> list[Located]:
-    """Every section title, in order; a missing one is an error naming the previous one."""
+def locate_sections(source: Source, tokens: list[Token], spec: FormatSpec,
+                    warnings: list[Finding] | None = None) -> list[Located]:
+    """Every section title, in order; a missing one is an error naming the previous one.
+
+    A title is taken as written in either format (or the 2019 document's own wording); failing
+    that, a short paragraph opening with the section's number and like its title, with a warning.
+    """
     spans: list[tuple[Section, int, int]] = []
     position = 0
+    wordings = section_titles()
     for section in spec.sections:
-        found = find_label(tokens, position, len(tokens), label_keys(section.title))
+        keys = frozenset().union(*(label_keys(t) for t in wordings[section.number]))
+        found = find_label(tokens, position, len(tokens), keys)
+        if found is None:
+            found = _similar_heading(source, tokens, position, section, wordings[section.number], warnings)
         if found is None:
             after = f"“{spans[-1][0].title}”之后" if spans else ""
             token = tokens[spans[-1][1]] if spans else None
@@ -91,9 +136,26 @@ def locate_sections(source: Source, tokens: list[Token], spec: FormatSpec) -> li
     return [Located(s, start, stop, end) for (s, start, stop), end in zip(spans, ends)]
 
 
+def _similar_heading(source: Source, tokens: list[Token], start: int, section: Section, wordings: tuple[str, ...],
+                     warnings: list[Finding] | None) -> tuple[int, int] | None:
+    keys = frozenset(match_key(w) for w in wordings)
+    for index in range(start, len(tokens)):
+        text = tokens[index].text.strip()
+        if not text.startswith(section.number) or len(text) > MAX_HEADING:
+            continue
+        if best_score(text, keys) >= THRESHOLD:
+            if warnings is not None:
+                token = tokens[index]
+                warnings.append(finding("import-approximate-label",
+                                        Where.at(source.display_path, Mark(token.line, 1), label=section.title),
+                                        published=text, official=section.title))
+            return index, index + 1
+    return None
+
+
 def first_section_index(tokens: list[Token]) -> int:
     """Where section 一 starts under any format (their titles agree), or the end."""
-    keys = frozenset().union(*(label_keys(spec.sections[0].title) for spec in FORMATS.values()))
+    keys = frozenset().union(*(label_keys(t) for t in section_titles()["一"]))
     found = find_label(tokens, 0, len(tokens), keys)
     return found[0] if found else len(tokens)
 
@@ -165,23 +227,30 @@ def date_line(text: str) -> date | None:
 # --- the whole report ---------------------------------------------------------------------
 
 
-def detect_format(tokens: Iterable[Token]) -> FormatSpec | None:
-    """The format whose own labels (those the other format lacks) the tables print, if clear."""
+def detect_format(tokens: Iterable[Token], table: str | None = None) -> FormatSpec | None:
+    """The format whose own labels (those the other format lacks) the tables (or ``table``) print, if clear."""
     joined = "".join(match_key(t.text) for t in tokens)
-    labels = {version: _label_keys(spec) for version, spec in FORMATS.items()}
-    scores = {}
+    labels = {version: _label_keys(version, table) for version in FORMATS}
+    scores, plain = {}, []
     for version, own in labels.items():
         others = set().union(*(keys for v, keys in labels.items() if v != version))
         distinctive = {k for k in own if not any(k in other for other in others)}
         scores[version] = sum(1 for k in distinctive if k in joined)
+        if not distinctive:
+            plain.append(version)
     best = max(scores.values())
     winners = [v for v, s in scores.items() if s == best]
+    if best == 0 and table is not None and len(plain) == 1 and sum(k in joined for k in labels[plain[0]]) > 3:
+        return FORMATS[plain[0]]  # a table whose rows are a subset of the other format's, without the extra rows
     return FORMATS[winners[0]] if best > 0 and len(winners) == 1 else None
 
 
-def _label_keys(spec: FormatSpec) -> set[str]:
+@lru_cache(maxsize=16)
+def _label_keys(version: str, only: str | None = None) -> frozenset[str]:
     keys: set[str] = set()
-    for table in spec.tables:
+    for table in FORMATS[version].tables:
+        if only is not None and table.key != only:
+            continue
         for block in table.blocks:
             keys |= label_keys(block.label) if block.label else set()
             stack = list(block.columns)
@@ -194,15 +263,18 @@ def _label_keys(spec: FormatSpec) -> set[str]:
                 row = rows.pop()
                 keys |= label_keys(row.label)
                 rows.extend(row.children)
-    return keys
+    return frozenset(keys)
 
 
 class _Importer:
     def __init__(self, source: Source, overrides: Overrides) -> None:
-        self.source = to_simplified(source)
+        self.source = tidy(to_simplified(source))
         self.overrides = overrides
         self.tokens = self.source.tokens()
         self.notices: list[str] = []
+        self.warnings: list[Finding] = []  # what the editor should check: labels taken by similarity
+        self.layouts: dict[str, str] = {}  # tables in the other format's layout
+        self.as_published: dict[CellPath, str] = {}  # blank, not-applicable and with-unit cells as published
         self.footer: list[str] = []  # paragraphs after the report's end (page furniture)
 
     def run(self) -> Imported:
@@ -214,20 +286,21 @@ class _Importer:
         if spec is None:
             raise _fail(self.source, "import-unsupported-year",
                         f"报告年度 {year} 不在支持范围内（2019 年起按国家格式编制的报告）")
-        located = locate_sections(self.source, self.tokens, spec)
-        self.check_format(spec, year, located)
+        located = locate_sections(self.source, self.tokens, spec, self.warnings)
+        self.layouts = self.check_format(spec, year, located)
         values, marks, errors = self.read_tables(located)
         if errors:
             raise UnreadableSource(errors)
         narrative, signature = self.narrative(located, agency)
         published = self.published(preamble, signature, year)
         marks.update({(s.section.key,): Mark(self.tokens[s.start].line, 1) for s in located})
-        totals = frozenset(path for table in spec.tables for cell in table.cells() if cell.is_total
+        tables = [FORMATS[self.layouts.get(t.key, spec.version)].table(t.key) for t in spec.tables]
+        totals = frozenset(path for table in tables for cell in table.cells() if cell.is_total
                            for path in (cell.path,) if path in values)
         report = Report(
             source=self.source.path,
             display_path=self.source.display_path,
-            agency=Agency(slug=self.overrides.slug, name=agency),
+            agency=Agency(slug=self.overrides.slug or "", name=agency),
             year=year,
             format=spec,
             published=published,
@@ -235,12 +308,24 @@ class _Importer:
             values=values,
             given_totals=totals,
             marks=dict(marks),
+            archived=Archived(source=self.overrides.source or self.origin(preamble)),
+            layouts=dict(self.layouts),
+            as_published={path: published_cell(text) for path, text in self.as_published.items()},
         )
+        report.discrepancies = discrepancies_of(report)
         skipped = [p for p in preamble if not self.is_metadata(p)]
         if skipped:
             self.notices.append("以下标题与“一、总体情况”之间的文字未导入："
                                 + " / ".join(p[:40] for p in skipped[:5]))
-        return Imported(report, self.notices)
+        return Imported(report, self.notices, self.warnings)
+
+    def origin(self, preamble: list[str]) -> str:
+        """Where the report was published: a URL the page names as its own, else the file's name."""
+        for text in preamble + self.footer:
+            match = ORIGIN.search(text)
+            if match:
+                return match.group("url")
+        return self.source.path.name
 
     def is_metadata(self, text: str) -> bool:
         return bool(is_furniture(text) or find_title([text]) or date_line(text) or labeled_date([text]))
@@ -256,13 +341,33 @@ class _Importer:
                         f"源文件中没有找到形如“XXX2024年政府信息公开工作年度报告”的标题，无法得知{missing}；请用相应选项指定")
         return name, year
 
-    def check_format(self, spec: FormatSpec, year: int, located: list[Located]) -> None:
-        table_tokens = [t for s in located if s.section.table is not None for t in self.tokens[s.stop: s.end]]
-        detected = detect_format(table_tokens)
-        if detected is not None and detected is not spec:
+    def check_format(self, spec: FormatSpec, year: int, located: list[Located]) -> dict[str, str]:
+        """Tables published in the other format's layout (e.g. 2019 rows of table 三 in a 2023 report).
+
+        When every table that differs between the formats is in the other one, the year is wrong.
+        """
+        layouts: dict[str, str] = {}
+        differing = 0
+        for part in located:
+            table = part.section.table
+            if table is None or all(f.table(table.key) == table for f in FORMATS.values()):
+                continue
+            differing += 1
+            detected = detect_format(self.tokens[part.stop: part.end], table.key)
+            if detected is not None and detected is not spec:
+                layouts[table.key] = detected.version
+        if layouts and len(layouts) == differing:
+            detected = FORMATS[next(iter(layouts.values()))]
             raise _fail(self.source, "import-format-year-mismatch",
                         f"源文件的表格是 {detected.version} 格式（{detected.document}），但 {year} 年度的报告应使用 "
                         f"{spec.version} 格式（{spec.document}）。请核对年度（--year）", self.tokens[located[1].start])
+        for key, version in layouts.items():
+            part = next(p for p in located if p.section.key == key)
+            other = FORMATS[version]
+            self.warnings.append(finding("import-mixed-layout", Where.at(
+                self.source.display_path, Mark(self.tokens[part.start].line, 1), label=part.section.title),
+                table=part.section.title, layout=version, document=other.document, key=key))
+        return layouts
 
     def read_tables(self, located: list[Located]) -> tuple[dict[CellPath, CellValue], dict[tuple, Mark], list[Finding]]:
         values: dict[CellPath, CellValue] = {}
@@ -272,6 +377,8 @@ class _Importer:
             table: TableSpec | None = part.section.table
             if table is None:
                 continue
+            if table.key in self.layouts:
+                table = FORMATS[self.layouts[table.key]].table(table.key)
             try:
                 read = read_table(self.source.display_path, table, self.tokens[part.stop: part.end],
                                   self.tokens[part.start])
@@ -280,6 +387,8 @@ class _Importer:
                 continue
             values.update(read.values)
             marks.update(read.marks)
+            self.as_published.update(read.published)
+            self.warnings.extend(read.warnings)
         return values, marks, errors
 
     def narrative(self, located: list[Located], agency: str) -> tuple[dict[str, str], date | None]:

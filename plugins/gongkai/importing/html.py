@@ -15,10 +15,11 @@ from .normalize import clean_space
 from .source import Paragraph, Source
 
 BLOCK_TAGS = frozenset(
-    "address article blockquote body caption center dd div dl dt figcaption figure h1 h2 h3 h4 h5 h6 header hr "
-    "li main ol p pre section table tbody td tfoot th thead tr ul br".split()
+    ["address", "article", "blockquote", "body", "caption", "center", "dd", "div", "dl", "dt", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "br"]
 )
 CELL_TAGS = frozenset({"td", "th"})
+TABLE_TAGS = frozenset({"td", "th", "tr", "table", "tbody", "thead", "tfoot"})
+BLANK = ""  # an empty table cell (``tables.BLANK``)
 # Content that is never part of the report: scripts, and the site's own navigation and footer.
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "button",
                           "select", "iframe", "object"})
@@ -37,6 +38,9 @@ class _Collector(HTMLParser):
         self.skipping: list[str] = []
         self.in_title = False
         self.cells: list[bool] = []  # per open <table>: inside a cell? A cell is never split at spaces
+        self.cell_start = 0  # number of paragraphs when the current cell opened
+        self.scripts: list[str] = []  # script bodies: some CMS pages carry the report in a string
+        self.in_script = False
 
     def flush(self) -> None:
         text = _CJK_GAP.sub("", clean_space("".join(self.parts)))
@@ -46,7 +50,12 @@ class _Collector(HTMLParser):
         cells = (text,) if self.cells and self.cells[-1] else tuple(text.split(" "))
         self.paragraphs.append(Paragraph(text, self.line, cells))
 
+    def in_cell(self) -> bool:
+        return bool(self.cells and self.cells[-1])
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" and not self.skipping:
+            self.in_script = True
         if self.skipping:
             if tag == self.skipping[-1] and tag not in VOID_TAGS:
                 self.skipping.append(tag)
@@ -56,22 +65,31 @@ class _Collector(HTMLParser):
         elif tag == "title":
             self.in_title = True
         elif tag in BLOCK_TAGS:
+            if self.in_cell() and tag not in TABLE_TAGS:
+                return  # a cell's text split over several <p>/<br> is one cell
             self.flush()
             self.track_cells(tag, opening=True)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if not self.skipping and tag in BLOCK_TAGS:
+        if not self.skipping and tag in BLOCK_TAGS and not self.in_cell():
             self.flush()
 
     def handle_endtag(self, tag: str) -> None:
         if self.skipping:
             if tag == self.skipping[-1]:
                 self.skipping.pop()
+                if tag == "script":
+                    self.in_script = False
             return
         if tag == "title":
             self.in_title = False
         elif tag in BLOCK_TAGS:
+            if self.in_cell() and tag not in TABLE_TAGS:
+                return
+            closing_cell = self.in_cell() and tag in CELL_TAGS
             self.flush()
+            if closing_cell and len(self.paragraphs) == self.cell_start:
+                self.paragraphs.append(Paragraph(BLANK, self.line, (BLANK,)))  # an empty cell, as published
             self.track_cells(tag, opening=False)
 
     def track_cells(self, tag: str, opening: bool) -> None:
@@ -82,10 +100,18 @@ class _Collector(HTMLParser):
             elif self.cells:
                 self.cells.pop()
         elif self.cells and (tag in CELL_TAGS or tag == "tr"):
+            if opening and tag in CELL_TAGS and self.cells[-1]:  # an unclosed cell ends here
+                self.flush()
+                if len(self.paragraphs) == self.cell_start:
+                    self.paragraphs.append(Paragraph(BLANK, self.line, (BLANK,)))
             self.cells[-1] = opening and tag in CELL_TAGS
+            if self.cells[-1]:
+                self.cell_start = len(self.paragraphs)
 
     def handle_data(self, data: str) -> None:
         if self.skipping:
+            if self.in_script:
+                self.scripts.append(data)
             return
         if self.in_title:
             self.titles.append(clean_space(data))
@@ -101,9 +127,52 @@ class _Collector(HTMLParser):
 
 
 def read_html(text: str, path: Path, display_path: str | None = None) -> Source:
-    """Paragraphs and table cells of an HTML page, in reading order, with their source lines."""
+    """Paragraphs and table cells of an HTML page, in reading order, with their source lines.
+
+    A page whose visible text holds no report but whose script carries one in a string (some CMS
+    pages write the article with ``document.write`` or set it from a variable) is read from there.
+    """
     collector = _Collector()
     collector.feed(text)
     collector.close()
+    titles = [t for t in collector.titles if t]
+    visible = "".join(p.text for p in collector.paragraphs)
+    if REPORT_MARK not in visible:
+        embedded = [markup for script in collector.scripts for markup in script_strings(script) if REPORT_MARK in markup]
+        if embedded:
+            inner = _Collector()
+            inner.feed(max(embedded, key=len))
+            inner.close()
+            return Source(path=path, display_path=display_path or str(path), paragraphs=inner.paragraphs,
+                          titles=titles)
     return Source(path=path, display_path=display_path or str(path), paragraphs=collector.paragraphs,
-                  titles=[t for t in collector.titles if t])
+                  titles=titles)
+
+
+REPORT_MARK = "总体情况"
+_JS_STRING = re.compile(r"""'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`""", re.DOTALL)
+_JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
+_JS_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
+
+
+def script_strings(script: str) -> list[str]:
+    """The string literals of a script, unescaped, adjacent ``'a' + 'b'`` pieces joined."""
+    pieces: list[str] = []
+    last_end = None
+    for match in _JS_STRING.finditer(script):
+        raw = next(g for g in match.groups() if g is not None) if any(g is not None for g in match.groups()) else ""
+        text = _JS_ESCAPE.sub(_unescape, raw)
+        between = script[last_end: match.start()] if last_end is not None else None
+        if pieces and between is not None and between.strip() in ("+", ""):
+            pieces[-1] += text
+        else:
+            pieces.append(text)
+        last_end = match.end()
+    return pieces
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if code[0] in "ux" and len(code) > 1:
+        return chr(int(code[1:], 16))
+    return _JS_SIMPLE.get(code, code)

@@ -25,19 +25,20 @@ def _looks_like_html(text: str) -> bool:
 
 
 def read_source(path: Path, display_path: str | None = None) -> Source:
-    """Read one source file (text, HTML or .docx) into paragraphs of cells."""
+    """Read one source file (text, HTML, PDF or .docx) into paragraphs of cells."""
     display = display_path or str(path)
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps"):
         raise UnreadableSource([source_error(display, "import-unsupported-file",
                                              "不支持旧版 Word（.doc/.wps）文件，请在 Word 或 WPS 中另存为 .docx 后再导入")])
-    if suffix == ".pdf":
-        raise UnreadableSource([source_error(display, "import-unsupported-file",
-                                             "不能直接读取 PDF，请复制其中的文字另存为 .txt 后再导入")])
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise UnreadableSource([source_error(display, "file-unreadable", f"无法读取文件：{error.strerror}")]) from None
+    if suffix == ".pdf" or raw.startswith(b"%PDF-"):
+        from .pdf import read_pdf
+
+        return read_pdf(raw, path, display)
     if suffix == ".docx":
         from .docx import read_docx
 

@@ -7,16 +7,58 @@ single line (table 四) lists its row labels as header groups, then all numbers 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ..findings import Finding
 from ..formats import Block, Column, Kind, LeafRow, TableSpec
 from ..loading import Mark
 from ..model import CellPath, CellValue
+from ..parsing import (
+    NOT_APPLICABLE,  # what an archived report may hold for "not applicable"
+)
+from ..rules import Where, finding
 from .normalize import is_number, label_keys, match_key, to_decimal
+from .similar import THRESHOLD, score
 from .source import Token, source_error
 
-MAX_LABEL_PIECES = 8  # a label split over more cells than this is not looked for
+MAX_LABEL_PIECES = 24  # a label split over more cells than this (spaced-out characters) is not looked for
+MAX_WRAP_PIECES = 6  # a published label that does not match exactly is looked for in this many cells
+_WITH_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)$")
+BLANK = ""  # the text of a token standing for an empty table cell (readers that see the grid)
+
+
+def cell_kind(text: str) -> str | None:
+    """What a cell holds: "number", "blank", "not-applicable", "with-unit", or None for text."""
+    if text == BLANK:
+        return "blank"
+    if is_number(text):
+        return "number"
+    folded = text.strip()
+    if folded in NOT_APPLICABLE:
+        return "not-applicable"
+    if _WITH_UNIT.match(folded.replace(" ", "")):
+        return "with-unit"
+    return None
+
+
+def is_value(text: str) -> bool:
+    return cell_kind(text) is not None
+
+
+def is_figure(text: str) -> bool:
+    """A value that is not a blank cell: a number, a dash or slash, an amount with its unit."""
+    kind = cell_kind(text)
+    return kind is not None and kind != "blank"
+
+
+def amount_in_wanyuan(text: str) -> Decimal:
+    """``251000元`` → 25.1 (万元, the unit of the national format); ``25.1万元`` → 25.1."""
+    match = _WITH_UNIT.match(text.strip().replace(" ", ""))
+    assert match is not None
+    number = Decimal(match.group("number"))
+    return number / 10000 if match.group("unit") == "元" else number
 
 
 @dataclass
@@ -25,6 +67,8 @@ class TableValues:
 
     values: dict[CellPath, CellValue]
     marks: dict[CellPath, Mark]
+    published: dict[CellPath, str] = field(default_factory=dict)  # blank, not-applicable, with-unit: the text
+    warnings: list[Finding] = field(default_factory=list)  # labels taken by similarity
 
 
 class TableError(Exception):
@@ -40,7 +84,7 @@ def match_label(tokens: list[Token], start: int, end: int, keys: frozenset[str])
     text, best = "", None
     for index in range(start, min(end, start + MAX_LABEL_PIECES)):
         piece = match_key(tokens[index].text)
-        if not piece or is_number(tokens[index].text):  # a lone dash or slash is a cell, not part of a label
+        if not piece or is_value(tokens[index].text):  # a lone dash or slash is a cell, not part of a label
             break
         text += piece
         if text in keys:
@@ -63,11 +107,6 @@ def _leaf_columns(block: Block) -> list[Column]:
     return [leaf for column in block.columns for leaf in column.leaves()]
 
 
-def _placeholder(text: str) -> bool:
-    """A cell standing where a number should: a dash, a slash, 无, 空 (not a label)."""
-    return len(text) <= 3 and not is_number(text) and (not match_key(text) or text in ("无", "空", "暂无"))
-
-
 def _short(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -82,6 +121,10 @@ class _Reader:
         self.title = title
         self.values: dict[CellPath, CellValue] = {}
         self.marks: dict[CellPath, Mark] = {}
+        self.published: dict[CellPath, str] = {}
+        self.warnings: list[Finding] = []
+        self.leaves = [leaf for _, leaf in table.leaf_rows()]
+        self.similar: tuple[LeafRow, Finding] | None = None  # the last row taken by similarity, and its warning
 
     def fail(self, rule: str, message: str, token: Token | None, label: str = "") -> TableError:
         return TableError(source_error(self.display, rule, message, token or self.title, label or self.table.title))
@@ -114,11 +157,8 @@ class _Reader:
         for offset, (leaf, column) in enumerate(cells):
             index = start + offset
             token = self.tokens[index] if index < len(self.tokens) else None
-            if token is not None and _placeholder(token.text):
-                raise self.fail("import-not-a-number",
-                                f"“{column.label}”这一格应是数字，实为“{token.text}”（没有数据应填 0）", token,
-                                self.row_label(leaf))
-            if token is None or not is_number(token.text):
+            kind = cell_kind(token.text) if token is not None else None
+            if token is None or kind is None:
                 found = f"只找到 {offset} 个" if offset else "一个也没有找到"
                 then = f"，随后是“{_short(token.text)}”" if token is not None else "，表格就结束了"
                 raise self.fail("import-too-few-cells",
@@ -126,13 +166,25 @@ class _Reader:
                                 token or after, self.row_label(leaf))
             path = (self.table.key,) + leaf.path + (column.key,)
             self.marks[path] = Mark(token.line, 1)
-            self.values[path] = self.value(token, column, leaf)
+            if kind == "number":
+                self.values[path] = self.value(token, column, leaf)
+            elif kind == "with-unit":
+                if column.kind is not Kind.AMOUNT:
+                    raise TableError(finding("import-unit-misplaced", self.where(token, self.row_label(leaf)),
+                                             column=column.label, text=token.text))
+                self.values[path] = amount_in_wanyuan(token.text)
+                self.published[path] = token.text.strip()
+            else:
+                self.published[path] = token.text.strip()  # "" blank, or "/" "—" "不适用" as published
         return start + len(cells)
+
+    def where(self, token: Token, label: str) -> Where:
+        return Where.at(self.display, Mark(token.line, 1) if token.line else None, label=label)
 
     def no_numbers(self, start: int, stop: int, previous: str, wanted: str) -> None:
         """Numbers between two rows mean a row with too many cells, or a label not recognised."""
         for token in self.tokens[start:stop]:
-            if is_number(token.text):
+            if is_figure(token.text):
                 raise self.fail(
                     "import-extra-cells",
                     f"在“{wanted}”之前遇到多余的数字 {token.text}：{previous}多了格，或“{wanted}”的写法与官方标签不同",
@@ -141,7 +193,16 @@ class _Reader:
     # --- layouts ----------------------------------------------------------------------
 
     def find_row(self, leaf: LeafRow, start: int, previous: str) -> tuple[int, int]:
+        """The row's label before the next figures: as written, else the most similar one (with a warning)."""
         keys = label_keys(leaf.row.label)
+        boundary = next((i for i in range(start, len(self.tokens)) if is_figure(self.tokens[i].text)),
+                        len(self.tokens))
+        found = find_label(self.tokens, start, boundary, keys)
+        if found is not None:
+            return found
+        similar = self.similar_label(leaf, start, boundary)
+        if similar is not None:
+            return similar
         found = find_label(self.tokens, start, len(self.tokens), keys)
         wanted = leaf.row.label
         if found is None:
@@ -149,6 +210,34 @@ class _Reader:
                             self.row_label(leaf))
         self.no_numbers(start, found[0], previous, wanted)
         return found
+
+    def similar_label(self, leaf: LeafRow, start: int, stop: int) -> tuple[int, int] | None:
+        """The first run of text cells in ``[start, stop)`` ending in a label like this row's, not like another's."""
+        keys = label_keys(leaf.row.label)
+        others = [label_keys(other.row.label) for other in self.leaves if other is not leaf]
+        index = start
+        while index < stop:
+            if not match_key(self.tokens[index].text) or is_value(self.tokens[index].text):
+                index += 1
+                continue
+            end = index
+            while end < stop and match_key(self.tokens[end].text) and not is_value(self.tokens[end].text):
+                end += 1
+            best: tuple[float, int] = (0.0, end)
+            for first in range(max(index, end - MAX_WRAP_PIECES), end):  # the label ends the run
+                text = "".join(match_key(t.text) for t in self.tokens[first:end])
+                value = max(score(text, k) for k in keys)
+                if value > best[0] and all(value >= max(score(text, k) for k in other) for other in others):
+                    best = (value, first)
+            if best[0] >= THRESHOLD:
+                published = "".join(t.text for t in self.tokens[best[1]:end])
+                warning = finding("import-approximate-label", self.where(self.tokens[best[1]], self.row_label(leaf)),
+                                  published=_short(published, 40), official=leaf.row.label)
+                self.warnings.append(warning)
+                self.similar = (leaf, warning)
+                return best[1], end
+            index = end
+        return None
 
     def last_token(self, index: int) -> Token:
         return self.tokens[min(index, len(self.tokens) - 1)] if self.tokens else self.title
@@ -159,8 +248,28 @@ class _Reader:
             start, stop = self.find_row(leaf, position, previous)
             cells = [(leaf, column) for column in _leaf_columns(block)]
             position = self.take(stop, cells, "这一行", self.tokens[stop - 1])
+            position = self.wrapped_rest(leaf, start, stop, position)
             previous = f"“{leaf.row.label}”这一行"
         self.check_rest(position, previous)
+
+    def wrapped_rest(self, leaf: LeafRow, start: int, stop: int, position: int) -> int:
+        """A label wrapped around its numbers (head, numbers, tail) is exact after all: no warning, tail skipped."""
+        if not self.similar or self.similar[0] is not leaf:
+            return position
+        _, warning = self.similar
+        self.similar = None
+        keys = label_keys(leaf.row.label)
+        head = "".join(match_key(t.text) for t in self.tokens[start:stop])
+        tail = ""
+        for index in range(position, min(position + MAX_WRAP_PIECES, len(self.tokens))):
+            text = self.tokens[index].text
+            if is_value(text) or not match_key(text):
+                break
+            tail += match_key(text)
+            if head + tail in keys:
+                self.warnings.remove(warning)
+                return index + 1
+        return position
 
     def read_single_line(self) -> None:
         position, previous = 0, f"表头“{self.table.title}”"
@@ -169,16 +278,37 @@ class _Reader:
             _, position = self.find_row(leaf, position, previous)
             previous = f"表头“{leaf.row.label}”"
             cells.extend((leaf, column) for column in _leaf_columns(block))
-        first = next((i for i in range(position, len(self.tokens)) if is_number(self.tokens[i].text)), None)
+        first = self.value_run(position, len(cells))
         if first is None:
             raise self.fail("import-too-few-cells", f"表头之后应有 {len(cells)} 个数字，一个也没有找到",
                             self.last_token(position))
         position = self.take(first, cells, "表头之后", self.tokens[first])
         self.check_rest(position, f"这一行的 {len(cells)} 个数字")
 
+    def value_run(self, start: int, count: int) -> int | None:
+        """Where the line of numbers starts: the first run of exactly ``count`` cells, else the first figure.
+
+        Empty header cells (a blank row under 行政复议) form runs of their own before it.
+        """
+        runs: list[tuple[int, int]] = []
+        index = start
+        while index < len(self.tokens):
+            if is_value(self.tokens[index].text):
+                end = index
+                while end < len(self.tokens) and is_value(self.tokens[end].text):
+                    end += 1
+                runs.append((index, end))
+                index = end
+            else:
+                index += 1
+        exact = next((begin for begin, end in runs if end - begin == count), None)
+        if exact is not None:
+            return exact
+        return next((i for i in range(start, len(self.tokens)) if is_figure(self.tokens[i].text)), None)
+
     def check_rest(self, position: int, previous: str) -> None:
         for token in self.tokens[position:]:
-            if is_number(token.text):
+            if is_figure(token.text):
                 raise self.fail("import-extra-cells",
                                 f"表格末尾有多余的数字 {token.text}（在{previous}之后）。请核对源文件这一行是否多了格", token)
 
@@ -190,4 +320,4 @@ def read_table(display: str, table: TableSpec, tokens: list[Token], title: Token
         reader.read_single_line()
     else:
         reader.read_grid()
-    return TableValues(reader.values, reader.marks)
+    return TableValues(reader.values, reader.marks, reader.published, reader.warnings)

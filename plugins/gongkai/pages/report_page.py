@@ -17,7 +17,9 @@ from markupsafe import Markup
 
 from ..formats import Section
 from ..indexing import Layout, relative_link
-from ..model import Report
+from ..model import Discrepancy, Report
+from ..rules import DISCREPANCY_NOTES, RULES
+from ..totals import cell_labels
 from ..rendering.tables import render_table
 from .templates import make_environment
 from .text import safe_narrative
@@ -51,7 +53,7 @@ def _table_html(report: Report, section: Section, env: Environment) -> str:
 
 def sections(report: Report, env: Environment, *, tables_inline: bool = True) -> list[SectionView]:
     views = []
-    for section in report.format.sections:
+    for section in report.sections:
         if section.table is not None and not tables_inline:
             body = TABLE_SLOT.format(key=section.key)
         elif section.table is not None:
@@ -67,7 +69,7 @@ def insert_tables(page_html: str, report: Report, env: Environment | None = None
     """Fill the table slots left by ``report_page(..., tables_inline=False)`` in rendered HTML,
     and the download sizes (known once the files are written)."""
     env = env or make_environment()
-    by_key = {s.key: s for s in report.format.sections if s.table is not None}
+    by_key = {s.key: s for s in report.sections if s.table is not None}
 
     def fill(match: re.Match[str]) -> str:
         section = by_key.get(match.group(1))
@@ -75,6 +77,27 @@ def insert_tables(page_html: str, report: Report, env: Environment | None = None
 
     filled = _TABLE_SLOT.sub(fill, page_html)
     return opendata.fill_sizes(filled) if opendata is not None else filled
+
+
+@dataclass(frozen=True)
+class DiscrepancyView:
+    """One acknowledged discrepancy in words: the cell's official label, what was published, what the rule expects."""
+
+    label: str
+    text: str  # the sentence after the label (plain text; the template escapes it)
+
+
+def discrepancy_views(report: Report) -> list[DiscrepancyView]:
+    return [_discrepancy_view(report, item) for item in report.discrepancies]
+
+
+def _discrepancy_view(report: Report, item: Discrepancy) -> DiscrepancyView:
+    label = cell_labels(report.table(item.cell[0])).get(item.cell, item.cell_key)
+    template = DISCREPANCY_NOTES.get(item.rule, DISCREPANCY_NOTES[""])
+    published = f"“{item.published}”" if item.published and not item.published[0].isdigit() else item.published
+    text = template.format(published=published or "空白", expected=item.expected,
+                           rule=RULES[item.rule].title if item.rule in RULES else item.rule)
+    return DiscrepancyView(label=label, text=text)
 
 
 def report_page(report: Report, layout: Layout = Layout(), env: Environment | None = None, *,
@@ -86,6 +109,7 @@ def report_page(report: Report, layout: Layout = Layout(), env: Environment | No
     return env.get_template(TEMPLATE).render(
         report=report,
         sections=sections(report, env, tables_inline=tables_inline),
+        discrepancies=discrepancy_views(report),
         agency_link=relative_link(here, layout.agency(report.agency.slug)),
         year_link=relative_link(here, layout.year(report.year)),
         downloads=opendata.downloads(report, here) if opendata is not None else [],

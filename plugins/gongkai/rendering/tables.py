@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 from markupsafe import escape
 
 from ..formats import Block, CellSpec, Column, Row, TableSpec
-from ..model import CellPath, CellValue, Report
+from ..model import CellPath, CellState, CellValue, PublishedCell, Report
 
 TEMPLATE = "tables/table.html"
 
@@ -35,6 +35,8 @@ CLASS_BLOCK = "gk-table-block"
 CLASS_GROUP = "gk-table-group"
 CLASS_NUMBER = "gk-num"
 CLASS_TOTAL = "gk-total"
+CLASS_HIDDEN = "gk-visually-hidden"  # read by screen readers, not shown
+BLANK_LABEL = "空白"  # what a screen reader says for a cell published blank (not 0)
 
 _ID_PREFIX = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_-]*)?$")
 _ID_PART = re.compile(r"^[A-Za-z0-9_]+$")
@@ -353,8 +355,7 @@ def _single_line(text_of: TextOf, table: TableSpec, prefix: str) -> HeadAndBodie
 
 def table_layout(report: Report, table: TableSpec, *, id_prefix: str = "") -> TableLayout:
     """The grid of one official table, for the template and for exports that need the layout."""
-    values = report.values
-    return _layout(table, id_prefix, lambda path: format_value(values[path]))
+    return _layout(table, id_prefix, report.text)
 
 
 def _layout(table: TableSpec, id_prefix: str, text_of: TextOf) -> TableLayout:
@@ -463,9 +464,14 @@ def render_table(
     template = (environment or default_environment()).get_template(TEMPLATE)
     skeleton = _cached_skeleton(table, id_prefix, template)
     values = report.values
+    published = report.as_published  # empty unless the report is archived as published
     parts = skeleton.parts
     html = [parts[0]]
     for path, escaped, after in zip(skeleton.paths, skeleton.escaped, parts[1:]):
+        if published and (path in published or path not in values):
+            html.append(published_cell_html(published.get(path), escaped))
+            html.append(after)
+            continue
         value = values[path]
         if value.__class__ is int:  # digits and a sign: nothing to escape
             html.append(str(value))
@@ -474,3 +480,10 @@ def render_table(
             html.append(escape(text) if escaped else text)
         html.append(after)
     return "".join(html)
+
+
+def published_cell_html(cell: PublishedCell | None, escaped: bool) -> str:
+    """A cell of an archived report as published: blank reads “空白” to screen readers, the rest verbatim."""
+    if cell is None or cell.state is CellState.BLANK:
+        return f'<span class="{CLASS_HIDDEN}">{BLANK_LABEL}</span>'
+    return str(escape(cell.text)) if escaped else cell.text
