@@ -43,6 +43,9 @@ class _StandIn:
 
     values: _Zeros
 
+    def text(self, path: CellPath) -> str:
+        return "0"
+
 
 def _text(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ").strip()
