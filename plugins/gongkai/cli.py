@@ -25,7 +25,8 @@ from .formats import format_for_year
 from .indexing import check_layout
 from .model import Agency
 from .schema import schema_json
-from .starting import NewReport, prepare, previous_report, yaml_text
+from .roster import ROSTER_FILE
+from .starting import NewReport, code_for, prepare, previous_report, yaml_text
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -113,21 +114,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    """Write the template of one agency's year (YAML, or the Excel form), carrying last year's figures."""
+    """Write the template of one agency's year (YAML, or the Excel form), carrying last year's figures;
+    without --agency and --name, one for every agency of the roster that has no report for the year."""
     resolve_agency(args)
     folder, file = resolve_output(args)
     year: int = args.year
     spec = format_for_year(year)
     if spec is None or year > date.today().year:
         raise UsageError(f"报告年度 {year} 不在支持范围内（2019 年起，且不晚于今年）")
+    portal = collection.load_portal([folder], base=Path.cwd()) if folder.is_dir() else collection.Portal([], [])
+    if args.agency is None and args.name is None:
+        return _new_from_roster(args, portal, folder, year)
     if args.agency is None:
-        raise UsageError("请用 --agency 给出机关代码（例如 shifan-zhen），或用 --name 给出机关名称")
-    suffix = ".xlsx" if args.xlsx else ".yml"
-    output = file or folder / args.agency / f"{year}{suffix}"
+        args.agency = code_for(args.name.strip(), portal, folder)
+        print(f"机关代码：{args.agency}（由机关名称“{args.name.strip()}”生成；需要时可用 --agency 指定）")
+    output = file or folder / args.agency / f"{year}{'.xlsx' if args.xlsx else '.yml'}"
     if output.exists() and not args.force:
         raise UsageError(f"文件已存在：{output}。如需覆盖，请加 --force")
 
-    portal = collection.load_portal([folder], base=Path.cwd()) if folder.is_dir() else collection.Portal([], [])
     previous, broken = previous_report(portal, args.agency, year)
     name = args.name or (previous.agency.name if previous else None)
     if not name:
@@ -135,6 +139,39 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UsageError(f"没有找到 {args.agency} 的 {year - 1} 年度报告{hint}，请用 --name 给出机关名称")
     new = prepare(portal, Agency(args.agency, name.strip()), year, spec, output, args.published)
     _write_new(new, output, args.xlsx)
+    return EXIT_OK
+
+
+def _new_from_roster(args: argparse.Namespace, portal: collection.Portal, folder: Path, year: int) -> int:
+    """Every agency of ``reports/roster.yml`` due to report for the year and without a report yet."""
+    if portal.roster is None:
+        raise UsageError(f"请用 --agency 给出机关代码（例如 shifan-zhen），或用 --name 给出机关名称；"
+                         f"要为全部机关一次生成，请先在 {folder / ROSTER_FILE} 中列出应报送的机关")
+    roster_errors = [f for f in portal.findings if f.is_error and Path(f.file).name == ROSTER_FILE]
+    if roster_errors:
+        for finding in findings.sort_findings(roster_errors):
+            _err(findings.format_finding(finding))
+        raise UsageError(f"机关名单 {portal.roster.display_path} 有错误，请改正后再运行")
+    spec = format_for_year(year)
+    assert spec is not None
+    have = {r.agency.slug for r in portal.reports if r.year == year}
+    made, present, not_due = [], [], []
+    for entry in portal.roster.entries:
+        target = folder / entry.code / f"{year}{'.xlsx' if args.xlsx else '.yml'}"
+        if not entry.due(year):
+            not_due.append(entry.name)
+        elif entry.code in have or (folder / entry.code / f"{year}.yml").exists() or (target.exists() and not args.force):
+            present.append(entry.name)
+        else:
+            _write_new(prepare(portal, Agency(entry.code, entry.name), year, spec, target, args.published),
+                       target, args.xlsx)
+            made.append(entry.name)
+    summary = f"按机关名单 {portal.roster.display_path}：为 {len(made)} 个机关生成了 {year} 年度报告模板"
+    if present:
+        summary += f"；{len(present)} 个机关已有该年度报告，未改动"
+    if not_due:
+        summary += f"；{len(not_due)} 个机关 {year} 年度尚不需报送（起报年度较晚）"
+    print(summary)
     return EXIT_OK
 
 

@@ -17,6 +17,7 @@ from .collection import Portal
 from .formats import CellSpec, FormatSpec, Kind
 from .model import Agency, CellPath, CellValue, Report
 from .parsing import PLACEHOLDER
+from .roster import duty_for
 from .schema import SCHEMA_PATH
 from .writing import report_to_yaml
 
@@ -40,6 +41,16 @@ class NewReport:
     @property
     def carried(self) -> bool:
         return self.previous is not None
+
+
+def code_for(name: str, portal: Portal, folder: Path) -> str:
+    """The agency's code: as the roster or its report files have it, else made from the name (pinyin), free."""
+    for entry in portal.roster.entries if portal.roster is not None else ():
+        if entry.name == name:
+            return entry.code
+    from .importing.command import agency_slug  # the importer's rule: the same name keeps its folder
+
+    return agency_slug(name, folder)
 
 
 def previous_report(portal: Portal, slug: str, year: int) -> tuple[Report | None, tuple[str, ...]]:
@@ -74,6 +85,7 @@ def prepare(portal: Portal, agency: Agency, year: int, spec: FormatSpec, output:
     previous, broken = previous_report(portal, agency.slug, year)
     prefilled = values_carried_from(previous, spec) if previous is not None else {}
     report = template_report(agency, year, spec, published or date(year + 1, 1, 31), prefilled, output)
+    report.duty = duty_for(portal.roster, agency.slug, agency.name)  # the deadline follows the roster
     if published is None:
         report.published = report.deadline  # a stand-in: the template holds a placeholder instead
     return NewReport(report, previous, broken, published is not None)

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from gongkai import cli
+from gongkai.slugs import slug_for
 
 VOCABULARY = yaml.safe_load((Path(__file__).parent / "fixtures" / "cli" / "vocabulary.yml").read_text(encoding="utf-8"))
 OPTION = re.compile(r"^\s+(?:-[a-zA-Z], )?(--[a-z][a-z-]*)(?: (\S+))?(?:, --[a-z-]+(?: \S+)?)?(?:\s{2,}|$)")
@@ -65,14 +66,15 @@ def test_help_is_in_chinese(command: str | None, capsys: pytest.CaptureFixture[s
 def test_the_retired_spellings_still_work_with_a_notice(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    code = cli.main(["new", "--agency", "示例镇人民政府", "--year", "2024", "--reports", "out"])
-    assert code == 2  # a name is not a code: it needs --agency (or a code derived from it)
+    # `new --agency 名称` (what editors typed): read as the name, the code made from it
+    assert cli.main(["new", "--agency", "示例镇人民政府", "--year", "2024", "--reports", "out"]) == 0
     err = capsys.readouterr().err
-    assert "已按 --name 处理" in err
+    assert "已按 --name 处理" in err and "--reports 已改名为 -o/--output" in err
+    assert (tmp_path / "out" / slug_for("示例镇人民政府") / "2024.yml").is_file()
+    # `new -o 文件.yml`: still written there, with a word that -o is a folder
     assert cli.main(["new", "--agency", "shifan-zhen", "--name", "示例镇人民政府", "--year", "2024",
-                     "--reports", "out"]) == 0
-    assert "--reports 已改名为 -o/--output" in capsys.readouterr().err
-    assert (tmp_path / "out" / "shifan-zhen" / "2024.yml").is_file()
+                     "-o", "draft.yml"]) == 0
+    assert "-o/--output 是文件夹" in capsys.readouterr().err and (tmp_path / "draft.yml").is_file()
 
 
 def test_import_refuses_a_web_address(capsys: pytest.CaptureFixture[str]) -> None:
