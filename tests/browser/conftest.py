@@ -59,7 +59,9 @@ CHROMIUM_ARGS = [
 
 # Page kinds every check runs on. "search" is the home page with Material's search opened
 # and a Chinese query typed into it.
-PAGE_KINDS = ["home", "index-by-year", "agency-directory", "year", "agency", "report-2021", "report-2019", "search"]
+OPEN_DATA_KINDS = ["data-download", "trends", "totals", "compliance"]
+PAGE_KINDS = ["home", "index-by-year", "agency-directory", "year", "agency", "report-2021", "report-2019",
+              *OPEN_DATA_KINDS, "search"]
 SEARCH_QUERY = "公开"
 
 
@@ -200,7 +202,7 @@ def discover_pages(site: Path, reports_dir: Path) -> Pages:
     need("agency-directory", site / "reports" / "agencies" / "index.html", "reports/agencies/index.html")
     root = site / "reports"
     years = sorted((d for d in root.iterdir() if d.is_dir() and YEAR.match(d.name)), reverse=True) if root.is_dir() else []
-    agencies = sorted(d for d in root.iterdir() if d.is_dir() and not YEAR.match(d.name) and d.name != "agencies"
+    agencies = sorted(d for d in root.iterdir() if d.is_dir() and not YEAR.match(d.name) and d.name not in ("agencies", "open_data")
                       and (d / "index.html").is_file()) if root.is_dir() else []
     need("year", years[0] / "index.html" if years else None, "reports/<year>/index.html")
     # The agency page with the most reports (the richest page), then the first by slug.
@@ -214,6 +216,12 @@ def discover_pages(site: Path, reports_dir: Path) -> Pages:
     for fmt in ("2021", "2019"):
         need(f"report-{fmt}", reports[fmt][0] if reports[fmt] else None,
              f"reports/<agency>/<year>/index.html of a report in the {fmt} format")
+    data = root / "open_data"
+    need("data-download", data / "index.html", "reports/open_data/index.html")
+    need("trends", data / "trends" / "index.html", "reports/open_data/trends/index.html")
+    need("compliance", data / "compliance" / "index.html", "reports/open_data/compliance/index.html")
+    need("totals", data / f"totals-{years[0].name}" / "index.html" if years else None,
+         "reports/open_data/totals-<year>/index.html")
     if "home" in files:
         files["search"] = files["home"]
     if problems:
@@ -334,7 +342,7 @@ def gk():
     return types.SimpleNamespace(
         require=require, in_ci=in_ci, tally=tally, open_kind=open_kind, search_for=search_for,
         build_site=build_site, discover_pages=discover_pages, mkdocs_config=mkdocs_config,
-        which=which, REPO=REPO, AXE_JS=AXE_JS, VNU_JAR=VNU_JAR, PAGE_KINDS=PAGE_KINDS,
+        which=which, REPO=REPO, AXE_JS=AXE_JS, VNU_JAR=VNU_JAR, PAGE_KINDS=PAGE_KINDS, OPEN_DATA_KINDS=OPEN_DATA_KINDS,
         SEARCH_QUERY=SEARCH_QUERY,
     )
 

@@ -8,7 +8,8 @@ A change of text colour alone does not count."""
 
 import pytest
 
-KINDS = ["home", "index-by-year", "agency-directory", "year", "agency", "report-2021", "report-2019"]
+KINDS = ["home", "index-by-year", "agency-directory", "year", "agency", "report-2021", "report-2019",
+         "data-download", "compliance"]
 
 MARK_CANDIDATES = """() => {
   const visible = el => el.checkVisibility({checkVisibilityCSS: true})

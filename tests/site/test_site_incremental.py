@@ -122,17 +122,20 @@ def test_a_save_renders_only_what_changed_and_the_site_equals_a_cold_build(
     # nothing saved: only the hand-written pages (their placeholders and titles are needed)
     assert serve.rebuild() == {HOME, ABOUT}
 
-    # a number and the narrative: the report's page; no listing shows either
+    # a number and the narrative: the report's page, and the pages whose figures include that number
+    # (the agency's trend charts, the year's roll-up, the portal's trends); no listing shows the narrative
     edit_report(portal.reports / EDITED)
-    assert serve.rebuild() == {"reports/shifan-zhen/2024.md", HOME, ABOUT}
+    assert serve.rebuild() == {"reports/shifan-zhen/2024.md", "reports/shifan-zhen/index.md",
+                               "reports/open_data/totals-2024.md", "reports/open_data/trends.md", HOME, ABOUT}
     assert "收到依申请公开10件" in portal.content("reports/shifan-zhen/2024/").text
     assert_same_site(portal.site, cold_site(portal, tmp_path / "cold"))
 
-    # published late: the listings that show the date and status change too
+    # published late: the listings that show the date and status change too (and the compliance matrix)
     text = (portal.reports / EDITED).read_text(encoding="utf-8")
     (portal.reports / EDITED).write_text(variant(text, published="2025-02-10"), encoding="utf-8")
     assert serve.rebuild() == {"reports/shifan-zhen/2024.md", "reports/2024/index.md",
-                               "reports/shifan-zhen/index.md", "reports/agencies.md", INDEX, HOME, ABOUT}
+                               "reports/shifan-zhen/index.md", "reports/agencies.md", INDEX, HOME, ABOUT,
+                               "reports/open_data/compliance.md"}
     assert_same_site(portal.site, cold_site(portal, tmp_path / "cold"))
 
 

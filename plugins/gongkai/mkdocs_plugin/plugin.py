@@ -144,6 +144,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
         for data_file in data_files(self.opendata.files() if self.opendata else [], config):
             files.append(data_file)
+            if self.dirty:  # remembered, so that a later dirty build removes it when its report is gone
+                self.dirty_builds.add(data_file, None)
         if self.config.nav:
             config.nav = self._nav(files, config.nav)
         return files
@@ -162,6 +164,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 {g.agency.name: layout.agency(g.agency.slug)} for g in agencies]})
         elif agencies:
             section.append({self.config.nav_agencies_title: layout.agencies()})
+        if self.opendata is not None:  # three pages, however many reports: the nav keeps its size
+            section.append({"数据与统计": [{"数据下载": self.opendata.data_page()}, {"历年趋势": self.opendata.trends_page()},
+                                        {"报送情况": self.opendata.compliance_page()}]})
         ours = {self.config.nav_title: section}
         if site_nav is not None:  # the site's own nav, with the reports section appended
             return [*site_nav, ours]

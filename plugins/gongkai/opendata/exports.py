@@ -15,6 +15,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 from xml.sax.saxutils import escape as xml_escape
@@ -168,6 +169,8 @@ def report_json(report: Report) -> bytes:
 
 # --- XLSX ---------------------------------------------------------------------------------
 
+_STAMP = datetime(2000, 1, 1)
+_STAMP_TEXT = b"2000-01-01T00:00:00Z"
 _MARK_BASE = 900_000_000  # marker numbers: no reported figure comes near them
 _MARKED = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><v>(9[0-9]{8})</v></c>')
 _INFO = (("报告", "title"), ("机关", "agency"), ("年度", "year"), ("报告格式", "format"),
@@ -262,6 +265,8 @@ def _build_book(tables: tuple[TableSpec, ...]) -> _Book:
             for cell_ in cell_row:
                 if isinstance(cell_.value, int) and _MARK_BASE <= cell_.value < _MARK_BASE + 99_000_000:
                     cell_.value += number * 1_000_000
+    book.properties.creator = "gongkai"
+    book.properties.created = book.properties.modified = _STAMP  # replaced by the report's date
     out = io.BytesIO()
     book.save(out)
     members: list[tuple[str, bytes | _Sheet]] = []
@@ -274,6 +279,8 @@ def _build_book(tables: tuple[TableSpec, ...]) -> _Book:
                     tuple(pieces[0::4]),
                     tuple((ref, re.sub(r'\s+t="[^"]*"', "", attrs), meaning[int(mark)])
                           for ref, attrs, mark in zip(pieces[1::4], pieces[2::4], pieces[3::4])))))
+            elif item.filename == "docProps/core.xml":  # openpyxl dates "modified" by the clock
+                members.append((item.filename, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + _STAMP_TEXT, data)))
             else:
                 members.append((item.filename, data))
     return _Book(tuple(members))
@@ -304,18 +311,23 @@ def report_xlsx(report: Report, source: str = "") -> bytes:
     info = {"title": report.title, "agency": f"{report.agency.name}（{report.agency.slug}）", "year": report.year,
             "format": report.format.document, "published": report.published.isoformat(), "source": source}
     values = _cell_values(report)
+    # Dated by the report, not the build: the same report gives the same bytes (cold = incremental builds).
+    stamp = (report.published.year, report.published.month, report.published.day, 0, 0, 0)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with zipfile.ZipFile(out, "w") as archive:
         for name, member in book.members:
+            entry = zipfile.ZipInfo(name, stamp)
             if isinstance(member, _Sheet):
                 pieces = [member.parts[0]]
                 for (ref, attrs, meaning), after in zip(member.cells, member.parts[1:]):
                     value = values[meaning] if meaning in values else info[meaning[5:]]
                     pieces.append(_xml_cell(ref, attrs, value))
                     pieces.append(after)
-                archive.writestr(name, "".join(pieces))
+                archive.writestr(entry, "".join(pieces), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+            elif name == "docProps/core.xml":
+                archive.writestr(entry, member.replace(_STAMP_TEXT, f"{report.published.isoformat()}T00:00:00Z".encode()))
             else:  # styles, workbook, relations: a few hundred bytes each, stored as they are
-                archive.writestr(name, member, compress_type=zipfile.ZIP_STORED)
+                archive.writestr(entry, member)
     return out.getvalue()
 
 
