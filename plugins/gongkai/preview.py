@@ -13,6 +13,7 @@ No MkDocs here: the adapter asks ``plan_site`` once per build and ``banner`` onc
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -81,9 +82,9 @@ class SitePlan:
         """Preview only: one page per invalid file that has an address, and the findings page."""
         if not self.preview or not (self.findings or self.drafts):
             return []
-        pages = [PortalPage(i.src_uri, "invalid", lambda i=i: invalid_page(i, self, env))
+        pages = [PortalPage(i.src_uri, "invalid", partial(invalid_page, i, self, env))
                  for i in self.invalid if i.src_uri]
-        pages.append(PortalPage(self.findings_src, "findings", lambda: findings_page(self, env)))
+        pages.append(PortalPage(self.findings_src, "findings", partial(findings_page, self, env)))
         return pages
 
     def banner(self, src_uri: str, page_url: str, env: Environment, *, directory_urls: bool = True) -> str:
