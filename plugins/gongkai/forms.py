@@ -10,9 +10,10 @@ says where every cell is, for the writer here and the reader (``importing/xlsx.p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .formats import FormatSpec, Kind, TableSpec
 from .model import CellPath, Report
@@ -135,8 +136,8 @@ def write_form(new: Any, output: Path) -> None:
             value.protection, value.fill = unlocked, input_fill
     info.cell(INFO_ROW["format"], 3, spec.document)
     info.cell(10, 1, "填写说明").font = Font(bold=True)
-    for offset, line in enumerate([*notes(new), "浅黄色的格子需要填写，其余格子已锁定（工作表保护，没有密码）；"
-                                   "总计由公式自动计算。填好后运行：gongkai import 本文件"]):
+    guide = "浅黄色的格子需要填写，其余格子已锁定（工作表保护，没有密码）；总计由公式自动计算。填好后运行：gongkai import 本文件"
+    for offset, line in enumerate([*notes(new), guide]):
         info.cell(11 + offset, 1, line)
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 14, 40
     info.protection.sheet = True

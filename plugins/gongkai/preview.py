@@ -13,12 +13,12 @@ No MkDocs here: the adapter asks ``plan_site`` once per build and ``banner`` onc
 from __future__ import annotations
 
 import hashlib
-from functools import partial
 import posixpath
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from jinja2 import Environment
 
@@ -53,7 +53,7 @@ class SitePlan:
     drafts: list[str] = field(default_factory=list)  # files marked draft (left out when publishing)
     invalid: list[InvalidFile] = field(default_factory=list)  # preview: files shown as their findings
     findings: list[Finding] = field(default_factory=list)  # preview: every finding, for the findings page
-    layout: Layout = Layout()
+    layout: Layout = field(default_factory=Layout)
 
     @property
     def notices(self) -> list[str]:
@@ -158,7 +158,7 @@ def _report_address(display: str, layout: Layout) -> str | None:
 
 def page_url_of(src_uri: str, directory_urls: bool = True) -> str:
     """The URL MkDocs gives a Markdown source path (``a/b.md`` → ``a/b/`` or ``a/b.html``)."""
-    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    stem = src_uri.removesuffix(".md")
     if posixpath.basename(stem) == "index":
         folder = posixpath.dirname(stem)
         return f"{folder}/" if folder else ""

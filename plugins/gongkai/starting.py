@@ -48,7 +48,9 @@ def code_for(name: str, portal: Portal, folder: Path) -> str:
     for entry in portal.roster.entries if portal.roster is not None else ():
         if entry.name == name:
             return entry.code
-    from .importing.command import agency_slug  # the importer's rule: the same name keeps its folder
+    from .importing.command import (
+        agency_slug,  # the importer's rule: the same name keeps its folder
+    )
 
     return agency_slug(name, folder)
 
@@ -77,7 +79,7 @@ def template_report(agency: Agency, year: int, spec: FormatSpec, published: date
 
 
 def _zero(cell: CellSpec) -> CellValue:
-    return Decimal("0") if cell.column.kind is Kind.AMOUNT else 0
+    return Decimal(0) if cell.column.kind is Kind.AMOUNT else 0
 
 
 def prepare(portal: Portal, agency: Agency, year: int, spec: FormatSpec, output: Path,

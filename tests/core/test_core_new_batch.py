@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from core_kit import build_report
-from openpyxl import load_workbook
-
 from gongkai.slugs import slug_for
 from gongkai.writing import report_to_yaml
+from openpyxl import load_workbook
+from test_core_cli import run
 
 ROSTER = """\
 agencies:
@@ -26,14 +23,6 @@ agencies:
     kind: department
     first_year: 2026
 """
-
-
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GONGKAI_DEBUG": "1"}
-    done = subprocess.run([sys.executable, "-m", "gongkai", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, encoding="utf-8", timeout=120)
-    assert "Traceback" not in done.stderr, done.stderr
-    return done
 
 
 def portal(tmp_path: Path) -> Path:

@@ -18,7 +18,14 @@ from typing import Any
 
 from ..findings import Finding
 from ..formats import FORMATS, FormatSpec, Kind, TableSpec, format_for_year
-from ..forms import (INFO_ROW, INFO_SHEET, NARRATIVE_FIRST_ROW, NARRATIVE_SHEET, form_layout, sheet_name)
+from ..forms import (
+    INFO_ROW,
+    INFO_SHEET,
+    NARRATIVE_FIRST_ROW,
+    NARRATIVE_SHEET,
+    form_layout,
+    sheet_name,
+)
 from ..model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
 from ..parsing import PLACEHOLDER
 from ..rules import Where, finding
@@ -147,7 +154,7 @@ class _Reader:
             self.fail("xlsx-missing-value", label=label, cell=ref, what="没有数据请填 0")
             return None
         parsed: Decimal | None = None
-        if isinstance(raw, bool) or isinstance(raw, (datetime, date)):
+        if isinstance(raw, (bool, datetime, date)):
             parsed = None
         elif isinstance(raw, int):
             parsed = Decimal(raw)
