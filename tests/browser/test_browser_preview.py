@@ -83,7 +83,10 @@ def served(tmp_path: Path):
         log.close()
 
 
-def test_serve_shows_the_finding_then_the_fixed_report(served, context_factory) -> None:
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def test_serve_shows_the_finding_then_the_fixed_report(served, context_factory, gk) -> None:
     base, root = served
     for url in ("", "reports/", "reports/shifan-qu/", "reports/_findings/"):
         status, _, took = fetch(base + url)
@@ -97,6 +100,16 @@ def test_serve_shows_the_finding_then_the_fixed_report(served, context_factory) 
     article = page.locator("article")
     assert "applications-balance" in article.inner_text()
     assert "查看问题清单" in page.locator(".gk-preview-banner").inner_text()
+
+    # the preview's own pages pass the same accessibility checks as the published ones
+    gk.require(gk.AXE_JS.is_file(), f"axe-core ({gk.AXE_JS.relative_to(gk.REPO)})")
+    for url in ("reports/shifan-zhen/2024/", "reports/_findings/"):
+        checked = context_factory().new_page()
+        checked.goto(base + url, wait_until="load", timeout=REQUEST_LIMIT * 1000)
+        checked.add_script_tag(path=str(gk.AXE_JS))
+        result = checked.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        assert result["passes"] and not result["violations"], (url, [v["id"] for v in result["violations"]])
+        checked.close()
 
     # the fix: livereload brings the report into the open page, without a hand reload
     report = root / "reports" / BROKEN
