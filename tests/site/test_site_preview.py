@@ -130,3 +130,11 @@ def test_a_preview_without_findings_is_the_published_site(portal: Portal, tmp_pa
     assert not (portal.site / "reports" / "_findings").exists()
     assert "gk-preview-banner" not in (portal.site / "reports" / "shifan-zhen" / "2024" / "index.html").read_text(
         encoding="utf-8")
+
+
+def test_preview_shows_a_file_that_is_not_even_yaml(portal: Portal) -> None:
+    portal.write_report("cuowu-zhen/2024.yml", seed_text().replace("year: 2024", "year: [2024", 1))
+    serve_build(portal)
+    text = portal.content("reports/cuowu-zhen/2024/").text
+    assert "reports/cuowu-zhen/2024.yml" in text and "第 " in text and "行" in text
+    assert "示例镇" in portal.content("reports/shifan-zhen/2024/").text
