@@ -22,7 +22,8 @@ from .cli_options import UsageError, resolve_agency, resolve_output
 from .deadlines import late_findings
 from .findings import Severity
 from .formats import format_for_year
-from .indexing import check_layout
+from .indexing import Layout, check_layout
+from .preview import plan_site
 from .model import Agency
 from .schema import schema_json
 from .roster import ROSTER_FILE
@@ -87,13 +88,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     # The site's URL rules too, so an editor learns of a clashing agency code before a build.
     # and late publication, which the site marks 逾期发布 in public
     found = findings.sort_findings(portal.findings + check_layout(portal.reports) + late_findings(portal.reports))
+    # Drafts (status: draft) are not published: their findings are shown but do not fail the check.
+    drafts = plan_site(portal.reports, portal.findings, portal.files, layout=Layout(), base=Path.cwd(),
+                       preview=False, strict=False).drafts
     if args.format == "json":
         print(findings.findings_to_json(found))
     else:
         for finding in found:
             print(findings.format_finding(finding))
         print(f"检查了 {len(portal.files)} 个报告文件：{findings.summarize(found)}")
-    failing = [f for f in found if f.is_error or (args.strict and f.severity is Severity.WARNING)]
+        if drafts:
+            print(f"其中 {len(drafts)} 份草稿（status: draft）不发布，其问题不影响检查结果：{'、'.join(drafts)}")
+    failing = [f for f in found if f.file not in drafts
+               and (f.is_error or (args.strict and f.severity is Severity.WARNING))]
     return EXIT_FINDINGS if failing else EXIT_OK
 
 

@@ -344,3 +344,15 @@ def test_validate_warns_of_a_late_report_with_the_days(tmp_path, published, days
                         f"晚于法定截止日 2025-01-31，逾期 {days} 天；网站上会标注“逾期发布”。如果发布日期填错了，请改正"
                         f"（应为 不晚于 2025-01-31，实为 {published}）"]
         assert run(tmp_path, "validate", "--strict").returncode == 1
+
+
+def test_a_draft_is_checked_but_does_not_fail_validation(tmp_path):
+    text = report_text("2021", 2024).replace("\npublished:", "\nstatus: draft\npublished:", 1)
+    text, _ = set_value(text, ("overview",), "|\n  【请填写】总体情况。\n")
+    write(tmp_path, "2024.yml", text)
+    done = run(tmp_path, "validate")
+    assert "[narrative-placeholder]" in done.stdout  # the editor still sees what is left to do
+    assert "1 份草稿（status: draft）不发布" in done.stdout and "reports/shifan-zhen/2024.yml" in done.stdout
+    assert done.returncode == 0
+    write(tmp_path, "2024.yml", text.replace("status: draft\n", ""))
+    assert run(tmp_path, "validate").returncode == 1
