@@ -255,6 +255,35 @@ def _import_unavailable(args: argparse.Namespace) -> int:
     raise UsageError("导入功能不可用：本安装中没有 gongkai.importing 模块")
 
 
+# --- export (a report for a CMS article, and as a Word attachment) ----------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Every valid report under the paths as an HTML fragment, a one-file page and a Word document."""
+    from .embedding import report_docx, report_fragment, report_page_html
+
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"路径不存在：{'、'.join(missing)}")
+    portal = collection.load_portal(paths, base=Path.cwd())
+    errors = [f for f in portal.findings if f.is_error]
+    if errors:
+        for finding in findings.sort_findings(errors):
+            print(findings.format_finding(finding))
+        _err("有错误的报告不能导出：请改正后重试（没有写入任何文件）")
+        return EXIT_FINDINGS
+    folder = Path(args.output)
+    for report in portal.reports:
+        stem = folder / f"{report.agency.slug}-{report.year}"
+        folder.mkdir(parents=True, exist_ok=True)
+        stem.with_suffix(".fragment.html").write_text(report_fragment(report), encoding="utf-8")
+        stem.with_suffix(".html").write_text(report_page_html(report), encoding="utf-8")
+        stem.with_suffix(".docx").write_bytes(report_docx(report))
+        print(f"已导出 {report.title}：{stem}.fragment.html（粘贴到网站文章中）、{stem}.html、{stem}.docx")
+    return EXIT_OK
+
+
 # --- serve, build (MkDocs run as a module: nothing needs make or a shell) -------------
 
 
@@ -347,6 +376,12 @@ def build_parser(load_import: bool = True) -> argparse.ArgumentParser:
     new.set_defaults(func=cmd_new)
 
     _add_import(subparsers, load_import)
+    export = subparsers.add_parser("export", help="导出报告：可粘贴到网站文章的 HTML 片段、单个网页文件和 Word 文档",
+                                   description="把报告导出为 HTML 片段（只用内联样式，没有脚本，可粘贴到集约化平台的文章中）、"
+                                               "单个网页文件和 Word 文档。")
+    export.add_argument("paths", nargs="+", metavar="路径", help="报告文件或文件夹")
+    options.add_output(export, "导出", "导出文件夹（默认 导出）")
+    export.set_defaults(func=cmd_export)
     _add_site_commands(subparsers)
 
     schema = subparsers.add_parser("schema", help="输出报告文件的 JSON Schema（供编辑器提示和检查）")
