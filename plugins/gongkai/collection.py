@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from .findings import Finding, Severity, has_errors
+from .findings import Finding, has_errors
 from .loading import load_file
 from .model import Report
 from .parsing import parse_document
 from .roster import ROSTER_FILE, Roster, apply_roster, load_roster
+from .rules import Where, finding
 from .validation import validate_collection, validate_report
 
 REPORT_SUFFIXES = (".yml", ".yaml")
@@ -144,7 +145,7 @@ class ReportStore:
         apply_roster(reports, roster)
         if not files:
             where = "、".join(str(p) for p in paths)
-            findings.append(Finding("no-reports", Severity.WARNING, f"没有找到报告文件（*.yml）：{where}", where))
+            findings.append(finding("no-reports", Where.at(where), paths=where))
         return Portal(reports=reports, findings=findings, files=files, changed=changed, roster=roster)
 
 

@@ -24,8 +24,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .findings import Finding, Severity
+from .findings import Finding
 from .model import Agency, Report
+from .rules import Where, finding
 
 DEFAULT_PREFIX = "reports"
 AGENCIES_PAGE = "agencies"  # reports/agencies/: the directory of agencies
@@ -112,13 +113,6 @@ def build_index(reports: Iterable[Report]) -> PortalIndex:
     return PortalIndex(years=years, agencies=tuple(agencies))
 
 
-_CLASHES = {
-    "slug-clashes-with-year": "机关代码不能全部由数字组成：年度页面的网址是 reports/<年份>/，纯数字的机关代码会与之冲突。"
-                              "请改用拼音或英文缩写（例如 shifan-zhen）",
-    "slug-reserved": f"机关代码“{AGENCIES_PAGE}”留给机关目录页面（reports/{AGENCIES_PAGE}/）使用，请改用其他代码",
-}
-
-
 def check_layout(reports: Iterable[Report]) -> list[Finding]:
     """Agency codes that cannot get a page of their own under this URL scheme."""
     found = []
@@ -127,16 +121,7 @@ def check_layout(reports: Iterable[Report]) -> list[Finding]:
         rule = "slug-clashes-with-year" if _DIGITS.match(slug) else "slug-reserved" if slug == AGENCIES_PAGE else None
         if rule is None:
             continue
-        mark = report.mark(("agency", "slug"))
-        found.append(Finding(
-            rule=rule,
-            severity=Severity.ERROR,
-            message=_CLASHES[rule],
-            file=report.display_path,
-            line=mark.line,
-            column=mark.column,
-            path=("agency", "slug"),
-            label="机关代码",
-            actual=slug,
-        ))
+        path = ("agency", "slug")
+        where = Where.at(report.display_path, report.mark(path), path, "机关代码")
+        found.append(finding(rule, where, page=AGENCIES_PAGE, actual=slug))
     return found

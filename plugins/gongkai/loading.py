@@ -16,7 +16,9 @@ from typing import Any, Iterator, Mapping
 
 import yaml
 
-from .findings import Finding, Severity
+from .findings import Finding
+from .marks import Mark, nearest
+from .rules import Where, finding, yaml_syntax
 
 try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
     _BaseLoader: type = yaml.CSafeLoader
@@ -32,12 +34,6 @@ _INT_TAG = "tag:yaml.org,2002:int"
 # Plain decimal integers, the bulk of every report: read directly, exactly as PyYAML would
 # (a leading 0 means octal in YAML 1.1, and 1_000 or 1:30 are integers too: those still go through PyYAML).
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-
-
-@dataclass(frozen=True)
-class Mark:
-    line: int  # 1-based
-    column: int  # 1-based
 
 
 # A position packed into one int (line in the high bits): a report keeps hundreds of them, for
@@ -136,39 +132,21 @@ class SourceDocument:
     key_marks: dict[Path_, int] = field(default_factory=dict)
     value_marks: dict[Path_, int] = field(default_factory=dict)
 
-    def mark(self, path: Path_) -> Mark | None:
+    def mark(self, path: Path_) -> Mark:
         """Where the value at ``path`` stands, or the nearest enclosing value that exists."""
-        probe = tuple(path)
-        while probe:
-            found = self.value_marks.get(probe) or self.key_marks.get(probe)
-            if found:
-                return unpack_mark(found)
-            probe = probe[:-1]
-        return Mark(1, 1)
+        return nearest(path, self._packed_mark)
 
-    def key_mark(self, path: Path_) -> Mark | None:
+    def _packed_mark(self, path: Path_) -> Mark | None:
+        found = self.value_marks.get(path) or self.key_marks.get(path)
+        return unpack_mark(found) if found else None
+
+    def key_mark(self, path: Path_) -> Mark:
         found = self.key_marks.get(tuple(path))
         return unpack_mark(found) if found else self.mark(path)
 
     def marks(self) -> Marks:
         """Where every value stands (each key's value is written after its key): what a report keeps."""
         return Marks(self.value_marks)
-
-
-_YAML_PROBLEMS_ZH = {
-    "mapping values are not allowed here": "此处不能出现“键: 值”（常见原因：缩进不对，或文字里有英文冒号而没有加引号）",
-    "could not find expected ':'": "缺少英文冒号“:”（检查上一行的键和缩进）",
-    "did not find expected key": "缩进不一致，找不到预期的键（检查这一行与上一行的缩进空格数）",
-    "found character '\\t' that cannot start any token": "不能用 Tab 键缩进，请改用空格",
-    "found a tab character": "不能用 Tab 键缩进，请改用空格",
-    "did not find expected node content": "缺少内容（检查括号、引号是否成对）",
-    "found unexpected end of stream": "文件意外结束（检查引号是否成对）",
-    "did not find expected ',' or '}'": "花括号 { } 内的内容格式不对（检查逗号、冒号和右括号）",
-    "did not find expected ',' or ']'": "方括号 [ ] 内的内容格式不对（检查逗号和右括号）",
-    "found undefined alias": "引用了未定义的锚点（*别名）",
-    "block sequence entries are not allowed in this context": "此处不能出现“- ”列表项（检查缩进）",
-    "found unknown escape character": "双引号文字中有无法识别的转义符“\\”，请改用单引号或删去反斜杠",
-}
 
 
 _TAB_PROBLEM = "found a tab character"
@@ -182,14 +160,6 @@ def _character_at(text: str, mark: yaml.Mark | None) -> str:
     if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
         return ""
     return lines[mark.line][mark.column]
-
-
-def _translate_problem(problem: str | None) -> str:
-    problem = problem or "无法解析"
-    for english, chinese in _YAML_PROBLEMS_ZH.items():
-        if english in problem:
-            return f"{chinese}。（YAML：{problem}）"
-    return f"YAML 格式错误：{problem}。"
 
 
 class _Builder:
@@ -232,18 +202,9 @@ class _Builder:
             start = key_node.start_mark
             key_mark = (start.line + 1) << _COLUMN_BITS | (start.column + 1)
             if key in result:
+                where = Where.at(self.document.display_path, unpack_mark(key_mark), here)
                 first = unpack_mark(key_marks[here])
-                self.findings.append(
-                    Finding(
-                        rule="duplicate-key",
-                        severity=Severity.ERROR,
-                        message=f"键“{key}”重复出现（第一次在第 {first.line} 行）。同一层级每个键只能出现一次，请删去或合并多余的一处",
-                        file=self.document.display_path,
-                        line=key_mark >> _COLUMN_BITS,
-                        column=key_mark & _COLUMN_MASK,
-                        path=tuple(str(p) for p in here),
-                    )
-                )
+                self.findings.append(finding("duplicate-key", where, key=key, first_line=first.line))
                 continue
             key_marks[here] = key_mark
             start = value_node.start_mark
@@ -290,19 +251,10 @@ def load_text(text: str, path: Path, display_path: str | None = None) -> tuple[S
         return document, builder.findings
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        return None, [
-            Finding(
-                rule="yaml-syntax",
-                severity=Severity.ERROR,
-                message=_translate_problem(
-                    _TAB_PROBLEM if _character_at(text, mark) == "\t" else error.problem),
-                file=display,
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-            )
-        ]
+        where = Where.at(display, Mark(mark.line + 1, mark.column + 1) if mark else None)
+        return None, [yaml_syntax(where, _TAB_PROBLEM if _character_at(text, mark) == "\t" else error.problem)]
     except yaml.YAMLError as error:
-        return None, [Finding("yaml-syntax", Severity.ERROR, _translate_problem(str(error)), display)]
+        return None, [yaml_syntax(Where.at(display), str(error))]
     finally:
         loader.dispose()
 
@@ -313,18 +265,10 @@ def load_file(path: Path, display_path: str | None = None) -> tuple[SourceDocume
     try:
         raw = path.read_bytes()
     except OSError as error:
-        return None, [Finding("file-unreadable", Severity.ERROR, f"无法读取文件：{error.strerror}", display)]
+        return None, [finding("file-unreadable", Where.at(display), reason=error.strerror)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return None, [
-            Finding(
-                rule="file-encoding",
-                severity=Severity.ERROR,
-                message="文件不是 UTF-8 编码。请在编辑器中以 UTF-8 编码另存（不要用 GBK/GB2312）",
-                file=display,
-                line=line,
-            )
-        ]
+        return None, [finding("file-encoding", Where(display, line))]
     return load_text(text, path, display)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterator, Mapping, Union
+from typing import TypeVar, Union
 
-from .formats import FORMATS, CellSpec, FormatSpec, Section, TableSpec
-from .loading import Mark
+from .formats import FORMATS, CellSpec, FormatSpec, Relation, Section, TableSpec
+from .marks import Mark, nearest
 from .roster import Duty, duty_from_name
 
 CellValue = Union[int, Decimal]
+R = TypeVar("R")
 CellPath = tuple[str, ...]
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -73,7 +75,7 @@ class Discrepancy:
         return ".".join(self.cell)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sections(version: str, layouts: tuple[tuple[str, str], ...]) -> tuple[Section, ...]:
     """The format's sections with each table in its declared layout (the same objects every time)."""
     chosen = dict(layouts)
@@ -150,6 +152,21 @@ class Report:
         version = self.layouts.get(key)
         return FORMATS[version].table(key) if version else self.format.table(key)
 
+    def relations_of(self, kind: type[R]) -> tuple[R, ...]:
+        """The declared relations of one kind, each from the format whose layout its table is held in."""
+        return tuple(r for r in self.relations if isinstance(r, kind))
+
+    @property
+    def relations(self) -> tuple[Relation, ...]:
+        """Every declared relation, each from the format whose layout its table is held in."""
+        if not self.layouts:
+            return self.format.relations
+        found: list[Relation] = []
+        for version in dict.fromkeys((self.format.version, *self.layouts.values())):
+            found.extend(r for r in FORMATS[version].relations
+                         if self.layout_version(r.table) == version and not any(r is f for f in found))
+        return tuple(found)
+
     def layout_version(self, key: str) -> str:
         """The format version whose rows and columns this report's table ``key`` follows."""
         return self.layouts.get(key, self.format.version)
@@ -172,13 +189,7 @@ class Report:
 
     def mark(self, path: CellPath) -> Mark:
         """Source position of a field, or of its nearest written ancestor."""
-        probe = tuple(path)
-        while probe:
-            found = self.marks.get(probe)
-            if found:
-                return found
-            probe = probe[:-1]
-        return Mark(1, 1)
+        return nearest(path, self.marks.get)
 
     def cells(self, table: TableSpec | None = None) -> Iterator[tuple[CellSpec, CellValue | None]]:
         """Every cell with its value; ``None`` for a blank or not-applicable cell of an archived report."""

@@ -10,18 +10,20 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .drafts import is_draft_value, status_finding
-from .findings import Finding, Severity
-from .formats import FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
+from .findings import Finding
+from .formats import CURRENT_FORMAT, FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
 from .loading import InvalidScalar, SourceDocument, shared_path
 from .model import (
     BLANK, SLUG_PATTERN, Agency, Archived, CellPath, CellState, CellValue, Discrepancy, PublishedCell, Report,
 )
-from .rules import Where, finding
+from .rules import Where, describe, finding, phrase, shown
 from .totals import cell_labels, cells_by_path, leaf_columns, total_rules
 
 TOP_LEVEL_KEYS: dict[str, str] = {
@@ -30,12 +32,7 @@ TOP_LEVEL_KEYS: dict[str, str] = {
     "format": "报告格式",
     "published": "发布日期",
     "status": "状态（draft 为草稿：只在预览中显示，不发布）",
-    "overview": "一、总体情况",
-    "proactive": "二、主动公开政府信息情况",
-    "applications": "三、收到和处理政府信息公开申请情况",
-    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
-    "problems": "五、存在的主要问题及改进情况",
-    "other_matters": "六、其他需要报告的事项",
+    **{section.key: section.title for section in CURRENT_FORMAT.sections},  # the same six in every format
     # Archived, as-published reports only (issue 12): optional.
     "archived": "按原文存档",
     "layouts": "表格版式",
@@ -50,7 +47,9 @@ DISCREPANCY_KEYS: dict[str, str] = {
 ACKNOWLEDGEABLE_RULES = ("total-row-sum", "total-column-sum", "applications-balance", "carry-over-mismatch")
 # A cell published as not applicable: kept verbatim, never read as a number.
 NOT_APPLICABLE = frozenset({"/", "／", "—", "——", "－", "-", "–", "不适用", "无"})
-_AMOUNT_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
+# An amount with its unit, thousands separated or not: 251000元, 251,000.00元, 25.1 万元.
+AMOUNT_WITH_UNIT = r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)"
+_AMOUNT_WITH_UNIT = re.compile(AMOUNT_WITH_UNIT)
 _YUAN_PER_WAN = Decimal(10000)
 AGENCY_KEYS: dict[str, str] = {"slug": "机关代码（网址用）", "name": "机关名称"}
 
@@ -73,59 +72,33 @@ class _Parser:
 
     # --- findings ---------------------------------------------------------------------
 
-    def error(self, rule: str, message: str, path: Iterable[Any], label: str = "", *, at_key: bool = False,
-              expected: str | None = None, actual: str | None = None, severity: Severity = Severity.ERROR) -> None:
+    def error(self, rule: str, path: Iterable[Any], label: str = "", *, at_key: bool = False, **fields: Any) -> None:
+        """A finding of ``rule`` at the value (or, ``at_key``, the key) of ``path``; ``fields`` as ``finding`` takes."""
         path = tuple(path)
         mark = self.document.key_mark(path) if at_key else self.document.mark(path)
-        self.findings.append(
-            Finding(
-                rule=rule,
-                severity=severity,
-                message=message,
-                file=self.document.display_path,
-                line=mark.line if mark else None,
-                column=mark.column if mark else None,
-                path=tuple(str(p) for p in path),
-                label=label,
-                expected=expected,
-                actual=actual,
-            )
-        )
+        self.findings.append(finding(rule, Where.at(self.document.display_path, mark, path, label), **fields))
 
     def check_keys(self, mapping: dict[str, Any], path: tuple[str, ...], allowed: dict[str, str], where: str) -> None:
         for key in mapping:
             if key in allowed:
                 continue
             hint = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-            suggestion = f"，是否应为“{hint[0]}”（{allowed[hint[0]]}）" if hint else ""
-            options = "、".join(f"{k}（{v}）" for k, v in allowed.items())
-            self.error(
-                "unknown-key",
-                f"未知的键“{key}”{suggestion}？这一项的数据不会被采用，请改正拼写。{where}下允许的键：{options}",
-                path + (key,),
-                where,
-                at_key=True,
-            )
+            options = [phrase("key-and-label", key=k, label=v) for k, v in allowed.items()]
+            close = {"variant": "did-you-mean", "hint": hint[0], "hint_label": allowed[hint[0]]} if hint else {}
+            self.error("unknown-key", path + (key,), where, at_key=True, key=key, section=where, allowed=options, **close)
 
     def expect_mapping(self, value: Any, path: tuple[str, ...], label: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
-        self.error("wrong-type", f"这里应是一组“键: 值”（映射），实为{_describe(value)}。请检查缩进", path, label,
-                   actual=_show(value))
+        self.error("wrong-type", path, label, variant="not-a-mapping", described=_describe(value), actual=shown(value))
         return None
-
-    def add(self, code: str, path: Iterable[Any], label: str = "", *, at_key: bool = False, **fields: Any) -> None:
-        """A finding from the rule catalogue, at the value (or key) written at ``path``."""
-        path = tuple(path)
-        mark = self.document.key_mark(path) if at_key else self.document.mark(path)
-        self.findings.append(finding(code, Where.at(self.document.display_path, mark, path, label), **fields))
 
     # --- report -----------------------------------------------------------------------
 
     def parse(self) -> Report | None:
         data = self.document.data
         if data is None:
-            self.error("missing-section", "文件是空的。请用 `gongkai new` 生成模板后填写", ())
+            self.error("missing-section", (), variant="empty-file")
             return None
         root = self.expect_mapping(data, (), "报告")
         if root is None:
@@ -133,7 +106,7 @@ class _Parser:
         self.check_keys(root, (), TOP_LEVEL_KEYS, "报告顶层")
         for key, label in TOP_LEVEL_KEYS.items():
             if key not in root and key not in OPTIONAL_KEYS:
-                self.error("missing-section", f"缺少“{key}”（{label}）。请补上这一部分", (), label)
+                self.error("missing-section", (), label, key=key, key_label=label)
 
         agency = self.parse_agency(root.get("agency"))
         year = self.parse_year(root.get("year")) if "year" in root else None
@@ -146,7 +119,7 @@ class _Parser:
         archived = self.parse_archived(root["archived"]) if self.archived else None
         layouts = self.parse_layouts(root["layouts"], spec) if "layouts" in root else {}
         narrative = {s.key: self.parse_narrative(root[s.key], s.key, s.title)
-                     for s in (spec or FORMATS["2021"]).narrative_sections if s.key in root}
+                     for s in (spec or CURRENT_FORMAT).narrative_sections if s.key in root}
 
         values: dict[CellPath, CellValue] = {}
         given: set[CellPath] = set()
@@ -190,18 +163,15 @@ class _Parser:
         slug, name = agency.get("slug"), agency.get("name")
         for key, label in AGENCY_KEYS.items():
             if key not in agency:
-                self.error("missing-field", f"缺少“agency.{key}”（{label}）", ("agency",), "机关信息")
+                self.error("missing-field", ("agency",), "机关信息", variant="agency", key=key, key_label=label)
         if "slug" in agency and (not isinstance(slug, str) or not SLUG_PATTERN.match(slug)):
-            self.error(
-                "invalid-slug",
-                "机关代码只能由小写英文字母、数字和连字符组成，且不能以连字符开头或结尾（例如 shifan-zhen）；它会出现在网址中",
-                ("agency", "slug"), "机关代码", actual=_show(slug))
+            self.error("invalid-slug", ("agency", "slug"), "机关代码", actual=shown(slug))
             slug = None
         if "name" in agency and (not isinstance(name, str) or not name.strip()):
-            self.error("wrong-type", "机关名称应是非空文字", ("agency", "name"), "机关名称", actual=_show(name))
+            self.error("wrong-type", ("agency", "name"), "机关名称", variant="agency-name", actual=shown(name))
             name = None
         if isinstance(name, str) and _HTML_TAG.search(name):
-            self.error("narrative-html", "机关名称中不能有 HTML 标签", ("agency", "name"), "机关名称")
+            self.error("narrative-html", ("agency", "name"), "机关名称", variant="agency-name")
             name = None
         if isinstance(slug, str) and isinstance(name, str):
             return Agency(slug=slug, name=name.strip())
@@ -209,78 +179,67 @@ class _Parser:
 
     def parse_year(self, value: Any) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error("wrong-type", "报告年度应是四位数字的年份，例如 2024", ("year",), "报告年度", actual=_show(value))
+            self.error("wrong-type", ("year",), "报告年度", variant="year", actual=shown(value))
             return None
         if format_for_year(value) is None or value > date.today().year:
-            self.error("unsupported-year",
-                       f"报告年度 {value} 不在支持范围内（2019 年起，按国家格式编制，且不晚于今年）",
-                       ("year",), "报告年度", actual=str(value))
+            self.error("unsupported-year", ("year",), "报告年度", year=value, actual=str(value))
             return None
         return value
 
     def parse_format(self, root: dict[str, Any], year: int | None) -> FormatSpec | None:
         expected = format_for_year(year) if year is not None else None
         if "format" not in root:
-            return expected or (FORMATS["2021"] if year is None else None)
+            return expected or (CURRENT_FORMAT if year is None else None)
         raw = root["format"]
         version = str(raw) if isinstance(raw, (int, str)) and not isinstance(raw, bool) else None
         if version not in FORMATS:
-            self.error("unknown-format", "报告格式应为 2021（国办公开办函〔2021〕30号）或 2019（国办公开办函〔2019〕60号）",
-                       ("format",), "报告格式", actual=_show(raw))
+            self.error("unknown-format", ("format",), "报告格式", actual=shown(raw))
             return expected
         spec = FORMATS[version]
         if expected is not None and spec is not expected:
-            self.error(
-                "format-year-mismatch",
-                f"{year} 年度的报告应使用 {expected.version} 格式（{expected.document}）",
-                ("format",), "报告格式", expected=expected.version, actual=version)
+            self.error("format-year-mismatch", ("format",), "报告格式", year=year, version=expected.version,
+                       document=expected.document, expected=expected.version, actual=version)
             return expected
         return spec
 
     def parse_published(self, value: Any, year: int | None) -> date | None:
         if isinstance(value, InvalidScalar):
-            self.error("invalid-date", f"日期“{value.text}”不存在（请检查月份和日期）", ("published",), "发布日期",
+            self.error("invalid-date", ("published",), "发布日期", variant="no-such-day", text=value.text,
                        actual=value.text)
             return None
         if isinstance(value, datetime):
             value = value.date()
         if not isinstance(value, date):
-            self.error("invalid-date", "发布日期应写成 YYYY-MM-DD，例如 2025-01-20", ("published",), "发布日期",
-                       actual=_show(value))
+            self.error("invalid-date", ("published",), "发布日期", actual=shown(value))
             return None
         if year is not None and value.year <= year:
-            self.error("invalid-date", f"{year} 年度的报告不可能在 {year} 年结束前发布", ("published",), "发布日期",
-                       expected=f"{year + 1}-01-01 或以后", actual=value.isoformat())
+            self.error("invalid-date", ("published",), "发布日期", variant="too-early", year=year,
+                       expected=phrase("on-or-after", date=f"{year + 1}-01-01"), actual=value.isoformat())
             return None
         if value > date.today():
-            self.error("invalid-date", "发布日期晚于今天", ("published",), "发布日期", actual=value.isoformat(),
-                       severity=Severity.WARNING)
+            self.error("invalid-date", ("published",), "发布日期", variant="in-the-future", actual=value.isoformat())
         return value
 
     def parse_narrative(self, value: Any, key: str, title: str) -> str | None:
         path = (key,)
         if not isinstance(value, str):
-            self.error("wrong-type", f"“{key}”应是一段文字（Markdown），实为{_describe(value)}。多段文字请用“|”开头的块", path,
-                       title, actual=_show(value))
+            self.error("wrong-type", path, title, variant="narrative", key=key, described=_describe(value),
+                       actual=shown(value))
             return None
         if not value.strip():
-            self.error("missing-section", "这一部分不能为空；没有需要报告的内容时请写明“无”", path, title)
+            self.error("missing-section", path, title, variant="empty-text")
             return None
         if PLACEHOLDER in value:
-            self.error("narrative-placeholder",
-                       f"这一部分还是模板的占位文字（含“{PLACEHOLDER}”），请替换为实际内容后再发布；没有需要报告的内容时请写明“无”",
-                       path, title, actual=_excerpt(value, PLACEHOLDER))
+            self.error("narrative-placeholder", path, title, placeholder=PLACEHOLDER,
+                       actual=_excerpt(value, PLACEHOLDER))
             return None
         stripped = _AUTOLINK.sub("", value)
         tag = _HTML_TAG.search(stripped)
         if tag:
-            self.error("narrative-html",
-                       f"正文中不能使用 HTML 标签（发现“{tag.group(0)[:40]}”）。请用 Markdown 书写，例如 **加粗**、空行分段",
-                       path, title, actual=tag.group(0)[:80])
+            self.error("narrative-html", path, title, tag=tag.group(0)[:40], actual=tag.group(0)[:80])
             return None
         if _UNSAFE_LINK.search(value):
-            self.error("narrative-unsafe-link", "正文中的链接只能指向 http(s) 网址或站内页面，不能使用 javascript: 等脚本链接",
-                       path, title)
+            self.error("narrative-unsafe-link", path, title)
             return None
         return value
 
@@ -289,7 +248,7 @@ class _Parser:
     def parse_archived(self, value: Any) -> Archived | None:
         where = TOP_LEVEL_KEYS["archived"]
         if value is None:
-            self.add("archived-source", ("archived",), where)
+            self.error("archived-source", ("archived",), where)
             return None
         mapping = self.expect_mapping(value, ("archived",), where)
         if mapping is None:
@@ -297,20 +256,20 @@ class _Parser:
         self.check_keys(mapping, ("archived",), ARCHIVED_KEYS, where)
         source = mapping.get("source")
         if not isinstance(source, str) or not source.strip():
-            self.add("archived-source", ("archived", "source") if "source" in mapping else ("archived",), where)
+            self.error("archived-source", ("archived", "source") if "source" in mapping else ("archived",), where)
             return None
         retrieved = mapping.get("retrieved")
         if isinstance(retrieved, datetime):
             retrieved = retrieved.date()
         if retrieved is not None and not isinstance(retrieved, date):
-            self.add("archived-retrieved", ("archived", "retrieved"), ARCHIVED_KEYS["retrieved"], actual=_show(retrieved))
+            self.error("archived-retrieved", ("archived", "retrieved"), ARCHIVED_KEYS["retrieved"], actual=shown(retrieved))
             return None
         return Archived(source=source.strip(), retrieved=retrieved)
 
     def parse_layouts(self, value: Any, spec: FormatSpec | None) -> dict[str, str]:
         where = TOP_LEVEL_KEYS["layouts"]
         if not self.archived:
-            self.add("archived-only", ("layouts",), where, at_key=True, key="layouts")
+            self.error("archived-only", ("layouts",), where, at_key=True, key="layouts")
             return {}
         mapping = self.expect_mapping(value, ("layouts",), where)
         if mapping is None or spec is None:
@@ -320,7 +279,7 @@ class _Parser:
         for key, raw in mapping.items():
             version = str(raw) if isinstance(raw, (int, str)) and not isinstance(raw, bool) else None
             if key not in tables or version not in FORMATS:
-                self.add("layout-invalid", ("layouts", key), where, key=key, version=_show(raw),
+                self.error("layout-invalid", ("layouts", key), where, key=key, version=shown(raw),
                          tables="、".join(f"{k}（{t}）" for k, t in tables.items()))
                 continue
             layouts[key] = version
@@ -329,17 +288,17 @@ class _Parser:
     def parse_discrepancies(self, value: Any, tables: Mapping[str, TableSpec]) -> tuple[Discrepancy, ...]:
         where = TOP_LEVEL_KEYS["discrepancies"]
         if not self.archived:
-            self.add("archived-only", ("discrepancies",), where, at_key=True, key="discrepancies")
+            self.error("archived-only", ("discrepancies",), where, at_key=True, key="discrepancies")
             return ()
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.add("discrepancy-invalid", ("discrepancies",), where, index=1, field="discrepancies",
-                     rules="、".join(ACKNOWLEDGEABLE_RULES), actual=_show(value))
+            self.error("discrepancy-invalid", ("discrepancies",), where, index=1, field="discrepancies",
+                     rules="、".join(ACKNOWLEDGEABLE_RULES), actual=shown(value))
             return ()
         found: list[Discrepancy] = []
         for index, item in enumerate(value):
-            here = ("discrepancies", index)
+            here: tuple[Any, ...] = ("discrepancies", index)  # a list index, as the marks hold it
             mapping = self.expect_mapping(item, here, where)
             if mapping is None:
                 continue
@@ -347,11 +306,11 @@ class _Parser:
             fields = {key: _discrepancy_field(key, mapping.get(key), tables) for key in DISCREPANCY_KEYS}
             bad = next((key for key, parsed in fields.items() if parsed is None), None)
             if bad is not None:
-                self.add("discrepancy-invalid", here + ((bad,) if bad in mapping else ()), where, index=index + 1,
-                         field=bad, rules="、".join(ACKNOWLEDGEABLE_RULES), actual=_show(mapping.get(bad)))
+                self.error("discrepancy-invalid", here + ((bad,) if bad in mapping else ()), where, index=index + 1,
+                         field=bad, rules="、".join(ACKNOWLEDGEABLE_RULES), actual=shown(mapping.get(bad)))
                 continue
             found.append(Discrepancy(rule=fields["rule"], cell=fields["cell"], published=fields["published"],
-                                     expected=fields["expected"]))  # type: ignore[arg-type]
+                                     expected=fields["expected"]))
         return tuple(found)
 
     def parse_published_cell(self, value: Any, column: Column, path: CellPath, label: str) -> CellValue | None:
@@ -370,7 +329,7 @@ class _Parser:
             match = _AMOUNT_WITH_UNIT.fullmatch(text)
             if match and column.kind is Kind.AMOUNT:
                 self.as_published[path] = PublishedCell(CellState.WITH_UNIT, value)
-                amount = Decimal(match.group(1))
+                amount = Decimal(match.group(1).replace(",", ""))
                 return amount / _YUAN_PER_WAN if match.group(2) == "元" else amount
         return self.parse_cell(value, column, path, label)
 
@@ -382,29 +341,28 @@ class _Parser:
             return
         rows = tuple(row for block in table.blocks for row in block.rows)
         self.check_keys(mapping, (table.key,), {r.key: r.label for r in rows}, table.title)
-        cells = cells_by_path(table)
         for block in table.blocks:
             for row in block.rows:
-                self.parse_row(table, block, row, mapping, (table.key,), cells, values, given)
+                self.parse_row(table, block, row, mapping, (table.key,), values, given)
         if any(f.is_error for f in self.findings):
             return
         if self.as_published:  # blank and not-applicable cells are absent from every sum
             for rule in total_rules(table):
                 present = [values[p] for p in rule.addend_paths if p in values]
                 if rule.target_path not in values and rule.target_path not in self.as_published and present:
-                    values[rule.target_path] = sum(present, 0)  # type: ignore[assignment]
+                    values[rule.target_path] = sum(present, 0)
             return
         for rule in total_rules(table):
             if rule.target_path not in values:
                 values[rule.target_path] = rule.expected(values)
 
     def parse_row(self, table: TableSpec, block: Block, row: Row, parent: dict[str, Any], path: tuple[str, ...],
-                  cells: Mapping[CellPath, CellSpec], values: dict[CellPath, CellValue], given: set[CellPath]) -> None:
+                  values: dict[CellPath, CellValue], given: set[CellPath]) -> None:
         here = path + (row.key,)
         label = f"{table.title} › {row.label}"
         if row.key not in parent:
             if not row.is_total:
-                self.error("missing-field", f"缺少“{row.key}”（{row.label}）这一行", path, label)
+                self.error("missing-field", path, label, variant="row", key=row.key, key_label=row.label)
             return
         mapping = self.expect_mapping(parent[row.key], here, label)
         if mapping is None:
@@ -412,15 +370,14 @@ class _Parser:
         if row.children:
             self.check_keys(mapping, here, {c.key: c.label for c in row.children}, row.label)
             for child in row.children:
-                self.parse_row(table, block, child, mapping, here, cells, values, given)
+                self.parse_row(table, block, child, mapping, here, values, given)
             return
-        leaf = _leaf_row(table, block, here, cells)
+        leaf = _leaf_row(table, block, here)
         self.check_keys(mapping, here, leaf.allowed, row.label)
         for key, cell_path, column, cell, is_total in leaf.cells:
             if key not in mapping:
                 if not is_total:
-                    self.error("missing-field", f"缺少“{column.key}”（{column.label}）这一格；没有数据请填 0", here,
-                               cell.label)
+                    self.error("missing-field", here, cell.label, key=column.key, key_label=column.label)
                 continue
             value = mapping[key]
             # The common case, what parse_cell would return without a finding: a count or change as written.
@@ -439,27 +396,23 @@ class _Parser:
         kind = column.kind
         expected = KIND_NAMES[kind]
         if isinstance(value, bool) or value is None or isinstance(value, (str, InvalidScalar, list, dict)):
-            hint = "；没有数据请填 0" if value is None else ""
-            rule = "wrong-type"
+            hint = phrase("hint-empty") if value is None else ""
             if isinstance(value, str) and _looks_like_number(value):
-                hint = "；请去掉引号、空格或全角字符，只写阿拉伯数字"
-            self.error(rule, f"应填{expected}，实为{_describe(value)}{hint}", path, label, expected=expected,
-                       actual=_show(value))
-            return None
-        if isinstance(value, float):  # .inf / .nan
-            self.error("wrong-type", f"应填{expected}", path, label, expected=expected, actual=_show(value))
+                hint = phrase("hint-quoted-number")
+            self.error("wrong-type", path, label, kind=expected, described=_describe(value), hint=hint,
+                       expected=expected, actual=shown(value))
             return None
         if kind is Kind.AMOUNT:
             amount = Decimal(value)
             if amount < 0:
-                self.error("negative-amount", "金额不能为负数", path, label, expected="≥ 0", actual=str(value))
+                self.error("negative-amount", path, label, expected="≥ 0", actual=str(value))
                 return None
             return amount
         if isinstance(value, Decimal):
-            self.error("not-an-integer", f"应填{expected}，不能有小数", path, label, expected=expected, actual=str(value))
+            self.error("not-an-integer", path, label, kind=expected, expected=expected, actual=str(value))
             return None
         if kind is Kind.COUNT and value < 0:
-            self.error("negative-count", "数量不能为负数", path, label, expected="≥ 0", actual=str(value))
+            self.error("negative-count", path, label, expected="≥ 0", actual=str(value))
             return None
         return int(value)
 
@@ -472,22 +425,15 @@ class _LeafRow:
     cells: tuple[tuple[str, CellPath, Column, CellSpec, bool], ...]  # key, path (shared), column, cell, is total
 
 
-# Keyed by (id of the table declaration, the row's path); the entry holds the table so its id() stays its own.
-_LEAF_ROWS: dict[tuple[int, CellPath], tuple[TableSpec, _LeafRow]] = {}
-
-
-def _leaf_row(table: TableSpec, block: Block, here: CellPath, cells: Mapping[CellPath, CellSpec]) -> _LeafRow:
-    found = _LEAF_ROWS.get((id(table), here))
-    if found is not None and found[0] is table:
-        return found[1]
+@cache  # keyed by the declarations (hashed by identity) and the row's path
+def _leaf_row(table: TableSpec, block: Block, here: CellPath) -> _LeafRow:
+    cells = cells_by_path(table)
     columns = leaf_columns(table, block)
     paths = [shared_path(here + (column.key,)) for column in columns]  # the marks' tuples: one per path
-    leaf = _LeafRow(
+    return _LeafRow(
         allowed={column.key: column.label for column in columns},
         cells=tuple((column.key, path, column, cells[path], cells[path].is_total) for column, path in zip(columns, paths)),
     )
-    _LEAF_ROWS[(id(table), here)] = (table, leaf)
-    return leaf
 
 
 def _discrepancy_field(key: str, value: Any, tables: Mapping[str, TableSpec]) -> Any:
@@ -502,7 +448,7 @@ def _discrepancy_field(key: str, value: Any, tables: Mapping[str, TableSpec]) ->
         return path if table is not None and path in cells_by_path(table) else None
     if value is None:
         return "" if key == "published" else None
-    if isinstance(value, bool) or isinstance(value, (list, dict, InvalidScalar)):
+    if isinstance(value, (bool, list, dict, InvalidScalar)):
         return None
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)
@@ -521,27 +467,7 @@ def _looks_like_number(text: str) -> bool:
 
 
 def _describe(value: Any) -> str:
-    if value is None:
-        return "空值"
-    if isinstance(value, bool):
-        return "是/否（布尔值）"
-    if isinstance(value, dict):
-        return "一组键值"
-    if isinstance(value, list):
-        return "列表"
-    if isinstance(value, (str, InvalidScalar)):
-        return f"文字“{str(value)[:30]}”"
-    if isinstance(value, Decimal):
-        return f"小数 {value}"
-    return f"“{value}”"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{…}"
-    if isinstance(value, list):
-        return "[…]"
-    return "" if value is None else str(value)
+    return describe(value.text if isinstance(value, InvalidScalar) else value)
 
 
 def parse_document(document: SourceDocument) -> tuple[Report | None, list[Finding]]:

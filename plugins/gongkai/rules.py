@@ -7,14 +7,21 @@ message. The handbook's rule table, the JSON output and the tests all read this 
 
 A rule's ``template`` is a ``str.format`` string over named fields; ``expected`` and
 ``actual`` are kept apart (they print as （应为 X，实为 Y） and go to JSON as they are).
+A rule that says the same thing in more than one situation lists its other messages as
+``variants`` (picked with ``variant=``), each optionally with its own severity. Fields that
+are lists print joined by “、”.
+
+A new rule: declare it in the section of its area below, emit it with ``finding(...)`` from
+one declaration or rule function, and add a case under ``tests/core/cases/<code>/``.
 """
 
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .findings import Finding, Severity
 
@@ -23,20 +30,25 @@ E, W = Severity.ERROR, Severity.WARNING
 
 @dataclass(frozen=True)
 class Where:
-    """Where a finding points: a file, a 1-based line and column, the YAML path and the cell's label."""
+    """Where a finding points: a file, a 1-based line and column, the YAML path and the cell's label.
+
+    ``detail`` is a position a line number cannot give (e.g. 第 2 个表格第 5 行 in a Word
+    file); it is added to the message in brackets.
+    """
 
     file: str
     line: int | None = None
     column: int | None = None
     path: tuple[str, ...] = ()
     label: str = ""
+    detail: str = ""
 
     @classmethod
-    def at(cls, file: str, mark: Any = None, path: Iterable[Any] = (), label: str = "") -> "Where":
-        """From any object with ``line`` and ``column`` (a loader ``Mark``), or none."""
+    def at(cls, file: str, mark: Any = None, path: Iterable[Any] = (), label: str = "", detail: str = "") -> Where:
+        """From any object with ``line`` (and ``column``): a loader ``Mark``, an import token; or none."""
         line = getattr(mark, "line", None) if mark is not None else None
         column = getattr(mark, "column", None) if mark is not None else None
-        return cls(file, line, column, tuple(str(p) for p in path), label)
+        return cls(file, line, column, tuple(str(p) for p in path), label, detail)
 
 
 def _text(value: object) -> str | None:
@@ -47,30 +59,57 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+def _field(value: object) -> object:
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(_field(item)) for item in value)
+    return value
+
+
+Message = str | tuple[Severity, str]  # a variant's template, or its severity and template
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str  # stable English code, e.g. "applications-balance"
     severity: Severity
     title: str  # one line for the handbook's rule table
     template: str  # the Chinese message, over named fields
+    variants: Mapping[str, Message] = field(default_factory=dict)  # other messages of the same rule
+
+    def _message(self, variant: str | None) -> tuple[Severity, str]:
+        if variant is None:
+            return self.severity, self.template
+        try:
+            chosen = self.variants[variant]
+        except KeyError:
+            raise KeyError(f"rule {self.code}: no message variant {variant!r}") from None
+        return chosen if isinstance(chosen, tuple) else (self.severity, chosen)
 
     @property
-    def fields(self) -> tuple[str, ...]:
-        return tuple(name for _, name, _, _ in string.Formatter().parse(self.template) if name)
+    def templates(self) -> dict[str | None, str]:
+        """Every message of the rule: the main one (key None), then the variants."""
+        return {None: self.template, **{k: self._message(k)[1] for k in self.variants}}
 
-    def message(self, **fields: Any) -> str:
-        missing = [name for name in self.fields if name not in fields]
+    def fields(self, variant: str | None = None) -> tuple[str, ...]:
+        template = self._message(variant)[1]
+        return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+    def message(self, variant: str | None = None, **fields: Any) -> str:
+        missing = [name for name in self.fields(variant) if name not in fields]
         if missing:
             raise KeyError(f"rule {self.code}: message fields missing: {', '.join(missing)}")
-        return self.template.format(**{k: _text(v) if isinstance(v, Decimal) else v for k, v in fields.items()})
+        return self._message(variant)[1].format(**{k: _field(v) for k, v in fields.items()})
 
-    def at(self, where: Where, *, expected: object = None, actual: object = None,
+    def at(self, where: Where, *, expected: object = None, actual: object = None, variant: str | None = None,
            severity: Severity | None = None, **fields: Any) -> Finding:
-        """This rule's finding at ``where``; ``severity`` only for rules whose catalogue entry says it varies."""
+        """This rule's finding at ``where``; ``variant`` picks one of its other messages."""
+        message = self.message(variant, **fields)
+        if where.detail:
+            message += f"（{where.detail}）"
         return Finding(
             rule=self.code,
-            severity=severity or self.severity,
-            message=self.message(**fields),
+            severity=severity or self._message(variant)[0],
+            message=message,
             file=where.file,
             line=where.line,
             column=where.column,
@@ -82,13 +121,19 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+_RESERVED = frozenset({"code", "where", "expected", "actual", "variant", "severity"})
 
 
-def rule(code: str, severity: Severity, title: str, template: str) -> Rule:
+def rule(code: str, severity: Severity, title: str, template: str, variants: Mapping[str, Message] | None = None,
+         ) -> Rule:
     """Declare a rule (once per code)."""
     if code in RULES:
         raise ValueError(f"rule {code} declared twice")
-    declared = Rule(code, severity, title, template)
+    declared = Rule(code, severity, title, template, dict(variants or {}))
+    for variant in (None, *declared.variants):
+        clash = _RESERVED.intersection(declared.fields(variant))
+        if clash:
+            raise ValueError(f"rule {code}: field names {sorted(clash)} are taken by finding()'s own arguments")
     RULES[code] = declared
     return declared
 
@@ -102,10 +147,233 @@ def catalogue() -> Mapping[str, Rule]:
     return RULES
 
 
-# --- files and YAML --------------------------------------------------------------------
+# --- pieces of messages -----------------------------------------------------------------
+# Words that several messages share: how a value is described, and how the importer names a
+# place in a table. Kept here so that every word of every message is in this one file.
+
+PHRASES: dict[str, str] = {
+    # a value as the editor wrote it (``describe``)
+    "null": "空值",
+    "bool": "是/否（布尔值）",
+    "mapping": "一组键值",
+    "list": "列表",
+    "text": "文字“{text}”",
+    "decimal": "小数 {value}",
+    "other": "“{value}”",
+    # expected and actual values
+    "on-or-after": "{date} 或以后",
+    "copies": "{count} 份",
+    # the keys a level allows
+    "key-and-label": "{key}（{label}）",
+    # a hint after a wrong cell value
+    "hint-empty": "；没有数据请填 0",
+    "hint-quoted-number": "；请去掉引号、空格或全角字符，只写阿拉伯数字",
+    # the importer's place in a table
+    "header": "表头“{label}”",
+    "row": "“{label}”这一行",
+    "this-row": "这一行",
+    "after-header": "表头之后",
+    "numbers-of-line": "这一行的 {count} 个数字",
+    "found-some": "只找到 {count} 个",
+    "found-none": "一个也没有找到",
+    "then-text": "，随后是“{text}”",
+    "then-end": "，表格就结束了",
+    "section-after": "“{title}”之后",
+    "option-agency": "机关名称（--agency）",
+    "option-year": "报告年度（--year）",
+}
+
+
+def phrase(name: str, **fields: Any) -> str:
+    """A piece of a message (see ``PHRASES``), to pass as a field."""
+    return PHRASES[name].format(**{k: _field(v) for k, v in fields.items()})
+
+
+def describe(value: Any) -> str:
+    """What a value is, in words an editor knows (e.g. 文字“五”, 空值, 列表)."""
+    if value is None:
+        return phrase("null")
+    if isinstance(value, bool):
+        return phrase("bool")
+    if isinstance(value, dict):
+        return phrase("mapping")
+    if isinstance(value, list):
+        return phrase("list")
+    if isinstance(value, str):
+        return phrase("text", text=value[:30])
+    if isinstance(value, Decimal):
+        return phrase("decimal", value=value)
+    return phrase("other", value=value)
+
+
+def shown(value: Any) -> str:
+    """A value for （实为 …）: containers shortened, nothing for a missing value."""
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list):
+        return "[…]"
+    return "" if value is None else str(value)
+
+
+# --- files and YAML (loading) ------------------------------------------------------------
 # (The sections below are the catalogue. Each part of the project adds its rules in its own
 # section; the handbook lists them in this order.)
 
+rule("file-unreadable", E, "文件无法读取（权限或路径问题）", "无法读取文件：{reason}")
+rule("file-encoding", E, "文件不是 UTF-8 编码（例如用 GBK 保存）",
+     "文件不是 UTF-8 编码。请在编辑器中以 UTF-8 编码另存（不要用 GBK/GB2312）")
+rule("yaml-syntax", E, "YAML 格式错误：缩进不对、用了 Tab、冒号或引号不成对等",
+     "{explanation}。（YAML：{problem}）",
+     {"untranslated": "YAML 格式错误：{problem}。"})
+rule("duplicate-key", E, "同一层级中同一个键出现了两次",
+     "键“{key}”重复出现（第一次在第 {first_line} 行）。同一层级每个键只能出现一次，请删去或合并多余的一处")
+
+# What libyaml says (its English problem text, matched by substring) and what it means for an editor.
+YAML_PROBLEMS: dict[str, str] = {
+    "mapping values are not allowed here": "此处不能出现“键: 值”（常见原因：缩进不对，或文字里有英文冒号而没有加引号）",
+    "mapping values are not allowed in this context": "此处不能出现“键: 值”（常见原因：缩进不对，或文字里有英文冒号而没有加引号）",
+    "could not find expected ':'": "缺少英文冒号“:”（检查上一行的键和缩进）",
+    "did not find expected key": "缩进不一致，找不到预期的键（检查这一行与上一行的缩进空格数）",
+    "found character '\\t' that cannot start any token": "不能用 Tab 键缩进，请改用空格",
+    "found a tab character": "不能用 Tab 键缩进，请改用空格",
+    "found character that cannot start any token": "这个字符不能出现在值的开头（例如 @、`、%），以它开头的文字请加引号",
+    "did not find expected node content": "缺少内容（检查括号、引号是否成对）",
+    "found unexpected end of stream": "文件意外结束（检查引号是否成对）",
+    "did not find expected ',' or '}'": "花括号 { } 内的内容格式不对（检查逗号、冒号和右括号）",
+    "did not find expected ',' or ']'": "方括号 [ ] 内的内容格式不对（检查逗号和右括号）",
+    "found undefined alias": "引用了未定义的锚点（*别名）",
+    "block sequence entries are not allowed in this context": "此处不能出现“- ”列表项（检查缩进）",
+    "found unknown escape character": "双引号文字中有无法识别的转义符“\\”，请改用单引号或删去反斜杠",
+}
+UNKNOWN_YAML_PROBLEM = "无法解析"
+
+
+def yaml_syntax(where: Where, problem: str | None) -> Finding:
+    """A YAML syntax error, explained in Chinese when libyaml's problem is a known one."""
+    problem = problem or UNKNOWN_YAML_PROBLEM
+    for english, explanation in YAML_PROBLEMS.items():
+        if english in problem:
+            return finding("yaml-syntax", where, explanation=explanation, problem=problem)
+    return finding("yaml-syntax", where, variant="untranslated", problem=problem)
+
+
+# --- report structure and types (parsing) ------------------------------------------------
+
+rule("unknown-key", E, "出现了格式中没有的键（通常是拼写错误），这一项数据不会被采用",
+     "未知的键“{key}”？这一项的数据不会被采用，请改正拼写。{section}下允许的键：{allowed}",
+     {"did-you-mean": "未知的键“{key}”，是否应为“{hint}”（{hint_label}）？这一项的数据不会被采用，请改正拼写。"
+                      "{section}下允许的键：{allowed}"})
+rule("missing-section", E, "缺少某一部分，或文字部分是空的",
+     "缺少“{key}”（{key_label}）。请补上这一部分",
+     {"empty-file": "文件是空的。请用 `gongkai new` 生成模板后填写",
+      "empty-text": "这一部分不能为空；没有需要报告的内容时请写明“无”"})
+rule("missing-field", E, "表格中缺少某一行或某一格；没有数据请填 0",
+     "缺少“{key}”（{key_label}）这一格；没有数据请填 0",
+     {"row": "缺少“{key}”（{key_label}）这一行",
+      "agency": "缺少“agency.{key}”（{key_label}）"})
+rule("wrong-type", E, "类型不对：应填数字却填了文字、引号中的数字、是/否、列表等",
+     "应填{kind}，实为{described}{hint}",
+     {"not-a-mapping": "这里应是一组“键: 值”（映射），实为{described}。请检查缩进",
+      "agency-name": "机关名称应是非空文字",
+      "year": "报告年度应是四位数字的年份，例如 2024",
+      "narrative": "“{key}”应是一段文字（Markdown），实为{described}。多段文字请用“|”开头的块"})
+rule("not-an-integer", E, "件数等应为整数，却填了小数", "应填{kind}，不能有小数")
+rule("negative-count", E, "数量不能为负数", "数量不能为负数")
+rule("negative-amount", E, "金额不能为负数", "金额不能为负数")
+rule("invalid-date", E, "发布日期不存在、格式不对，或早于报告年度结束（晚于今天时为警告）",
+     "发布日期应写成 YYYY-MM-DD，例如 2025-01-20",
+     {"no-such-day": "日期“{text}”不存在（请检查月份和日期）",
+      "too-early": "{year} 年度的报告不可能在 {year} 年结束前发布",
+      "in-the-future": (W, "发布日期晚于今天")})
+rule("unknown-format", E, "报告格式（format）只能是 2021 或 2019",
+     "报告格式应为 2021（国办公开办函〔2021〕30号）或 2019（国办公开办函〔2019〕60号）")
+rule("format-year-mismatch", E, "报告格式与报告年度不符：2019、2020 年度用 2019 格式，2021 年度起用 2021 格式",
+     "{year} 年度的报告应使用 {version} 格式（{document}）")
+rule("unsupported-year", E, "报告年度早于 2019 年或晚于今年",
+     "报告年度 {year} 不在支持范围内（2019 年起，按国家格式编制，且不晚于今年）")
+rule("invalid-slug", E, "机关代码只能由小写英文字母、数字和连字符组成",
+     "机关代码只能由小写英文字母、数字和连字符组成，且不能以连字符开头或结尾（例如 shifan-zhen）；它会出现在网址中")
+rule("narrative-html", E, "文字部分（或机关名称）中出现了 HTML 标签",
+     "正文中不能使用 HTML 标签（发现“{tag}”）。请用 Markdown 书写，例如 **加粗**、空行分段",
+     {"agency-name": "机关名称中不能有 HTML 标签"})
+rule("narrative-unsafe-link", E, "文字部分中有 javascript: 等脚本链接",
+     "正文中的链接只能指向 http(s) 网址或站内页面，不能使用 javascript: 等脚本链接")
+rule("narrative-placeholder", E, "文字部分还是模板的占位文字“【请填写】”",
+     "这一部分还是模板的占位文字（含“{placeholder}”），请替换为实际内容后再发布；没有需要报告的内容时请写明“无”")
+
+# --- within one report (validation) ---------------------------------------------------------
+
+_TOTAL, _TOTAL_OF_MANY = "总计应等于{parts}共 {count} 项之和", {"many": "总计应等于{parts} 等共 {count} 项之和"}
+_ARCHIVED_SUM = "；按原文存档的报告中，空白、不适用的格不计入，总计本身空白而其余各项之和大于 0 的也算不符"
+_ARCHIVED_COMPARE = "；按原文存档的报告中，有一格空白或不适用的列不作比较"
+rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和" + _ARCHIVED_SUM, _TOTAL, _TOTAL_OF_MANY)
+rule("total-column-sum", E, "总计列不等于同一行其他各列之和（表三：六类申请人；表四：维持、纠正、其他、尚未审结）"
+     + _ARCHIVED_SUM, _TOTAL, _TOTAL_OF_MANY)
+rule("applications-balance", E, "表三中，第一项加第二项之和不等于第三项加第四项之和" + _ARCHIVED_COMPARE,
+     "第一项加第二项之和应等于第三项加第四项之和：新收 {received} + 上年结转 {carried_over} "
+     "≠ 办理结果总计 {handled} + 结转下年度 {carried_forward}")
+rule("file-name-year", W, "文件名中的年度与报告年度不同（常见于复制上一年度的文件后忘了改年度）",
+     "文件名 {file_name} 表明这是 {file_year} 年度的报告，但报告年度写的是 {year}。"
+     "复制上一年度的文件后，请记得改写年度（或改正文件名）")
+
+# --- across reports and years (validation) ------------------------------------------------
+
+rule("carry-over-mismatch", E, "表三“二、上年结转”不等于上一年度报告的“四、结转下年度继续办理”" + _ARCHIVED_COMPARE,
+     "应等于 {previous_year} 年度报告（{previous_file}）的“{source_label}”")
+rule("duplicate-report", E, "同一机关同一年度有两份报告",
+     "{slug} 的 {year} 年度报告已有一份：{first_file}。每个机关每年只能有一份报告")
+rule("agency-name-changed", W, "同一机关代码在不同年度的机关名称不同（机关更名时请确认）",
+     "同一机关代码 {slug} 在 {other_file} 中的名称不同（机关更名时请确认）")
+rule("in-force-continuity", W, "2021 格式：现行有效件数通常等于上一年度的现行有效件数加本年制发、减本年废止",
+     "通常等于上一年度的现行有效件数 {last} 加本年制发、减本年废止")
+rule("previous-items-continuity", W, "2019 格式：上一年项目数量通常等于上一年度报告的上一年项目数量加本年增/减",
+     "通常等于上一年度报告的上一年项目数量加本年增/减")
+
+# --- the site (indexing, collection) ------------------------------------------------------
+
+rule("slug-clashes-with-year", E, "机关代码全部由数字组成，会与年度页面的网址冲突",
+     "机关代码不能全部由数字组成：年度页面的网址是 reports/<年份>/，纯数字的机关代码会与之冲突。"
+     "请改用拼音或英文缩写（例如 shifan-zhen）")
+rule("slug-reserved", E, "机关代码为 agencies，与机关目录页面的网址冲突",
+     "机关代码“{page}”留给机关目录页面（reports/{page}/）使用，请改用其他代码")
+rule("no-reports", W, "指定的路径下没有找到报告文件", "没有找到报告文件（*.yml）：{paths}")
+
+# --- importing published reports (importing) ----------------------------------------------
+
+rule("import-unsupported-file", E, "导入：源文件的类型无法读取（旧版 Word、损坏的 .docx）",
+     "无法作为 Word .docx 文件读取（{error}）",
+     {"old-word": "不支持旧版 Word（.doc/.wps）文件，请在 Word 或 WPS 中另存为 .docx 后再导入"})
+rule("import-encoding", E, "导入：源文件既不是 UTF-8 也不是 GBK 编码", "无法识别文件编码（应为 UTF-8 或 GBK）")
+rule("import-missing-metadata", E, "导入：源文件中找不到机关名称或报告年度，命令行也没有给出",
+     "源文件中没有找到形如“XXX2024年政府信息公开工作年度报告”的标题，无法得知{missing}；请用相应选项指定")
+rule("import-unsupported-year", E, "导入：报告年度早于 2019 年",
+     "报告年度 {year} 不在支持范围内（2019 年起按国家格式编制的报告）")
+rule("import-missing-section", E, "导入：源文件中找不到国家格式的某一部分标题",
+     "找不到第{number}部分“{title}”{after}。源文件不像一份按国家格式编制的年度报告，或这一部分的标题写法不同")
+rule("import-format-year-mismatch", E, "导入：源文件表格的格式与报告年度不符",
+     "源文件的表格是 {detected_version} 格式（{detected_document}），但 {year} 年度的报告应使用 "
+     "{version} 格式（{document}）。请核对年度（--year）")
+rule("import-missing-row", E, "导入：表格中找不到某一行的官方标签", "找不到“{row}”这一行（在{previous}之后）")
+rule("import-not-a-number", E, "导入：表格中应是数字的格不是数字（或是负数、小数）",
+     "“{column}”这一格应是数字，实为“{text}”",
+     {"negative-amount": "“{column}”是金额，不能为负数（实为“{text}”）",
+      "not-an-integer": "“{column}”应是整数，实为“{text}”",
+      "negative-count": "“{column}”是数量，不能为负数（实为“{text}”）"})
+rule("import-too-few-cells", E, "导入：表格某一行的数字比格式规定的少",
+     "{place}应有 {count} 个数字，{found}{then}。请核对源文件这一行是否缺了格",
+     {"none-after-header": "表头之后应有 {count} 个数字，一个也没有找到"})
+rule("import-extra-cells", E, "导入：表格某一行的数字比格式规定的多",
+     "在“{row}”之前遇到多余的数字 {number}：{previous}多了格，或“{row}”的写法与官方标签不同",
+     {"at-end": "表格末尾有多余的数字 {number}（在{previous}之后）。请核对源文件这一行是否多了格"})
+rule("import-empty-section", E, "导入：源文件中某一文字部分下面没有文字", "“{title}”下面没有文字")
+rule("import-missing-date", E, "导入：源文件中找不到发布日期，或日期早于报告年度结束",
+     "源文件中没有找到发布日期（如“发布日期：2025-01-20”或文末落款日期），请用 --published YYYY-MM-DD 指定",
+     {"too-early": "源文件中的日期 {date} 不可能是 {year} 年度报告的发布日期（应在 {year} 年结束之后），"
+                   "请用 --published YYYY-MM-DD 指定"})
+rule("import-exists", E, "导入：要写入的报告文件已存在（加 --force 覆盖）",
+     "{target} 已存在，未覆盖；确认要覆盖请加 --force")
+rule("import-round-trip", E, "导入：生成的 YAML 读回后与导入的数据不一致（程序错误）",
+     "生成的 YAML 读回后与导入的数据不一致（程序错误，请报告）")
 
 # --- editors: drafts, deadlines, the Excel form (gongkai new / import / validate, preview) ---
 
@@ -197,7 +465,7 @@ DISCREPANCY_NOTES: dict[str, str] = {
 rule("import-approximate-label", W, "导入时按相近写法认出的标题或行名",
      "源文件中的“{published}”与官方写法不完全一致，已按“{official}”读取，请核对")
 rule("import-mixed-layout", W, "导入的表格沿用了另一版国家格式",
-     "{table}按 {layout} 格式（{document}）的行次发布，已按原样记录（layouts: {key}: \"{layout}\"）")
+     "本表按 {layout} 格式（{document}）的行次发布，已按原样记录（layouts: {key}: \"{layout}\"）")
 rule("import-scanned-pdf", E, "PDF 没有文字层（扫描件）",
      "这份 PDF 没有可提取的文字（可能是扫描件或图片），无法可靠地读取数字；"
      "请找到文字版的 PDF 或网页版再导入，或做文字识别并逐一核对后另存为 .txt 导入")

@@ -7,6 +7,7 @@ of its group, sub-items included. Parsing fills missing totals from here and val
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Iterator, Mapping
@@ -26,6 +27,11 @@ class TotalRule:
     # The paths, worked out once: rules are shared by every report and checked for each.
     target_path: CellPath = field(init=False, repr=False, compare=False)
     addend_paths: tuple[CellPath, ...] = field(init=False, repr=False, compare=False)
+
+    @property
+    def code(self) -> str:
+        """The rule code a mismatch is reported under: total-row-sum or total-column-sum."""
+        return f"{self.rule}-sum"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "target_path", self.target.path)
@@ -53,29 +59,21 @@ def _leaf_columns(block: Block) -> list[tuple[Column, tuple[Column, ...]]]:
 class _Declared:
     """What a table declaration implies, worked out once: its cells, their labels, its totals."""
 
-    table: TableSpec  # held so that its id() cannot be reused while the entry lives
     cells: Mapping[CellPath, CellSpec]
     labels: Mapping[CellPath, str]
     rules: tuple[TotalRule, ...]
     leaf_columns: Mapping[str, tuple[Column, ...]]  # by block key
 
 
-# Keyed by the table object (declarations are immutable); every report of a portal shares them.
-_DECLARED: dict[int, _Declared] = {}
-
-
+@cache  # keyed by the table declaration itself (hashed by identity); every report of a portal shares it
 def _declared(table: TableSpec) -> _Declared:
-    entry = _DECLARED.get(id(table))
-    if entry is None or entry.table is not table:
-        cells = {cell.path: cell for cell in table.cells()}
-        entry = _DECLARED[id(table)] = _Declared(
-            table=table,
-            cells=MappingProxyType(cells),
-            labels=MappingProxyType({path: cell.label for path, cell in cells.items()}),
-            rules=tuple(_total_rules(table, cells)),
-            leaf_columns=MappingProxyType({b.key: tuple(c for c, _ in _leaf_columns(b)) for b in table.blocks}),
-        )
-    return entry
+    cells = {cell.path: cell for cell in table.cells()}
+    return _Declared(
+        cells=MappingProxyType(cells),
+        labels=MappingProxyType({path: cell.label for path, cell in cells.items()}),
+        rules=tuple(_total_rules(table, cells)),
+        leaf_columns=MappingProxyType({b.key: tuple(c for c, _ in _leaf_columns(b)) for b in table.blocks}),
+    )
 
 
 def cells_by_path(table: TableSpec) -> Mapping[CellPath, CellSpec]:

@@ -1,58 +1,71 @@
 """Arithmetic rules of the national format, within one report and across years.
 
-Runs on typed reports (see ``parsing``); every rule has a stable code:
+Runs on typed reports (see ``parsing``). What to check is read from the format declaration
+(``formats``): totals from its ``is_total`` rows and columns, the other relations from its
+``relations`` — one small function per kind of relation below, none per format:
 
-- ``total-row-sum``: （七）总计 equals the sum of （一）…（六） with every sub-item, per column;
-- ``total-column-sum``: a 总计 column equals the sum of the other columns of its row
-  (table 三: the six applicant columns; table 四: 维持 + 纠正 + 其他 + 尚未审结);
-- ``applications-balance``: table 三, per column, 第一项 + 第二项 = 第三项 + 第四项;
-- ``carry-over-mismatch``: 上年结转 equals last year's 结转下年度继续办理, per column;
-- ``duplicate-report``: one report per agency and year;
-- ``agency-name-changed`` (warning): one agency, one name across years;
-- ``in-force-continuity`` (warning, 2021 format): 现行有效件数 = last year's + 制发 − 废止;
-- ``previous-items-continuity`` (warning, 2019 format): 上一年项目数量 = last year's 上一年项目数量 + 本年增/减;
-- ``discrepancy-stale``: an acknowledged discrepancy of an archived report that matches no finding.
+- ``total-row-sum`` / ``total-column-sum``: a given total equals the sum of its parts;
+- ``Balance`` (``applications-balance``): per column, the left rows add up to the right rows;
+- ``CarryOver`` (``carry-over-mismatch``): a row equals a row of last year's report, per column;
+- ``RunningCount`` (warnings ``in-force-continuity``, ``previous-items-continuity``): a count that
+  runs on from last year's report;
+- ``file-name-year`` (warning): a file named for a year holds that year's report;
 
-Each table is checked in the layout the report holds it in (``Report.table``). In an archived
-report a blank or not-applicable cell is absent: sums take the parts present, an absent total is
-a discrepancy when they add up to more than 0, and a balance or carry-over with an absent
-operand is not compared. An error matching an acknowledged discrepancy becomes a note.
+and across the portal: ``duplicate-report`` (one report per agency and year) and
+``agency-name-changed`` (warning: one agency, one name across years). Also
+``narrative-count-mismatch`` (warning, ``narrative``): a count the narrative states differs from its cell.
+
+Each table is checked in the layout the report holds it in (``Report.table``), with the relations
+of that layout's format (``Report.relations_of``). In an archived report a blank or
+not-applicable cell is absent: sums take the parts present, an absent total is a discrepancy
+when they add up to more than 0, and a balance, carry-over or running count with an absent
+operand is not compared. An error matching an acknowledged discrepancy (same rule, cell,
+published and expected figure) becomes a note; an acknowledgement matching none is
+``discrepancy-stale``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Iterable
+from functools import cache
+from typing import Any
 
-from .findings import Finding, Severity
-from .formats import FORMATS, TableSpec
-from .model import CellPath, Discrepancy, Report
-from .rules import Where, finding
+from .findings import Finding
+from .formats import (
+    FORMATS,
+    Balance,
+    CarryOver,
+    CellSpec,
+    Relation,
+    RunningCount,
+    TableSpec,
+)
+from .model import CellPath, CellValue, Discrepancy, Report
+from .narrative import check_narrative
+from .parsing import ACKNOWLEDGEABLE_RULES
+from .rules import Where, finding, phrase
 from .totals import TotalRule, cells_by_path, total_rules
 
 
-def _finding(report: Report, rule: str, path: CellPath, label: str, message: str, expected: object,
-             actual: object, severity: Severity = Severity.ERROR) -> Finding:
-    mark = report.mark(path)
-    return Finding(
-        rule=rule,
-        severity=severity,
-        message=message,
-        file=report.display_path,
-        line=mark.line,
-        column=mark.column,
-        path=path,
-        label=label,
-        expected=_number(expected),
-        actual=_number(actual),
-    )
+def _where(report: Report, path: CellPath, label: str) -> Where:
+    return Where.at(report.display_path, report.mark(path), path, label)
 
 
-def _number(value: object) -> str:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
-    return str(value)
+@cache  # by declaration (hashed by identity) and row: the same for every report
+def _row_cells(table: TableSpec, row: tuple[str, ...]) -> tuple[CellSpec, ...]:
+    return tuple(cell for cell in cells_by_path(table).values() if cell.row.path == row)
+
+
+@cache
+def _column_cells(table: TableSpec, column: str) -> tuple[CellSpec, ...]:
+    return tuple(cell for cell in cells_by_path(table).values() if cell.column.key == column)
+
+
+@cache
+def _row_label(table: TableSpec, row: tuple[str, ...]) -> str:
+    return next(leaf.row.label for _, leaf in table.leaf_rows() if leaf.path == row)
 
 
 def check_totals(report: Report, table: TableSpec) -> list[Finding]:
@@ -71,11 +84,11 @@ def check_totals(report: Report, table: TableSpec) -> list[Finding]:
     return found
 
 
-def _total_finding(report: Report, rule: TotalRule, expected: object, actual: object) -> Finding:
-    parts = "、".join(_short_label(a.label, rule.rule) for a in rule.addends[:4])
-    more = " 等" if len(rule.addends) > 4 else ""
-    return _finding(report, f"{rule.rule}-sum", rule.target_path, rule.target.label,
-                    f"总计应等于{parts}{more}共 {len(rule.addends)} 项之和", expected, actual)
+def _total_finding(report: Report, rule: TotalRule, expected: CellValue, actual: object) -> Finding:
+    parts = [_part_label(addend, rule.rule) for addend in rule.addends[:4]]
+    return finding(rule.code, _where(report, rule.target_path, rule.target.label),
+                   variant="many" if len(rule.addends) > 4 else None, parts=parts,
+                   count=len(rule.addends), expected=expected, actual=actual)
 
 
 def _check_published_totals(report: Report, table: TableSpec) -> list[Finding]:
@@ -85,7 +98,7 @@ def _check_published_totals(report: Report, table: TableSpec) -> list[Finding]:
     for rule in total_rules(table):
         target = rule.target_path
         present = [values[p] for p in rule.addend_paths if p in values]
-        expected = sum(present, 0)
+        expected = _sum(present)
         if target in published and target not in values:  # a blank or not-applicable total
             if present and expected != 0:
                 found.append(_total_finding(report, rule, expected, published[target].text))
@@ -94,32 +107,41 @@ def _check_published_totals(report: Report, table: TableSpec) -> list[Finding]:
     return found
 
 
-def _short_label(label: str, rule: str) -> str:
-    parts = label.split(" › ")
-    return parts[-1] if rule == "total-column" else parts[-2]
+def _part_label(addend: CellSpec, rule: str) -> str:
+    """What a part of a total is called: its column in a total column, its row in a total row."""
+    return addend.column.label if rule == "total-column" else addend.row.row.label
 
 
-def check_applications_balance(report: Report) -> list[Finding]:
-    """Table 三, every column: 第一项 + 第二项 = 第三项（七）总计 + 第四项."""
-    table = report.table("applications")
+def _sum(values: Sequence[CellValue]) -> CellValue:
+    return sum(values, 0)
+
+
+def check_balance(report: Report, balance: Balance) -> list[Finding]:
+    """Every column: the balance's left rows add up to its right rows."""
+    table = report.table(balance.table)
     found = []
     values = report.values
-    for cell in cells_by_path(table).values():
-        if cell.row.path != ("results", "total"):
-            continue
-        column = cell.column.key
-        operands = (("applications", "received", column), ("applications", "carried_over", column), cell.path,
-                    ("applications", "carried_forward", column))
-        if report.as_published and any(path not in values for path in operands):
+    for cell in _row_cells(table, balance.at):
+        paths = {name: (table.key,) + row + (cell.column.key,) for name, row in balance.left + balance.right}
+        if report.as_published and any(path not in values for path in paths.values()):
             continue  # a blank operand leaves the balance undetermined
-        received, carried_over, handled, carried_forward = (values[path] for path in operands)
-        if received + carried_over != handled + carried_forward:
-            found.append(_finding(
-                report, "applications-balance", cell.path, cell.label,
-                f"第一项加第二项之和应等于第三项加第四项之和：新收 {received} + 上年结转 {carried_over} "
-                f"≠ 办理结果总计 {handled} + 结转下年度 {carried_forward}",
-                received + carried_over, handled + carried_forward))
+        terms = {name: values[path] for name, path in paths.items()}
+        left = _sum([terms[name] for name, _ in balance.left])
+        right = _sum([terms[name] for name, _ in balance.right])
+        if left != right:
+            found.append(finding(balance.rule, _where(report, cell.path, cell.label), expected=left, actual=right,
+                                 **terms))
     return found
+
+
+def check_file_name(report: Report) -> list[Finding]:
+    """A file named for a year (2024.yml) holds that year's report: catches a copy whose year was left unchanged."""
+    name = report.display_path.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0]
+    if not (len(stem) == 4 and stem.isdigit()) or int(stem) == report.year:
+        return []
+    return [finding("file-name-year", _where(report, ("year",), "报告年度"), file_name=name, file_year=stem,
+                    year=report.year, expected=stem, actual=report.year)]
 
 
 def validate_report(report: Report) -> list[Finding]:
@@ -135,19 +157,27 @@ class Checked:
     acknowledged: list[Finding]
 
 
-# Acknowledgements checked with the report alone; the others need the previous year's report.
-_OWN_RULES = frozenset({"total-row-sum", "total-column-sum", "applications-balance"})
-
-
 def check_report(report: Report) -> Checked:
-    """Every arithmetic rule of one report, with its acknowledged discrepancies applied."""
+    """Every rule of one report on its own, with its acknowledged discrepancies applied."""
     found: list[Finding] = []
     for table in report.tables:
         found.extend(check_totals(report, table))
-    found.extend(check_applications_balance(report))
+    for balance in report.relations_of(Balance):
+        found.extend(check_balance(report, balance))
+    found.extend(check_file_name(report))
+    found.extend(check_narrative(report))
     if not report.discrepancies:
         return Checked(found, [])
-    return acknowledge(report, found, lambda item: item.rule in _OWN_RULES)
+    return acknowledge(report, found, lambda item: item.rule not in _ACROSS_YEARS_RULES)
+
+
+def discrepancies_of(report: Report, previous: Report | None = None) -> tuple[Discrepancy, ...]:
+    """What an archived report's ``discrepancies`` should say: each arithmetic error of its figures as
+    published (with last year's report, the carry-over too). For the importer; nothing is corrected."""
+    bare = replace(report, discrepancies=())
+    found = check_report(bare).findings + (check_across_years(bare, previous) if previous is not None else [])
+    return tuple(Discrepancy(f.rule, f.path, f.actual or "", f.expected or "") for f in found
+                 if f.is_error and f.rule in ACKNOWLEDGEABLE_RULES)
 
 
 def _same_figure(written: str, found: str | None) -> bool:
@@ -181,66 +211,64 @@ def acknowledge(report: Report, found: list[Finding], applies: Callable[[Discrep
             standing.append(candidate)
     for index, item in items:
         if index not in matched:
-            path = ("discrepancies", index)
-            standing.append(finding("discrepancy-stale", Where.at(report.display_path, report.mark(path), path,
-                                                                  "原文数据说明"),
+            path: tuple[Any, ...] = ("discrepancies", index)  # a list index, as the marks hold it
+            standing.append(finding("discrepancy-stale", _where(report, path, "原文数据说明"),
                                     expected=item.expected, actual=item.published, rule=item.rule,
                                     published=item.published or "空白", computed=item.expected))
     return Checked(standing, notes)
 
 
-def check_carry_over(report: Report, previous: Report) -> list[Finding]:
-    """上年结转 this year equals 结转下年度继续办理 last year, column by column."""
-    table = report.table("applications")
+def check_carry_over(report: Report, previous: Report, carry: CarryOver) -> list[Finding]:
+    """This year's row equals last year's source row, column by column."""
+    table = report.table(carry.table)
     found = []
-    for cell in cells_by_path(table).values():
-        if cell.row.path != ("carried_over",):
-            continue
+    for cell in _row_cells(table, carry.row):
         if cell.column.is_total and cell.path not in report.given_totals:
             continue  # a computed total repeats its columns' mismatch
         actual = report.values.get(cell.path)
-        expected = previous.values.get(("applications", "carried_forward", cell.column.key))
-        if actual is None or expected is None:
-            continue  # blank as published: not compared
-        if actual != expected:
-            found.append(_finding(
-                report, "carry-over-mismatch", cell.path, cell.label,
-                f"应等于 {previous.year} 年度报告（{previous.display_path}）的“四、结转下年度继续办理”",
-                expected, actual))
+        expected = previous.values.get((table.key,) + carry.source + (cell.column.key,))
+        if actual is not None and expected is not None and actual != expected:  # blank: not compared
+            found.append(finding(carry.rule, _where(report, cell.path, cell.label), previous_year=previous.year,
+                                 previous_file=previous.display_path, source_label=_row_label(table, carry.source),
+                                 expected=expected, actual=actual))
     return found
 
 
-def check_proactive_continuity(report: Report, previous: Report) -> list[Finding]:
+def check_running_count(report: Report, previous: Report, count: RunningCount) -> list[Finding]:
     """Counts that run on from year to year (warnings: agencies may restate last year's figure)."""
-    table = report.table("proactive")
-    if table is not previous.table("proactive"):
-        return []
-    found = []
+    table = report.table(count.table)
+    if table is not previous.table(count.table):
+        return []  # another layout last year: the counts do not run on
     values, before = report.values, previous.values
-    if table is FORMATS["2021"].table("proactive"):
-        for row in ("regulations", "normative_documents"):
-            path = ("proactive", row, "in_force")
-            operands = (path, ("proactive", row, "issued"), ("proactive", row, "repealed"))
-            if any(p not in values for p in operands) or path not in before:
-                continue  # blank as published: not compared
-            expected = before[path] + values[("proactive", row, "issued")] - values[("proactive", row, "repealed")]
-            if values[path] != expected:
-                label = cells_by_path(table)[path].label
-                found.append(_finding(report, "in-force-continuity", path, label,
-                                      f"通常等于上一年度的现行有效件数 {before[path]} 加本年制发、减本年废止",
-                                      expected, values[path], Severity.WARNING))
-    else:
-        for cell in cells_by_path(table).values():
-            if cell.column.key != "previous_items":
-                continue
-            row = cell.path[1]
-            if cell.path not in values or cell.path not in before or ("proactive", row, "change") not in before:
-                continue  # blank as published: not compared
-            expected = before[cell.path] + before[("proactive", row, "change")]
-            if values[cell.path] != expected:
-                found.append(_finding(report, "previous-items-continuity", cell.path, cell.label,
-                                      "通常等于上一年度报告的上一年项目数量加本年增/减", expected, values[cell.path],
-                                      Severity.WARNING))
+    found = []
+    for cell in _column_cells(table, count.column):
+        row = cell.path[:-1]
+        operands = [row + (column,) for column, _ in count.last]
+        if (cell.path not in values or any(path not in before for path in [cell.path, *operands])
+                or any(row + (column,) not in values for column, _ in count.this)):
+            continue  # blank as published: not compared
+        expected = _sum([sign * before[row + (column,)] for column, sign in count.last]
+                        + [sign * values[row + (column,)] for column, sign in count.this])
+        if values[cell.path] != expected:
+            found.append(finding(count.rule, _where(report, cell.path, cell.label), last=before[cell.path],
+                                 expected=expected, actual=values[cell.path]))
+    return found
+
+
+# What each kind of relation across years is checked by.
+ACROSS_YEARS: dict[type, Callable[[Report, Report, Relation], list[Finding]]] = {
+    CarryOver: check_carry_over,  # type: ignore[dict-item]
+    RunningCount: check_running_count,  # type: ignore[dict-item]
+}
+
+
+def check_across_years(report: Report, previous: Report) -> list[Finding]:
+    """Every relation this year's format declares between a report and last year's."""
+    found: list[Finding] = []
+    for relation in report.relations:
+        check = ACROSS_YEARS.get(type(relation))
+        if check is not None:
+            found.extend(check(report, previous, relation))
     return found
 
 
@@ -252,26 +280,26 @@ def validate_collection(reports: Iterable[Report]) -> list[Finding]:
     for report in sorted(reports, key=lambda r: (r.agency.slug, r.year, r.display_path)):
         first = by_key.get(report.key)
         if first is not None:
-            found.append(_finding(
-                report, "duplicate-report", ("agency", "slug"), "机关信息",
-                f"{report.agency.slug} 的 {report.year} 年度报告已有一份：{first.display_path}。每个机关每年只能有一份报告",
-                "1 份", "2 份"))
+            found.append(finding("duplicate-report", _where(report, ("agency", "slug"), "机关信息"),
+                                 slug=report.agency.slug, year=report.year, first_file=first.display_path,
+                                 expected=phrase("copies", count=1), actual=phrase("copies", count=2)))
             continue
         by_key[report.key] = report
         known = names.get(report.agency.slug)
         if known is not None and known.agency.name != report.agency.name:
-            found.append(_finding(
-                report, "agency-name-changed", ("agency", "name"), "机关名称",
-                f"同一机关代码 {report.agency.slug} 在 {known.display_path} 中的名称不同（机关更名时请确认）",
-                known.agency.name, report.agency.name, Severity.WARNING))
+            found.append(finding("agency-name-changed", _where(report, ("agency", "name"), "机关名称"),
+                                 slug=report.agency.slug, other_file=known.display_path,
+                                 expected=known.agency.name, actual=report.agency.name))
         names.setdefault(report.agency.slug, report)
     for (slug, year), report in by_key.items():
         previous = by_key.get((slug, year - 1))
-        across: list[Finding] = []
-        if previous is not None:
-            across.extend(check_carry_over(report, previous))
-            across.extend(check_proactive_continuity(report, previous))
-        if report.discrepancies:
-            across = acknowledge(report, across, lambda item: item.rule not in _OWN_RULES).findings
+        across = check_across_years(report, previous) if previous is not None else []
+        if report.discrepancies:  # acknowledgements of these rules are checked here, the others with the report
+            across = acknowledge(report, across, lambda item: item.rule in _ACROSS_YEARS_RULES).findings
         found.extend(across)
     return found
+
+
+# The rules of relations across years: their acknowledgements need last year's report.
+_ACROSS_YEARS_RULES = frozenset(
+    relation.rule for spec in FORMATS.values() for relation in spec.relations if type(relation) in ACROSS_YEARS)

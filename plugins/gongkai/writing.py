@@ -7,8 +7,8 @@ paper form. Loading what this writes gives back the same report.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Mapping
 
 from .formats import FORMATS, Block, Column, FormatSpec, Row, TableSpec
 from .model import CellPath, CellState, CellValue, PublishedCell, Report
@@ -137,7 +137,11 @@ def _discrepancies(report: Report) -> str:
 def report_to_yaml(report: Report, *, include_totals: bool = True, schema_ref: str | None = DEFAULT_SCHEMA_REF,
                    header_note: str = "", published_text: str | None = None) -> str:
     """The commented YAML of a report; ``include_totals=False`` leaves totals to be computed;
-    ``published_text`` stands in for the date (``gongkai new``'s placeholder)."""
+    ``published_text`` stands in for the date (``gongkai new``'s placeholder).
+
+    An archived report always keeps its totals: they are published figures (a blank one stays blank).
+    """
+    include_totals = include_totals or report.archived is not None
     spec: FormatSpec = report.format
     out = ""
     if schema_ref:

@@ -82,7 +82,7 @@ def build_report(version: str, year: int, slug: str = "shifan-zhen", name: str =
         for rule in total_rules(table):
             values[rule.target.path] = rule.expected(values)
     narrative = {
-        "overview": "### （一）主动公开\n\n全年主动公开政府信息 923 条。\n\n**依申请公开**：收到申请 7 件。\n",
+        "overview": "### （一）主动公开\n\n全年主动公开政府信息 923 条。\n\n**依申请公开**：均在法定期限内答复。\n",
         "problems": "信息发布不够及时。\n\n下一步：[参加培训](https://example.gov.cn/peixun)。\n",
         "other_matters": "无。\n",
     }

@@ -144,6 +144,38 @@ def test_objects_allow_no_other_keys():
                 yield from objects(value)
 
     schema = build_schema()
-    assert schema["then"] == {"$ref": "#/$defs/format-2019"} and schema["else"] == {"$ref": "#/$defs/format-2021"}
+    for branch, version in (("then", "2019"), ("else", "2021")):  # an archived report (issue 12) has its own
+        assert schema[branch] == {"if": {"required": ["archived"]}, "then": {"$ref": f"#/$defs/archived-format-{version}"},
+                                  "else": {"$ref": f"#/$defs/format-{version}"}}
     for node in objects(schema["$defs"]):
         assert node["additionalProperties"] is False, node.get("title")
+
+
+ARCHIVES = sorted((REPO / "tests" / "site" / "fixtures" / "archived").glob("*.yml"))
+
+
+@pytest.mark.parametrize("archive", ARCHIVES, ids=lambda p: p.stem)
+def test_archived_reports_validate(validator, archive: Path):
+    """Blank, not-applicable and unit cells, another layout and discrepancies: allowed in an archive."""
+    assert _errors(validator, _data(archive.read_text(encoding="utf-8"))) == []
+
+
+@pytest.mark.parametrize(("change", "archived", "ok"), [
+    (lambda d: d["applications"]["received"].update(research=None), False, False),
+    (lambda d: d["applications"]["received"].update(research=None), True, True),
+    (lambda d: d["applications"]["received"].update(research="/"), True, True),
+    (lambda d: d["applications"]["received"].update(research="5件"), True, False),
+    (lambda d: d["proactive"]["fees"].update(amount="251000元"), True, True),
+    (lambda d: d["proactive"]["fees"].update(amount="251000元"), False, False),
+    (lambda d: d.update(layouts={"applications": "2019"}), False, False),
+    (lambda d: d.update(layouts={"applications": "2019"}), True, False),  # the 2021 rows are not the 2019 ones
+    (lambda d: d.update(discrepancies=[{"rule": "total-column-sum", "cell": "applications.received.total",
+                                        "published": "", "expected": "7"}]), True, True),
+], ids=["blank-new", "blank-archived", "na-archived", "count-with-unit", "amount-with-unit",
+        "amount-with-unit-new", "layouts-new", "layouts-rows-differ", "discrepancy"])
+def test_archived_forms_only_in_archives(validator, change, archived: bool, ok: bool):
+    data = _data(report_text("2021", 2024))
+    if archived:
+        data["archived"] = {"source": "https://www.example.gov.cn/ndbg.html", "retrieved": "2026-11-26"}
+    change(data)
+    assert (_errors(validator, data) == []) is ok

@@ -8,20 +8,15 @@ page as copied, Word-exported HTML, text extracted from a PDF, or a PDF (reportl
 from __future__ import annotations
 
 import html
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gongkai.formats import FORMATS, Column, Row, TableSpec
 
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    rowspan: int = 1
-    colspan: int = 1
-    number: bool = False
-
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "importing"))
+from import_kit import Cell
 
 Grid = list[list[Cell]]
 
@@ -332,3 +327,32 @@ def _matrix(rows: Grid) -> tuple[list[list[str]], list[tuple]]:
     while len(matrix) < height:
         matrix.append([""] * width)
     return matrix, spans
+
+
+def write_docx(doc: Doc, path: Path) -> None:
+    """A Word document with the tables merged as on the paper form (python-docx)."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = doc.title
+    document.add_paragraph(doc.title)
+    document.add_paragraph(f"发布日期：{doc.published}")
+    for heading, body in doc.sections:
+        document.add_paragraph(heading)
+        if body and isinstance(body[0], str):
+            for paragraph in body:
+                document.add_paragraph(paragraph)  # type: ignore[arg-type]
+            continue
+        matrix, spans = _matrix(body)  # type: ignore[arg-type]
+        table = document.add_table(rows=len(matrix), cols=len(matrix[0]))
+        for _command, (c0, r0), (c1, r1) in spans:
+            table.cell(r0, c0).merge(table.cell(r1, c1))
+        covered = {(r, c) for _command, (c0, r0), (c1, r1) in spans for r in range(r0, r1 + 1)
+                   for c in range(c0, c1 + 1) if (r, c) != (r0, c0)}
+        for r, row in enumerate(matrix):
+            for c, text in enumerate(row):
+                if (r, c) not in covered and text:
+                    table.cell(r, c).text = text
+    for text in doc.after:
+        document.add_paragraph(text)
+    document.save(str(path))

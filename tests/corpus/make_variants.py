@@ -28,6 +28,7 @@ from layouts import (
     plain_html,
     with_blanks,
     word_html,
+    write_docx,
     write_pdf,
 )
 
@@ -46,6 +47,11 @@ NARRATIVE_2021 = {
 NARRATIVE_2019 = {
     "overview": ["2020年，我区深入贯彻政务公开工作要求，不断提升政务公开的主动性、便民性和及时性。",
                  "全年我区政府信息公开单位共公布政府信息2602条。"],
+    "problems": ["一是公开内容不够全面；二是工作人员业务水平有待提高。"],
+    "other_matters": ["无。"],
+}
+NARRATIVE_MIXED = {
+    "overview": ["本年度，我镇认真落实政务公开各项要求，依法依规办理政府信息公开申请。"],
     "problems": ["一是公开内容不够全面；二是工作人员业务水平有待提高。"],
     "other_matters": ["无。"],
 }
@@ -271,7 +277,7 @@ def main() -> None:
     n6_table3 = BY_FILE[base6]["numbers"][21:21 + 161]
     mixed = n7[:10] + n6_table3 + n7[-15:]
     t23, p23 = "示例县城关镇人民政府2023年政府信息公开工作年度报告", "2024-01-26"
-    doc23 = doc_for("mixed", t23, p23, mixed, NARRATIVE_2021, "2021", {"applications": "2019"})
+    doc23 = doc_for("mixed", t23, p23, mixed, NARRATIVE_MIXED, "2021", {"applications": "2019"})
     (SOURCES / "v13_mixed_2023_2019rows.html").write_text(plain_html(doc23), encoding="utf-8")
     case(base7, "v13_mixed_2023_2019rows.html", title=t23, published=p23, numbers=mixed,
          discrepancies=[{"rule": "total-row-sum", "cell": "applications.results.total.natural_person"}],
@@ -279,7 +285,7 @@ def main() -> None:
          note="A 2023 report in the 2021 format whose table 三 uses the 2019 rows (（六）其他处理 without sub-rows); "
               "tables 二/四 from the 2021 zone report, table 三 from the 2020 one (so its inconsistency comes along).")
     t24, p24 = "示例县城关镇人民政府2024年政府信息公开工作年度报告", "2025-01-20"
-    doc24 = doc_for("mixed", t24, p24, mixed, NARRATIVE_2021, "2021", {"applications": "2019"})
+    doc24 = doc_for("mixed", t24, p24, mixed, NARRATIVE_MIXED, "2021", {"applications": "2019"})
     (SOURCES / "v14_mixed_2024_2019rows.txt").write_text(pdf_text(doc24, t24), encoding="utf-8")
     case(base7, "v14_mixed_2024_2019rows.txt", title=t24, published=p24, numbers=mixed,
          discrepancies=[{"rule": "total-row-sum", "cell": "applications.results.total.natural_person"}],
@@ -297,6 +303,10 @@ def main() -> None:
     case("004_shanghai_city_office_js_2019.html", "v16_shanghai_2019_blanks.pdf", title=t4, published=p4, numbers=n4,
          discrepancies=d4,
          note="The Shanghai report's blank cells (and 251000元) in a ruled PDF: empty cells stay blank.")
+
+    write_docx(doc4, SOURCES / "v18_shanghai_2019_blanks.docx")
+    case("004_shanghai_city_office_js_2019.html", "v18_shanghai_2019_blanks.docx", title=t4, published=p4, numbers=n4,
+         discrepancies=d4, note="The Shanghai report as a Word .docx with merged cells: empty cells stay blank.")
 
     write_scanned(SOURCES / "v17_scanned.pdf")
     CASES.append({"file": "v17_scanned.pdf", "refused": "import-scanned-pdf",

@@ -11,14 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from gongkai.importing import command
-from gongkai.loading import load_file
 from gongkai.model import CellState, Report
-from gongkai.parsing import parse_document
+from gongkai.rules import DISCREPANCY_NOTES
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "importing"))
+from import_kit import load_report
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -33,14 +36,6 @@ def _run_import(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, st
     code = command.run(parser.parse_args(list(argv)))
     captured = capsys.readouterr()
     return code, captured.out + captured.err
-
-
-def _load(path: Path) -> Report:
-    document, findings = load_file(path)
-    assert document is not None, findings
-    report, findings = parse_document(document)
-    assert report is not None, findings
-    return report
 
 
 def published_numbers(report: Report, amounts_included: bool) -> list[str]:
@@ -70,7 +65,7 @@ def test_a_corpus_report_imports_with_every_number(case: dict, tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     code, output = _run_import(capsys, str(SOURCES / case["file"]), "-o", str(tmp_path), *case.get("options", []))
     assert code == 0, output
-    report = _load(_only_file(tmp_path))
+    report = load_report(_only_file(tmp_path))
     assert report.year == case["year"]
     assert published_numbers(report, case.get("amounts_included", False)) == case["numbers"]
     assert report.archived is not None
@@ -189,3 +184,6 @@ def test_the_built_page_shows_every_number_and_each_discrepancy(case: dict, buil
     assert shown == expected
     assert len(cells.notes) == len(case["discrepancies"])
     assert "原文数据说明" in page.read_text(encoding="utf-8")
+    for rule in {d["rule"] for d in case["discrepancies"]}:  # each worded as its rule says
+        wording = DISCREPANCY_NOTES[rule].split("；")[1].split("{")[0]
+        assert sum(wording in note for note in cells.notes) == sum(d["rule"] == rule for d in case["discrepancies"])

@@ -210,3 +210,25 @@ def test_one_bad_source_does_not_stop_the_others(run_import, tmp_path: Path) -> 
     assert code == 1
     assert (tmp_path / "out" / "shifan-qu" / "2019.yml").exists()
     assert "bad.txt" in output
+
+
+def test_a_folder_of_years_acknowledges_a_carry_over_that_does_not_match(run_import, tmp_path: Path) -> None:
+    from gongkai import cli
+
+    lines = _seed_lines()
+    carried_forward = _line_of(lines, "四、結轉下年度繼續辦理") + 2
+    assert lines[carried_forward] == "1"
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    later = ["示例镇人民政府2024年政府信息公开工作年度报告", "发布日期：2025-01-20", *lines]
+    earlier = ["示例镇人民政府2023年政府信息公开工作年度报告", "发布日期：2024-01-20", *lines]
+    earlier[carried_forward + 2] = "3"  # 2023 carried 3 forward; 2024 says 1 was carried over
+    _write(folder, later, "a-2024.txt")  # named so that the later year comes first
+    _write(folder, earlier, "b-2023.txt")
+    code, output = run_import(str(folder), "-o", str(tmp_path / "reports"))
+    assert code == 0, output
+    report = load_report(tmp_path / "reports" / "shili-zhen" / "2024.yml")
+    assert [(d.rule, d.cell, d.published, d.expected) for d in report.discrepancies] == [
+        ("carry-over-mismatch", ("applications", "carried_over", "natural_person"), "1", "3")]
+    assert "导入汇总" in output and "a-2024.txt" in output
+    assert cli.main(["validate", str(tmp_path / "reports")]) == 0  # acknowledged: the portal builds

@@ -8,10 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from import_kit import load_report, narrative_paragraphs, report_html
-
 from gongkai.importing.html import read_html
 from gongkai.model import Report
+from import_kit import load_report, narrative_paragraphs, report_html
 
 
 def test_a_word_pasted_page_gives_the_sample_report(run_import, sample: Report, tmp_path: Path) -> None:
@@ -99,3 +98,17 @@ def test_a_page_rendered_by_gongkai_imports_back_to_the_same_data(run_import, tm
     assert (imported.agency, imported.year, imported.published, imported.format) == (
         report.agency, report.year, report.published, report.format)
     assert narrative_paragraphs(imported, "overview") == narrative_paragraphs(report, "overview")
+
+
+def test_a_layout_table_around_the_article_keeps_its_paragraphs_apart() -> None:
+    page = ("<table><tr><td><p>一、总体情况</p><p>2024年，我镇认真落实条例。</p>"
+            "<table><tr><td><p>规章</p></td><td><p>1</p><p></p></td><td></td></tr></table>"
+            "<p>五、存在的主要问题及改进情况</p></td></tr></table>")
+    source = read_html(page, Path("t.html"))
+    assert [p.cells for p in source.paragraphs] == [("一、总体情况",), ("2024年，我镇认真落实条例。",), ("规章",), ("1",),
+                                                    ("",), ("五、存在的主要问题及改进情况",)]
+
+
+def test_the_page_s_own_address_is_kept_as_the_archived_source() -> None:
+    page = "<html><head><link rel='canonical' href='https://www.example.gov.cn/2024ndbg.html'/></head><body><p>x</p></body></html>"
+    assert read_html(page, Path("t.html")).origin == "https://www.example.gov.cn/2024ndbg.html"

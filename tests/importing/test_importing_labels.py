@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from import_kit import FIXTURES, load_report
-
 from gongkai.importing.cleanup import is_page_number, section_titles
 from gongkai.importing.normalize import match_key
 from gongkai.importing.similar import THRESHOLD, heading_split, score
+from import_kit import FIXTURES, load_report
 
 SEED = FIXTURES / "town-report-2024.txt"
 OPTIONS = ("--slug", "shifan-zhen", "--agency", "示例镇人民政府", "--year", "2024", "--published", "2025-01-20")
@@ -83,3 +82,70 @@ def test_a_mistyped_label_and_heading_import_with_a_warning_naming_both(run_impo
 def test_an_exact_source_gives_no_warning(run_import, tmp_path: Path) -> None:
     code, output = run_import(str(SEED), "-o", str(tmp_path / "out"), *OPTIONS)
     assert code == 0 and "警告" not in output
+
+
+def test_a_signature_dated_in_chinese_numerals_gives_the_publication_date(run_import, tmp_path: Path) -> None:
+    source = tmp_path / "signed.txt"
+    text = SEED.read_text(encoding="utf-8").replace("分享:", "示例镇人民政府\n二〇二五年一月二十日\n\n分享:")
+    source.write_text(text, encoding="utf-8")
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"), *OPTIONS[:-2])
+    assert code == 0, output
+    report = load_report(tmp_path / "out" / "shifan-zhen" / "2024.yml")
+    assert report.published.isoformat() == "2025-01-20"
+    assert "二〇二五年" not in report.narrative["other_matters"]  # the signature is not part of section 六
+
+
+def test_table_four_printed_in_two_pieces_is_read_in_order(run_import, tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    head, tail = text.split("四、政府信息公開行政復議、行政訴訟情況", 1)
+    table, rest = tail.split("五、存在的主要問題及改進情況", 1)
+    review = "行政復議\n結果維持\n結果糾正\n其他結果\n尚未審結\n總計\n1\n2\n0\n0\n3\n"
+    litigation = ("行政訴訟\n未經復議直接起訴\n復議后起訴\n結果維持\n結果糾正\n其他結果\n尚未審結\n總計\n"
+                  "結果維持\n結果糾正\n其他結果\n尚未審結\n總計\n0\n1\n0\n0\n1\n0\n0\n0\n2\n2\n")
+    source = tmp_path / "split.txt"
+    source.write_text(head + "四、政府信息公開行政復議、行政訴訟情況\n" + review + litigation + "五、存在的主要問題及改進情況" + rest,
+                      encoding="utf-8")
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"), *OPTIONS)
+    assert code == 0, output
+    report = load_report(tmp_path / "out" / "shifan-zhen" / "2024.yml")
+    assert [report.text(c.path) for c in report.table("appeals").cells()] == (
+        ["1", "2", "0", "0", "3", "0", "1", "0", "0", "1", "0", "0", "0", "2", "2"])
+
+
+def test_a_section_heading_numbered_otherwise_is_found_with_a_warning(run_import, tmp_path: Path) -> None:
+    source = tmp_path / "renumbered.txt"
+    source.write_text(SEED.read_text(encoding="utf-8").replace("二、主動公開政府信息情況", "第二部分 主動公開政府信息情況"),
+                      encoding="utf-8")
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"), *OPTIONS)
+    assert code == 0, output
+    assert "源文件中的“主动公开政府信息情况”" in output and "[import-approximate-label]" in output
+
+
+def test_a_title_printed_over_two_lines_names_the_agency_and_year(run_import, tmp_path: Path) -> None:
+    source = tmp_path / "two-lines.txt"
+    source.write_text("示例镇人民政府\n2024年政府信息公开工作年度报告\n发布日期：2025-01-20\n" + SEED.read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    report = load_report(tmp_path / "out" / "shili-zhen" / "2024.yml")
+    assert (report.agency.name, report.year) == ("示例镇人民政府", 2024)
+
+
+def test_a_report_titled_with_a_year_of_the_other_format_keeps_its_tables_as_printed(run_import, tmp_path: Path) -> None:
+    county = FIXTURES / "county-report-2019-spaces.txt"
+    text = county.read_text(encoding="utf-8")
+    source = tmp_path / "county.txt"
+    source.write_text(text.replace("2019年", "2021年", 1), encoding="utf-8")  # its title says 2021
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"), "--slug", "shifan-qu",
+                              "--published", "2022-01-20")
+    assert code == 0, output
+    report = load_report(tmp_path / "out" / "shifan-qu" / "2021.yml")
+    assert dict(report.layouts) == {"proactive": "2019", "applications": "2019"}
+    assert output.count("[import-mixed-layout]") == 2
+
+
+def test_a_text_saved_as_windows_unicode_is_read(run_import, tmp_path: Path) -> None:
+    source = tmp_path / "notepad.txt"
+    source.write_bytes(SEED.read_text(encoding="utf-8").encode("utf-16"))  # with its byte-order mark
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"), *OPTIONS)
+    assert code == 0, output

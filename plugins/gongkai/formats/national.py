@@ -6,7 +6,7 @@ Sources: 国办公开办函〔2021〕30号 (reports for 2021 onwards) and
 
 from __future__ import annotations
 
-from .spec import Block, Column, FormatSpec, Kind, Row, Section, TableSpec
+from .spec import Balance, Block, CarryOver, Column, FormatSpec, Kind, Row, RunningCount, Section, TableSpec
 
 # --- shared labels -------------------------------------------------------------------
 
@@ -263,12 +263,33 @@ def _sections(proactive: TableSpec, applications: TableSpec) -> tuple[Section, .
     )
 
 
+# --- relations ---------------------------------------------------------------------------
+
+# Table 三, every column: 第一项 + 第二项 = 第三项（七）总计 + 第四项 (the note above the table).
+APPLICATIONS_BALANCE = Balance(
+    "applications-balance",
+    "applications",
+    left=(("received", ("received",)), ("carried_over", ("carried_over",))),
+    right=(("handled", ("results", "total")), ("carried_forward", ("carried_forward",))),
+    at=("results", "total"),
+)
+# 二、上年结转 this year is last year's 四、结转下年度继续办理 (the same in both formats).
+APPLICATIONS_CARRY_OVER = CarryOver("carry-over-mismatch", "applications", row=("carried_over",),
+                                    source=("carried_forward",))
+
 FORMAT_2021 = FormatSpec(
     version="2021",
     document="国办公开办函〔2021〕30号",
     first_year=2021,
     last_year=None,
     sections=_sections(_proactive_2021(), _applications(_OTHER_HANDLING_2021)),
+    relations=(
+        APPLICATIONS_BALANCE,
+        APPLICATIONS_CARRY_OVER,
+        # 现行有效件数 = last year's 现行有效件数 + 本年制发件数 − 本年废止件数
+        RunningCount("in-force-continuity", "proactive", "in_force", last=(("in_force", +1),),
+                     this=(("issued", +1), ("repealed", -1))),
+    ),
 )
 
 FORMAT_2019 = FormatSpec(
@@ -277,9 +298,17 @@ FORMAT_2019 = FormatSpec(
     first_year=2019,
     last_year=2020,
     sections=_sections(_proactive_2019(), _applications(_OTHER_HANDLING_2019)),
+    relations=(
+        APPLICATIONS_BALANCE,
+        APPLICATIONS_CARRY_OVER,
+        # 上一年项目数量 = last year's 上一年项目数量 + last year's 本年增/减
+        RunningCount("previous-items-continuity", "proactive", "previous_items",
+                     last=(("previous_items", +1), ("change", +1))),
+    ),
 )
 
 FORMATS: dict[str, FormatSpec] = {f.version: f for f in (FORMAT_2021, FORMAT_2019)}
+CURRENT_FORMAT = FORMAT_2021  # for reports whose year is not known yet (the sections are the same in both)
 
 
 def format_for_year(year: int) -> FormatSpec | None:

@@ -1,14 +1,18 @@
 """Building blocks for declaring a national report format as data.
 
-A format is declared once (rows, columns, spans, official labels); the loader,
-the validator, the renderer, the importer and the exports all read it.
+A format is declared once (rows, columns, spans, official labels, and the relations its
+figures must keep); the loader, the validator, the renderer, the importer, the `new`
+scaffold and the exports all read it.
+
+The declaration classes compare and hash by identity (``eq=False``): each is declared once
+and shared, so anything worked out from one can be cached with ``functools.cache``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterator, Literal
+from typing import Iterator, Literal, TypeVar
 
 
 class Kind(str, Enum):
@@ -19,7 +23,7 @@ class Kind(str, Enum):
     AMOUNT = "amount"  # non-negative decimal (e.g. 万元)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Column:
     """A leaf column, or a column group when it has children."""
 
@@ -41,7 +45,7 @@ class Column:
             yield self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Row:
     """A data row, or a row group (its own cells are not reported) when it has children."""
 
@@ -83,7 +87,7 @@ class LeafRow:
         return tuple(labels)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Block:
     """A sub-table with its own header line (e.g. 第二十条第（一）项 in table 二)."""
 
@@ -94,7 +98,7 @@ class Block:
     row_header_label: str = "信息内容"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TableSpec:
     """One statistical table of the format.
 
@@ -176,7 +180,7 @@ class CellSpec:
         return self.column.is_total or self.row.row.is_total
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Section:
     """One of the six official sections; narrative ones have no table."""
 
@@ -190,7 +194,55 @@ class Section:
         return self.table is None
 
 
-@dataclass(frozen=True)
+# --- relations the figures keep -----------------------------------------------------------
+# Totals are declared where they stand (``is_total`` on a row or column); the relations
+# below tie other rows together, within one report or from one year's report to the next.
+# Each names the rule code (see ``rules.py``) its mismatch is reported under.
+
+Term = tuple[str, RowPath]  # a row, with the name the rule's message gives it
+
+
+@dataclass(frozen=True, eq=False)
+class Balance:
+    """Within one report, column by column: the ``left`` rows add up to the ``right`` rows."""
+
+    rule: str
+    table: str  # the table's key
+    left: tuple[Term, ...]
+    right: tuple[Term, ...]
+    at: RowPath  # the row whose cells a mismatch points at
+
+
+@dataclass(frozen=True, eq=False)
+class CarryOver:
+    """From one year to the next, column by column: ``row`` equals last year's ``source`` row."""
+
+    rule: str
+    table: str
+    row: RowPath  # e.g. 二、上年结转
+    source: RowPath  # e.g. 四、结转下年度继续办理, in last year's report
+
+
+Sign = int  # +1 or -1
+
+
+@dataclass(frozen=True, eq=False)
+class RunningCount:
+    """From one year to the next (same format), row by row: ``column`` is usually last year's
+    ``last`` columns plus this year's ``this`` columns, each with its sign."""
+
+    rule: str
+    table: str
+    column: str  # the column that runs on, e.g. in_force
+    last: tuple[tuple[str, Sign], ...]  # columns of last year's row
+    this: tuple[tuple[str, Sign], ...] = ()  # columns of this year's row
+
+
+Relation = Balance | CarryOver | RunningCount
+R = TypeVar("R", Balance, CarryOver, RunningCount)
+
+
+@dataclass(frozen=True, eq=False)
 class FormatSpec:
     """A national report format (国办公开办函〔2021〕30号 or 〔2019〕60号)."""
 
@@ -199,6 +251,7 @@ class FormatSpec:
     first_year: int
     last_year: int | None
     sections: tuple[Section, ...]
+    relations: tuple[Relation, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -217,3 +270,7 @@ class FormatSpec:
 
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+
+    def relations_of(self, kind: type[R]) -> tuple[R, ...]:
+        """The declared relations of one kind (``Balance``, ``CarryOver``, ``RunningCount``)."""
+        return tuple(r for r in self.relations if isinstance(r, kind))

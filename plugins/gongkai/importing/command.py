@@ -19,13 +19,13 @@ import yaml
 
 from .. import cli_options as options
 from ..findings import Finding, format_finding, sort_findings
-from ..loading import load_text
+from ..loading import load_file, load_text
 from ..model import SLUG_PATTERN, Agency, Report
 from ..parsing import parse_document
 from ..slugs import slug_for
-from ..validation import check_report
+from ..validation import check_across_years, check_report, discrepancies_of
 from ..writing import report_to_yaml
-from .document import Overrides, import_report
+from .document import Imported, Overrides, import_report
 from .readers import read_source
 from .source import UnreadableSource, source_error
 from .xlsx import FORM_SUFFIXES, read_form
@@ -70,7 +70,15 @@ def run(args: argparse.Namespace) -> int:
         return _usage_error("文件夹中没有可导入的报告文件（" + "、".join(IMPORTABLE_SUFFIXES) + "）", err)
     overrides = Overrides(slug=args.agency, agency=args.name, year=args.year, published=args.published,
                           source=getattr(args, "source", None))
-    outcomes = [import_one(path, overrides, Path(args.output), args.force, out, err) for path in sources]
+    read = {path: read_one(path, overrides, err) for path in sources}
+    # The earliest year first: each report is checked against the year before it (上年结转).
+    order = sorted(sources, key=lambda p: (isinstance(read[p], Imported) and read[p].report.year) or 0)  # type: ignore[union-attr]
+    done: dict[Path, Outcome] = {}
+    for path in order:
+        item = read[path]
+        done[path] = item if isinstance(item, Outcome) else write_one(path, item, overrides, Path(args.output),
+                                                                       args.force, out, err)
+    outcomes = [done[path] for path in sources]
     if len(outcomes) > 1:
         print(summary(outcomes), file=out)
     return 1 if any(o.refused for o in outcomes) else 0
@@ -132,39 +140,76 @@ def summary(outcomes: list[Outcome]) -> str:
 
 def import_one(path: Path, overrides: Overrides, output: Path, force: bool, out: TextIO, err: TextIO) -> Outcome:
     """Import one source; on any error print where and write nothing."""
-    display = str(path)
+    item = read_one(path, overrides, err)
+    return item if isinstance(item, Outcome) else write_one(path, item, overrides, output, force, out, err)
+
+
+def _refused(path: Path, error: UnreadableSource, err: TextIO) -> Outcome:
+    for finding in error.findings:
+        print(format_finding(finding), file=err)
+    print(f"未导入 {path}：没有写入任何文件", file=err)
+    first = error.findings[0] if error.findings else None
+    return Outcome(path, reason=f"[{first.rule}] {first.message}" if first else "无法读取")
+
+
+def read_one(path: Path, overrides: Overrides, err: TextIO) -> Imported | Outcome:
+    """The report a source holds, or why it was refused (printed)."""
     try:
-        form = path.suffix.lower() in FORM_SUFFIXES  # the Excel form: cells read by position, its code kept
-        imported = read_form(path, display, overrides) if form else import_report(read_source(path, display), overrides)
-        report = imported.report
-        if not overrides.slug and not form:
+        if path.suffix.lower() in FORM_SUFFIXES:  # the Excel form: cells read by position, not parsed as text
+            return read_form(path, str(path), overrides)
+        return import_report(read_source(path, str(path)), overrides)
+    except UnreadableSource as error:
+        return _refused(path, error, err)
+
+
+def write_one(path: Path, imported: Imported, overrides: Overrides, output: Path, force: bool, out: TextIO,
+              err: TextIO) -> Outcome:
+    """Write an imported report (discrepancies checked against last year's, if in ``output``); nothing on error."""
+    display = str(path)
+    report = imported.report
+    try:
+        if not overrides.slug and path.suffix.lower() not in FORM_SUFFIXES:  # a form keeps its own code
             report.agency = Agency(slug=agency_slug(report.agency.name, output), name=report.agency.name)
         target = output / report.agency.slug / f"{report.year}.yml"
         if target.exists() and not force:
-            raise UnreadableSource([source_error(display, "import-exists",
-                                                 f"{target} 已存在，未覆盖；确认要覆盖请加 --force")])
+            raise UnreadableSource([source_error(display, "import-exists", target=target)])
+        previous = previous_report(target.with_name(f"{report.year - 1}.yml"))
+        if previous is not None and report.archived is not None:  # an archive's, not a new form's
+            report.discrepancies = discrepancies_of(report, previous)
         text = report_to_yaml(report, include_totals=True,
                               header_note=f"由 gongkai import 导入自 {path.name}；数字（含总计）按源文件原样保留。")
         warnings = check_written(text, report, target)
     except UnreadableSource as error:
-        for finding in error.findings:
-            print(format_finding(finding), file=err)
-        print(f"未导入 {display}：没有写入任何文件", file=err)
-        first = error.findings[0] if error.findings else None
-        return Outcome(path, reason=f"[{first.rule}] {first.message}" if first else "无法读取")
+        return _refused(path, error, err)
     write_atomically(target, text)
     for notice in imported.notices:
         print(f"提示：{notice}", file=err)
     for finding in sort_findings(imported.warnings) + warnings:
         print(format_finding(finding), file=err)
     checked = check_report(report)
-    for finding in sort_findings(checked.acknowledged):
+    across = check_across_years(report, previous) if previous is not None else []
+    for finding in sort_findings(checked.acknowledged + [f for f in across if _acknowledged(report, f)]):
         print(ACKNOWLEDGED_PREFIX + format_finding(finding), file=err)
-    for finding in sort_findings(checked.findings):
+    for finding in sort_findings(checked.findings + [f for f in across if not _acknowledged(report, f)]):
         print(INCONSISTENCY_PREFIX + format_finding(finding), file=err)
     print(f"已导入 {display} → {target}（{report.title}）", file=out)
     approximate = sum(1 for f in imported.warnings if f.rule == "import-approximate-label")
     return Outcome(path, target, discrepancies=len(report.discrepancies), approximate=approximate)
+
+
+def _acknowledged(report: Report, found: Finding) -> bool:
+    return any(d.rule == found.rule and d.cell == found.path for d in report.discrepancies)
+
+
+def previous_report(path: Path) -> Report | None:
+    """Last year's report of the agency, when it is in the output folder and reads cleanly."""
+    if not path.is_file():
+        return None
+    document, findings = load_file(path)
+    if document is None or any(f.is_error for f in findings):
+        return None
+    report, _ = parse_document(document)
+    return report
 
 
 def agency_slug(name: str, output: Path) -> str:
@@ -200,11 +245,10 @@ def check_written(text: str, report: Report, target: Path) -> list[Finding]:
         parsed, more = parse_document(document)
         findings = findings + more
     errors = [f for f in findings if f.is_error]
-    if errors or parsed is None:
-        raise UnreadableSource(errors or [source_error(str(target), "import-invalid", "生成的 YAML 无法读取")])
-    if parsed.values != report.values or parsed.narrative != report.narrative:
-        raise UnreadableSource([source_error(str(target), "import-round-trip",
-                                             "生成的 YAML 读回后与导入的数据不一致（程序错误，请报告）")])
+    if errors:
+        raise UnreadableSource(errors)
+    if parsed is None or parsed.values != report.values or parsed.narrative != report.narrative:
+        raise UnreadableSource([source_error(str(target), "import-round-trip")])
     return [f for f in findings if not f.is_error]
 
 

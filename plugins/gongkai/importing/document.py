@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
-from ..findings import Finding, sort_findings
+from ..findings import Finding
 from ..formats import FORMATS, FormatSpec, Section, TableSpec, format_for_year
-from ..loading import Mark
+from ..marks import Mark
 from ..model import (
     BLANK,
     Agency,
@@ -23,16 +24,14 @@ from ..model import (
     CellPath,
     CellState,
     CellValue,
-    Discrepancy,
     PublishedCell,
     Report,
 )
-from ..parsing import ACKNOWLEDGEABLE_RULES
-from ..rules import Where, finding
-from ..validation import validate_report
+from ..rules import Where, finding, phrase
+from ..validation import discrepancies_of
 from .cleanup import section_titles, tidy
 from .normalize import clean_space, label_keys, match_key, to_simplified
-from .similar import MAX_HEADING, THRESHOLD, best_score
+from .similar import MAX_HEADING, RENUMBERED, THRESHOLD, best_score
 from .source import Source, Token, UnreadableSource, source_error
 from .tables import TableError, cell_kind, find_label, read_table
 
@@ -65,13 +64,6 @@ def published_cell(text: str) -> PublishedCell:
     return PublishedCell(CellState.WITH_UNIT if kind == "with-unit" else CellState.NOT_APPLICABLE, text)
 
 
-def discrepancies_of(report: Report) -> tuple[Discrepancy, ...]:
-    """Each rule the published numbers break, as an acknowledged discrepancy: found by the validator itself."""
-    found = [f for f in validate_report(report) if f.is_error and f.rule in ACKNOWLEDGEABLE_RULES]
-    return tuple(Discrepancy(rule=f.rule, cell=f.path, published=f.actual or "", expected=f.expected or "")
-                 for f in sort_findings(found))
-
-
 @dataclass(frozen=True)
 class Overrides:
     """What the command line says about the report; it wins over what the source says."""
@@ -92,8 +84,8 @@ class Imported:
     warnings: list[Finding] = field(default_factory=list)  # labels read by similarity, mixed layouts
 
 
-def _fail(source: Source, rule: str, message: str, token: Token | None = None, label: str = "") -> UnreadableSource:
-    return UnreadableSource([source_error(source, rule, message, token, label)])
+def _fail(source: Source, rule: str, token: Token | None = None, label: str = "", **fields: Any) -> UnreadableSource:
+    return UnreadableSource([source_error(source, rule, token, label, **fields)])
 
 
 # --- sections -----------------------------------------------------------------------------
@@ -125,11 +117,10 @@ def locate_sections(source: Source, tokens: list[Token], spec: FormatSpec,
         if found is None:
             found = _similar_heading(source, tokens, position, section, wordings[section.number], warnings)
         if found is None:
-            after = f"“{spans[-1][0].title}”之后" if spans else ""
+            after = phrase("section-after", title=spans[-1][0].title) if spans else ""
             token = tokens[spans[-1][1]] if spans else None
-            raise _fail(source, "import-missing-section",
-                        f"找不到第{section.number}部分“{section.title}”{after}。源文件不像一份按国家格式编制的年度报告，"
-                        "或这一部分的标题写法不同", token, section.title)
+            raise _fail(source, "import-missing-section", token, section.title, number=section.number,
+                        title=section.title, after=after)
         spans.append((section, found[0], found[1]))
         position = found[1]
     ends = [start for _, start, _ in spans[1:]] + [len(tokens)]
@@ -141,9 +132,11 @@ def _similar_heading(source: Source, tokens: list[Token], start: int, section: S
     keys = frozenset(match_key(w) for w in wordings)
     for index in range(start, len(tokens)):
         text = tokens[index].text.strip()
-        if not text.startswith(section.number) or len(text) > MAX_HEADING:
+        if len(text) > MAX_HEADING or not match_key(text):
             continue
-        if best_score(text, keys) >= THRESHOLD:
+        # numbered like the section and similar, or the title itself numbered otherwise (（二）主动公开…)
+        value = best_score(text, keys)
+        if value >= (THRESHOLD if text.startswith(section.number) else RENUMBERED):
             if warnings is not None:
                 token = tokens[index]
                 warnings.append(finding("import-approximate-label",
@@ -188,8 +181,24 @@ def narrative_markdown(paragraphs: Iterable[str]) -> str:
 # --- agency, year and date ----------------------------------------------------------------
 
 
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
+_CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                      r"\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+def _cn_number(text: str) -> str:
+    """一 → 1, 十二 → 12, 二十八 → 28 (the day and month of a date written in Chinese numerals)."""
+    if "十" not in text:
+        return "".join(_CN_DIGITS[c] for c in text)
+    tens, _, ones = text.partition("十")
+    return str(int(_CN_DIGITS.get(tens, "1") if tens else "1") * 10 + (int(_CN_DIGITS[ones]) if ones else 0))
+
+
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    """Width folded; a date in Chinese numerals (二〇二二年一月二十八日, common in signatures) in digits."""
+    folded = unicodedata.normalize("NFKC", text)
+    return _CN_DATE.sub(lambda m: f"{''.join(_CN_DIGITS[c] for c in m.group(1))}年{_cn_number(m.group(2))}月"
+                        f"{_cn_number(m.group(3))}日", folded)
 
 
 def find_title(texts: Iterable[str]) -> tuple[str, int] | None:
@@ -280,12 +289,12 @@ class _Importer:
     def run(self) -> Imported:
         head = self.tokens[: first_section_index(self.tokens)]
         preamble = paragraphs_between(self.source, head)
-        title = find_title(preamble + list(self.source.titles))  # the page's heading before its <title>
+        # the page's heading before its <title>; a title printed over two lines (PDFs) joined again
+        title = find_title(preamble + list(self.source.titles) + [a + b for a, b in zip(preamble, preamble[1:])])
         agency, year = self.agency_and_year(title)
         spec = format_for_year(year)
         if spec is None:
-            raise _fail(self.source, "import-unsupported-year",
-                        f"报告年度 {year} 不在支持范围内（2019 年起按国家格式编制的报告）")
+            raise _fail(self.source, "import-unsupported-year", year=year)
         located = locate_sections(self.source, self.tokens, spec, self.warnings)
         self.layouts = self.check_format(spec, year, located)
         values, marks, errors = self.read_tables(located)
@@ -321,6 +330,8 @@ class _Importer:
 
     def origin(self, preamble: list[str]) -> str:
         """Where the report was published: a URL the page names as its own, else the file's name."""
+        if self.source.origin.startswith(("http://", "https://")):
+            return self.source.origin
         for text in preamble + self.footer:
             match = ORIGIN.search(text)
             if match:
@@ -336,37 +347,36 @@ class _Importer:
         if title and self.overrides.year and self.overrides.year != title[1]:
             self.notices.append(f"源文件标题写的是 {title[1]} 年度，已按 --year 记为 {self.overrides.year} 年度")
         if name is None or year is None:
-            missing = "、".join(x for x, v in (("机关名称（--agency）", name), ("报告年度（--year）", year)) if v is None)
-            raise _fail(self.source, "import-missing-metadata",
-                        f"源文件中没有找到形如“XXX2024年政府信息公开工作年度报告”的标题，无法得知{missing}；请用相应选项指定")
+            missing = [phrase(option) for option, value in (("option-agency", name), ("option-year", year))
+                       if value is None]
+            raise _fail(self.source, "import-missing-metadata", missing=missing)
         return name, year
 
     def check_format(self, spec: FormatSpec, year: int, located: list[Located]) -> dict[str, str]:
-        """Tables published in the other format's layout (e.g. 2019 rows of table 三 in a 2023 report).
-
-        When every table that differs between the formats is in the other one, the year is wrong.
-        """
+        """Tables published in the other format's layout (e.g. 2019 rows of table 三 in a 2023 report)."""
         layouts: dict[str, str] = {}
         differing = 0
         for part in located:
             table = part.section.table
-            if table is None or all(f.table(table.key) == table for f in FORMATS.values()):
-                continue
+            if table is None or len({_label_keys(version, table.key) for version in FORMATS}) == 1:
+                continue  # the same rows and columns in both formats (table 四)
             differing += 1
             detected = detect_format(self.tokens[part.stop: part.end], table.key)
             if detected is not None and detected is not spec:
                 layouts[table.key] = detected.version
-        if layouts and len(layouts) == differing:
+        # Every table in the other format: a wrong --year, most likely. A year read from the report's own
+        # title is what the agency published: its tables are kept in the layout they were printed in.
+        if layouts and len(layouts) == differing and self.overrides.year is not None:
             detected = FORMATS[next(iter(layouts.values()))]
-            raise _fail(self.source, "import-format-year-mismatch",
-                        f"源文件的表格是 {detected.version} 格式（{detected.document}），但 {year} 年度的报告应使用 "
-                        f"{spec.version} 格式（{spec.document}）。请核对年度（--year）", self.tokens[located[1].start])
+            raise _fail(self.source, "import-format-year-mismatch", self.tokens[located[1].start],
+                        detected_version=detected.version, detected_document=detected.document, year=year,
+                        version=spec.version, document=spec.document)
         for key, version in layouts.items():
             part = next(p for p in located if p.section.key == key)
             other = FORMATS[version]
             self.warnings.append(finding("import-mixed-layout", Where.at(
                 self.source.display_path, Mark(self.tokens[part.start].line, 1), label=part.section.title),
-                table=part.section.title, layout=version, document=other.document, key=key))
+                layout=version, document=other.document, key=key))
         return layouts
 
     def read_tables(self, located: list[Located]) -> tuple[dict[CellPath, CellValue], dict[tuple, Mark], list[Finding]]:
@@ -403,8 +413,8 @@ class _Importer:
             if part is last:
                 texts, signature = self.trim_end(texts, agency)
             if not texts:
-                raise _fail(self.source, "import-empty-section", f"“{part.section.title}”下面没有文字",
-                            self.tokens[part.start], part.section.title)
+                raise _fail(self.source, "import-empty-section", self.tokens[part.start], part.section.title,
+                            title=part.section.title)
             narrative[part.section.key] = narrative_markdown(texts)
         return narrative, signature
 
@@ -427,12 +437,9 @@ class _Importer:
         found = labeled_date(list(self.source.titles) + preamble + self.footer) or signature or next(
             (d for d in map(date_line, preamble) if d), None)
         if found is None:
-            raise _fail(self.source, "import-missing-date",
-                        "源文件中没有找到发布日期（如“发布日期：2025-01-20”或文末落款日期），请用 --published YYYY-MM-DD 指定")
+            raise _fail(self.source, "import-missing-date")
         if found.year <= year:
-            raise _fail(self.source, "import-missing-date",
-                        f"源文件中的日期 {found.isoformat()} 不可能是 {year} 年度报告的发布日期（应在 {year} 年结束之后），"
-                        "请用 --published YYYY-MM-DD 指定")
+            raise _fail(self.source, "import-missing-date", variant="too-early", date=found.isoformat(), year=year)
         return found
 
 

@@ -1,15 +1,16 @@
 """Word documents (.docx) via python-docx: paragraphs and tables in document order.
 
 python-docx repeats a merged cell for every grid position it covers; each cell is read
-once, keyed by its underlying ``<w:tc>`` element.
+once, keyed by its underlying ``<w:tc>`` element. A cell's paragraphs make one cell; an empty
+cell is a blank token (a blank cell as published).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import docx
 from docx.table import Table
@@ -49,13 +50,19 @@ class _Walker:
                 if cell._tc in seen:
                     continue
                 seen.add(cell._tc)
+                texts: list[str] = []  # a cell's paragraphs are one cell; an empty cell is a blank token
+                nested = False
                 for item in cell.iter_inner_content():
                     if isinstance(item, Table):
+                        nested = True
                         self.table(item)
                         continue
                     text = clean_space(item.text)
                     if text:
-                        self.paragraphs.append(Paragraph(text, self.line, (text,), where))
+                        texts.append(text)
+                if texts or not nested:
+                    text = "".join(texts)
+                    self.paragraphs.append(Paragraph(text, self.line, (text,), where))
 
 
 def read_docx(raw: bytes, path: Path, display_path: str | None = None) -> Source:
@@ -64,8 +71,7 @@ def read_docx(raw: bytes, path: Path, display_path: str | None = None) -> Source
     try:
         document = docx.Document(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise UnreadableSource([source_error(display, "import-unsupported-file",
-                                             f"无法作为 Word .docx 文件读取（{error}）")]) from None
+        raise UnreadableSource([source_error(display, "import-unsupported-file", error=str(error))]) from None
     walker = _Walker()
     walker.body(document.iter_inner_content())
     title = clean_space(document.core_properties.title or "")

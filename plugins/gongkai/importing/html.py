@@ -18,8 +18,8 @@ BLOCK_TAGS = frozenset(
     ["address", "article", "blockquote", "body", "caption", "center", "dd", "div", "dl", "dt", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "br"]
 )
 CELL_TAGS = frozenset({"td", "th"})
-TABLE_TAGS = frozenset({"td", "th", "tr", "table", "tbody", "thead", "tfoot"})
 BLANK = ""  # an empty table cell (``tables.BLANK``)
+MERGED_CELL_MAX = 160  # characters: a longer cell (a layout cell around the article) keeps its paragraphs
 # Content that is never part of the report: scripts, and the site's own navigation and footer.
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "button",
                           "select", "iframe", "object"})
@@ -38,7 +38,9 @@ class _Collector(HTMLParser):
         self.skipping: list[str] = []
         self.in_title = False
         self.cells: list[bool] = []  # per open <table>: inside a cell? A cell is never split at spaces
-        self.cell_start = 0  # number of paragraphs when the current cell opened
+        # per open <table>: paragraphs before the current cell's first (None: the cell holds a table)
+        self.starts: list[int | None] = []
+        self.origin = ""  # <link rel="canonical"> or og:url: where the page was published
         self.scripts: list[str] = []  # script bodies: some CMS pages carry the report in a string
         self.in_script = False
 
@@ -60,19 +62,25 @@ class _Collector(HTMLParser):
             if tag == self.skipping[-1] and tag not in VOID_TAGS:
                 self.skipping.append(tag)
             return
+        self.note_origin(tag, attrs)
         if tag in SKIPPED_TAGS:
             self.skipping.append(tag)
         elif tag == "title":
             self.in_title = True
         elif tag in BLOCK_TAGS:
-            if self.in_cell() and tag not in TABLE_TAGS:
-                return  # a cell's text split over several <p>/<br> is one cell
             self.flush()
             self.track_cells(tag, opening=True)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if not self.skipping and tag in BLOCK_TAGS and not self.in_cell():
+        self.note_origin(tag, attrs)
+        if not self.skipping and tag in BLOCK_TAGS:
             self.flush()
+
+    def note_origin(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("link", "meta") and not self.origin:
+            found = dict(attrs)
+            if found.get("rel") == "canonical" or found.get("property") == "og:url":
+                self.origin = (found.get("href") or found.get("content") or "").strip()
 
     def handle_endtag(self, tag: str) -> None:
         if self.skipping:
@@ -84,29 +92,41 @@ class _Collector(HTMLParser):
         if tag == "title":
             self.in_title = False
         elif tag in BLOCK_TAGS:
-            if self.in_cell() and tag not in TABLE_TAGS:
-                return
-            closing_cell = self.in_cell() and tag in CELL_TAGS
             self.flush()
-            if closing_cell and len(self.paragraphs) == self.cell_start:
-                self.paragraphs.append(Paragraph(BLANK, self.line, (BLANK,)))  # an empty cell, as published
             self.track_cells(tag, opening=False)
 
     def track_cells(self, tag: str, opening: bool) -> None:
         """Unclosed cells (sloppy markup) end at the next cell, row or the table's end."""
         if tag == "table":
             if opening:
+                if self.in_cell():
+                    self.starts[-1] = None  # a layout cell around a table: its paragraphs stay apart
                 self.cells.append(False)
+                self.starts.append(None)
             elif self.cells:
+                if self.cells[-1]:
+                    self.end_cell()
                 self.cells.pop()
+                self.starts.pop()
         elif self.cells and (tag in CELL_TAGS or tag == "tr"):
-            if opening and tag in CELL_TAGS and self.cells[-1]:  # an unclosed cell ends here
-                self.flush()
-                if len(self.paragraphs) == self.cell_start:
-                    self.paragraphs.append(Paragraph(BLANK, self.line, (BLANK,)))
+            if self.cells[-1]:  # the cell ends (an unclosed one at the next cell or row)
+                self.end_cell()
             self.cells[-1] = opening and tag in CELL_TAGS
             if self.cells[-1]:
-                self.cell_start = len(self.paragraphs)
+                self.starts[-1] = len(self.paragraphs)
+
+    def end_cell(self) -> None:
+        """A cell's text split over several <p>/<span>/<br> is one cell; an empty cell is a blank token."""
+        start = self.starts[-1]
+        self.cells[-1] = False
+        if start is None:
+            return
+        pieces = self.paragraphs[start:]
+        if not pieces:
+            self.paragraphs.append(Paragraph(BLANK, self.line, (BLANK,)))  # an empty cell, as published
+        elif len(pieces) > 1 and sum(len(p.text) for p in pieces) <= MERGED_CELL_MAX:
+            text = "".join(p.text for p in pieces)
+            self.paragraphs[start:] = [Paragraph(text, pieces[0].line, (text,))]
 
     def handle_data(self, data: str) -> None:
         if self.skipping:
@@ -144,9 +164,9 @@ def read_html(text: str, path: Path, display_path: str | None = None) -> Source:
             inner.feed(max(embedded, key=len))
             inner.close()
             return Source(path=path, display_path=display_path or str(path), paragraphs=inner.paragraphs,
-                          titles=titles)
+                          titles=titles, origin=collector.origin)
     return Source(path=path, display_path=display_path or str(path), paragraphs=collector.paragraphs,
-                  titles=titles)
+                  titles=titles, origin=collector.origin)
 
 
 REPORT_MARK = "总体情况"

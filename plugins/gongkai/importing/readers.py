@@ -11,12 +11,19 @@ TEXT_ENCODINGS = ("utf-8-sig", "gb18030")  # many government sites still serve G
 
 
 def decode(raw: bytes, display: str) -> str:
+    marked = "utf-32" if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else (
+        "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else None)  # Notepad's "Unicode": UTF-16 with its mark
+    if marked:
+        try:
+            return raw.decode(marked)
+        except UnicodeDecodeError:
+            pass
     for encoding in TEXT_ENCODINGS:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableSource([source_error(display, "import-encoding", "无法识别文件编码（应为 UTF-8 或 GBK）")])
+    raise UnreadableSource([source_error(display, "import-encoding")])
 
 
 def _looks_like_html(text: str) -> bool:
@@ -29,12 +36,11 @@ def read_source(path: Path, display_path: str | None = None) -> Source:
     display = display_path or str(path)
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps"):
-        raise UnreadableSource([source_error(display, "import-unsupported-file",
-                                             "不支持旧版 Word（.doc/.wps）文件，请在 Word 或 WPS 中另存为 .docx 后再导入")])
+        raise UnreadableSource([source_error(display, "import-unsupported-file", variant="old-word")])
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise UnreadableSource([source_error(display, "file-unreadable", f"无法读取文件：{error.strerror}")]) from None
+        raise UnreadableSource([source_error(display, "file-unreadable", reason=error.strerror)]) from None
     if suffix == ".pdf" or raw.startswith(b"%PDF-"):
         from .pdf import read_pdf
 

@@ -18,6 +18,7 @@ from .normalize import match_key
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}是?|\d{1,2})")
 # A published label must be at least this similar to the official one to be taken for it.
 THRESHOLD = 0.6
+RENUMBERED = 0.99  # the score of a label that differs from the official one only in its numbering
 # A heading on the same line as its text: the heading part must be at least this similar.
 HEADING_THRESHOLD = 0.75
 MAX_HEADING = 40  # characters: a longer paragraph starting with 四、… is text, not a heading
@@ -56,7 +57,7 @@ def score(published_key: str, official_key: str) -> float:
     if published_key == official_key:
         return 1.0
     if _strip_numbering(published_key) == _strip_numbering(official_key):
-        return 0.99  # renumbered: （一） written 一是, or left out
+        return RENUMBERED  # （一） written 一是, or left out
     ratio = SequenceMatcher(None, published_key, official_key, autojunk=False).ratio()
     if len(published_key) >= 4 and official_key.startswith(published_key):
         ratio = max(ratio, 0.9)  # the first line of a label wrapped over several lines

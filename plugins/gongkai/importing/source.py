@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from ..findings import Finding, Severity
+from ..findings import Finding
+from ..rules import Where, finding
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Source:
     display_path: str
     paragraphs: list[Paragraph]
     titles: list[str] = field(default_factory=list)
+    origin: str = ""  # the address the page names as its own (canonical link), if any
 
     def tokens(self) -> list[Token]:
         return [
@@ -57,11 +60,9 @@ class UnreadableSource(Exception):
         self.findings = findings
 
 
-def source_error(source: Source | str, rule: str, message: str, token: Token | None = None,
-                 label: str = "") -> Finding:
-    """An import error as a finding, pointing at the source line when one is known."""
+def source_error(source: Source | str, rule: str, token: Token | None = None, label: str = "",
+                 **fields: Any) -> Finding:
+    """An import finding of ``rule`` (fields as ``rules.finding`` takes), at the token's line when one is known."""
     display = source.display_path if isinstance(source, Source) else source
-    if token is not None and token.where:
-        message = f"{message}（{token.where}）"
-    return Finding(rule=rule, severity=Severity.ERROR, message=message, file=display,
-                   line=token.line if token is not None else None, label=label)
+    where = Where.at(display, token, (), label, token.where if token is not None else "")
+    return finding(rule, where, **fields)

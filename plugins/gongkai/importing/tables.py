@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..findings import Finding
 from ..formats import Block, Column, Kind, LeafRow, TableSpec
-from ..loading import Mark
+from ..marks import Mark
 from ..model import CellPath, CellValue
 from ..parsing import (
     NOT_APPLICABLE,  # what an archived report may hold for "not applicable"
 )
-from ..rules import Where, finding
+from ..rules import Where, finding, phrase
 from .normalize import is_number, label_keys, match_key, to_decimal
 from .similar import THRESHOLD, score
 from .source import Token, source_error
@@ -126,8 +127,8 @@ class _Reader:
         self.leaves = [leaf for _, leaf in table.leaf_rows()]
         self.similar: tuple[LeafRow, Finding] | None = None  # the last row taken by similarity, and its warning
 
-    def fail(self, rule: str, message: str, token: Token | None, label: str = "") -> TableError:
-        return TableError(source_error(self.display, rule, message, token or self.title, label or self.table.title))
+    def fail(self, rule: str, token: Token | None, label: str = "", **fields: Any) -> TableError:
+        return TableError(source_error(self.display, rule, token or self.title, label or self.table.title, **fields))
 
     def row_label(self, leaf: LeafRow) -> str:
         return f"{self.table.title} › {' › '.join(leaf.label_path)}"
@@ -138,18 +139,18 @@ class _Reader:
         label = self.row_label(leaf)
         number = to_decimal(token.text)
         if number is None:
-            raise self.fail("import-not-a-number", f"“{column.label}”这一格应是数字，实为“{_short(token.text)}”", token,
-                            label)
+            raise self.fail("import-not-a-number", token, label, column=column.label, text=_short(token.text))
         if column.kind is Kind.AMOUNT:
             if number < 0:
-                raise self.fail("import-not-a-number", f"“{column.label}”是金额，不能为负数（实为“{token.text}”）", token,
-                                label)
+                raise self.fail("import-not-a-number", token, label, variant="negative-amount", column=column.label,
+                                text=token.text)
             return number
         if number != number.to_integral_value() or "." in token.text:
-            raise self.fail("import-not-a-number", f"“{column.label}”应是整数，实为“{token.text}”", token, label)
+            raise self.fail("import-not-a-number", token, label, variant="not-an-integer", column=column.label,
+                            text=token.text)
         if column.kind is Kind.COUNT and number < 0:
-            raise self.fail("import-not-a-number", f"“{column.label}”是数量，不能为负数（实为“{token.text}”）", token,
-                            label)
+            raise self.fail("import-not-a-number", token, label, variant="negative-count", column=column.label,
+                            text=token.text)
         return int(number)
 
     def take(self, start: int, cells: list[tuple[LeafRow, Column]], where: str, after: Token) -> int:
@@ -159,11 +160,10 @@ class _Reader:
             token = self.tokens[index] if index < len(self.tokens) else None
             kind = cell_kind(token.text) if token is not None else None
             if token is None or kind is None:
-                found = f"只找到 {offset} 个" if offset else "一个也没有找到"
-                then = f"，随后是“{_short(token.text)}”" if token is not None else "，表格就结束了"
-                raise self.fail("import-too-few-cells",
-                                f"{where}应有 {len(cells)} 个数字，{found}{then}。请核对源文件这一行是否缺了格",
-                                token or after, self.row_label(leaf))
+                found = phrase("found-some", count=offset) if offset else phrase("found-none")
+                then = phrase("then-text", text=_short(token.text)) if token is not None else phrase("then-end")
+                raise self.fail("import-too-few-cells", token or after, self.row_label(leaf), place=where,
+                                count=len(cells), found=found, then=then)
             path = (self.table.key,) + leaf.path + (column.key,)
             self.marks[path] = Mark(token.line, 1)
             if kind == "number":
@@ -185,10 +185,7 @@ class _Reader:
         """Numbers between two rows mean a row with too many cells, or a label not recognised."""
         for token in self.tokens[start:stop]:
             if is_figure(token.text):
-                raise self.fail(
-                    "import-extra-cells",
-                    f"在“{wanted}”之前遇到多余的数字 {token.text}：{previous}多了格，或“{wanted}”的写法与官方标签不同",
-                    token)
+                raise self.fail("import-extra-cells", token, row=wanted, number=token.text, previous=previous)
 
     # --- layouts ----------------------------------------------------------------------
 
@@ -206,8 +203,8 @@ class _Reader:
         found = find_label(self.tokens, start, len(self.tokens), keys)
         wanted = leaf.row.label
         if found is None:
-            raise self.fail("import-missing-row", f"找不到“{wanted}”这一行（在{previous}之后）", self.last_token(start),
-                            self.row_label(leaf))
+            raise self.fail("import-missing-row", self.last_token(start), self.row_label(leaf), row=wanted,
+                            previous=previous)
         self.no_numbers(start, found[0], previous, wanted)
         return found
 
@@ -243,13 +240,13 @@ class _Reader:
         return self.tokens[min(index, len(self.tokens) - 1)] if self.tokens else self.title
 
     def read_grid(self) -> None:
-        position, previous = 0, f"表头“{self.table.title}”"
+        position, previous = 0, phrase("header", label=self.table.title)
         for block, leaf in self.table.leaf_rows():
             start, stop = self.find_row(leaf, position, previous)
             cells = [(leaf, column) for column in _leaf_columns(block)]
-            position = self.take(stop, cells, "这一行", self.tokens[stop - 1])
+            position = self.take(stop, cells, phrase("this-row"), self.tokens[stop - 1])
             position = self.wrapped_rest(leaf, start, stop, position)
-            previous = f"“{leaf.row.label}”这一行"
+            previous = phrase("row", label=leaf.row.label)
         self.check_rest(position, previous)
 
     def wrapped_rest(self, leaf: LeafRow, start: int, stop: int, position: int) -> int:
@@ -272,18 +269,32 @@ class _Reader:
         return position
 
     def read_single_line(self) -> None:
-        position, previous = 0, f"表头“{self.table.title}”"
+        position, previous = 0, phrase("header", label=self.table.title)
         cells: list[tuple[LeafRow, Column]] = []
+        after_first = 0  # where the first header ends: figures printed in pieces start after it
         for block, leaf in self.table.leaf_rows():
-            _, position = self.find_row(leaf, position, previous)
-            previous = f"表头“{leaf.row.label}”"
+            # a header as written, even past figures (行政复议 with its numbers, then 行政诉讼); else as in a grid
+            found = find_label(self.tokens, position, len(self.tokens), label_keys(leaf.row.label))
+            _, position = found or self.find_row(leaf, position, previous)
+            after_first = after_first or position
+            previous = phrase("header", label=leaf.row.label)
             cells.extend((leaf, column) for column in _leaf_columns(block))
         first = self.value_run(position, len(cells))
         if first is None:
-            raise self.fail("import-too-few-cells", f"表头之后应有 {len(cells)} 个数字，一个也没有找到",
-                            self.last_token(position))
-        position = self.take(first, cells, "表头之后", self.tokens[first])
-        self.check_rest(position, f"这一行的 {len(cells)} 个数字")
+            raise self.fail("import-too-few-cells", self.last_token(position), variant="none-after-header",
+                            count=len(cells))
+        whole = self.tokens[first: first + len(cells)]
+        scattered = self.scattered_values(after_first, len(cells))
+        if scattered is not None and not (len(whole) == len(cells) and all(is_value(t.text) for t in whole)):
+            self.tokens = [self.tokens[i] for i in scattered]  # the line of numbers printed in pieces
+            first = 0
+        position = self.take(first, cells, phrase("after-header"), self.tokens[first])
+        self.check_rest(position, phrase("numbers-of-line", count=len(cells)))
+
+    def scattered_values(self, start: int, count: int) -> list[int] | None:
+        """Exactly ``count`` figures after the headers, with text between them (行政复议 and 行政诉讼 printed apart)."""
+        figures = [i for i in range(start, len(self.tokens)) if is_figure(self.tokens[i].text)]
+        return figures if len(figures) == count else None
 
     def value_run(self, start: int, count: int) -> int | None:
         """Where the line of numbers starts: the first run of exactly ``count`` cells, else the first figure.
@@ -309,8 +320,7 @@ class _Reader:
     def check_rest(self, position: int, previous: str) -> None:
         for token in self.tokens[position:]:
             if is_figure(token.text):
-                raise self.fail("import-extra-cells",
-                                f"表格末尾有多余的数字 {token.text}（在{previous}之后）。请核对源文件这一行是否多了格", token)
+                raise self.fail("import-extra-cells", token, variant="at-end", number=token.text, previous=previous)
 
 
 def read_table(display: str, table: TableSpec, tokens: list[Token], title: Token) -> TableValues:

@@ -18,9 +18,9 @@ from markupsafe import Markup
 from ..formats import Section
 from ..indexing import Layout, relative_link
 from ..model import Discrepancy, Report
+from ..rendering.tables import render_table
 from ..rules import DISCREPANCY_NOTES, RULES
 from ..totals import cell_labels
-from ..rendering.tables import render_table
 from .templates import make_environment
 from .text import safe_narrative
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Callable, Iterable, Literal, Union
+from typing import Callable, Iterable, Literal, Mapping, Union
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
 from markupsafe import escape
@@ -355,7 +355,19 @@ def _single_line(text_of: TextOf, table: TableSpec, prefix: str) -> HeadAndBodie
 
 def table_layout(report: Report, table: TableSpec, *, id_prefix: str = "") -> TableLayout:
     """The grid of one official table, for the template and for exports that need the layout."""
-    return _layout(table, id_prefix, report.text)
+    values = report.values
+    # Cells of an archived report as published (read loosely: exports pass a stand-in with only ``values``).
+    published: Mapping[CellPath, PublishedCell] = getattr(report, "as_published", None) or {}
+
+    def text_of(path: CellPath) -> str:
+        if path in published:
+            return published[path].text
+        try:
+            return format_value(values[path])
+        except KeyError:  # a total over blank cells only: published blank
+            return ""
+
+    return _layout(table, id_prefix, text_of)
 
 
 def _layout(table: TableSpec, id_prefix: str, text_of: TextOf) -> TableLayout:
