@@ -15,6 +15,9 @@ label, message, expected and actual. Keys of a case:
   under its own name or ``as``; ``args``: more command-line arguments; ``existing``: base reports
   already in ``reports/``; ``written``: an edit applied to the YAML the import is about to write
   (the import's round-trip check).
+- ``form``: the Excel form (``gongkai new --xlsx``) of a base report, every figure typed in,
+  imported with ``gongkai import``; one edit: ``cell: 工作表!A1`` with ``value``, ``drop: 工作表``,
+  or ``broken: true`` (not a workbook at all).
 - ``findings``: the lines printed, in order.
 
 ``python tests/core/test_core_cases.py --write`` fills in ``findings`` from what the code prints
@@ -156,11 +159,40 @@ def _import(case: dict[str, Any], root: Path) -> list[str]:
     return err.splitlines()
 
 
+def _form(case: dict[str, Any], root: Path) -> list[str]:
+    from openpyxl import load_workbook
+
+    from gongkai.forms import write_form
+    from gongkai.loading import load_text
+    from gongkai.parsing import parse_document
+    from gongkai.starting import NewReport
+
+    name, form = "form.xlsx", case["form"]
+    document, _ = load_text(_base(form["report"]), Path(form["report"]), form["report"])
+    report, _ = parse_document(document)
+    assert report is not None
+    write_form(NewReport(report, None, (), True), root / name)
+    if form.get("broken"):
+        (root / name).write_bytes(b"not a workbook")
+    else:
+        book = load_workbook(root / name)
+        if "drop" in form:
+            del book[form["drop"]]
+        if "cell" in form:
+            sheet, ref = form["cell"].split("!")
+            book[sheet][ref] = form.get("value")
+        book.save(root / name)
+    _, err = _cli(["import", name, "-o", "reports"])
+    return err.splitlines()
+
+
 def run_case(path: Path, root: Path) -> list[str]:
     case = yaml.safe_load(path.read_text(encoding="utf-8"))
     previous = Path.cwd()
     os.chdir(root)
     try:
+        if "form" in case:
+            return _form(case, root)
         return _import(case, root) if "import" in case else _validate(case, root)
     finally:
         os.chdir(previous)
