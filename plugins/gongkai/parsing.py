@@ -31,7 +31,7 @@ TOP_LEVEL_KEYS: dict[str, str] = {
     "year": "报告年度",
     "format": "报告格式",
     "published": "发布日期",
-    "status": "状态（draft 为草稿：只在预览中显示，不发布）",
+    "status": "草稿状态",
     **{section.key: section.title for section in CURRENT_FORMAT.sections},  # the same six in every format
     # Archived, as-published reports only (issue 12): optional.
     "archived": "按原文存档",

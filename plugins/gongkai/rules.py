@@ -179,7 +179,7 @@ PHRASES: dict[str, str] = {
     "then-text": "，随后是“{text}”",
     "then-end": "，表格就结束了",
     "section-after": "“{title}”之后",
-    "option-agency": "机关名称（--agency）",
+    "option-agency": "机关名称（--name）",
     "option-year": "报告年度（--year）",
 }
 

@@ -155,7 +155,7 @@ def _import(case: dict[str, Any], root: Path) -> list[str]:
         except UnreadableSource as error:
             return [format_finding(f) for f in error.findings]
         return []
-    _, err = _cli(["import", name, "--slug", SLUG, "-o", "reports", *case.get("args", [])])
+    _, err = _cli(["import", name, "--agency", SLUG, "-o", "reports", *case.get("args", [])])
     return err.splitlines()
 
 
