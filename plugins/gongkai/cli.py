@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 from . import cli_options as options
 from . import collection, findings
 from .cli_options import UsageError, resolve_agency, resolve_output
-from .deadlines import late_findings
+from .lateness import late_findings
 from .findings import Severity
 from .formats import format_for_year
 from .indexing import Layout, check_layout
