@@ -28,6 +28,7 @@ from .model import Agency
 from .schema import schema_json
 from .roster import ROSTER_FILE
 from .starting import NewReport, code_for, prepare, previous_report, yaml_text
+from .writing import OutputError, write_atomically
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -81,7 +82,7 @@ def _err(text: str) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every report under the paths; errors (or, with --strict, warnings) fail."""
     paths = [Path(p) for p in args.paths] or [Path("reports")]
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
     if missing:
         raise UsageError(f"路径不存在：{'、'.join(missing)}")
     portal = collection.load_portal(paths, base=Path.cwd())
@@ -193,7 +194,10 @@ def _write_new(new: NewReport, output: Path, xlsx: bool) -> None:
         print(f"已生成 {output}（{new.report.format.document} 格式的 Excel 表单）。"
               f"填写后运行：gongkai import {output}")
     else:
-        output.write_text(yaml_text(new, output), encoding="utf-8")
+        try:
+            write_atomically(output, yaml_text(new, output))
+        except OutputError as error:
+            raise UsageError(findings.format_finding(error.finding)) from None
         print(f"已生成 {output}（{new.report.format.document} 格式）。填写后运行：gongkai validate {output}")
 
 
@@ -204,7 +208,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
     """Print or write the JSON Schema of report files."""
     text = schema_json()
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            write_atomically(Path(args.output), text)
+        except OutputError as error:
+            _err(findings.format_finding(error.finding))
+            return EXIT_USAGE
         print(f"已写入 {args.output}")
     else:
         sys.stdout.write(text)

@@ -19,7 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from .limits import MAX_SLUG_LENGTH
 from .model import SLUG_PATTERN
+from .rules import RULES
 
 AGENCY_METAVAR, NAME_METAVAR, YEAR_METAVAR, DATE_METAVAR, FOLDER_METAVAR, FILE_METAVAR = (
     "机关代码", "机关名称", "年度", "日期", "文件夹", "文件")
@@ -103,6 +105,8 @@ def resolve_agency(args: argparse.Namespace, err: TextIO | None = None) -> None:
     if agency is not None and not SLUG_PATTERN.match(agency):
         raise UsageError(f"机关代码“{agency}”不合规：只能由小写英文字母、数字和连字符组成，"
                          "且不能以连字符开头或结尾，例如 shifan-zhen")
+    if agency is not None and len(agency) > MAX_SLUG_LENGTH:
+        raise UsageError(RULES["slug-too-long"].message(length=len(agency), limit=MAX_SLUG_LENGTH))
     args.agency = agency
 
 

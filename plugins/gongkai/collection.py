@@ -18,11 +18,12 @@ from .findings import Finding, has_errors
 from .loading import load_file
 from .model import Report
 from .parsing import parse_document
+from .placement import REPORT_SUFFIXES, Found, check_placement, survey
 from .roster import ROSTER_FILE, Roster, apply_roster, load_roster
 from .rules import Where, finding
 from .validation import validate_collection, validate_report
 
-REPORT_SUFFIXES = (".yml", ".yaml")
+__all__ = ["REPORT_SUFFIXES", "Portal", "ReportStore", "find_report_files", "load_portal"]
 
 
 @dataclass
@@ -41,27 +42,18 @@ class Portal:
 
 
 def find_report_files(paths: Iterable[Path]) -> list[Path]:
-    """Every report file under the given files and folders, hidden ones left out."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(root) / f for f in sorted(files)
-                             if f.endswith(REPORT_SUFFIXES) and not f.startswith(".")
-                             and not (f == ROSTER_FILE and root == str(path)))  # the roster is no report
-        else:
-            found.append(path)
-    return found
+    """Every report file under the given files and folders, hidden ones left out (see ``placement``)."""
+    return [found.path for found in survey(paths)[0]]
 
 
 def _display(path: Path, resolved: Path, base: Path | None) -> str:
-    """The file relative to the (resolved) base when it lies under it, else as given."""
+    """The file relative to the (resolved) base when it lies under it, else as given (a link by its own name)."""
     if base is not None:
-        try:
-            return resolved.relative_to(base).as_posix()
-        except ValueError:
-            pass
+        for candidate in (Path(os.path.abspath(path)), resolved):
+            try:
+                return candidate.relative_to(base).as_posix()
+            except ValueError:
+                pass
     return str(path)
 
 
@@ -96,9 +88,12 @@ class ReportStore:
         self._entries: dict[Path, _Entry] = {}
         self._loads = 0
 
-    def load_one(self, path: Path) -> tuple[Report | None, list[Finding], bool]:
+    def load_one(self, path: Path, found: Found | None = None) -> tuple[Report | None, list[Finding], bool]:
         """Returns the report, its own findings, and whether the file was parsed now."""
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: the reader names it
+            key = Path(os.path.abspath(path))
         try:
             stat = path.stat()
             stamp = (stat.st_size, stat.st_mtime_ns)
@@ -116,19 +111,25 @@ class ReportStore:
             if has_errors(findings):
                 report = None
             elif report is not None:
-                findings.extend(validate_report(report))
+                findings.extend(check_placement(report, found or Found(path)))
+                if has_errors(findings):
+                    report = None
+                else:
+                    findings.extend(validate_report(report))
         self._entries[key] = _Entry(stamp, report, findings, self._loads)
         return report, findings, True
 
     def load(self, paths: Sequence[Path]) -> Portal:
         self._loads += 1
-        files = find_report_files(paths)
+        surveyed, findings = survey(paths, self.base)
+        refused = any(f.is_error for f in findings)  # files that look like reports but are not read
+        files = [found.path for found in surveyed]
         reports: list[Report] = []
-        findings: list[Finding] = []
         changed: list[Path] = []
         with _collector_paused():
-            for path in files:
-                report, own, parsed = self.load_one(path)
+            for found in surveyed:
+                path = found.path
+                report, own, parsed = self.load_one(path, found)
                 findings.extend(own)
                 if parsed:
                     changed.append(path)
@@ -143,7 +144,7 @@ class ReportStore:
                 folder / ROSTER_FILE, (folder / ROSTER_FILE).resolve(), self._resolved_base))
             findings.extend(roster_findings)
         apply_roster(reports, roster)
-        if not files:
+        if not files and not refused:
             where = "、".join(str(p) for p in paths)
             findings.append(finding("no-reports", Where.at(where), paths=where))
         return Portal(reports=reports, findings=findings, files=files, changed=changed, roster=roster)

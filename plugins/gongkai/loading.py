@@ -16,6 +16,7 @@ from typing import Any, Iterator, Mapping
 
 import yaml
 
+from . import limits
 from .findings import Finding
 from .marks import Mark, nearest
 from .rules import Where, finding, yaml_syntax
@@ -31,9 +32,14 @@ _ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, ya
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
-# Plain decimal integers, the bulk of every report: read directly, exactly as PyYAML would
-# (a leading 0 means octal in YAML 1.1, and 1_000 or 1:30 are integers too: those still go through PyYAML).
-_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+# Plain decimal integers, the bulk of every report: read directly. A number is written in decimal
+# digits: the other YAML 1.1 forms (012 octal, 0x10, 1:30, 1_000, +5, 1.0e+3, .inf) become ``OddNumber``.
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,%d})" % (limits.MAX_NUMBER_CHARS - 2))
+_PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,%d})\.[0-9]{1,%d}" % ((limits.MAX_NUMBER_CHARS // 2,) * 2))
+_LEADING_ZERO = re.compile(r"-?0[0-9]+")
+# Characters YAML refuses (C0 and C1 controls but tab and line ends, surrogates, U+FFFE/U+FFFF):
+# found first, so the message can say where (libyaml's says only "unacceptable character").
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 # A position packed into one int (line in the high bits): a report keeps hundreds of them, for
@@ -122,6 +128,53 @@ class InvalidScalar:
         return self.text
 
 
+@dataclass(frozen=True)
+class OddNumber(InvalidScalar):
+    """A number not written in decimal digits (``form`` says how, in Chinese); a leading zero keeps its ``decimal`` value."""
+
+    form: str = ""
+    decimal: int | None = None
+
+
+def odd_number(text: str) -> OddNumber:
+    if _LEADING_ZERO.fullmatch(text) and len(text) <= limits.MAX_NUMBER_CHARS:
+        return OddNumber(text, "leading-zero", "以 0 开头的数字", int(text, 10))
+    lowered = text.lower().lstrip("+-")
+    if limits.number_too_long(text):
+        form = "位数过多的数字"
+    elif lowered.startswith("0x"):
+        form = "十六进制写法"
+    elif lowered.startswith("0o") or _LEADING_ZERO.fullmatch(lowered.replace("_", "")):
+        form = "八进制写法"
+    elif lowered.startswith("0b"):
+        form = "二进制写法"
+    elif ":" in lowered:
+        form = "六十进制（时:分）写法，YAML 会把 1:30 读作 90"
+    elif "_" in lowered:
+        form = "带下划线的写法"
+    elif lowered in (".inf", "inf"):
+        form = "无穷大"
+    elif lowered == ".nan":
+        form = "非数值（NaN）"
+    elif "e" in lowered:
+        form = "科学计数法"
+    elif text.startswith("+"):
+        form = "带加号的写法"
+    elif re.fullmatch(r"[0-9]*\.[0-9]*", lowered):
+        form = "不完整的小数（小数点前后都应有数字）"
+    else:
+        form = "非十进制数字的写法"
+    return OddNumber(text, "not-decimal", form)
+
+
+class _Refused(Exception):
+    """The document is not built at all (an alias, too deep, too many values)."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.rule)
+        self.finding = finding
+
+
 @dataclass
 class SourceDocument:
     """A loaded YAML file: its values and where each key and value stands (packed, see ``unpack_mark``)."""
@@ -171,8 +224,19 @@ class _Builder:
         self.findings: list[Finding] = []
         self.key_marks = document.key_marks
         self.value_marks = document.value_marks
+        self.nodes = 0
+
+    def _refuse(self, code: str, node: yaml.Node, **fields: Any) -> _Refused:
+        start = node.start_mark
+        return _Refused(finding(code, Where(self.document.display_path, start.line + 1, start.column + 1), **fields))
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
+        if not isinstance(node, _ScalarNode):
+            if len(path) >= limits.MAX_YAML_DEPTH:
+                raise self._refuse("yaml-too-deep", node, limit=limits.MAX_YAML_DEPTH)
+            self.nodes += len(node.value)
+            if self.nodes > limits.MAX_YAML_NODES:
+                raise self._refuse("yaml-too-many-nodes", node, limit=limits.MAX_YAML_NODES)
         if isinstance(node, _MappingNode):
             return self._mapping(node, path)
         if isinstance(node, _SequenceNode):
@@ -211,7 +275,7 @@ class _Builder:
             value_marks[here] = (start.line + 1) << _COLUMN_BITS | (start.column + 1)
             if value_node.__class__ is _ScalarNode:
                 tag = value_node.tag
-                if tag == _STR_TAG:
+                if tag == _STR_TAG and (value_node.style or value_node.value[:1] not in _ZERO_OR_MINUS):
                     result[key] = value_node.value
                 elif tag == _INT_TAG and _PLAIN_INT.fullmatch(value_node.value):
                     result[key] = int(value_node.value)
@@ -222,25 +286,66 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
+        text = node.value
         if node.tag == _STR_TAG:
-            return node.value
-        if node.tag == _INT_TAG and _PLAIN_INT.fullmatch(node.value):
-            return int(node.value)
+            # 09 is no octal number for YAML 1.1, so it is text: a number with a leading zero all the same
+            if not getattr(node, "style", None) and _LEADING_ZERO.fullmatch(text):
+                return odd_number(text)
+            return text
+        if node.tag == _INT_TAG:
+            return int(text) if _PLAIN_INT.fullmatch(text) else odd_number(text)
         if node.tag == _FLOAT_TAG:
+            if not _PLAIN_DECIMAL.fullmatch(text):
+                return odd_number(text)
             try:
-                return Decimal(node.value.replace("_", ""))
-            except InvalidOperation:
-                return InvalidScalar(node.value, "not-a-number")
+                return Decimal(text)
+            except InvalidOperation:  # pragma: no cover - the pattern admits decimals only
+                return InvalidScalar(text, "not-a-number")
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.constructor.ConstructorError) as error:
             return InvalidScalar(str(node.value), str(error))
 
 
+_ZERO_OR_MINUS = frozenset("0-")
+
+
+def _control_character(text: str, display: str) -> Finding | None:
+    """A character YAML refuses, located by line and column."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    at = found.start()
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    char = f"U+{ord(found.group()):04X}" + ("（NUL）" if found.group() == "\x00" else "")
+    return finding("control-character", Where(display, line, column), char=char)
+
+
+def _alias(text: str, display: str) -> Finding | None:
+    """The first anchor or alias: reports need neither, and aliases are how a small file becomes huge.
+
+    Found from parser events (aliases are never expanded there), only when the text has an ``&``.
+    """
+    if "&" not in text:
+        return None
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                start = event.start_mark
+                return finding("yaml-alias", Where.at(display, start and Mark(start.line + 1, start.column + 1)))
+    except yaml.YAMLError:
+        return None  # the composer reports the syntax error, located
+    return None
+
+
 def load_text(text: str, path: Path, display_path: str | None = None) -> tuple[SourceDocument | None, list[Finding]]:
     """Parse YAML text; on a syntax error return no document and one finding."""
     display = display_path or str(path)
     document = SourceDocument(path=path, display_path=display, data=None)
+    refused = _control_character(text, display) or _alias(text, display)
+    if refused is not None:
+        return None, [refused]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -249,8 +354,12 @@ def load_text(text: str, path: Path, display_path: str | None = None) -> tuple[S
         builder = _Builder(loader, document)
         document.data = builder.build(node, ())
         return document, builder.findings
+    except _Refused as refusal:
+        return None, [refusal.finding]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark is not None and "quoted scalar" in (error.context or ""):
+            mark = error.context_mark  # an unclosed quote: where it opens, not where the file ends
         where = Where.at(display, Mark(mark.line + 1, mark.column + 1) if mark else None)
         return None, [yaml_syntax(where, _TAB_PROBLEM if _character_at(text, mark) == "\t" else error.problem)]
     except yaml.YAMLError as error:
@@ -263,7 +372,9 @@ def load_file(path: Path, display_path: str | None = None) -> tuple[SourceDocume
     """Read and parse one report file; unreadable or non-UTF-8 files become findings."""
     display = display_path or str(path)
     try:
-        raw = path.read_bytes()
+        raw = limits.read_regular_file(path, limits.MAX_REPORT_BYTES)
+    except limits.LimitExceeded as refusal:
+        return None, [finding(refusal.rule, Where(display), **refusal.fields)]
     except OSError as error:
         return None, [finding("file-unreadable", Where.at(display), reason=error.strerror)]
     try:

@@ -8,7 +8,7 @@ it speaks of:
 - 上年（度）/上一年/<last year>年 结转（申请）N 件 → 二、上年结转 › 总计;
 - 结转下年（度）（继续办理）N 件, N 件结转下年 → 四、结转下年度继续办理 › 总计;
 - 办结 N 件 → 三、本年度办理结果 （七）总计 › 总计;
-- 现行有效（的）行政规范性文件/规章 N 件 → 表二 现行有效件数 (2021 layout only);
+- 现行有效（的）行政规范性文件/规章 N 件 → 表二 现行有效件数 (where the layout has that column: 2021);
 - （政府信息公开）行政复议（案件）N 件 → 表四 行政复议 › 总计; 行政诉讼（案件）N 件 → 未经复议直接起诉 + 复议后起诉 总计.
 
 A count within a clause that speaks of a part (其中, 分别, 各) is not read; a cell published blank
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from .findings import Finding
 from .model import CellPath, CellValue, Report
 from .rules import Where, finding
-from .totals import cell_labels
+from .totals import cell_labels, cells_by_path
 
 _N = r"\s*(\d+)\s*件"  # a count: "9件" or "9 件"
 _APPLICATION = r"(?:政府信息公开申请|依申请公开申请|依申请公开|信息公开申请|申请)"
@@ -34,12 +34,11 @@ _JOIN = r"(?:共|共计|合计|总计)?"
 @dataclass(frozen=True)
 class _Pattern:
     regex: re.Pattern[str]
-    cells: tuple[CellPath, ...]  # the stated count is their sum
-    layout: str = ""  # only when the table is in this format's layout ("" for both)
+    cells: tuple[CellPath, ...]  # the stated count is their sum; read only where the report's layout has them
 
 
-def _pattern(regex: str, *cells: CellPath, layout: str = "") -> _Pattern:
-    return _Pattern(re.compile(regex), cells, layout)
+def _pattern(regex: str, *cells: CellPath) -> _Pattern:
+    return _Pattern(re.compile(regex), cells)
 
 
 _RECEIVED = ("applications", "received", "total")
@@ -54,8 +53,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     _pattern(rf"结转下一?年度?(?:继续)?(?:办理)?{_APPLICATION}?{_JOIN}{_N}", _CARRIED_FORWARD),
     _pattern(rf"{_N}(?:申请)?结转下一?年", _CARRIED_FORWARD),
     _pattern(rf"办结{_APPLICATION}?{_JOIN}{_N}", _HANDLED),
-    _pattern(rf"现行有效的?行政规范性文件{_JOIN}{_N}", ("proactive", "normative_documents", "in_force"), layout="2021"),
-    _pattern(rf"现行有效的?规章{_JOIN}{_N}", ("proactive", "regulations", "in_force"), layout="2021"),
+    _pattern(rf"现行有效的?行政规范性文件{_JOIN}{_N}", ("proactive", "normative_documents", "in_force")),
+    _pattern(rf"现行有效的?规章{_JOIN}{_N}", ("proactive", "regulations", "in_force")),
     _pattern(rf"行政复议(?:案件|申请)?{_JOIN}{_N}", ("appeals", "review", "total")),
     _pattern(rf"行政诉讼(?:案件)?{_JOIN}{_N}",
              ("appeals", "litigation", "direct", "total"), ("appeals", "litigation", "after_review", "total")),
@@ -76,8 +75,8 @@ class StatedCount:
 def stated_counts(report: Report) -> Iterator[StatedCount]:
     for section, text in report.narrative.items():
         for pattern in PATTERNS:
-            if pattern.layout and report.layout_version(pattern.cells[0][0]) != pattern.layout:
-                continue
+            if not all(path in cells_by_path(report.table(path[0])) for path in pattern.cells):
+                continue  # e.g. 现行有效件数: a column of the 2021 layout of table 二 only
             for match in pattern.regex.finditer(text):
                 year = match.groupdict().get("year")
                 if year is not None and int(year) != report.year - 1:

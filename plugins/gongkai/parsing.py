@@ -10,16 +10,17 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from functools import cache
-from datetime import date, datetime
 from decimal import Decimal
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from . import limits
 from .drafts import is_draft_value, status_finding
 from .findings import Finding
 from .formats import CURRENT_FORMAT, FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
-from .loading import InvalidScalar, SourceDocument, shared_path
+from .loading import InvalidScalar, OddNumber, SourceDocument, odd_number, shared_path
 from .model import (
     BLANK, SLUG_PATTERN, Agency, Archived, CellPath, CellState, CellValue, Discrepancy, PublishedCell, Report,
 )
@@ -53,8 +54,26 @@ _AMOUNT_WITH_UNIT = re.compile(AMOUNT_WITH_UNIT)
 _YUAN_PER_WAN = Decimal(10000)
 AGENCY_KEYS: dict[str, str] = {"slug": "机关代码（网址用）", "name": "机关名称"}
 
-_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
-_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]*>", re.IGNORECASE)
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^<>\s]*>", re.IGNORECASE)  # CommonMark: no < inside
+
+
+class _FirstTag:
+    """``<\\s*/?\\s*[A-Za-z!][^>]*>`` searched in linear time (limits): as a plain regex search it
+    rescans to the end from every ``<a`` that no ``>`` follows, and 300,000 of them took minutes.
+    Only the leftmost tag start can match: if no ``>`` follows it, none follows a later one."""
+
+    _start = re.compile(r"<\s*/?\s*[A-Za-z!]")
+    _whole = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
+
+    def search(self, text: str) -> re.Match[str] | None:
+        start = self._start.search(text)
+        if start is None:
+            return None
+        end = text.find(">", start.end())
+        return None if end == -1 else self._whole.match(text, start.start(), end + 1)
+
+
+_HTML_TAG = _FirstTag()
 _UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 
 # Marks text that `gongkai new` left for the editor; a report still holding it is not finished.
@@ -108,7 +127,7 @@ class _Parser:
             if key not in root and key not in OPTIONAL_KEYS:
                 self.error("missing-section", (), label, key=key, key_label=label)
 
-        agency = self.parse_agency(root.get("agency"))
+        agency = self.parse_agency(root["agency"]) if "agency" in root else None
         year = self.parse_year(root.get("year")) if "year" in root else None
         spec = self.parse_format(root, year)
         published = self.parse_published(root.get("published"), year) if "published" in root else None
@@ -120,6 +139,9 @@ class _Parser:
         layouts = self.parse_layouts(root["layouts"], spec) if "layouts" in root else {}
         narrative = {s.key: self.parse_narrative(root[s.key], s.key, s.title)
                      for s in (spec or CURRENT_FORMAT).narrative_sections if s.key in root}
+        for section in (spec or CURRENT_FORMAT).narrative_sections:
+            if narrative.get(section.key) is not None and not self.renderable(narrative[section.key], section):
+                narrative[section.key] = None
 
         values: dict[CellPath, CellValue] = {}
         given: set[CellPath] = set()
@@ -154,8 +176,6 @@ class _Parser:
         )
 
     def parse_agency(self, value: Any) -> Agency | None:
-        if value is None:
-            return None
         agency = self.expect_mapping(value, ("agency",), "机关信息")
         if agency is None:
             return None
@@ -173,9 +193,38 @@ class _Parser:
         if isinstance(name, str) and _HTML_TAG.search(name):
             self.error("narrative-html", ("agency", "name"), "机关名称", variant="agency-name")
             name = None
+        slug, name = self.check_lengths(slug, name)
         if isinstance(slug, str) and isinstance(name, str):
             return Agency(slug=slug, name=name.strip())
         return None
+
+    def check_lengths(self, slug: Any, name: Any) -> tuple[Any, Any]:
+        """A slug becomes a folder and URL, a name a page title: both bounded (limits.py)."""
+        if isinstance(slug, str) and len(slug) > limits.MAX_SLUG_LENGTH:
+            self.findings.append(finding("slug-too-long", self.where(("agency", "slug"), "机关代码"),
+                                         length=len(slug), limit=limits.MAX_SLUG_LENGTH))
+            slug = None
+        if isinstance(name, str) and len(name.strip()) > limits.MAX_NAME_LENGTH:
+            self.findings.append(finding("name-too-long", self.where(("agency", "name"), "机关名称"),
+                                         length=len(name.strip()), limit=limits.MAX_NAME_LENGTH))
+            name = None
+        return slug, name
+
+    def renderable(self, text: str, section: Any) -> bool:
+        """Within what Markdown renders in reasonable time (limits.py): length, links, nesting."""
+        openers = text.count("[") + text.count("<")
+        nesting = max((len(_NESTING.match(line).group(0)) for line in text.splitlines()), default=0)  # type: ignore[union-attr]
+        too_much = next(((what, limit) for what, count, limit in (
+            (f"有 {len(text)} 个字符", len(text), limits.MAX_NARRATIVE_CHARS),
+            (f"有 {openers} 个“[”或“<”", openers, limits.MAX_NARRATIVE_OPENERS),
+            (f"有一行缩进或嵌套 {nesting} 层字符", nesting, limits.MAX_NARRATIVE_NESTING)) if count > limit), None)
+        if too_much is not None:
+            self.findings.append(finding("narrative-too-large", self.where((section.key,), section.title),
+                                         what=too_much[0], limit=too_much[1]))
+        return too_much is None
+
+    def where(self, path: CellPath, label: str) -> Where:
+        return Where.at(self.document.display_path, self.document.mark(path), path, label)
 
     def parse_year(self, value: Any) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -326,7 +375,7 @@ class _Parser:
             if text in NOT_APPLICABLE:
                 self.as_published[path] = PublishedCell(CellState.NOT_APPLICABLE, value)
                 return None
-            match = _AMOUNT_WITH_UNIT.fullmatch(text)
+            match = _AMOUNT_WITH_UNIT.fullmatch(text) if len(text) <= limits.MAX_NUMBER_CHARS else None
             if match and column.kind is Kind.AMOUNT:
                 self.as_published[path] = PublishedCell(CellState.WITH_UNIT, value)
                 amount = Decimal(match.group(1).replace(",", ""))
@@ -381,7 +430,8 @@ class _Parser:
                 continue
             value = mapping[key]
             # The common case, what parse_cell would return without a finding: a count or change as written.
-            if value.__class__ is int and (value >= 0 or column.kind is Kind.SIGNED) and column.kind is not Kind.AMOUNT:
+            if value.__class__ is int and (0 <= value < _COUNT_BOUND or column.kind is Kind.SIGNED
+                                           and -_COUNT_BOUND < value < _COUNT_BOUND) and column.kind is not Kind.AMOUNT:
                 parsed: CellValue | None = value
             elif self.archived:
                 parsed = self.parse_published_cell(value, column, cell_path, cell_labels(table)[cell_path])
@@ -395,6 +445,9 @@ class _Parser:
     def parse_cell(self, value: Any, column: Column, path: CellPath, label: str) -> CellValue | None:
         kind = column.kind
         expected = KIND_NAMES[kind]
+        value = self.decimal_number(value, expected, path, label)
+        if value is _REFUSED:
+            return None
         if isinstance(value, bool) or value is None or isinstance(value, (str, InvalidScalar, list, dict)):
             hint = phrase("hint-empty") if value is None else ""
             if isinstance(value, str) and _looks_like_number(value):
@@ -407,6 +460,14 @@ class _Parser:
             if amount < 0:
                 self.error("negative-amount", path, label, expected="≥ 0", actual=str(value))
                 return None
+            exponent = amount.as_tuple().exponent
+            if amount.adjusted() >= limits.MAX_AMOUNT_INTEGER_DIGITS or \
+                    (isinstance(exponent, int) and -exponent > limits.MAX_AMOUNT_FRACTION_DIGITS):
+                self.findings.append(finding(
+                    "number-too-large", Where.at(self.document.display_path, self.document.mark(path), path, label),
+                    limit=f"整数部分最多 {limits.MAX_AMOUNT_INTEGER_DIGITS} 位，小数最多 "
+                          f"{limits.MAX_AMOUNT_FRACTION_DIGITS} 位", actual=str(value)[:limits.MAX_NUMBER_CHARS]))
+                return None
             return amount
         if isinstance(value, Decimal):
             self.error("not-an-integer", path, label, kind=expected, expected=expected, actual=str(value))
@@ -414,7 +475,43 @@ class _Parser:
         if kind is Kind.COUNT and value < 0:
             self.error("negative-count", path, label, expected="≥ 0", actual=str(value))
             return None
+        if abs(value) >= _COUNT_BOUND:
+            self.findings.append(finding(
+                "number-too-large", Where.at(self.document.display_path, self.document.mark(path), path, label),
+                limit=f"最多 {limits.MAX_COUNT_DIGITS} 位数字", actual=str(value)))
+            return None
         return int(value)
+
+    def decimal_number(self, value: Any, expected: str, path: CellPath, label: str) -> Any:
+        """One rule for what a number is: decimal digits. Other YAML forms, dates and times are named.
+
+        A leading zero (``012``) is read as 12, in decimal, with a warning; anything else is refused.
+        """
+        if isinstance(value, str) and _NUMBER_LIKE.fullmatch(value.strip()) and not _looks_like_number(value):
+            value = odd_number(value.strip())
+        elif isinstance(value, (date, time)):
+            value = OddNumber(value.isoformat(), "not-decimal", "日期或时间（YAML 会把 2024-01-01 这样的文字读作日期）")
+        elif not isinstance(value, _PLAIN_VALUES):  # bytes (!!binary), sets and other tagged values
+            value = OddNumber(repr(value)[:limits.MAX_NUMBER_CHARS], "not-decimal", f"无法作为数字的值（{type(value).__name__}）")
+        if not isinstance(value, OddNumber):
+            return value
+        where = Where.at(self.document.display_path, self.document.mark(path), path, label)
+        text = value.text if len(value.text) <= limits.MAX_NUMBER_CHARS else value.text[:limits.MAX_NUMBER_CHARS] + "…"
+        if value.decimal is not None:
+            self.findings.append(finding("number-leading-zero", where, text=text, value=value.decimal,
+                                         expected=str(value.decimal), actual=text))
+            return value.decimal
+        self.findings.append(finding("number-form", where, kind=expected, text=text, form=value.form,
+                                     actual=text))
+        return _REFUSED
+
+
+_COUNT_BOUND = 10 ** limits.MAX_COUNT_DIGITS
+_NESTING = re.compile(r"[ \t>*+\-0-9.]*")  # what nests a Markdown line: indentation, quotes, list markers
+_REFUSED = object()  # a cell whose finding is already made
+_PLAIN_VALUES = (int, Decimal, float, str, list, dict, type(None), InvalidScalar)
+# Texts YAML 1.1 leaves as text although they read as numbers (0o17, 1e3): named like the other forms.
+_NUMBER_LIKE = re.compile(r"[-+]?[0-9.][0-9A-Za-z_:.+-]*")
 
 
 @dataclass(frozen=True)

@@ -33,15 +33,7 @@ from functools import cache
 from typing import Any
 
 from .findings import Finding
-from .formats import (
-    FORMATS,
-    Balance,
-    CarryOver,
-    CellSpec,
-    Relation,
-    RunningCount,
-    TableSpec,
-)
+from .formats import FORMATS, Balance, CarryOver, CellSpec, Relation, RunningCount, TableSpec
 from .model import CellPath, CellValue, Discrepancy, Report
 from .narrative import check_narrative
 from .parsing import ACKNOWLEDGEABLE_RULES

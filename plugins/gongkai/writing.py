@@ -6,12 +6,18 @@ paper form. Loading what this writes gives back the same report.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import tempfile
 from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import Path
 
+from .findings import Finding
 from .formats import FORMATS, Block, Column, FormatSpec, Row, TableSpec
 from .model import CellPath, CellState, CellValue, PublishedCell, Report
+from .rules import Where, finding
 from .totals import cell_labels
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema={ref}"
@@ -172,3 +178,66 @@ def report_to_yaml(report: Report, *, include_totals: bool = True, schema_ref: s
     if report.discrepancies:
         out += _discrepancies(report)
     return out
+
+
+# --- writing the file ----------------------------------------------------------------------
+
+
+class OutputError(Exception):
+    """The file could not be written; ``finding`` says where and why, in Chinese."""
+
+    def __init__(self, found: Finding) -> None:
+        super().__init__(found.message)
+        self.finding = found
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write beside the target, then rename: never a half-written YAML.
+
+    The file keeps the mode of the one it replaces, or gets the umask's default (not mkstemp's 0600).
+    """
+    temporary: Path | None = None
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = target.stat().st_mode & 0o7777 if target.exists() else _default_file_mode()
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        temporary = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            os.chmod(name, mode)
+            stream.write(text)
+        os.replace(name, target)
+    except OSError as error:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise OutputError(finding("output-unwritable", Where(str(target)), target=str(target),
+                                  reason=_reason(error, target))) from None
+    except BaseException:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+def _default_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _reason(error: OSError, target: Path) -> str:
+    """Why a path could not be written, in words an editor can act on."""
+    if isinstance(error, IsADirectoryError):
+        return "这是一个文件夹，请给出文件名（例如 …/2024.yml）"
+    if isinstance(error, (NotADirectoryError, FileExistsError)):
+        blocking = next((p for p in reversed(target.parents) if p.exists() and not p.is_dir()), target.parent)
+        return f"路径中的“{blocking}”是文件而不是文件夹"
+    if isinstance(error, PermissionError):
+        return "没有写入权限（文件夹或文件是只读的）"
+    if isinstance(error, FileNotFoundError):
+        return "上级文件夹不存在，也无法创建"
+    if error.errno == errno.ENOSPC:
+        return "磁盘空间不足"
+    if error.errno == errno.EROFS:
+        return "所在的磁盘是只读的"
+    return error.strerror or str(error)

@@ -66,7 +66,7 @@ def test_narratives_are_several_kilobytes_and_differ(portal) -> None:
 def test_an_edit_that_breaks_a_total_is_caught(portal, tmp_path: Path) -> None:
     """The zero findings above come from the validator, not from a validator that checks nothing."""
     source = portal.report_path(portal.reports[-1])
-    copy = tmp_path / "reports" / "x" / source.name
+    copy = tmp_path / "reports" / source.parent.name / source.name  # the folder names the agency
     copy.parent.mkdir(parents=True)
     text = source.read_text(encoding="utf-8")
     # the first 自然人 cell is 本年新收: 5 becomes 15, and its row's 总计 no longer adds up

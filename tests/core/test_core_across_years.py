@@ -56,14 +56,15 @@ def test_carry_over_is_per_agency(portal):
     assert portal(files).findings == []
 
 
+# Two files for one agency and year can only differ in the suffix: the path names both (placement.py).
 @pytest.mark.parametrize(("version", "first"), PAIRS)
 def test_duplicate_report(portal, version, first):
     text = _text(version, first)
-    result = portal({f"shifan-zhen/{first}.yml": text, f"shifan-zhen/{first}b.yml": text})
+    result = portal({f"shifan-zhen/{first}.yml": text, f"shifan-zhen/{first}.yaml": text})
     finding = only(result.findings, "duplicate-report")
-    assert finding.file == f"reports/shifan-zhen/{first}b.yml"
+    assert finding.file == f"reports/shifan-zhen/{first}.yml"
     assert finding.line == locate(text, ("agency", "slug")).line
-    assert f"reports/shifan-zhen/{first}.yml" in finding.message
+    assert f"reports/shifan-zhen/{first}.yaml" in finding.message
     assert (finding.expected, finding.actual) == ("1 份", "2 份")
     assert not result.ok
 

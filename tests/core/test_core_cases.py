@@ -10,7 +10,9 @@ label, message, expected and actual. Keys of a case:
   none of the two: an empty ``reports/`` folder.
 - one edit: ``set: {path: a.b.c, to: <YAML source>}``, ``delete: a.b.c``, or
   ``replace: {text: <old>, with: <new>}`` (the text must occur once); ``content``: the whole
-  text instead; ``encoding: gbk`` writes it in GBK; ``missing: true`` leaves only a link to nothing.
+  text instead; ``encoding: gbk`` writes it in GBK; ``missing: true`` leaves only a link to nothing;
+  ``special``: a file no text describes instead (fifo, loop, devzero, huge, many, zipbomb: see
+  ``tests/hostile/specials.py``); ``paths``: what `gongkai validate` is given (default ``reports``).
 - ``import``: a source in ``_base/sources/`` to import instead (the edit applies to it), written
   under its own name or ``as``; ``args``: more command-line arguments; ``existing``: base reports
   already in ``reports/``; ``written``: an edit applied to the YAML the import is about to write
@@ -45,6 +47,12 @@ from gongkai.importing.readers import read_source
 from gongkai.importing.source import UnreadableSource
 from gongkai.rules import catalogue
 from gongkai.writing import report_to_yaml
+
+try:
+    from ..hostile.specials import make_special
+except ImportError:  # run as a script (--write)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hostile"))
+    from specials import make_special  # type: ignore[no-redef]
 
 CASES = Path(__file__).parent / "cases"
 BASE = CASES / "_base"
@@ -134,9 +142,11 @@ def _validate(case: dict[str, Any], root: Path) -> list[str]:
         if case.get("missing"):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.symlink_to(root / "nowhere.yml")
+        elif case.get("special"):
+            make_special(case["special"], target, root)
         else:
             _write(target, edit(_base(case["report"]), case), case.get("encoding", "utf-8"))
-    out, _ = _cli([case.get("command", "validate"), "reports", *case.get("args", [])])
+    out, _ = _cli([case.get("command", "validate"), *case.get("paths", ["reports"]), *case.get("args", [])])
     return out.splitlines()[:-1]  # the last line sums up
 
 
@@ -147,6 +157,8 @@ def _import(case: dict[str, Any], root: Path) -> list[str]:
     source = root / name
     if case.get("missing"):
         source.symlink_to(root / "nowhere.txt")
+    elif case.get("special"):
+        make_special(case["special"], source, root)
     else:
         source.write_bytes(edit(_base(f"sources/{case['import']}"), case).encode(case.get("encoding", "utf-8")))
     if "written" in case:  # the import's own check of the YAML it is about to write

@@ -320,7 +320,9 @@ def test_validate_reports_agency_codes_the_site_cannot_use(tmp_path):
         report = build_report("2021", 2023)
         report.agency = type(report.agency)(slug, report.agency.name)
         folder = tmp_path / slug
-        write(folder, "2023.yml", report_to_yaml(report))
+        target = folder / "reports" / slug / "2023.yml"  # where the path agrees with the code
+        target.parent.mkdir(parents=True)
+        target.write_text(report_to_yaml(report), encoding="utf-8")
         done = run(folder, "validate")
         assert done.returncode == 1, done.stdout
         rule = "slug-clashes-with-year" if slug.isdigit() else "slug-reserved"

@@ -149,3 +149,19 @@ def test_a_text_saved_as_windows_unicode_is_read(run_import, tmp_path: Path) -> 
     source.write_bytes(SEED.read_text(encoding="utf-8").encode("utf-16"))  # with its byte-order mark
     code, output = run_import(str(source), "-o", str(tmp_path / "out"), *OPTIONS)
     assert code == 0, output
+
+
+@pytest.mark.parametrize(("published", "amount"), [("251000元", "25.1"), ("1,251,000.50元", "125.10005"),
+                                                    ("25.1万元", "25.1")])
+def test_an_amount_with_its_unit_is_kept_as_published(run_import, tmp_path: Path, published: str, amount: str) -> None:
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    fees = lines.index("行政事業性收費") + 2
+    assert lines[fees] == "0"
+    lines[fees] = published
+    source = tmp_path / "fees.txt"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    code, output = run_import(str(source), "-o", str(tmp_path / "out"), *OPTIONS)
+    assert code == 0, output
+    report = load_report(tmp_path / "out" / "shifan-zhen" / "2024.yml")
+    path = ("proactive", "fees", "amount")
+    assert report.text(path) == published and str(report.values[path].normalize()) == amount

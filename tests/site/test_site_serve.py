@@ -21,8 +21,8 @@ def test_rebuilds_reuse_the_plugin_and_parse_only_changed_files(tmp_path: Path,
     parsed: list[str] = []
     real = ReportStore.load_one
 
-    def spy(self, path):
-        result = real(self, path)
+    def spy(self, path, *args):
+        result = real(self, path, *args)
         if result[2]:
             parsed.append(path.name)
         return result

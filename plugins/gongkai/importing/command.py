@@ -7,31 +7,26 @@ Exit codes: 0 every source imported (inconsistencies in the source are reported,
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-import yaml
 
 from .. import cli_options as options
 from ..findings import Finding, format_finding, sort_findings
 from ..loading import load_file, load_text
-from ..model import SLUG_PATTERN, Agency, Report
+from ..model import Agency, Report
 from ..parsing import parse_document
 from ..slugs import slug_for
 from ..validation import check_across_years, check_report, discrepancies_of
-from ..writing import report_to_yaml
+from ..writing import OutputError, report_to_yaml, write_atomically
 from .document import Imported, Overrides, import_report
 from .readers import read_source
 from .source import UnreadableSource, source_error
 from .xlsx import FORM_SUFFIXES, read_form
 
 DEFAULT_OUTPUT = Path("reports")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 INCONSISTENCY_PREFIX = "源文件中的不一致（已按原样保留）: "
 ACKNOWLEDGED_PREFIX = "原文数据说明（数字按原文保留，已记入 discrepancies）: "
 
@@ -179,9 +174,11 @@ def write_one(path: Path, imported: Imported, overrides: Overrides, output: Path
         text = report_to_yaml(report, include_totals=True,
                               header_note=f"由 gongkai import 导入自 {path.name}；数字（含总计）按源文件原样保留。")
         warnings = check_written(text, report, target)
+        write_atomically(target, text)
     except UnreadableSource as error:
         return _refused(path, error, err)
-    write_atomically(target, text)
+    except OutputError as error:
+        return _refused(path, UnreadableSource([error.finding]), err)
     for notice in imported.notices:
         print(f"提示：{notice}", file=err)
     for finding in sort_findings(imported.warnings) + warnings:
@@ -224,14 +221,12 @@ def agency_slug(name: str, output: Path) -> str:
 
 
 def _agency_names(folder: Path) -> set[str]:
-    """The agency names the reports in ``folder`` give (unreadable files are skipped)."""
+    """The agency names the reports in ``folder`` give (unreadable files are skipped; the loader's limits apply)."""
     names = set()
-    for path in folder.glob("*.yml"):
-        try:
-            document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
-        agency = document.get("agency") if isinstance(document, dict) else None
+    for path in sorted(folder.glob("*.yml")):
+        document, _ = load_file(path)
+        data = document.data if document is not None else None
+        agency = data.get("agency") if isinstance(data, dict) else None
         if isinstance(agency, dict) and isinstance(agency.get("name"), str):
             names.add(agency["name"].strip())
     return names
@@ -252,14 +247,3 @@ def check_written(text: str, report: Report, target: Path) -> list[Finding]:
     return [f for f in findings if not f.is_error]
 
 
-def write_atomically(target: Path, text: str) -> None:
-    """Write to a temporary file beside the target, then rename: never a half-written YAML."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

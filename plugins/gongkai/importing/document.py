@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..findings import Finding
+from ..limits import MAX_TITLE_CHARS
 from ..formats import FORMATS, FormatSpec, Section, TableSpec, format_for_year
 from ..marks import Mark
 from ..model import (
@@ -204,7 +205,8 @@ def _fold(text: str) -> str:
 def find_title(texts: Iterable[str]) -> tuple[str, int] | None:
     """Agency name and year from a title like 示例镇2024年政府信息公开工作年度报告."""
     for text in texts:
-        compact = re.sub(r"\s+", "", _fold(text))
+        # A title is a short line: the patterns' lazy agency part is quadratic in the text's length.
+        compact = re.sub(r"\s+", "", _fold(text[:MAX_TITLE_CHARS * 2]))[:MAX_TITLE_CHARS]
         for pattern in TITLE_PATTERNS:
             match = pattern.search(compact)
             if match and match.group("agency"):

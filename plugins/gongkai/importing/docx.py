@@ -13,11 +13,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import docx
+from docx.opc.exceptions import OpcError
+from lxml.etree import LxmlError  # type: ignore[import-untyped]
 from docx.table import Table
 from docx.text.paragraph import Paragraph as WordParagraph
 
+from ..limits import LimitExceeded, check_zip
+from ..rules import Where, finding
 from .normalize import clean_space
 from .source import Paragraph, Source, UnreadableSource, source_error
+
+
+# What python-docx raises on a damaged package: broken XML, missing parts, parts of the wrong kind.
+_DAMAGED = (OpcError, LxmlError, AttributeError, TypeError, IndexError, NotImplementedError, EOFError, OSError,
+            RecursionError)  # tables nested past Python's stack
 
 
 class _Walker:
@@ -69,10 +78,14 @@ def read_docx(raw: bytes, path: Path, display_path: str | None = None) -> Source
     """Paragraphs and table cells of a .docx, in document order."""
     display = display_path or str(path)
     try:
+        check_zip(raw)  # before python-docx decompresses anything
+    except LimitExceeded as refusal:
+        raise UnreadableSource([finding(refusal.rule, Where(display), **refusal.fields)]) from None
+    try:
         document = docx.Document(io.BytesIO(raw))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        walker = _Walker()
+        walker.body(document.iter_inner_content())
+        title = clean_space(document.core_properties.title or "")
+    except (zipfile.BadZipFile, KeyError, ValueError, *_DAMAGED) as error:
         raise UnreadableSource([source_error(display, "import-unsupported-file", error=str(error))]) from None
-    walker = _Walker()
-    walker.body(document.iter_inner_content())
-    title = clean_space(document.core_properties.title or "")
     return Source(path=path, display_path=display, paragraphs=walker.paragraphs, titles=[title] if title else [])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..limits import MAX_SOURCE_BYTES, LimitExceeded, read_regular_file
+from ..rules import Where, finding
 from .source import Source, UnreadableSource, source_error
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -38,7 +40,9 @@ def read_source(path: Path, display_path: str | None = None) -> Source:
     if suffix in (".doc", ".wps"):
         raise UnreadableSource([source_error(display, "import-unsupported-file", variant="old-word")])
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_SOURCE_BYTES)
+    except LimitExceeded as refusal:
+        raise UnreadableSource([finding(refusal.rule, Where(display), **refusal.fields)]) from None
     except OSError as error:
         raise UnreadableSource([source_error(display, "file-unreadable", reason=error.strerror)]) from None
     if suffix == ".pdf" or raw.startswith(b"%PDF-"):

@@ -16,8 +16,9 @@ from ..findings import Finding
 from ..formats import Block, Column, Kind, LeafRow, TableSpec
 from ..marks import Mark
 from ..model import CellPath, CellValue
-from ..parsing import (
-    NOT_APPLICABLE,  # what an archived report may hold for "not applicable"
+from ..parsing import (  # what an archived report may hold as published
+    AMOUNT_WITH_UNIT,
+    NOT_APPLICABLE,
 )
 from ..rules import Where, finding, phrase
 from .normalize import is_number, label_keys, match_key, to_decimal
@@ -26,7 +27,7 @@ from .source import Token, source_error
 
 MAX_LABEL_PIECES = 24  # a label split over more cells than this (spaced-out characters) is not looked for
 MAX_WRAP_PIECES = 6  # a published label that does not match exactly is looked for in this many cells
-_WITH_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)$")
+_WITH_UNIT = re.compile(AMOUNT_WITH_UNIT)  # the parser's own pattern: what is imported reads back
 BLANK = ""  # the text of a token standing for an empty table cell (readers that see the grid)
 
 
@@ -39,7 +40,7 @@ def cell_kind(text: str) -> str | None:
     folded = text.strip()
     if folded in NOT_APPLICABLE:
         return "not-applicable"
-    if _WITH_UNIT.match(folded.replace(" ", "")):
+    if _WITH_UNIT.fullmatch(folded.replace(" ", "")):
         return "with-unit"
     return None
 
@@ -56,10 +57,10 @@ def is_figure(text: str) -> bool:
 
 def amount_in_wanyuan(text: str) -> Decimal:
     """``251000元`` → 25.1 (万元, the unit of the national format); ``25.1万元`` → 25.1."""
-    match = _WITH_UNIT.match(text.strip().replace(" ", ""))
+    match = _WITH_UNIT.fullmatch(text.strip().replace(" ", ""))
     assert match is not None
-    number = Decimal(match.group("number"))
-    return number / 10000 if match.group("unit") == "元" else number
+    number = Decimal(match.group(1).replace(",", ""))
+    return number / 10000 if match.group(2) == "元" else number
 
 
 @dataclass

@@ -19,6 +19,7 @@ changed. Plain ``mkdocs serve`` works too, and renders the whole site on every s
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,13 @@ from typing import Any
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 
+from .. import publishing
 from ..collection import ReportStore, find_report_files
 from ..findings import format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index
@@ -105,6 +108,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         overrides = [Path(config.theme.custom_dir) / OVERRIDES_SUBDIR] if config.theme.custom_dir else []
         if self.env is None or overrides != self.env_dirs:  # Jinja reloads a template whose file changed
             self.env, self.env_dirs = make_environment(overrides), overrides
+        if getattr(self, "command", None) in ("build", "gh-deploy") and not self.dirty:
+            # Built beside site/ and swapped in by _publish_site: a failed build leaves the last good site.
+            self.site_dir, self.staging = config.site_dir, publishing.stage(Path(config.site_dir))
+            config.site_dir = str(self.staging)
         return config
 
     def _report(self, site: SitePlan) -> None:
@@ -242,8 +249,31 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     # Before Material's search plugin writes its index (priority 0).
     @event_priority(50)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish_dirty_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.dirty:
             search = [p for p in config.plugins.values()
                       if hasattr(p, "search_index_prev") and hasattr(p, "search_index")]
             self.dirty_builds.finish(search)
+
+    staging: Path | None = None  # where a full `mkdocs build` writes (publishing.stage), until it is swapped in
+    site_dir = ""  # the site folder it replaces
+
+    # After every other plugin has written its files (the search index included).
+    @event_priority(-1000)
+    def _publish_site(self, *, config: MkDocsConfig) -> None:
+        staging = self.staging
+        if staging is None or (config.strict and _warnings_counted()):  # strict mode aborts next
+            return
+        publishing.publish(staging, Path(self.site_dir))
+        config.site_dir, self.staging = self.site_dir, None
+
+    on_post_build = CombinedEvent(_finish_dirty_build, _publish_site)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        publishing.discard(self.staging)
+        self.staging = None
+
+
+def _warnings_counted() -> bool:
+    """Whether `mkdocs build --strict` counted a warning (it raises Abort right after post_build)."""
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
