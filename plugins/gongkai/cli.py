@@ -146,8 +146,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         hint = f"（上一年度报告 {'、'.join(broken)} 有错误，无法读取）" if broken else ""
         raise UsageError(f"没有找到 {args.agency} 的 {year - 1} 年度报告{hint}，请用 --name 给出机关名称")
     new = prepare(portal, Agency(args.agency, name.strip()), year, spec, output, args.published)
-    _write_new(new, output, args.xlsx)
-    return EXIT_OK
+    return _write_new(new, output, args.xlsx)
 
 
 def _new_from_roster(args: argparse.Namespace, portal: collection.Portal, folder: Path, year: int) -> int:
@@ -171,8 +170,9 @@ def _new_from_roster(args: argparse.Namespace, portal: collection.Portal, folder
         elif entry.code in have or (folder / entry.code / f"{year}.yml").exists() or (target.exists() and not args.force):
             present.append(entry.name)
         else:
-            _write_new(prepare(portal, Agency(entry.code, entry.name), year, spec, target, args.published),
-                       target, args.xlsx)
+            if _write_new(prepare(portal, Agency(entry.code, entry.name), year, spec, target, args.published),
+                          target, args.xlsx) != EXIT_OK:
+                return EXIT_USAGE
             made.append(entry.name)
     summary = f"按机关名单 {portal.roster.display_path}：为 {len(made)} 个机关生成了 {year} 年度报告模板"
     if present:
@@ -183,22 +183,27 @@ def _new_from_roster(args: argparse.Namespace, portal: collection.Portal, folder
     return EXIT_OK
 
 
-def _write_new(new: NewReport, output: Path, xlsx: bool) -> None:
+def _write_new(new: NewReport, output: Path, xlsx: bool) -> int:
+    """Write one template; a target that cannot be written is a located message (exit 2), never a traceback."""
     if new.broken:
         _err(f"注意：上一年度报告 {'、'.join(new.broken)} 有错误，上年结转未能预填，请手工填写")
-    output.parent.mkdir(parents=True, exist_ok=True)
     if xlsx:
         from .forms import write_form
 
-        write_form(new, output)
+        try:
+            write_form(new, output)
+        except OSError as error:
+            raise UsageError(f"无法写入 {output}：{error.strerror or error}") from None
         print(f"已生成 {output}（{new.report.format.document} 格式的 Excel 表单）。"
               f"填写后运行：gongkai import {output}")
-    else:
-        try:
-            write_atomically(output, yaml_text(new, output))
-        except OutputError as error:
-            raise UsageError(findings.format_finding(error.finding)) from None
-        print(f"已生成 {output}（{new.report.format.document} 格式）。填写后运行：gongkai validate {output}")
+        return EXIT_OK
+    try:
+        write_atomically(output, yaml_text(new, output))
+    except OutputError as error:
+        _err(findings.format_finding(error.finding))
+        return EXIT_USAGE
+    print(f"已生成 {output}（{new.report.format.document} 格式）。填写后运行：gongkai validate {output}")
+    return EXIT_OK
 
 
 # --- schema ---------------------------------------------------------------------------
