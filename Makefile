@@ -1,12 +1,12 @@
 # gongkai: two commands for a newcomer.
 #   make site   set up .venv and build the sample portal into site/
-#   make test   set up .venv (with test extras) and run the whole test suite
+#   make test   set up .venv (with test extras) and run the whole test suite (ruff and mypy included)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test serve validate bench clean
+.PHONY: site test lint serve validate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ validate: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -19,14 +19,14 @@ from typing import Callable, Sequence
 from . import cli_options as options
 from . import collection, findings
 from .cli_options import UsageError, resolve_agency, resolve_output
-from .lateness import late_findings
 from .findings import Severity
 from .formats import format_for_year
-from .indexing import Layout, check_layout
-from .preview import plan_site
+from .indexing import Layout
+from .lateness import late_findings
 from .model import Agency
-from .schema import schema_json
+from .preview import plan_site
 from .roster import ROSTER_FILE
+from .schema import schema_json
 from .starting import NewReport, code_for, prepare, previous_report, yaml_text
 from .writing import OutputError, write_atomically
 
@@ -59,7 +59,8 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         wants_help = kwargs.pop("add_help", True)
         kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
         self._optionals.title = "选项"
         if wants_help:
@@ -86,9 +87,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"路径不存在：{'、'.join(missing)}")
     portal = collection.load_portal(paths, base=Path.cwd())
-    # The site's URL rules too, so an editor learns of a clashing agency code before a build.
-    # and late publication, which the site marks 逾期发布 in public
-    found = findings.sort_findings(portal.findings + check_layout(portal.reports) + late_findings(portal.reports))
+    # The site's URL rules are in the loader's findings; late publication, which the site marks 逾期发布, too.
+    found = findings.sort_findings(portal.findings + late_findings(portal.reports))
     # Drafts (status: draft) are not published: their findings are shown but do not fail the check.
     drafts = plan_site(portal.reports, portal.findings, portal.files, layout=Layout(), base=Path.cwd(),
                        preview=False, strict=False).drafts
@@ -246,12 +246,12 @@ def _import_module() -> ModuleType | None:
     try:
         return importlib.import_module(IMPORT_MODULE)
     except ModuleNotFoundError as error:
-        if error.name and (IMPORT_MODULE == error.name or IMPORT_MODULE.startswith(error.name + ".")):
+        if error.name and (error.name == IMPORT_MODULE or IMPORT_MODULE.startswith(error.name + ".")):
             return None
         raise
 
 
-def _add_import(subparsers: argparse._SubParsersAction, load: bool) -> None:
+def _add_import(subparsers: argparse._SubParsersAction[_Parser], load: bool) -> None:
     """Register `import`; its module is imported only when that command runs."""
     module = _import_module() if load else None
     if module is None:
@@ -333,7 +333,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS
 
 
-def _add_site_commands(subparsers: argparse._SubParsersAction) -> None:
+def _add_site_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None:
     serve = subparsers.add_parser("serve", help="本地预览网站（保存后自动刷新；有错误的报告显示问题，不中断预览）",
                                   description="启动本地预览服务器（mkdocs serve）。标为草稿的报告也会显示。")
     build = subparsers.add_parser("build", help="生成要发布的网站（有错误时不生成；草稿不发布）",

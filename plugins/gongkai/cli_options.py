@@ -22,6 +22,7 @@ from typing import TextIO
 from .limits import MAX_SLUG_LENGTH
 from .model import SLUG_PATTERN
 from .rules import RULES
+from .text_checks import name_problem
 
 AGENCY_METAVAR, NAME_METAVAR, YEAR_METAVAR, DATE_METAVAR, FOLDER_METAVAR, FILE_METAVAR = (
     "机关代码", "机关名称", "年度", "日期", "文件夹", "文件")
@@ -108,6 +109,9 @@ def resolve_agency(args: argparse.Namespace, err: TextIO | None = None) -> None:
     if agency is not None and len(agency) > MAX_SLUG_LENGTH:
         raise UsageError(RULES["slug-too-long"].message(length=len(agency), limit=MAX_SLUG_LENGTH))
     args.agency = agency
+    name: str | None = getattr(args, "name", None)
+    if name and (problem := name_problem(name, "机关名称（--name）")):
+        raise UsageError(problem)
 
 
 def resolve_output(args: argparse.Namespace, err: TextIO | None = None) -> tuple[Path, Path | None]:

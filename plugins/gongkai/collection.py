@@ -1,5 +1,8 @@
 """Load, type-check and validate every report of a portal, parsing each file once.
 
+The findings are everything a build would refuse: each file's own, those across files
+(``validate_collection``) and agency codes the site's URLs cannot hold (``check_layout``).
+
 ``ReportStore`` keeps parsed reports keyed by (path, size, mtime_ns), so that a
 ``mkdocs serve`` rebuild re-reads only the files that changed. Pass ``cache=False``
 (or make a new store) to bypass it.
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .findings import Finding, has_errors
+from .indexing import check_layout
 from .loading import load_file
 from .model import Report
 from .parsing import parse_document
@@ -135,6 +139,7 @@ class ReportStore:
                     changed.append(path)
                 if report is not None:
                     reports.append(report)
+        findings.extend(check_layout(reports))  # here, so the CLI and the site cannot disagree
         for stale in [p for p, entry in self._entries.items() if entry.load != self._loads]:
             del self._entries[stale]
         findings.extend(validate_collection(reports))

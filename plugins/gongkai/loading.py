@@ -18,13 +18,10 @@ import yaml
 
 from . import limits
 from .findings import Finding
+from .loading_caches import BaseLoader, CachingLoader
+from .loading_caches import shared_path as shared_path  # parsing imports it from here
 from .marks import Mark, nearest
 from .rules import Where, finding, yaml_syntax
-
-try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
-    _BaseLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
 
 Path_ = tuple[Any, ...]
 _ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
@@ -76,45 +73,6 @@ class Marks(Mapping[Path_, Mark]):
 
     def __len__(self) -> int:
         return len(self._packed)
-
-
-# Every report spells the same few hundred paths: one tuple for each, shared by the marks and
-# values of every report (a tuple per path per report was a fifth of a parsed report's memory).
-# Keyed by the path itself; it only grows with paths never seen before, and is emptied past a bound.
-_PATHS: dict[Path_, Path_] = {}
-_PATHS_BOUND = 100_000
-
-
-def shared_path(path: Path_) -> Path_:
-    """The one tuple kept for this path (equal to ``path``)."""
-    found = _PATHS.get(path)
-    if found is None:
-        if len(_PATHS) >= _PATHS_BOUND:
-            _PATHS.clear()
-        found = _PATHS[path] = path
-    return found
-
-
-# Implicit tags of plain scalars by their text. Keys and small numbers recur in every report and
-# PyYAML resolves each one by trying regular expressions; the answer depends on the text alone
-# (when no path resolvers are registered, as for the safe loaders). Short texts only, bounded.
-_IMPLICIT_TAGS: dict[str, str] = {}
-_IMPLICIT_TAGS_BOUND = 50_000
-_CACHED_TEXT_LENGTH = 32
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is _ScalarNode and implicit[0] and not self.yaml_path_resolvers:
-            tag = _IMPLICIT_TAGS.get(value)
-            if tag is None:
-                tag = super().resolve(kind, value, implicit)
-                if len(value) <= _CACHED_TEXT_LENGTH:
-                    if len(_IMPLICIT_TAGS) >= _IMPLICIT_TAGS_BOUND:
-                        _IMPLICIT_TAGS.clear()
-                    _IMPLICIT_TAGS[value] = tag
-            return tag
-        return super().resolve(kind, value, implicit)
 
 
 @dataclass(frozen=True)
@@ -330,7 +288,7 @@ def _alias(text: str, display: str) -> Finding | None:
     if "&" not in text:
         return None
     try:
-        for event in yaml.parse(text, Loader=_BaseLoader):
+        for event in yaml.parse(text, Loader=BaseLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 start = event.start_mark
                 return finding("yaml-alias", Where.at(display, start and Mark(start.line + 1, start.column + 1)))
@@ -346,7 +304,7 @@ def load_text(text: str, path: Path, display_path: str | None = None) -> tuple[S
     refused = _control_character(text, display) or _alias(text, display)
     if refused is not None:
         return None, [refused]
-    loader = _Loader(text)
+    loader = CachingLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:

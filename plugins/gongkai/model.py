@@ -10,13 +10,13 @@ from decimal import Decimal
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import TypeVar, Union
+from typing import Any, TypeVar
 
+from .deadlines import Duty, duty_from_name
 from .formats import FORMATS, CellSpec, FormatSpec, Relation, Section, TableSpec
 from .marks import Mark, nearest
-from .roster import Duty, duty_from_name
 
-CellValue = Union[int, Decimal]
+CellValue = int | Decimal
 R = TypeVar("R")
 CellPath = tuple[str, ...]
 
@@ -103,7 +103,7 @@ class Report:
     values: dict[CellPath, CellValue]
     given_totals: frozenset[CellPath] = frozenset()
     # Where each field was written (``loading.Marks`` for a parsed file: packed, paths shared).
-    marks: Mapping[tuple, Mark] = field(default_factory=dict, repr=False)
+    marks: Mapping[tuple[Any, ...], Mark] = field(default_factory=dict, repr=False)
     draft: bool = False  # `status: draft`: shown in preview, left out of a published build
     # The agency's kind and deadline from the roster (``roster.apply_roster``); None: inferred from the name.
     duty: Duty | None = field(default=None, repr=False, compare=False)

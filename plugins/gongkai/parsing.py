@@ -25,6 +25,7 @@ from .model import (
     BLANK, SLUG_PATTERN, Agency, Archived, CellPath, CellState, CellValue, Discrepancy, PublishedCell, Report,
 )
 from .rules import Where, describe, finding, phrase, shown
+from .text_checks import check_name, check_narrative, where_in
 from .totals import cell_labels, cells_by_path, leaf_columns, total_rules
 
 TOP_LEVEL_KEYS: dict[str, str] = {
@@ -140,8 +141,14 @@ class _Parser:
         narrative = {s.key: self.parse_narrative(root[s.key], s.key, s.title)
                      for s in (spec or CURRENT_FORMAT).narrative_sections if s.key in root}
         for section in (spec or CURRENT_FORMAT).narrative_sections:
-            if narrative.get(section.key) is not None and not self.renderable(narrative[section.key], section):
+            text = narrative.get(section.key)
+            if text is not None and not self.renderable(text, section):
                 narrative[section.key] = None
+            elif text is not None:  # what would not reach the page as written (text_checks), once it can be rendered
+                unsafe = check_narrative(text, where_in(self.document, (section.key,), section.title))
+                self.findings.extend(unsafe)
+                if unsafe:
+                    narrative[section.key] = None
 
         values: dict[CellPath, CellValue] = {}
         given: set[CellPath] = set()
@@ -192,6 +199,10 @@ class _Parser:
             name = None
         if isinstance(name, str) and _HTML_TAG.search(name):
             self.error("narrative-html", ("agency", "name"), "机关名称", variant="agency-name")
+            name = None
+        markup = check_name(name, where_in(self.document, ("agency", "name"), "机关名称")) if isinstance(name, str) else []
+        if markup:
+            self.findings.extend(markup)
             name = None
         slug, name = self.check_lengths(slug, name)
         if isinstance(slug, str) and isinstance(name, str):

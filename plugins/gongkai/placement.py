@@ -22,6 +22,8 @@ from .rules import Where, finding
 
 REPORT_SUFFIXES = (".yml", ".yaml")
 ROSTER_FILE = "roster.yml"  # the one YAML file directly under reports/ that is not a report (SPEC-roster)
+# What systems and tools leave in every folder: skipped without a word (other hidden entries are named).
+NOISE = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".git", ".gitignore", ".gitkeep", ".gitattributes"})
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ def is_report_name(name: str) -> bool:
 def survey(paths: Iterable[Path], base: Path | None = None) -> tuple[list[Found], list[Finding]]:
     """Every report file under the given files and folders, and a finding for everything else.
 
-    Hidden files and folders (``.git``, editors' swap files) are left out without a word.
+    Hidden files and folders (an editor's swap file ``.2024.yml.swp``) are left out with a warning
+    (``hidden-file``), the noise systems leave everywhere (``NOISE``: ``.DS_Store``, ``.git``…) without one.
     """
     found: list[Found] = []
     findings: list[Finding] = []
@@ -56,6 +59,8 @@ def survey(paths: Iterable[Path], base: Path | None = None) -> tuple[list[Found]
 
         for folder, dirs, files in os.walk(path):
             here = Path(folder)
+            for name in sorted(d for d in dirs if d.startswith(".") and d not in NOISE):
+                findings.append(finding("hidden-file", Where(_display(here / name)), name=name, kind="文件夹"))
             for name in sorted(d for d in dirs if not d.startswith(".")):
                 if os.path.islink(here / name):  # os.walk does not follow it: say so
                     findings.append(finding("not-a-regular-file", Where(_display(here / name)),
@@ -64,7 +69,10 @@ def survey(paths: Iterable[Path], base: Path | None = None) -> tuple[list[Found]
                     findings.append(finding("not-a-regular-file", Where(_display(here / name)), kind="文件夹"))
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(here / d))
             for name in sorted(files):
+                if name in NOISE:
+                    continue
                 if name.startswith("."):
+                    findings.append(finding("hidden-file", Where(_display(here / name)), name=name, kind="文件"))
                     continue
                 file = here / name
                 if here == path and name == ROSTER_FILE:
@@ -113,11 +121,12 @@ def display_path(path: Path, resolved_base: Path | None) -> str:
 
 
 def check_placement(report: Report, found: Found) -> list[Finding]:
-    """``<root>/<slug>/<year>.yml``: the folder names the agency, the file the year (walked files only)."""
-    if found.root is None:
-        return []
-    results = []
+    """``<root>/<slug>/<year>.yml``: the folder names the agency (walked files), the file the year (walked
+    files; a file named directly only when its name is a year, as a copy of last year's file is)."""
     path = found.path
+    if found.root is None:
+        return _year_of_file(report, path) if len(path.stem) == 4 and path.stem.isdigit() else []
+    results = []
     suffix = path.suffix
     expected_path = (found.root / report.agency.slug / f"{report.year}{suffix}").as_posix()
     if path.parent == found.root and path.parent.name != report.agency.slug:
@@ -129,8 +138,11 @@ def check_placement(report: Report, found: Found) -> list[Finding]:
                                                                 ("agency", "slug"), "机关代码"),
                                slug=report.agency.slug, folder=path.parent.name, expected_path=expected_path,
                                expected=path.parent.name, actual=report.agency.slug))
-    if path.stem != str(report.year):
-        results.append(finding("year-file-mismatch", Where.at(report.display_path, report.mark(("year",)), ("year",),
-                                                              "报告年度"),
-                               year=report.year, name=path.name, expected=path.stem, actual=report.year))
-    return results
+    return results + _year_of_file(report, path)
+
+
+def _year_of_file(report: Report, path: Path) -> list[Finding]:
+    if path.stem == str(report.year):
+        return []
+    return [finding("year-file-mismatch", Where.at(report.display_path, report.mark(("year",)), ("year",), "报告年度"),
+                    year=report.year, name=path.name, expected=path.stem, actual=report.year)]

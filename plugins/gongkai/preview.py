@@ -24,7 +24,7 @@ from jinja2 import Environment
 
 from .drafts import file_is_draft
 from .findings import Finding, Severity, sort_findings
-from .indexing import Layout, check_layout, relative_link
+from .indexing import Layout, relative_link
 from .model import SLUG_PATTERN, Report
 from .pages.portal import PortalPage
 
@@ -116,12 +116,12 @@ def plan_site(reports: Sequence[Report], findings: Sequence[Finding], files: Seq
 
     if not preview:
         shown = [r for r in reports if not r.draft]
-        kept = [f for f in list(findings) + check_layout(shown) if f.file not in drafts]
+        kept = [f for f in findings if f.file not in drafts]  # the layout's findings are the loader's
         errors = [f for f in kept if f.is_error or strict]
         return SitePlan(False, shown, errors=sort_findings(errors),
                         logged=sort_findings(f for f in kept if f not in errors), drafts=drafts, layout=layout)
 
-    every = sort_findings(list(findings) + check_layout(reports))
+    every = sort_findings(findings)
     failing = {f.file for f in every if f.is_error}
     shown = [r for r in reports if r.display_path not in failing]
     taken = {layout.report(r) for r in shown}

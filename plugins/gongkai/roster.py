@@ -1,96 +1,43 @@
-"""The roster of agencies that must report, and each report's legal deadline.
+"""The roster of agencies that must report (``reports/roster.yml``, optional).
 
-条例第四十九条: a department of a county-or-higher government publishes its annual report by
-31 January; a county-or-higher local government's own report (本级政府) by 31 March. The
-roster (``reports/roster.yml``, optional) declares each agency's kind, its group and the first
-year it must report, and may override the deadline where a province sets an earlier date.
-Without a roster entry the kind is inferred from the agency's name (``Duty.inferred``).
+It declares each agency's kind (hence its deadline under 条例第四十九条, ``deadlines``), its
+group and the first year it must report, and may override the deadline where a province sets an
+earlier date. Without a roster entry the kind is inferred from the agency's name (``Duty.inferred``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
+from .deadlines import (
+    ARTICLE,
+    DEPARTMENT,
+    GOVERNMENT,
+    KINDS,
+    ROSTER_FILE,
+    TOWNSHIP,
+    Duty,
+    deadline_for,
+    deadline_summary,
+    duty_from_name,
+    kind_from_name,
+)
 from .findings import Finding
 from .loading import SourceDocument, load_file
 from .rules import Where, finding
+from .slugs import slug_for
 
 if TYPE_CHECKING:  # the model imports this module (for Duty)
     from .model import Report
 
-ROSTER_FILE = "roster.yml"
-ARTICLE = "《中华人民共和国政府信息公开条例》第四十九条"
-
-GOVERNMENT, DEPARTMENT, TOWNSHIP = "government", "department", "township"
-# kind → (Chinese label, default deadline month, day) — 条例第四十九条
-KINDS: dict[str, tuple[str, int, int]] = {
-    GOVERNMENT: ("县级以上地方人民政府本级", 3, 31),
-    DEPARTMENT: ("县级以上人民政府部门", 1, 31),
-    TOWNSHIP: ("乡镇人民政府、街道办事处", 1, 31),
-}
 _CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
-_GOVERNMENT_NAME = re.compile(r"(?:省|市|区|县|旗|自治州|州|盟|自治区)人民政府$")
-_TOWNSHIP_NAME = re.compile(r"(?:乡|镇)人民政府$|街道办事处$|街道$")
 _ENTRY_KEYS = ("code", "name", "kind", "group", "first_year", "deadline")
-
-
-def kind_from_name(name: str) -> str:
-    """…区/县/市/省人民政府 → government; 乡/镇人民政府, 街道办事处 → township; else department."""
-    if _TOWNSHIP_NAME.search(name):
-        return TOWNSHIP
-    if _GOVERNMENT_NAME.search(name):
-        return GOVERNMENT
-    return DEPARTMENT
-
-
-def _month_day(year: int, month: int, day: int) -> date:
-    if month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
-        day = 28
-    return date(year, month, day)
-
-
-def deadline_for(kind: str, year: int, override: tuple[int, int] | None = None) -> date:
-    """The last day to publish ``year``'s report: in the following year, by kind or override."""
-    month, day = override or KINDS[kind][1:]
-    return _month_day(year + 1, month, day)
-
-
-@dataclass(frozen=True)
-class Duty:
-    """What an agency owes: its kind, any deadline override, and whether the kind was inferred."""
-
-    kind: str
-    override: tuple[int, int] | None = None
-    inferred: bool = False
-
-    def deadline(self, year: int) -> date:
-        return deadline_for(self.kind, year, self.override)
-
-    @property
-    def basis(self) -> str:
-        """Where the deadline comes from, in words (for pages and ``gongkai check``)."""
-        if self.override is not None:
-            return f"机关名单（reports/{ROSTER_FILE}）规定的期限"
-        label = KINDS[self.kind][0]
-        month, day = KINDS[self.kind][1:]
-        said = f"{ARTICLE}：{label}应于每年{month}月{day}日前公布上一年度报告"
-        return said + ("（机关类别按名称推定）" if self.inferred else "")
-
-
-def deadline_summary(year: int) -> str:
-    """One year's deadlines by the law, in words (listing pages)."""
-    following = year + 1
-    return (f"法定发布期限（{ARTICLE}）：县级以上地方人民政府本级为 {following}年3月31日，"
-            f"其他机关为 {following}年1月31日（机关名单另有规定的从其规定）")
-
-
-def duty_from_name(name: str) -> Duty:
-    return Duty(kind_from_name(name), inferred=True)
 
 
 @dataclass(frozen=True)
@@ -153,15 +100,6 @@ def apply_roster(reports: Iterable[Report], roster: Roster | None) -> None:
         report.duty = entry.duty if entry is not None else None
 
 
-def _slug(name: str, taken: Iterable[str]) -> str | None:
-    """A code from the name (shared pinyin codes), or None where this install has none."""
-    try:
-        from .slugs import slug_for  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return None
-    return str(slug_for(name, taken=tuple(taken)))
-
-
 class _Reader:
     def __init__(self, document: SourceDocument) -> None:
         self.document = document
@@ -211,10 +149,7 @@ class _Reader:
             return None
         code = item.get("code")
         if code is None:
-            code = _slug(name, codes)
-            if code is None:
-                self.bad("roster-code-missing", at, name)
-                return None
+            code = slug_for(name, taken=tuple(codes))  # the same code `gongkai new` and `import` derive
         elif not isinstance(code, str) or not _CODE.match(code):
             self.bad("roster-code-invalid", at + ("code",), name, actual=code)
             return None
@@ -272,3 +207,8 @@ def load_roster(path: Path, display_path: str | None = None) -> tuple[Roster | N
 
 def roster_path(reports_dir: Path) -> Path:
     return reports_dir / ROSTER_FILE
+
+
+__all__ = ["ARTICLE", "DEPARTMENT", "GOVERNMENT", "KINDS", "ROSTER_FILE", "TOWNSHIP", "Duty", "Roster", "RosterEntry",
+           "apply_roster", "deadline_for", "deadline_summary", "duty_for", "duty_from_name", "kind_from_name",
+           "load_roster", "roster_path"]

@@ -304,17 +304,16 @@ rule("narrative-placeholder", E, "文字部分还是模板的占位文字“【�
 # --- within one report (validation) ---------------------------------------------------------
 
 _TOTAL, _TOTAL_OF_MANY = "总计应等于{parts}共 {count} 项之和", {"many": "总计应等于{parts} 等共 {count} 项之和"}
-_ARCHIVED_SUM = "；按原文存档的报告中，空白、不适用的格不计入，总计本身空白而其余各项之和大于 0 的也算不符"
+_ARCHIVED_SUM = ("；按原文存档的报告中，空白、不适用的格不计入（各项都空白时按 0 比较），"
+                 "总计本身空白而其余各项之和大于 0 的也算不符")
 _ARCHIVED_COMPARE = "；按原文存档的报告中，有一格空白或不适用的列不作比较"
-rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和" + _ARCHIVED_SUM, _TOTAL, _TOTAL_OF_MANY)
+rule("total-row-sum", E, "（七）总计行不等于（一）至（六）各项（含各小项）之和（总计列的（七）总计也按列核对）"
+     + _ARCHIVED_SUM, _TOTAL, _TOTAL_OF_MANY)
 rule("total-column-sum", E, "总计列不等于同一行其他各列之和（表三：六类申请人；表四：维持、纠正、其他、尚未审结）"
      + _ARCHIVED_SUM, _TOTAL, _TOTAL_OF_MANY)
 rule("applications-balance", E, "表三中，第一项加第二项之和不等于第三项加第四项之和" + _ARCHIVED_COMPARE,
      "第一项加第二项之和应等于第三项加第四项之和：新收 {received} + 上年结转 {carried_over} "
      "≠ 办理结果总计 {handled} + 结转下年度 {carried_forward}")
-rule("file-name-year", W, "文件名中的年度与报告年度不同（常见于复制上一年度的文件后忘了改年度）",
-     "文件名 {file_name} 表明这是 {file_year} 年度的报告，但报告年度写的是 {year}。"
-     "复制上一年度的文件后，请记得改写年度（或改正文件名）")
 
 # --- across reports and years (validation) ------------------------------------------------
 
@@ -393,35 +392,6 @@ rule("xlsx-placeholder", E, "Excel 表单中还有模板的占位文字",
 rule("xlsx-missing-value", E, "Excel 表单中的必填单元格是空的",
      "单元格 {cell} 是空的：{what}")
 
-# --- roster, deadlines and compliance (opendata) ---------------------------------------
-
-rule("roster-structure", E, "机关名单格式不对",
-     "机关名单应为“agencies:”下的列表，每一项是一个机关（name、kind 等键）")
-rule("roster-unknown-key", E, "机关名单中有无法识别的键",
-     "无法识别的键“{key}”，可用的键：{allowed}")
-rule("roster-name-missing", E, "机关名单缺少机关名称", "请填写机关名称（name）")
-rule("roster-kind-invalid", E, "机关类别无效",
-     "机关类别（kind）应为 {kinds} 之一")
-rule("roster-code-invalid", E, "机关代码无效",
-     "机关代码（code）只能用小写字母、数字和连字符，例如 shifan-qu")
-rule("roster-code-missing", E, "机关名单缺少机关代码",
-     "请填写机关代码（code），例如 shifan-qu（本安装不能由名称自动生成代码）")
-rule("roster-code-duplicate", E, "机关代码重复",
-     "机关代码“{agency_code}”已用于名单中第 {first} 个机关，每个机关的代码应唯一")
-rule("roster-group-invalid", E, "所属政府应为文字", "所属政府（group）应为文字，例如 示例区；已忽略")
-rule("roster-first-year-invalid", E, "起报年度无效",
-     "起报年度（first_year）应为 2008 至 2100 之间的年份，例如 2019；已忽略")
-rule("roster-deadline-invalid", E, "发布期限格式不对",
-     "发布期限（deadline）应写成“月-日”并加引号，例如 \"02-28\"（次年的该日）；已按条例第四十九条的期限处理")
-rule("report-missing", E, "名单中的机关缺少年度报告",
-     "{name}（{agency_code}）应报送 {year} 年度政府信息公开工作年度报告，但没有这份报告文件")
-rule("report-failing", E, "年度报告未通过校验",
-     "{name}（{agency_code}）{year} 年度报告有 {errors} 个错误，未通过校验")
-rule("report-late", W, "年度报告逾期发布",
-     "{name}（{agency_code}）{year} 年度报告于 {published} 发布，晚于发布期限 {deadline}（{basis}）")
-rule("agency-not-in-roster", W, "机关不在机关名单中",
-     "机关“{name}”（{agency_code}）不在机关名单 {roster} 中：发布期限按名称推定的机关类别计算，请在名单中补充")
-
 # --- archived reports: as published, acknowledged discrepancies, narrative counts (issue 12) ---
 # An archived report (top-level ``archived:``) keeps every cell as published: a blank cell is
 # absent, not 0, and so is a not-applicable one (“/”, “—”, “不适用”, “无”). Sums are taken over
@@ -496,8 +466,9 @@ rule("slug-too-long", E, "机关代码过长", "机关代码过长（{length} �
 rule("name-too-long", E, "机关名称过长", "机关名称过长（{length} 个字，最多 {limit} 个）")
 rule("slug-folder-mismatch", E, "机关代码与文件夹不一致",
      "机关代码“{slug}”与报告所在的文件夹“{folder}”不一致。报告应放在 {expected_path}，或把机关代码改为“{folder}”")
-rule("year-file-mismatch", E, "报告年度与文件名不一致",
-     "报告年度 {year} 与文件名“{name}”不一致：这份报告的文件应命名为 {year}.yml")
+rule("year-file-mismatch", E, "报告年度与文件名不一致（常见于复制上一年度的文件后忘了改年度）",
+     "报告年度 {year} 与文件名“{name}”不一致：这份报告的文件应命名为 {year}.yml；"
+     "如果是复制上一年度的文件，请改写报告年度")
 rule("misplaced-report", E, "报告文件放错了位置",
      "报告文件不能直接放在报告目录下，应放在机关代码命名的文件夹中：{expected_path}")
 rule("stray-file", W, "报告目录中的其他文件",
@@ -507,3 +478,56 @@ rule("archive-too-large", E, "压缩文件解压后过大（疑似“压缩炸�
      "这个 Word 文件解压后过大（{what}，上限 {limit}），未读取。正常的年度报告远小于此，请检查文件来源")
 rule("narrative-too-large", E, "文字部分过长、链接过多或嵌套过深，网站无法安全生成",
      "这一部分{what}，超出上限 {limit}，未采用：这样的文字会让网站生成耗时过久或失败。请精简，或删去多余的符号")
+
+# --- text that reaches a page: names and narratives (gongkai.text_checks) -----------------
+
+rule("name-markup", E, "名称中有 HTML 符号、字符实体或控制字符",
+     "{field}中不能有{what}：网页会把它当作代码，或者显示不出来。请只写名称本身的文字"
+     "（确需这些符号时，请用全角“＜＞＆”）")
+rule("narrative-markup", E, "正文中有 HTML 标签",
+     "正文中不能使用 HTML 标签。请用 Markdown 书写，例如 **加粗**、空行分段；"
+     "要写小于号时请用全角“＜”，或放在 `反引号` 中")
+rule("narrative-attributes", E, "正文中有给段落或标题加属性的花括号",
+     "正文中不能用花括号给段落、标题或链接加属性或样式：报告页面的样式由门户统一设置。"
+     "请删去这对花括号及其中的内容")
+rule("narrative-link-scheme", E, "正文中的链接指向不安全的地址",
+     "链接“{text}”的地址不安全：正文中的链接只能指向 http(s) 网址、邮箱（mailto:）、电话（tel:）或站内页面，"
+     "不能使用 javascript:、data:、vbscript: 等（也包括用字符实体、大小写或换行写出的）。请改为网址或删去这个链接")
+rule("narrative-heading-level", E, "正文中的标题级别过高",
+     "“{text}”会成为{level}级标题：报告页面已有一级标题（报告名称）和二级标题（六个部分），正文中的小标题请从三级开始，"
+     "写成“### {text}”{hint}")
+rule("narrative-image", E, "正文中插入了图片",
+     "正文中不能插入图片：门户页面不从其他网站加载任何内容，报告也没有存放图片的位置。"
+     "请改为文字说明，或写成链接 [说明](https://…)")
+
+# --- totals: what the walk of reports/ leaves out ---------------------------------------------------------------
+rule("hidden-file", W, "报告目录中的隐藏文件或文件夹（名称以“.”开头）未读取（.DS_Store、Thumbs.db、.git 等系统文件除外）",
+     "隐藏{kind}“{name}”（名称以“.”开头）未读取。编辑器留下的临时文件（如 .2024.yml.swp）可以删除；"
+     "如果这是报告，请去掉名称开头的“.”")
+
+# --- roster, deadlines and compliance (opendata) ---------------------------------------
+
+rule("roster-structure", E, "机关名单格式不对",
+     "机关名单应为“agencies:”下的列表，每一项是一个机关（name、kind 等键）")
+rule("roster-unknown-key", E, "机关名单中有无法识别的键",
+     "无法识别的键“{key}”，可用的键：{allowed}")
+rule("roster-name-missing", E, "机关名单缺少机关名称", "请填写机关名称（name）")
+rule("roster-kind-invalid", E, "机关类别无效",
+     "机关类别（kind）应为 {kinds} 之一")
+rule("roster-code-invalid", E, "机关代码无效",
+     "机关代码（code）只能用小写字母、数字和连字符，例如 shifan-qu")
+rule("roster-code-duplicate", E, "机关代码重复",
+     "机关代码“{agency_code}”已用于名单中第 {first} 个机关，每个机关的代码应唯一")
+rule("roster-group-invalid", E, "所属政府应为文字", "所属政府（group）应为文字，例如 示例区；已忽略")
+rule("roster-first-year-invalid", E, "起报年度无效",
+     "起报年度（first_year）应为 2008 至 2100 之间的年份，例如 2019；已忽略")
+rule("roster-deadline-invalid", E, "发布期限格式不对",
+     "发布期限（deadline）应写成“月-日”并加引号，例如 \"02-28\"（次年的该日）；已按条例第四十九条的期限处理")
+rule("report-missing", E, "名单中的机关缺少年度报告",
+     "{name}（{agency_code}）应报送 {year} 年度政府信息公开工作年度报告，但没有这份报告文件")
+rule("report-failing", E, "年度报告未通过校验",
+     "{name}（{agency_code}）{year} 年度报告有 {errors} 个错误，未通过校验")
+rule("report-late", W, "年度报告逾期发布",
+     "{name}（{agency_code}）{year} 年度报告于 {published} 发布，晚于发布期限 {deadline}（{basis}）")
+rule("agency-not-in-roster", W, "机关不在机关名单中",
+     "机关“{name}”（{agency_code}）不在机关名单 {roster} 中：发布期限按名称推定的机关类别计算，请在名单中补充")

@@ -1,14 +1,15 @@
 """Which cells are totals, and what they add up: read from the format declaration.
 
 A total column sums the block's other leaf columns; a total row sums every other leaf row
-of its group, sub-items included. Parsing fills missing totals from here and validation checks given ones.
+of its group, sub-items included, in every column — the total column too, so the cell where the
+two meet (（七）总计 of the 总计 column) is checked both ways. Parsing fills missing totals from here and validation checks given ones.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
@@ -37,8 +38,8 @@ class TotalRule:
         object.__setattr__(self, "target_path", self.target.path)
         object.__setattr__(self, "addend_paths", tuple(a.path for a in self.addends))
 
-    def expected(self, values: Mapping[CellPath, object]) -> int | Decimal:
-        return sum((values[path] for path in self.addend_paths), 0)  # type: ignore[arg-type, return-value]
+    def expected(self, values: Mapping[CellPath, int | Decimal]) -> int | Decimal:
+        return sum((values[path] for path in self.addend_paths), 0)
 
 
 def _leaf_columns(block: Block) -> list[tuple[Column, tuple[Column, ...]]]:
@@ -92,7 +93,8 @@ def leaf_columns(table: TableSpec, block: Block) -> tuple[Column, ...]:
 
 
 def total_rules(table: TableSpec) -> Iterator[TotalRule]:
-    """Row totals first (they feed the total column of the total row), then column totals."""
+    """Row totals first (they feed the total column of the total row), then column totals, then the
+    total row's total column summed down its column (the cell both kinds of total meet in)."""
     return iter(_declared(table).rules)
 
 
@@ -100,21 +102,7 @@ def _total_rules(table: TableSpec, cells: Mapping[CellPath, CellSpec]) -> Iterat
     for block in table.blocks:
         rows = [leaf for b, leaf in table.leaf_rows() if b is block]
         columns = _leaf_columns(block)
-        for leaf in rows:
-            if not leaf.row.is_total:
-                continue
-            group = leaf.path[:-1]
-            siblings = [
-                r for r in rows if r.path[: len(group)] == group and len(r.path) > len(group) and not r.row.is_total
-            ]
-            for column, _ in columns:
-                if column.is_total:
-                    continue
-                yield TotalRule(
-                    "total-row",
-                    cells[_path(table, leaf, column)],
-                    tuple(cells[_path(table, r, column)] for r in siblings),
-                )
+        yield from _row_totals(table, cells, rows, [c for c, _ in columns if not c.is_total])
         for leaf in rows:
             for column, _ in columns:
                 if not column.is_total:
@@ -124,6 +112,29 @@ def _total_rules(table: TableSpec, cells: Mapping[CellPath, CellSpec]) -> Iterat
                     cells[_path(table, leaf, column)],
                     tuple(cells[_path(table, leaf, c)] for c, _ in columns if not c.is_total),
                 )
+        # The total column of a total row is both: after the column totals, so that parsing fills
+        # it from its row (as before) and validation checks it down its column as well.
+        yield from _row_totals(table, cells, rows, [c for c, _ in columns if c.is_total])
+
+
+def _row_totals(table: TableSpec, cells: Mapping[CellPath, CellSpec], rows: list[LeafRow],
+                columns: list[Column]) -> Iterator[TotalRule]:
+    for leaf in rows:
+        if not leaf.row.is_total:
+            continue
+        siblings = _parts(rows, leaf)
+        for column in columns:
+            yield TotalRule(
+                "total-row",
+                cells[_path(table, leaf, column)],
+                tuple(cells[_path(table, r, column)] for r in siblings),
+            )
+
+
+def _parts(rows: list[LeafRow], total: LeafRow) -> list[LeafRow]:
+    """The leaf rows a total row adds up: every other row of its group, sub-items included."""
+    group = total.path[:-1]
+    return [r for r in rows if r.path[: len(group)] == group and len(r.path) > len(group) and not r.row.is_total]
 
 
 def _path(table: TableSpec, leaf: LeafRow, column: Column) -> CellPath:

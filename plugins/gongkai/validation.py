@@ -9,7 +9,6 @@ Runs on typed reports (see ``parsing``). What to check is read from the format d
 - ``CarryOver`` (``carry-over-mismatch``): a row equals a row of last year's report, per column;
 - ``RunningCount`` (warnings ``in-force-continuity``, ``previous-items-continuity``): a count that
   runs on from last year's report;
-- ``file-name-year`` (warning): a file named for a year holds that year's report;
 
 and across the portal: ``duplicate-report`` (one report per agency and year) and
 ``agency-name-changed`` (warning: one agency, one name across years). Also
@@ -17,8 +16,9 @@ and across the portal: ``duplicate-report`` (one report per agency and year) and
 
 Each table is checked in the layout the report holds it in (``Report.table``), with the relations
 of that layout's format (``Report.relations_of``). In an archived report a blank or
-not-applicable cell is absent: sums take the parts present, an absent total is a discrepancy
-when they add up to more than 0, and a balance, carry-over or running count with an absent
+not-applicable cell is absent: sums take the parts present (0 when none is: a published total
+whose parts are all blank is compared with 0), an absent total is a discrepancy when they add
+up to more than 0, and a balance, carry-over or running count with an absent
 operand is not compared. An error matching an acknowledged discrepancy (same rule, cell,
 published and expected figure) becomes a note; an acknowledgement matching none is
 ``discrepancy-stale``.
@@ -94,7 +94,7 @@ def _check_published_totals(report: Report, table: TableSpec) -> list[Finding]:
         if target in published and target not in values:  # a blank or not-applicable total
             if present and expected != 0:
                 found.append(_total_finding(report, rule, expected, published[target].text))
-        elif target in report.given_totals and present and expected != values[target]:
+        elif target in report.given_totals and expected != values[target]:  # no part present: they add up to 0
             found.append(_total_finding(report, rule, expected, values[target]))
     return found
 
@@ -126,16 +126,6 @@ def check_balance(report: Report, balance: Balance) -> list[Finding]:
     return found
 
 
-def check_file_name(report: Report) -> list[Finding]:
-    """A file named for a year (2024.yml) holds that year's report: catches a copy whose year was left unchanged."""
-    name = report.display_path.replace("\\", "/").rsplit("/", 1)[-1]
-    stem = name.rsplit(".", 1)[0]
-    if not (len(stem) == 4 and stem.isdigit()) or int(stem) == report.year:
-        return []
-    return [finding("file-name-year", _where(report, ("year",), "报告年度"), file_name=name, file_year=stem,
-                    year=report.year, expected=stem, actual=report.year)]
-
-
 def validate_report(report: Report) -> list[Finding]:
     """Every arithmetic rule that one report must satisfy on its own."""
     return check_report(report).findings
@@ -156,7 +146,6 @@ def check_report(report: Report) -> Checked:
         found.extend(check_totals(report, table))
     for balance in report.relations_of(Balance):
         found.extend(check_balance(report, balance))
-    found.extend(check_file_name(report))
     found.extend(check_narrative(report))
     if not report.discrepancies:
         return Checked(found, [])

@@ -14,7 +14,7 @@ import pytest
 
 # Messages let through, each with its exact message, the markup it points at, and the reason.
 # Empty: Material's autocomplete="off" on its toggle checkboxes is removed by the plugin
-# (pages.text.drop_checkbox_autocomplete), so no theme message needs allowing.
+# (mkdocs_plugin.internals.drop_checkbox_autocomplete), so no theme message needs allowing.
 ALLOWED: list[tuple[re.Pattern[str], re.Pattern[str], str]] = []
 
 

@@ -33,7 +33,8 @@ MARK_CANDIDATES = """() => {
   });
   return els.map(el => ({
     tag: el.tagName.toLowerCase(),
-    text: (el.getAttribute('aria-label') || el.textContent || el.getAttribute('placeholder') || '').trim().replace(/\\s+/g, ' ').slice(0, 60),
+    text: (el.getAttribute('aria-label') || el.textContent || el.getAttribute('placeholder') || '')
+      .trim().replace(/\\s+/g, ' ').slice(0, 60),
     href: el.getAttribute('href'),
     cls: el.className,
   }));

@@ -112,7 +112,7 @@ def test_file_url_report_and_links(gk, file_site, context_factory):
     page = ctx.new_page()
     page.goto(index.as_uri(), wait_until="load")
     n, broken = _links_resolve(page, site)
-    assert n > 0 and not broken, f"index by year (file://): broken links:\n  " + "\n  ".join(broken)
+    assert n > 0 and not broken, "index by year (file://): broken links:\n  " + "\n  ".join(broken)
     # Follow a link from the index to a report page, as a reader would.
     report_links = [h for h in page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
                     if REPORT_URL.search(h)]

@@ -40,10 +40,15 @@ def test_total_row_counts_sub_items(portal, version, year):
     path = ("applications", "results", "withheld", "state_secret", "legal_services")
     text, line = set_value(report_text(version, year), path, "1")
     text, _ = set_value(text, ("applications", "results", "withheld", "state_secret", "total"), "1")
-    finding = only(portal({_file(year): text}).findings, "total-row-sum")
+    found = {f.path[-1]: f for f in portal({_file(year): text}).findings if f.rule == "total-row-sum"}
+    assert sorted(found) == ["legal_services", "total"]  # its column, and the 总计 column down its rows
+    finding = found["legal_services"]
     assert finding.label == f"{APPLICATIONS} › （七）总计 › 法人或其他组织 › 法律服务机构"
     assert (finding.expected, finding.actual) == ("1", "0")
     assert finding.line == locate(text, RESULTS_TOTAL + ("legal_services",)).line
+    corner = found["total"]
+    assert corner.label == f"{APPLICATIONS} › （七）总计 › 总计"
+    assert int(corner.expected) == int(corner.actual) + 1
 
 
 @pytest.mark.parametrize(("version", "year"), FORMAT_YEARS)

@@ -358,3 +358,11 @@ def test_a_draft_is_checked_but_does_not_fail_validation(tmp_path):
     assert done.returncode == 0
     write(tmp_path, "2024.yml", text.replace("status: draft\n", ""))
     assert run(tmp_path, "validate").returncode == 1
+
+
+def test_the_portal_loader_itself_reports_agency_codes_the_site_cannot_use(portal):
+    """The check lives in the loader, so `gongkai validate` and the MkDocs build cannot disagree."""
+    found = portal({"2024/2023.yml": report_text("2021", 2023, slug="2024", name="示例镇人民政府"),
+                    "agencies/2023.yml": report_text("2021", 2023, slug="agencies", name="示例区人民政府")})
+    assert sorted(f.rule for f in found.findings) == ["slug-clashes-with-year", "slug-reserved"]
+    assert not found.ok

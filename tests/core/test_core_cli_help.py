@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from gongkai import cli
 from gongkai.slugs import slug_for
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from core_kit import build_report
-from gongkai.slugs import slug_for
-from gongkai.writing import report_to_yaml
 from openpyxl import load_workbook
 from test_core_cli import run
+
+from gongkai.slugs import slug_for
+from gongkai.writing import report_to_yaml
 
 ROSTER = """\
 agencies:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from core_kit import report_text, set_value
+
 from gongkai.collection import find_report_files
 from gongkai.roster import deadline_for, kind_from_name, load_roster
 

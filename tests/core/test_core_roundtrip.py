@@ -46,7 +46,7 @@ def test_built_reports_round_trip(version, year):
 @pytest.mark.parametrize("name", ["示例局: 临时", "#示例", "'引号' \"双引号\"", "- 列表样"])
 def test_awkward_names_and_narrative_round_trip(name):
     built = build_report("2021", 2024, name=name)
-    built.narrative["other_matters"] = "  缩进开头的一行\n\n# 不是注释\n\n- 列表: 有冒号\n"
+    built.narrative["other_matters"] = "  缩进开头的一行\n\n### 不是注释（以 # 开头）\n\n- 列表: 有冒号\n"
     reloaded = _reload(report_to_yaml(built))
     assert reloaded.agency.name == name
     assert reloaded.narrative["other_matters"].rstrip("\n") == built.narrative["other_matters"].rstrip("\n")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from gongkai.model import SLUG_PATTERN
-from gongkai.slugs import MAX_LENGTH, slug_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from gongkai.model import SLUG_PATTERN
+from gongkai.slugs import MAX_LENGTH, slug_for
 
 
 @pytest.mark.parametrize(("name", "slug"), [

@@ -5,7 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from core_kit import FIXTURES, FORMAT_YEARS, build_report, locate, locate_key, only, replace_once, report_text, set_value
+from core_kit import (
+    FIXTURES,
+    FORMAT_YEARS,
+    build_report,
+    locate,
+    locate_key,
+    only,
+    replace_once,
+    report_text,
+    set_value,
+)
 
 from gongkai.findings import Severity
 from gongkai.formats import FORMATS
@@ -353,3 +363,18 @@ def test_values_are_typed(portal):
     expected = build_report("2019", 2019)
     assert report.values == expected.values
     assert report.given_totals  # report_to_yaml wrote the totals, so they were typed in
+
+
+def test_system_noise_is_skipped_without_a_word_other_hidden_entries_are_named(tmp_path):
+    """.DS_Store, Thumbs.db, .git: silent; an editor's swap file and a hidden folder: hidden-file."""
+    from gongkai.placement import survey
+
+    folder = tmp_path / "reports" / "shifan-zhen"
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".hidden").mkdir()
+    for name in ("2024.yml", ".DS_Store", "Thumbs.db", ".2024.yml.swp"):
+        (folder / name).write_text("year: 2024\n", encoding="utf-8")
+    found, findings = survey([tmp_path / "reports"], tmp_path)
+    assert [f.path.name for f in found] == ["2024.yml"]
+    assert sorted((f.rule, f.file) for f in findings) == [
+        ("hidden-file", "reports/shifan-zhen/.2024.yml.swp"), ("hidden-file", "reports/shifan-zhen/.hidden")]

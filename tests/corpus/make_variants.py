@@ -56,8 +56,8 @@ NARRATIVE_MIXED = {
     "other_matters": ["无。"],
 }
 CHROME = ["当前位置：首页 > 政务公开 > 政府信息公开 > 政府信息公开年报", "全真版 文字版", "【字体：大 中 小】 打印本页"]
-SIGNATURE = ["平潭综合实验区党工委管委会办公室", "2022年2月8日", "抄送：省政务公开办。", "平潭综合实验区党工委管委会办公室 2022年2月8日印发",
-             "附件下载：2021年度政府信息公开工作年度报告.pdf"]
+SIGNATURE = ["平潭综合实验区党工委管委会办公室", "2022年2月8日", "抄送：省政务公开办。",
+             "平潭综合实验区党工委管委会办公室 2022年2月8日印发", "附件下载：2021年度政府信息公开工作年度报告.pdf"]
 
 CASES: list[dict] = []
 
@@ -322,6 +322,7 @@ def main() -> None:
 def seed_case() -> dict:
     """The seed (a real town report, text without a title): its numbers from the hand transcription in reports/."""
     import yaml
+
     from gongkai.formats import FORMATS
 
     data = yaml.safe_load((HERE.parents[1] / "reports" / "shifan-zhen" / "2024.yml").read_text(encoding="utf-8"))

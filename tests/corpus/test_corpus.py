@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from gongkai.formats import TableSpec
 from gongkai.importing import command
 from gongkai.model import CellState, Report
 from gongkai.rules import DISCREPANCY_NOTES
+from gongkai.totals import leaf_columns
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "importing"))
 from import_kit import load_report
@@ -99,7 +103,7 @@ def test_the_folder_imports_in_one_command_with_a_summary(tmp_path: Path, capsys
     assert f"共 {len(names)} 个文件" in summary
     assert "无误导入 2 个：005_pingtan_zone_2019.txt、007_pingtan_zone_2021.txt" in summary
     assert "已导入、需核对 4 个" in summary and "004_shanghai_city_office_js_2019.html" in summary
-    assert "（原文数据说明 11 处）" in summary
+    assert "（原文数据说明 12 处）" in summary  # 11 row totals left blank, and the （七）总计 they should add up to
     assert "未导入 1 个" in summary and "v17_scanned.pdf：[import-scanned-pdf]" in summary
     # one agency, one code across years: every year of the zone is in its folder
     zone = sorted(p.name for p in (tmp_path / "reports" / "pingtanzhsy-qu").iterdir())
@@ -187,3 +191,46 @@ def test_the_built_page_shows_every_number_and_each_discrepancy(case: dict, buil
     for rule in {d["rule"] for d in case["discrepancies"]}:  # each worded as its rule says
         wording = DISCREPANCY_NOTES[rule].split("；")[1].split("{")[0]
         assert sum(wording in note for note in cells.notes) == sum(d["rule"] == rule for d in case["discrepancies"])
+
+
+# --- every inconsistency recorded by hand is flagged -----------------------------------------
+
+# The hand-recorded ``errors`` of table 三: a row's total column against its applicant columns,
+# or a column's （七）总计 against its result rows (the 总计 column included).
+_ROW_ERROR = re.compile(r"表三 row (?P<row>\D+)(?P<item>\d*): sum of applicant columns (?P<expected>\d+) != 总计 '(?P<published>[^']*)'")
+_COLUMN_ERROR = re.compile(r"表三 col (?P<column>\S+): sum of 办理结果 rows (?P<expected>\d+) != \(七\)总计 '(?P<published>[^']*)'")
+# cases.json, and shared-cases.json: /work/shared/corpus/cases.json as the team recorded it, copied verbatim
+HAND_RECORDED = [(name, case) for name in ("cases.json", "shared-cases.json")
+                 for case in json.loads((HERE / name).read_text(encoding="utf-8")) if case.get("errors")]
+
+
+def _results_row(table: TableSpec, label: str, item: str) -> tuple[str, ...]:
+    """The YAML row path of a result row named as the record names it (``不予公开5``: its fifth sub-item)."""
+    results = next(row for block in table.blocks for row in block.rows if row.key == "results")
+    (row,) = [r for r in results.children if r.label.partition("）")[2].startswith(label)]  # （二）部分公开（区分…
+    return ("results", row.key, row.children[int(item) - 1].key) if item else ("results", row.key)
+
+
+def _hand_recorded_error(table: TableSpec, error: str) -> tuple[str, str, str, str]:
+    """(rule code, cell, published, expected) of one hand-recorded error."""
+    if match := _ROW_ERROR.fullmatch(error):
+        cell = (table.key, *_results_row(table, match["row"], match["item"]), "total")
+        rule = "total-column-sum"
+    else:
+        match = _COLUMN_ERROR.fullmatch(error)
+        assert match is not None, f"an error the test cannot read: {error}"
+        (column,) = [c for block in table.blocks for c in leaf_columns(table, block) if c.label == match["column"]]
+        cell = (table.key, "results", "total", column.key)
+        rule = "total-row-sum"
+    return rule, ".".join(cell), match["published"], match["expected"]
+
+
+@pytest.mark.parametrize(("name", "case"), HAND_RECORDED, ids=[f"{n}:{c['file']}" for n, c in HAND_RECORDED])
+def test_every_hand_recorded_error_is_an_acknowledged_discrepancy(name: str, case: dict, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = _run_import(capsys, str(SOURCES / case["file"]), "-o", str(tmp_path), *case.get("options", []))
+    assert code == 0, output
+    report = load_report(_only_file(tmp_path))
+    recorded = {(d.rule, d.cell_key, d.published, d.expected) for d in report.discrepancies}
+    for error in case["errors"]:
+        assert _hand_recorded_error(report.table("applications"), error) in recorded, error

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+
 from gongkai import publishing
 from gongkai.writing import OutputError, write_atomically
 

@@ -100,9 +100,9 @@ def table_layout(report: Report, table: TableSpec) -> Layout:
         head[0].insert(0, Cell(corner, rowspan=len(head), colspan=row_depth))
         rows.extend(head)
         seen: set[int] = set()
-        for _, leaf in ((b, l) for b, l in table.leaf_rows() if b is block):
+        for _, leaf in ((b, r) for b, r in table.leaf_rows() if b is block):
             line: list[Cell] = []
-            for level, group in enumerate(leaf.ancestors):
+            for group in leaf.ancestors:
                 if id(group) not in seen:
                     seen.add(id(group))
                     line.append(Cell(group.label, rowspan=_leaves(group)))

@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from import_kit import load_report, narrative_paragraphs, report_html
+
 from gongkai.importing.html import read_html
 from gongkai.model import Report
-from import_kit import load_report, narrative_paragraphs, report_html
 
 
 def test_a_word_pasted_page_gives_the_sample_report(run_import, sample: Report, tmp_path: Path) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from import_kit import FIXTURES, load_report
+
 from gongkai.importing.cleanup import is_page_number, section_titles
 from gongkai.importing.normalize import match_key
 from gongkai.importing.similar import THRESHOLD, heading_split, score
-from import_kit import FIXTURES, load_report
 
 SEED = FIXTURES / "town-report-2024.txt"
 OPTIONS = ("--slug", "shifan-zhen", "--agency", "示例镇人民政府", "--year", "2024", "--published", "2025-01-20")

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from import_kit import ROOT, load_report
+from openpyxl import load_workbook
+
 from gongkai.forms import (
     INFO_ROW,
     INFO_SHEET,
@@ -30,8 +33,6 @@ from gongkai.importing.xlsx import read_form
 from gongkai.model import Report
 from gongkai.starting import NewReport
 from gongkai.totals import cell_labels, total_rules
-from import_kit import ROOT, load_report
-from openpyxl import load_workbook
 
 SAMPLES = {"2021": ROOT / "reports" / "shifan-zhen" / "2024.yml", "2019": ROOT / "reports" / "shifan-qu" / "2019.yml"}
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "xlsx" / "cells.yml").read_text(encoding="utf-8"))

@@ -9,8 +9,7 @@ import re
 from decimal import Decimal
 
 from frictionless import Package, validate
-
-from conftest import copy_portal
+from opendata_kit import copy_portal
 
 CELL = re.compile(r'<td headers="[^"]*" data-cell="([^"]+)"[^>]*>([^<]*)</td>')
 

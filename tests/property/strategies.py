@@ -6,10 +6,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from hypothesis import strategies as st
+
 from gongkai.formats import FORMATS, Kind
 from gongkai.model import Agency, CellPath, CellValue, Report
 from gongkai.totals import total_rules
-from hypothesis import strategies as st
 
 HAN = "示例镇区县市街道办事处人民政府局委员会公安财政教育卫生健康水利农业文化旅游"
 # Narrative text the importer cannot mistake for a heading, a sub-heading or a date line.

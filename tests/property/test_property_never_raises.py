@@ -7,6 +7,9 @@ import re
 import zipfile
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from gongkai.findings import Finding
 from gongkai.importing.document import Overrides, import_report
 from gongkai.importing.readers import read_source
@@ -16,8 +19,6 @@ from gongkai.pages import insert_tables, report_page
 from gongkai.parsing import parse_document
 from gongkai.validation import validate_report
 from gongkai.writing import report_to_yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from .strategies import hostile_scalars, reports
 

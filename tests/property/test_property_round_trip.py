@@ -6,6 +6,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import markdown
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from gongkai import cli
 from gongkai.formats import Kind
 from gongkai.loading import load_text
@@ -15,8 +18,6 @@ from gongkai.parsing import parse_document
 from gongkai.totals import cells_by_path, total_rules
 from gongkai.validation import validate_report
 from gongkai.writing import report_to_yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from ..importing.import_kit import load_report
 from .strategies import reports

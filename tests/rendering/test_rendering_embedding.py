@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+
 from gongkai.collection import load_portal
 from gongkai.embedding import cell_text, report_docx, report_fragment, report_page_html
 from gongkai.forms import FIRST_GRID_ROW, form_layout

@@ -126,10 +126,7 @@ class Portal:
     def resolve(self, from_url: str, href: str) -> Path:
         """The file a relative link on page ``from_url`` points to."""
         href = href.split("#", 1)[0]
-        if from_url == "" or from_url.endswith("/"):
-            base = from_url
-        else:
-            base = posixpath.dirname(from_url)
+        base = from_url if from_url == "" or from_url.endswith("/") else posixpath.dirname(from_url)
         target = posixpath.normpath(posixpath.join(base, href)) if href else from_url
         target = "" if target == "." else target
         path = self.site / target

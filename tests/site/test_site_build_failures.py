@@ -24,7 +24,7 @@ def test_one_wrong_number_fails_the_build_with_file_line_label_and_rule(built: P
     text = seed_text().replace("received:        {natural_person: 9,", "received:        {natural_person: 8,")
     assert text != seed_text()
     built.write_report("shifan-zhen/2024.yml", text)
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.lstrip().startswith("received:"))
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.lstrip().startswith("received:"))
 
     result = built.build()
 

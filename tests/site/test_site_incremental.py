@@ -189,3 +189,14 @@ def test_an_invalid_save_shows_its_findings_and_the_fix_shows_the_report_again(
     assert serve.rebuild() >= every_page
     assert "信息924条" in portal.content("reports/shifan-zhen/2024/").text
     assert_same_site(portal.site, cold_site(portal, tmp_path / "cold"))
+
+
+def test_a_save_renders_the_next_report_page_whose_year_over_year_table_shows_it(
+        portal: Portal, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    serve = Serve(portal, monkeypatch)
+    serve.rebuild()
+    earlier = portal.reports / "shifan-zhen" / "2023.yml"
+    earlier.write_text(earlier.read_text(encoding="utf-8").replace("published: 2024-01-19", "published: 2024-01-18"),
+                       encoding="utf-8")
+    assert {"reports/shifan-zhen/2023.md", "reports/shifan-zhen/2024.md"} <= serve.rebuild()
+    assert_same_site(portal.site, cold_site(portal, tmp_path / "cold"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -87,22 +86,45 @@ def test_is_safe_url(url: str, safe: bool) -> None:
     assert is_safe_url(url) is safe
 
 
-def test_sanitize_html_drops_handlers_and_script_urls() -> None:
-    html = '<p onclick="x()" class="a"><a href="javascript:x()">a</a><a href=\'https://gov.cn\'>b</a></p>'
-    assert sanitize_html(html) == '<p class="a"><a href="#">a</a><a href=\'https://gov.cn\'>b</a></p>'
+def test_sanitize_html_keeps_only_the_page_allowlist() -> None:
+    html = ('<p onclick="x()" class="gk-report-meta" style="position:fixed"><a href="javascript:x()">a</a>'
+            '<a href=\'https://gov.cn\' aria-label="b">b</a><img src=x><iframe src="https://evil.example/"></iframe>'
+            '<!--gongkai-table:overview--><script>alert(1)</script></p>')
+    assert sanitize_html(html) == ('<p class="gk-report-meta"><a>a</a><a href="https://gov.cn" aria-label="b">b</a>'
+                                   '<!--gongkai-table:overview--></p>')
 
 
-def test_safe_narrative_escapes_tags_but_keeps_autolinks_and_code_fences() -> None:
-    text = "a <b>x</b> <https://gov.cn/a_b>\n\n```\n# not a heading\n```\n\n## 标题"
-    assert safe_narrative(text) == ("a &lt;b>x&lt;/b> <https://gov.cn/a_b>\n\n```\n# not a heading\n```\n\n### 标题")
+def test_safe_narrative_keeps_headings_as_markdown_and_the_rest_as_clean_html() -> None:
+    text = "a <b>x</b> <https://gov.cn/a_b>\n\n```\n# not a heading <i>\n```\n\n## 标题 {: #x }"
+    assert safe_narrative(text) == (
+        '<div class="gk-narrative">\n'
+        '<p>a &lt;b&gt;x&lt;/b&gt; <a href="https://gov.cn/a_b">https://gov.cn/a_b</a></p>\n'
+        '<pre><code># not a heading &lt;i&gt;\n</code></pre>\n'
+        '</div>\n\n'
+        '### 标题 \\{: \\#x \\}')
 
 
 def test_theme_toggles_carry_no_autocomplete_attribute(tmp_path):
     """HTML forbids autocomplete on checkboxes; the plugin removes Material's."""
-    from gongkai.pages.text import drop_checkbox_autocomplete
+    from gongkai.mkdocs_plugin.internals import drop_checkbox_autocomplete
 
     material = ('<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">'
                 '<input type="text" name="q" autocomplete="off">')
     cleaned = drop_checkbox_autocomplete(material)
     assert 'id="__drawer">' in cleaned
     assert cleaned.count('autocomplete="off"') == 1  # the text input keeps it
+
+
+@pytest.mark.parametrize("name, refused, shown", [
+    ("示例镇人民政府", False, "示例镇人民政府"),
+    ("示例镇A&B工作组", False, "示例镇A&B工作组"),  # no entity: the browser shows "&B" as typed
+    ("示例&copy工作组", True, "示例＆copy工作组"),  # a legacy entity without its semicolon
+    ("&#x3C;/title&#x3E;", True, "＆#x3C;/title＆#x3E;"),
+    ("</title><img src=x>", True, "＜/title＞＜img src=x＞"),
+    ("示例\u200b镇", True, "示例镇"),
+])
+def test_names_refused_by_the_validator_are_plain_text_on_a_page_anyway(name: str, refused: bool, shown: str) -> None:
+    from gongkai.sanitizing import markup_in_name, plain_text
+
+    assert (markup_in_name(name) is not None) is refused
+    assert plain_text(name) == shown

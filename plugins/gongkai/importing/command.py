@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-
 from .. import cli_options as options
 from ..findings import Finding, format_finding, sort_findings
 from ..loading import load_file, load_text

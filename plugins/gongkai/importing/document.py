@@ -15,8 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from ..findings import Finding
-from ..limits import MAX_TITLE_CHARS
 from ..formats import FORMATS, FormatSpec, Section, TableSpec, format_for_year
+from ..limits import MAX_TITLE_CHARS
 from ..marks import Mark
 from ..model import (
     BLANK,

@@ -14,15 +14,14 @@ from pathlib import Path
 
 import docx
 from docx.opc.exceptions import OpcError
-from lxml.etree import LxmlError  # type: ignore[import-untyped]
 from docx.table import Table
 from docx.text.paragraph import Paragraph as WordParagraph
+from lxml.etree import LxmlError  # type: ignore[import-untyped]
 
 from ..limits import LimitExceeded, check_zip
 from ..rules import Where, finding
 from .normalize import clean_space
 from .source import Paragraph, Source, UnreadableSource, source_error
-
 
 # What python-docx raises on a damaged package: broken XML, missing parts, parts of the wrong kind.
 _DAMAGED = (OpcError, LxmlError, AttributeError, TypeError, IndexError, NotImplementedError, EOFError, OSError,

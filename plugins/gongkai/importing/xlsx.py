@@ -39,7 +39,7 @@ _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-class _Zeros(dict):  # type: ignore[type-arg]
+class _Zeros(dict[CellPath, int]):
     def __missing__(self, path: CellPath) -> int:
         return 0
 

@@ -6,6 +6,7 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 
 from ..indexing import DEFAULT_PREFIX
+from ..navigation import NavTitles
 from ..pages.index_pages import DEFAULT_INDEX_TITLE
 
 
@@ -23,13 +24,17 @@ class GongkaiConfig(Config):
 
     # Titles of the generated index page and of the navigation entries.
     index_title = opt.Type(str, default=DEFAULT_INDEX_TITLE)
-    nav_title = opt.Type(str, default="年度报告")
-    index_nav_title = opt.Type(str, default="全部年度报告")
-    nav_home_title = opt.Type(str, default="首页")
-    nav_agencies_title = opt.Type(str, default="按机关")
+    nav_title = opt.Type(str, default=NavTitles.section)
+    index_nav_title = opt.Type(str, default=NavTitles.index)
+    nav_home_title = opt.Type(str, default=NavTitles.home)
+    nav_agencies_title = opt.Type(str, default=NavTitles.agencies)
     # Up to this many agencies are listed one by one in the navigation; beyond it the navigation
     # links the agency directory instead (Material renders the nav on every page: its size
     # multiplies the build time).
-    nav_agencies_max = opt.Type(int, default=30)
+    nav_agencies_max = opt.Type(int, default=NavTitles.agencies_max)
     # Build the navigation (home, index, years, agencies). Off: the site's own `nav` is kept as is.
     nav = opt.Type(bool, default=True)
+
+    def nav_titles(self) -> NavTitles:
+        return NavTitles(section=self.nav_title, index=self.index_nav_title, home=self.nav_home_title,
+                         agencies=self.nav_agencies_title, agencies_max=self.nav_agencies_max)

@@ -19,8 +19,8 @@ class DataFile(File):
         self.site_file = site_file
         self.generated_by = "gongkai"
 
-    @property
-    def content_bytes(self) -> bytes:  # type: ignore[override]
+    @property  # type: ignore[misc]
+    def content_bytes(self) -> bytes:
         return b"".join(self.site_file.make())
 
     def is_modified(self) -> bool:

@@ -7,9 +7,9 @@ value and status are read: the downloads, the portal dataset and the roll-up all
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Iterator
 
 from ..formats import CellSpec, TableSpec
 from ..model import CellPath, CellValue, Report
@@ -71,7 +71,7 @@ def table_cells(table: TableSpec) -> tuple[CellInfo, ...]:
 
 def tables_of(report: Report) -> tuple[TableSpec, ...]:
     """The tables as this report holds them (an archived report may keep another format's layout)."""
-    return tuple(getattr(report, "tables", None) or report.format.tables)
+    return report.tables
 
 
 def number_text(value: CellValue) -> str:
@@ -89,7 +89,7 @@ def cell_states(report: Report, infos: Iterable[CellInfo]) -> list[tuple[CellVal
     with its unit (status "blank", "not-applicable", "with-unit"); every other cell is a number
     (status "").
     """
-    published = getattr(report, "as_published", None)
+    published = report.as_published
     values = report.values
     out: list[tuple[CellValue | None, str, str]] = []
     for info in infos:
@@ -115,6 +115,6 @@ def cell_records(report: Report, table: TableSpec | None = None) -> Iterator[Cel
 def json_number(value: CellValue | None) -> int | float | None:
     """A cell's number for JSON: integers stay integers; 万元 amounts as decimals."""
     if value is None or value.__class__ is int:
-        return value  # type: ignore[return-value]
+        return value
     assert isinstance(value, Decimal)
     return int(value) if value == value.to_integral_value() else float(value)

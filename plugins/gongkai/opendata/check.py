@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Sequence
 
 from .. import collection
-from ..findings import Finding, findings_to_json, format_finding, sort_findings, summarize
+from ..findings import (
+    Finding,
+    findings_to_json,
+    format_finding,
+    sort_findings,
+    summarize,
+)
 from ..roster import ROSTER_FILE
-from .compliance import Compliance, compliance, compliance_findings, compliance_json, compliance_text, failing_files
+from .compliance import (
+    Compliance,
+    compliance,
+    compliance_findings,
+    compliance_json,
+    compliance_text,
+    failing_files,
+)
 
 
 @dataclass(frozen=True)

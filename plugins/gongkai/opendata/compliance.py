@@ -10,10 +10,11 @@ due (its deadline is after ``as_of``). The same view feeds the site's 报送情�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
 from ..findings import Finding
 from ..model import Report
@@ -171,8 +172,8 @@ def compliance_json(view: Compliance) -> dict[str, Any]:
 
 def compliance_text(view: Compliance) -> str:
     """The matrix for a terminal: one line per agency, then the problems."""
-    lines = [f"报送情况（截至 {view.as_of.isoformat()}，{view.years[0] if view.years else ''}—"
-             f"{view.years[-1] if view.years else ''} 年度）"]
+    span = f"{view.years[0]}—{view.years[-1]} 年度" if view.years else "无应报年度"
+    lines = [f"报送情况（截至 {view.as_of.isoformat()}，{span}）"]
     if not view.has_roster:
         lines.append("（没有机关名单 reports/roster.yml：按已有报告列出机关，机关类别按名称推定）")
     for row in view.rows:

@@ -6,10 +6,19 @@ machine-readable index of reports and their downloads.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ..model import Report
-from .exports import DATASET_STATUS_NAMES, FIELDS, SCHEMA_NAME, SCHEMA_VERSION, csv_body, csv_document, report_json_text
+from .exports import (
+    DATASET_STATUS_NAMES,
+    FIELDS,
+    SCHEMA_NAME,
+    SCHEMA_VERSION,
+    csv_body,
+    csv_document,
+    report_json_text,
+)
 
 CELLS_CSV = "cells.csv"
 CELLS_JSON = "reports-data.json"
@@ -21,7 +30,7 @@ LICENCE_LINE = ("各机关的年度报告是依法公开的政府信息；本门
                 "（CC BY 4.0）提供，使用时请注明来源（本门户及原报告机关）。")
 
 
-def dataset_csv(reports: Iterable[Report]) -> Iterator[bytes]:
+def dataset_csv(reports: Iterable[Report]) -> Iterable[bytes]:
     """One row per cell of every report (UTF-8 with BOM), field names as in ``datapackage.json``."""
     return csv_document([f.name for f in FIELDS],
                         (csv_body(r, statuses=DATASET_STATUS_NAMES, yes="true", no="false") for r in reports))
@@ -37,7 +46,7 @@ def dataset_json(reports: Iterable[Report]) -> Iterator[bytes]:
 
 def datapackage(title: str, reports_count: int) -> dict[str, Any]:
     """The Frictionless Data Package descriptor of the dataset (every field defined)."""
-    field_types = {"number": {"type": "number", "bareNumber": True}, "integer": {"type": "integer"},
+    field_types: dict[str, dict[str, Any]] = {"number": {"type": "number", "bareNumber": True}, "integer": {"type": "integer"},
                    "boolean": {"type": "boolean", "trueValues": ["true"], "falseValues": ["false"]},
                    "string": {"type": "string"}}
     fields = []

@@ -9,15 +9,16 @@ Labels are escaped once per table, so that a report costs only its values.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from ..formats import TableSpec
@@ -71,22 +72,21 @@ class _TableText:
     json_start: tuple[str, ...]  # '{"cell":…,"row":…,"column":…,"total":…,"value":'
 
 
-_TEXTS: dict[int, tuple[TableSpec, _TableText]] = {}
 
 
+def _dump(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+@cache  # declarations hash by identity: one entry per table declaration
 def _table_text(table: TableSpec) -> _TableText:
-    cached = _TEXTS.get(id(table))
-    if cached is None or cached[0] is not table:
-        infos = table_cells(table)
-        dump = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731
-        text = _TableText(
-            infos,
-            tuple(",".join(_csv_field(s) for s in (i.table, i.row, i.column)) + "," for i in infos),
-            tuple("," + _csv_field(i.cell) + "\r\n" for i in infos),
-            tuple(f'{{"cell":{dump(i.cell)},"row":{dump(i.row)},"column":{dump(i.column)},'
-                  f'"total":{"true" if i.is_total else "false"},"value":' for i in infos))
-        cached = _TEXTS[id(table)] = (table, text)
-    return cached[1]
+    infos = table_cells(table)
+    return _TableText(
+        infos,
+        tuple(",".join(_csv_field(s) for s in (i.table, i.row, i.column)) + "," for i in infos),
+        tuple("," + _csv_field(i.cell) + "\r\n" for i in infos),
+        tuple(f'{{"cell":{_dump(i.cell)},"row":{_dump(i.row)},"column":{_dump(i.column)},'
+              f'"total":{"true" if i.is_total else "false"},"value":' for i in infos))
 
 
 def csv_body(report: Report, *, statuses: dict[str, str], yes: str, no: str) -> str:
@@ -98,7 +98,7 @@ def csv_body(report: Report, *, statuses: dict[str, str], yes: str, no: str) -> 
     for table in tables_of(report):
         text = _table_text(table)
         states = cell_states(report, text.infos)
-        for info, middle, end, (value, status, published) in zip(text.infos, text.csv_middle, text.csv_end, states):
+        for info, middle, end, (_value, status, published) in zip(text.infos, text.csv_middle, text.csv_end, states):
             computed = info.is_total and not status and info.path not in given
             out.append(lead + middle + (published if not status else "") + "," + statuses[status] + ","
                        + (_csv_field(published) if status else "") + "," + (yes if computed else no) + end)
@@ -193,7 +193,7 @@ class _Book:
 def _grid_rows(table: TableSpec, marker: dict[str, int]) -> list[tuple[Any, ...]]:
     """The official layout, row by row (header, data and blank cells with their spans)."""
 
-    class _Values(dict):  # table_layout reads report.values[path]: a marker number per cell
+    class _Values(dict[tuple[str, ...], int]):  # table_layout reads report.values[path]: a marker number per cell
         def __missing__(self, path: tuple[str, ...]) -> int:
             return marker.setdefault(".".join(path), _MARK_BASE + len(marker))
 
@@ -208,9 +208,9 @@ def _grid_rows(table: TableSpec, marker: dict[str, int]) -> list[tuple[Any, ...]
 
 
 def _build_book(tables: tuple[TableSpec, ...]) -> _Book:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl.styles import Alignment, Border, Font, Side  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)

@@ -8,9 +8,9 @@ applicable) is named beside the total, never silently left out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from ..findings import Finding
 from ..model import Agency, CellPath, CellValue, Report

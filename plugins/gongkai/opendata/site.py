@@ -3,37 +3,52 @@
 ``OpenData`` is made once per build from the loaded portal. ``files()`` lists the static files
 (each report's CSV/JSON/XLSX, the portal dataset, ``datapackage.json``, ``reports.json``), each
 written on demand by ``SiteFile.write_to``; ``pages()`` the generated pages (数据下载, trends,
-roll-ups per year, 报送情况). A report page's download links carry a size token that
-``fill_sizes`` replaces once the files are written.
+roll-ups per year, 报送情况); ``report_block`` a report page's year-over-year table and download
+links, put into the page after rendering (when the files, and so their sizes, exist).
 """
 
 from __future__ import annotations
 
 import os
 import posixpath
-import re
-import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..findings import Finding
 from ..indexing import AgencyGroup, Layout, PortalIndex, relative_link
 from ..model import Report
+from ..pages.islands import Islands
 from ..rendering.tables import render_table
 from ..roster import Roster
 from . import dataset
 from .compliance import LABELS, Compliance, compliance, failing_files
-from .exports import FIELDS, SCHEMA_FILE, SCHEMA_NAME, report_csv, report_json, report_xlsx
+from .exports import (
+    FIELDS,
+    SCHEMA_FILE,
+    SCHEMA_NAME,
+    report_csv,
+    report_json,
+    report_xlsx,
+)
 from .rollup import Left, Rollup, rollup
-from .trends import APPEAL_OUTCOMES, OUTCOMES, PALETTE, appeals, applications_received, charts, draw, outcomes
+from .trends import (
+    APPEAL_OUTCOMES,
+    OUTCOMES,
+    PALETTE,
+    appeals,
+    applications_received,
+    charts,
+    draw,
+    outcomes,
+)
 
 FOLDER = "open_data"  # reports/open_data/: "_" never occurs in an agency code, so it cannot clash
-_SIZE_TOKEN = re.compile("\ue010([^\ue011]+)\ue011")
 
 
 def size_text(size: int) -> str:
@@ -57,10 +72,10 @@ class SiteFile:
     def write_to(self, path: str) -> None:
         """Write atomically (a temporary file renamed into place): never a half-written file."""
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".gongkai-")
+        temporary = os.path.join(os.path.dirname(path), f".gongkai-{os.path.basename(path)}.part")
         size = 0
         try:
-            with os.fdopen(handle, "wb") as out:
+            with open(temporary, "wb") as out:
                 for chunk in self.make():
                     out.write(chunk)
                     size += len(chunk)
@@ -83,10 +98,6 @@ class Download:
     description: str
     file: SiteFile
     href: str  # relative to the page
-
-    @property
-    def token(self) -> str:
-        return f"\ue010{self.file.src_uri}\ue011"
 
 
 DOWNLOADS = (
@@ -184,15 +195,16 @@ class OpenData:
                 found.append(Download(kind, description, file, self.href(page_src, file.src_uri)))
         return found
 
-    def fill_sizes(self, html: str) -> str:
-        """Replace each download's size token by its size (measured now if the file was not written)."""
-        def size(match: re.Match[str]) -> str:
-            file = self._files.get(match.group(1))
-            return size_text(file.measure()) if file is not None else ""
+    def report_extras(self, report: Report, env: Environment) -> str:
+        """A report page's year-over-year table and download links (with sizes), as HTML."""
+        previous = self.previous_report(report)
+        downloads = self.downloads(report, self.layout.report(report))
+        return env.get_template("opendata/report_extras.html").render(
+            report=report, previous=previous,
+            rows=self.year_over_year(report, previous) if previous is not None else [],
+            downloads=[(d, size_text(d.file.measure())) for d in downloads]).strip()
 
-        return _SIZE_TOKEN.sub(size, html) if "\ue010" in html else html
-
-    def reports_index(self) -> dict:
+    def reports_index(self) -> dict[str, Any]:
         entries = []
         for report in sorted(self.index.reports, key=lambda r: (r.agency.slug, r.year)):
             entry = self.roster.get(report.agency.slug) if self.roster else None
@@ -239,17 +251,22 @@ class OpenData:
 
     # --- pages ----------------------------------------------------------------------------
 
-    def pages(self, env: Environment) -> list[tuple[str, Callable[[], str]]]:
-        """(source path, Markdown) of each page open data adds."""
-        pages: list[tuple[str, Callable[[], str]]] = [
-            (self.data_page(), lambda: self.data_markdown(env)),
+    def pages(self, env: Environment) -> list[tuple[str, Callable[[], str], Islands]]:
+        """(source path, Markdown, its HTML islands) of each page open data adds."""
+        def totals(year: int, islands: Islands) -> Callable[[], str]:
+            return lambda: self.totals_markdown(year, env, islands)
+
+        trends, matrix = Islands(), Islands()
+        pages: list[tuple[str, Callable[[], str], Islands]] = [
+            (self.data_page(), lambda: self.data_markdown(env), Islands()),
             (self.trends_page(), lambda: env.get_template("opendata/trends.md").render(
-                charts=self.charts_html(self.index.reports, "portal-", env),
-                data_link=relative_link(self.trends_page(), self.data_page()))),
-            (self.compliance_page(), lambda: self.compliance_markdown(env)),
+                charts=trends.slot(self.charts_html(self.index.reports, "portal-", env)),
+                data_link=relative_link(self.trends_page(), self.data_page())), trends),
+            (self.compliance_page(), lambda: self.compliance_markdown(env, matrix), matrix),
         ]
-        pages.extend((self.totals_page(g.year), lambda year=g.year: self.totals_markdown(year, env))
-                     for g in self.index.years)
+        for group in self.index.years:
+            islands = Islands()
+            pages.append((self.totals_page(group.year), totals(group.year, islands), islands))
         return pages
 
     def data_markdown(self, env: Environment) -> str:
@@ -268,23 +285,29 @@ class OpenData:
             totals=[(g.year, relative_link(here, self.totals_page(g.year))) for g in self.index.years],
             index_link=relative_link(here, self.layout.index()))
 
-    def totals_markdown(self, year: int, env: Environment) -> str:
+    def totals_markdown(self, year: int, env: Environment, islands: Islands | None = None) -> str:
         here = self.totals_page(year)
         sections = []
         for number, item in enumerate(self.rollups(year)):
             tables = [Markup(render_table(total, table, id_prefix=f"r{number}-{table.key}-", environment=env).strip())
                       for total in item.totals for table in total.format.tables]
-            sections.append((item, tables))
+            counted = "、".join(str(escape(r.agency.name)) for r in item.counted)
+            counted_html = Markup(f'<p class="gk-counted">计入 {len(item.counted)} 份报告{"：" + counted if counted else ""}。</p>')
+            if islands is not None:
+                tables = [islands.slot(table) for table in tables]
+                counted_html = islands.slot(counted_html)
+            sections.append((item, counted_html, tables))
         return env.get_template("opendata/totals.md").render(
             year=year, sections=sections, data_link=relative_link(here, self.data_page()),
             year_link=relative_link(here, self.layout.year(year)))
 
-    def compliance_markdown(self, env: Environment) -> str:
+    def compliance_markdown(self, env: Environment, islands: Islands) -> str:
         here = self.compliance_page()
         view = self.compliance()
-        links = {r.key: relative_link(here, self.layout.report(r)) for r in self.index.reports}
+        links = {r.key: self.href(here, self.layout.report(r)) for r in self.index.reports}
+        matrix = env.get_template("opendata/compliance_table.html").render(view=view, links=links).strip()
         return env.get_template("opendata/compliance.md").render(
-            view=view, labels=LABELS, links=links, data_link=relative_link(here, self.data_page()))
+            view=view, labels=LABELS, matrix=islands.slot(matrix), data_link=relative_link(here, self.data_page()))
 
     def previous_report(self, report: Report) -> Report | None:
         """The agency's latest report before this one (not always the year before)."""

@@ -6,8 +6,8 @@ alternative and, beside it, the same figures in a table; ``Chart.rows`` is what 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from ..model import Report
 
@@ -49,9 +49,23 @@ class Chart:
         return f"{self.title}。" + "；".join(parts) + "。"
 
 
+_PATHS: dict[tuple[int, tuple[str, ...], str], tuple[tuple[str, ...], ...]] = {}
+
+
+def _paths(report: Report, prefix: tuple[str, ...], column: str) -> tuple[tuple[str, ...], ...]:
+    """The cells under a row prefix in one column (per format declaration, worked out once)."""
+    key = (id(report.format), prefix, column)
+    found = _PATHS.get(key)
+    if found is None:
+        found = _PATHS[key] = tuple(c.path for t in report.format.tables for c in t.cells()
+                                    if c.path[:len(prefix)] == prefix and c.path[-1] == column)
+    return found
+
+
 def _sum(report: Report, prefix: tuple[str, ...], column: str = "total") -> int:
-    return sum(int(v) for path, v in report.values.items()
-               if path[:len(prefix)] == prefix and path[-1] == column and v is not None)
+    """A row group's figure; a cell published blank or not applicable counts as nothing."""
+    values = report.values
+    return sum(int(values.get(path) or 0) for path in _paths(report, prefix, column))
 
 
 def applications_received(report: Report) -> tuple[int, int]:
@@ -75,7 +89,7 @@ def charts(reports: Iterable[Report], prefix: str) -> list[Chart]:
     if len(years) < 2:
         return []
 
-    def series(labels: Sequence[str], figures: callable) -> tuple[Series, ...]:  # type: ignore[valid-type]
+    def series(labels: Sequence[str], figures: Callable[[Report], tuple[int, ...]]) -> tuple[Series, ...]:
         per_year = [[sum(x) for x in zip(*(figures(r) for r in by_year[y]))] for y in years]
         return tuple(Series(label, tuple(v[i] for v in per_year)) for i, label in enumerate(labels))
 
@@ -91,12 +105,17 @@ def charts(reports: Iterable[Report], prefix: str) -> list[Chart]:
     ]
 
 
+def _n(value: float) -> str:
+    """A coordinate as SVG writes it (made here, once, not by the template)."""
+    return f"{value:.1f}"
+
+
 @dataclass(frozen=True)
 class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
+    x: str
+    y: str
+    width: str
+    height: str
     fill: str
     pattern: int  # index of the series: its fill pattern
     label: str  # <title> of the bar, e.g. 2024年度 本年新收 5件
@@ -107,9 +126,9 @@ class Drawing:
     width: int
     height: int
     bars: tuple[Bar, ...]
-    ticks: tuple[tuple[float, str], ...]  # (y, text) of the value axis
-    years: tuple[tuple[float, str], ...]  # (x, text) of the year labels
-    legend: tuple[tuple[float, str, str, int], ...]  # (x, label, fill, pattern)
+    ticks: tuple[tuple[str, str, str], ...]  # (y of the line, y of the text, text) of the value axis
+    years: tuple[tuple[str, str], ...]  # (x, text) of the year labels
+    legend: tuple[tuple[str, str, str, str, int], ...]  # (x of the key, x of the text, label, fill, pattern)
     plot_top: int
     plot_bottom: int
     plot_left: int
@@ -140,23 +159,27 @@ def draw(chart: Chart) -> Drawing:
     labels = []
     for i, (year, values) in enumerate(chart.rows):
         x0 = left + gap / 2 + i * (per_year + gap)
-        labels.append((x0 + per_year / 2, f"{year}"))
+        labels.append((_n(x0 + per_year / 2), f"{year}"))
         base = float(bottom)
         for j, (series, value) in enumerate(zip(chart.series, values)):
             height = value * scale
+            if not height:
+                continue
+            label = f"{year}年度 {series.label} {value}{chart.unit}"
             if chart.stacked:
-                bars.append(Bar(x0, base - height, per_year, height, PALETTE[j % len(PALETTE)], j,
-                                f"{year}年度 {series.label} {value}{chart.unit}"))
+                bars.append(Bar(_n(x0), _n(base - height), _n(per_year), _n(height), PALETTE[j % len(PALETTE)], j,
+                                label))
                 base -= height
             else:
-                bars.append(Bar(x0 + j * 18, bottom - height, 16, height, PALETTE[j % len(PALETTE)], j,
-                                f"{year}年度 {series.label} {value}{chart.unit}"))
-    ticks = tuple((bottom - k * (bottom - top) / 5, f"{peak * k / 5:g}") for k in range(6))
+                bars.append(Bar(_n(x0 + j * 18), _n(bottom - height), "16", _n(height), PALETTE[j % len(PALETTE)], j,
+                                label))
+    ticks = tuple((_n(bottom - k * (bottom - top) / 5), _n(bottom - k * (bottom - top) / 5 + 4), f"{peak * k / 5:g}")
+                  for k in range(6))
     legend = []
     x = float(left)
     for j, series in enumerate(chart.series):
-        legend.append((x, series.label, PALETTE[j % len(PALETTE)], j))
+        legend.append((_n(x), _n(x + 18), series.label, PALETTE[j % len(PALETTE)], j))
         x += 22 + 13 * len(series.label)
     width = max(width, int(x) + right)
-    return Drawing(width, bottom + 56, tuple(b for b in bars if b.height > 0), ticks, tuple(labels), tuple(legend),
+    return Drawing(width, bottom + 56, tuple(bars), ticks, tuple(labels), tuple(legend),
                    top, bottom, left, width - right)

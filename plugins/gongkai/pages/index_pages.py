@@ -6,13 +6,16 @@ Every entry shows its publication date and says in words when it was published l
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
 from ..indexing import AgencyGroup, Layout, PortalIndex, YearGroup, relative_link
 from ..model import Report
+from .islands import Islands
 from .templates import make_environment
 
 if TYPE_CHECKING:
@@ -63,14 +66,22 @@ def year_page(group: YearGroup, layout: Layout = Layout(), env: Environment | No
 
 
 def agency_page(group: AgencyGroup, layout: Layout = Layout(), env: Environment | None = None,
-                opendata: OpenData | None = None) -> str:
+                opendata: OpenData | None = None, islands: Islands | None = None) -> str:
     """``reports/<slug>/index.md``: one agency's reports, newest first, and its trends."""
     env = env or make_environment()
     here = layout.agency(group.agency.slug)
     return env.get_template("pages/agency.md").render(
         group=group, entries=_entries(group.reports, here, layout),
         index_link=relative_link(here, layout.index()),
-        trends=opendata.agency_trends(group, env) if opendata is not None else "")
+        trends=_trends(group, env, opendata, islands))
+
+
+def _trends(group: AgencyGroup, env: Environment, opendata: OpenData | None, islands: Islands | None) -> str:
+    """The agency's trend charts: inline, or a slot filled after rendering when ``islands`` is given."""
+    if opendata is None:
+        return ""
+    charts = opendata.agency_trends(group, env)
+    return islands.slot(charts) if islands is not None else charts
 
 
 def agencies_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None) -> str:
@@ -83,7 +94,8 @@ def agencies_page(index: PortalIndex, layout: Layout = Layout(), env: Environmen
         index=index, agencies=agencies, index_link=relative_link(here, layout.index()))
 
 
-def home_replacements(index: PortalIndex, layout: Layout, page_src: str) -> dict[str, Callable[[], str]]:
+def home_replacements(index: PortalIndex, layout: Layout, page_src: str,
+                      opendata: OpenData | None = None) -> dict[str, Callable[[], str]]:
     """Values for ``{{ gongkai.<name> }}`` placeholders in a hand-written page at ``page_src``."""
     latest = index.latest_year
 
@@ -102,10 +114,37 @@ def home_replacements(index: PortalIndex, layout: Layout, page_src: str) -> dict
     def summary() -> str:
         return f"共收录 {len(index.agencies)} 个机关的 {len(index.reports)} 份年度报告"
 
+    def data_links() -> str:
+        if opendata is None:
+            return ""
+        return " · ".join(f"[{text}]({relative_link(page_src, target)})" for text, target in (
+            ("数据下载", opendata.data_page()), ("历年趋势", opendata.trends_page()),
+            ("报送情况", opendata.compliance_page())))
+
     return {
         "latest_year": lambda: str(latest or ""),
+        "data_links": data_links,
         "latest_year_link": latest_year_link,
         "index_link": index_link,
         "years_list": years_list,
         "summary": summary,
     }
+
+
+PLACEHOLDER = re.compile(r"\{\{\s*gongkai\.([A-Za-z_]+)\s*\}\}")
+
+
+def fill_placeholders(markdown: str, values: Mapping[str, Callable[[], str]]) -> tuple[str, list[str]]:
+    """``{{ gongkai.<name> }}`` replaced by its value; unknown placeholders are kept as written, and returned."""
+    if "gongkai." not in markdown:
+        return markdown, []
+    unknown: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        if value is None:
+            unknown.append(match.group(0))
+            return match.group(0)
+        return value()
+
+    return PLACEHOLDER.sub(replace, markdown), unknown

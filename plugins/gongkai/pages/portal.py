@@ -7,6 +7,8 @@ many and dearer, so their Markdown is made only when asked for (``PortalPage.mar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from jinja2 import Environment
@@ -14,7 +16,8 @@ from jinja2 import Environment
 from ..indexing import Layout, PortalIndex
 from ..model import Report
 from .index_pages import DEFAULT_INDEX_TITLE, agencies_page, agency_page, index_page, year_page
-from .report_page import report_page
+from .islands import Islands
+from .report_page import insert_tables, report_page
 
 if TYPE_CHECKING:
     from ..opendata.site import OpenData
@@ -26,6 +29,9 @@ class PortalPage:
     kind: str  # "index", "year", "agency" or "report"
     markdown: Callable[[], str]
     report: Report | None = None  # the report a report page shows
+    # Puts back, into the rendered HTML, what the Markdown left as slots (tables, charts, downloads).
+    finish: Callable[[str], str] | None = None
+    also_from: tuple[Path, ...] = ()  # other report files a report page shows figures of
 
     @property
     def is_report(self) -> bool:
@@ -36,16 +42,23 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
                  index_title: str = DEFAULT_INDEX_TITLE, opendata: OpenData | None = None) -> list[PortalPage]:
     """The index, the agency directory, the years (newest first), the agencies, open data's pages,
     then every report."""
-    pages = [PortalPage(layout.index(), "index", lambda: index_page(index, layout, env, index_title, opendata))]
+    pages = [PortalPage(layout.index(), "index", partial(index_page, index, layout, env, index_title, opendata))]
     if index.agencies:
-        pages.append(PortalPage(layout.agencies(), "agencies", lambda: agencies_page(index, layout, env)))
-    pages.extend(PortalPage(layout.year(g.year), "year", lambda g=g: year_page(g, layout, env))
+        pages.append(PortalPage(layout.agencies(), "agencies", partial(agencies_page, index, layout, env)))
+    pages.extend(PortalPage(layout.year(g.year), "year", partial(year_page, g, layout, env))
                  for g in index.years)
-    pages.extend(PortalPage(layout.agency(g.agency.slug), "agency", lambda g=g: agency_page(g, layout, env, opendata))
-                 for g in index.agencies)
+    for group in index.agencies:
+        islands = Islands()
+        pages.append(PortalPage(layout.agency(group.agency.slug), "agency",
+                                partial(agency_page, group, layout, env, opendata, islands), finish=islands.fill))
     if opendata is not None:
-        pages.extend(PortalPage(src, "opendata", markdown) for src, markdown in opendata.pages(env))
-    pages.extend(PortalPage(layout.report(r), "report",
-                            lambda r=r: report_page(r, layout, env, tables_inline=False, opendata=opendata), report=r)
-                 for r in index.reports)
+        for src, markdown, islands in opendata.pages(env):
+            pages.append(PortalPage(src, "opendata", markdown, finish=islands.fill))
+    for report in index.reports:
+        previous = opendata.previous_report(report) if opendata is not None else None
+        pages.append(PortalPage(
+            layout.report(report), "report",
+            partial(report_page, report, layout, env, tables_inline=False, opendata=opendata), report=report,
+            finish=partial(insert_tables, report=report, env=env, opendata=opendata),
+            also_from=(previous.source,) if previous is not None else ()))
     return pages

@@ -1,9 +1,8 @@
 """Markdown for one report's page: title, publication facts, the six official sections.
 
 Narrative sections stay Markdown (MkDocs renders them with the site's extensions); the
-statistical tables are HTML from ``gongkai.rendering.tables``. With ``tables_inline=False``
-each table is left as a comment slot and ``insert_tables`` puts it into the rendered HTML,
-so the large tables never go through the Markdown parser (a fifth of a big build's time).
+statistical tables are HTML from ``gongkai.rendering.tables``, written inline or handed over
+later through a slot (``table_slot`` / ``insert_tables``, below).
 """
 
 from __future__ import annotations
@@ -28,9 +27,10 @@ if TYPE_CHECKING:
     from ..opendata.site import OpenData
 
 TEMPLATE = "pages/report.md"
-# Narratives have every "<" escaped (``safe_narrative``), so no narrative can forge a slot.
+# Narratives reach the page as cleaned HTML without comments (``safe_narrative``): none can forge a slot.
 TABLE_SLOT = "<!--gongkai-table:{key}-->"
 _TABLE_SLOT = re.compile(r"<!--gongkai-table:([a-z_]+)-->")
+OPEN_DATA_SLOT = "open_data"  # the year-over-year table and the downloads, after the six sections
 
 
 def section_id(section: Section) -> str:
@@ -55,7 +55,7 @@ def sections(report: Report, env: Environment, *, tables_inline: bool = True) ->
     views = []
     for section in report.sections:
         if section.table is not None and not tables_inline:
-            body = TABLE_SLOT.format(key=section.key)
+            body = table_slot(section)
         elif section.table is not None:
             body = _table_html(report, section, env)
         else:
@@ -64,19 +64,38 @@ def sections(report: Report, env: Environment, *, tables_inline: bool = True) ->
     return views
 
 
+# --- tables handed over after Markdown -----------------------------------------------------
+# ``report_page(..., tables_inline=False)`` leaves each table out of the Markdown as a slot, and
+# ``insert_tables`` fills the slots in the rendered HTML. The MkDocs adapter fills them after the
+# search plugin has read the page (``on_page_context``): the large tables then go through
+# neither the Markdown parser nor the search plugin's HTML parser (together half of a large
+# build's time), and the page is the same as with the tables inline. The slot is an HTML
+# comment because a comment is the one piece of Markdown that every extension passes through
+# unchanged and in place (``TABLE_SLOT``, above).
+
+
+def table_slot(section: Section) -> str:
+    """Where ``insert_tables`` will put the section's table."""
+    return TABLE_SLOT.format(key=section.key)
+
+
 def insert_tables(page_html: str, report: Report, env: Environment | None = None,
                   opendata: OpenData | None = None) -> str:
-    """Fill the table slots left by ``report_page(..., tables_inline=False)`` in rendered HTML,
-    and the download sizes (known once the files are written)."""
+    """Fill the table slots left by ``report_page(..., tables_inline=False)`` in rendered HTML
+    (and open data's: the year-over-year table and the download links, with their sizes)."""
     env = env or make_environment()
     by_key = {s.key: s for s in report.sections if s.table is not None}
 
     def fill(match: re.Match[str]) -> str:
-        section = by_key.get(match.group(1))
-        return _table_html(report, section, env) if section is not None else match.group(0)
+        key = match.group(1)
+        section = by_key.get(key)
+        if section is not None:
+            return _table_html(report, section, env)
+        if opendata is not None and key == OPEN_DATA_SLOT:
+            return opendata.report_extras(report, env)
+        return match.group(0)
 
-    filled = _TABLE_SLOT.sub(fill, page_html)
-    return opendata.fill_sizes(filled) if opendata is not None else filled
+    return _TABLE_SLOT.sub(fill, page_html)
 
 
 @dataclass(frozen=True)
@@ -105,14 +124,13 @@ def report_page(report: Report, layout: Layout = Layout(), env: Environment | No
     """The page's Markdown source; links are relative ``.md`` paths for MkDocs to rewrite."""
     env = env or make_environment()
     here = layout.report(report)
-    previous = opendata.previous_report(report) if opendata is not None else None
+    extras = "" if opendata is None else (
+        TABLE_SLOT.format(key=OPEN_DATA_SLOT) if not tables_inline else opendata.report_extras(report, env))
     return env.get_template(TEMPLATE).render(
         report=report,
         sections=sections(report, env, tables_inline=tables_inline),
         discrepancies=discrepancy_views(report),
         agency_link=relative_link(here, layout.agency(report.agency.slug)),
         year_link=relative_link(here, layout.year(report.year)),
-        downloads=opendata.downloads(report, here) if opendata is not None else [],
-        previous=previous,
-        year_over_year=opendata.year_over_year(report, previous) if previous is not None else [],
+        open_data=Markup(extras),
     )

@@ -1,4 +1,4 @@
-"""The Jinja environment for generated pages: package templates, overridable by a site."""
+"""The Jinja environment for generated pages: the project's one environment, with the pages' filters."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from jinja2 import Environment
+from markupsafe import Markup
 
-from ..roster import deadline_summary
-from .text import markdown_inline
+from .. import templating
+from ..deadlines import deadline_summary
+from .text import markdown_text
 
 
 def date_zh(value: date) -> str:
@@ -19,25 +20,13 @@ def date_zh(value: date) -> str:
 
 
 def md(text: str) -> Markup:
-    """Plain text made safe for Markdown inline content (no emphasis, links or markup)."""
-    return Markup(escape(markdown_inline(str(text))))
+    """Plain text made safe for Markdown inline content (no emphasis, links, markup or entity)."""
+    return Markup(markdown_text(str(text)))
 
 
 def make_environment(override_dirs: Sequence[Path] = ()) -> Environment:
-    """Templates from ``override_dirs`` first (e.g. ``overrides/gongkai``), then the package's.
-
-    Autoescaping stays on for Markdown templates too: an HTML entity reads the same in Markdown.
-    """
-    loaders = [FileSystemLoader([str(d) for d in override_dirs])] if override_dirs else []
-    loaders.append(PackageLoader("gongkai", "templates"))
-    env = Environment(
-        loader=ChoiceLoader(loaders),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    """The project's environment (``gongkai.templating``) with the pages' filters: site overrides first."""
+    env = templating.make_environment(override_dirs)
     env.filters["date_zh"] = date_zh
     env.filters["md"] = md
     env.globals["deadline_summary"] = deadline_summary

@@ -1,27 +1,33 @@
 """Text made safe for generated Markdown, and generated HTML made safe after rendering.
 
-The validator already rejects HTML and script links in a narrative; these functions defend
-in depth, so that a report built without the validator still cannot inject markup.
+What may reach a page is decided in ``gongkai.sanitizing``; these functions put it into the
+pages' Markdown. The validator already rejects what they would drop (``gongkai.text_checks``);
+they defend in depth, so that a report built without the validator still cannot inject markup.
 """
 
 from __future__ import annotations
 
-import html
 import re
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>\"']+>", re.IGNORECASE)
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_ATX_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
+from markupsafe import escape
 
-_TAG = re.compile(r"<[A-Za-z][^<>]*>")
-_EVENT_ATTRIBUTE = re.compile(r"""\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
-_URL_ATTRIBUTE = re.compile(
-    r"""(\s(?:href|src|action|formaction|xlink:href|poster|srcset)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""",
-    re.IGNORECASE)
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-_SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+from ..sanitizing import (
+    MIN_HEADING,
+    clean_page,
+    heading,
+    heading_text,
+    is_safe_url,
+    narrative_lines,
+    plain_text,
+    render_narrative,
+)
+
+__all__ = ["is_safe_url", "markdown_inline", "markdown_text", "safe_narrative",
+           "sanitize_html"]
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:")
+NARRATIVE_BLOCK = '<div class="gk-narrative">\n{html}\n</div>'
 
 
 def markdown_inline(text: str) -> str:
@@ -29,77 +35,43 @@ def markdown_inline(text: str) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
-def safe_narrative(text: str, *, min_heading: int = 3) -> str:
-    """A narrative ready for a report page.
+def markdown_text(text: str) -> str:
+    """A name or title for Markdown inline content: plain text, read as typed, HTML-escaped."""
+    return str(escape(markdown_inline(plain_text(text))))
 
-    Every ``<`` that does not open a plain http(s)/mailto autolink becomes ``&lt;`` (so no
-    tag can form), and headings are pushed down to ``min_heading`` so that the six official
-    ``h2`` sections keep the page outline.
+
+def safe_narrative(text: str, *, min_heading: int = MIN_HEADING) -> str:
+    """A narrative as a report page's Markdown: its headings, and between them its clean HTML.
+
+    The headings stay Markdown (plain text, pushed down to ``min_heading``), so that they get
+    anchors and a place in the page's outline; everything else is rendered and cleaned by
+    ``sanitizing.render_narrative`` and passes through the page's Markdown as one HTML block,
+    untouched by the site's Markdown extensions.
     """
-    out = []
-    fence: str | None = None
-    for line in text.strip("\n").split("\n"):
-        match = _FENCE.match(line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            out.append(_escape_lt(line))
+    lines = narrative_lines(text.strip("\n"))
+    references = [line.text for line in lines if not line.in_code and _REFERENCE.match(line.text)]
+    out: list[str] = []
+    chunk: list[str] = []
+
+    def flush() -> None:
+        body = "\n".join(chunk).strip("\n")
+        if body.strip() and not all(_REFERENCE.match(line) or not line.strip() for line in chunk):
+            out.append(NARRATIVE_BLOCK.format(html=render_narrative("\n".join([body, "", *references]))))
+        chunk.clear()
+
+    for line in lines:
+        found = heading(line)
+        if found is None:
+            chunk.append(line.text)
             continue
-        if match:
-            fence = match.group(1)
-            out.append(_escape_lt(line))
-            continue
-        heading = _ATX_HEADING.match(line)
-        if heading and len(heading.group(2)) < min_heading:
-            line = heading.group(1) + "#" * min_heading + line[heading.end():]
-        out.append(_escape_lt(line))
-    return "\n".join(out)
-
-
-def _escape_lt(line: str) -> str:
-    keep = [(m.start(), m.end()) for m in _AUTOLINK.finditer(line)]
-    if not keep:
-        return line.replace("<", "&lt;")
-    parts, last = [], 0
-    for start, end in keep:
-        parts.append(line[last:start].replace("<", "&lt;"))
-        parts.append(line[start:end])
-        last = end
-    parts.append(line[last:].replace("<", "&lt;"))
-    return "".join(parts)
-
-
-def is_safe_url(value: str) -> bool:
-    """Relative URLs, anchors and http(s)/mailto/tel links; never javascript:, data: and the like."""
-    probe = _INVISIBLE.sub("", html.unescape(value)).lower()
-    scheme = _SCHEME.match(probe)
-    return scheme is None or scheme.group(1) in _SAFE_SCHEMES
+        flush()
+        level, words = found
+        out.append("#" * max(level, min_heading) + " " + str(escape(markdown_inline(heading_text(words)))))
+    flush()
+    return "\n\n".join(out)
 
 
 def sanitize_html(markup: str) -> str:
-    """Drop event-handler attributes and neutralize unsafe URLs in every tag of ``markup``."""
-    return _TAG.sub(_sanitize_tag, markup)
+    """A generated page's rendered content with only what ``sanitizing.PAGE_HTML`` allows."""
+    return clean_page(markup)
 
-
-def _sanitize_tag(match: re.Match[str]) -> str:
-    tag = _EVENT_ATTRIBUTE.sub("", match.group(0))
-    return _URL_ATTRIBUTE.sub(_sanitize_url, tag)
-
-
-def _sanitize_url(match: re.Match[str]) -> str:
-    value = match.group(2)
-    if value[:1] in "\"'":
-        value = value[1:-1]
-    return match.group(0) if is_safe_url(value) else f'{match.group(1)}"#"'
-
-
-_TOGGLE_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*\btype="checkbox"[^>]*?)\s+autocomplete="off"([^>]*>)')
-
-
-def drop_checkbox_autocomplete(page_html: str) -> str:
-    """Remove ``autocomplete`` from checkboxes: HTML allows it only on text-like inputs.
-
-    Material's base template puts it on its drawer and search toggles, outside any block an
-    override can replace; without it the page passes the Nu Html Checker with zero errors.
-    """
-    return _TOGGLE_AUTOCOMPLETE.sub(r"\1\2", page_html)

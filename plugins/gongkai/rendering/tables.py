@@ -6,22 +6,25 @@ from the format declaration, so both format versions go through the same code.
 
 The layout depends on the table and the id prefix, never on the report: ``render_table``
 renders the template once per (table, id prefix, template) with a placeholder in place of each
-number, keeps that HTML as a skeleton, and for each report only writes the numbers into it.
+number (``skeleton.py``), and for each report only writes the numbers into that HTML.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Callable, Iterable, Literal, Mapping, Union
+from typing import Literal
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import Environment, Template
 from markupsafe import escape
 
 from ..formats import Block, CellSpec, Column, Row, TableSpec
 from ..model import CellPath, CellState, CellValue, PublishedCell, Report
+from ..templating import make_environment
+from .skeleton import TextOf, cached_skeleton
 
 TEMPLATE = "tables/table.html"
 
@@ -82,7 +85,7 @@ class BlankCell:
     tag: str = "td"
 
 
-GridCell = Union[HeaderCell, DataCell, BlankCell]
+GridCell = HeaderCell | DataCell | BlankCell
 GridRow = tuple[GridCell, ...]
 HeadAndBodies = tuple[tuple[GridRow, ...], tuple[tuple[GridRow, ...], ...]]  # <thead> rows, then each <tbody>
 
@@ -265,9 +268,6 @@ def format_value(value: CellValue) -> str:
     return str(value)
 
 
-TextOf = Callable[[CellPath], str]  # the text of the cell at a path: a report's number, or a placeholder
-
-
 def _data_cell(
     text_of: TextOf, cells: dict[CellPath, CellSpec], table: TableSpec,
     row: Chain, column: Chain, extra_headers: tuple[str, ...] = (), colspan: int = 1,
@@ -396,73 +396,17 @@ def _layout(table: TableSpec, id_prefix: str, text_of: TextOf) -> TableLayout:
 @lru_cache(maxsize=1)
 def default_environment() -> Environment:
     """The package's own templates; a site passes its own environment to override them."""
-    return Environment(
-        loader=PackageLoader("gongkai", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
+    return make_environment(keep_trailing_newline=False)
 
 
-def _render(template: Template, layout: TableLayout) -> str:
+def render_layout(template: Template, layout: TableLayout) -> str:
+    """The HTML of one laid-out table: the plain way, which the skeleton only speeds up."""
     return template.render(
         table=layout,
         scroll_class=CLASS_SCROLL,
         caption_class=CLASS_CAPTION,
         note_class=CLASS_NOTE,
     )
-
-
-# A placeholder for the n-th number. The "&" shows whether the template escapes the text
-# (it comes back as "&amp;"), so that each number is written exactly as the template would.
-_SLOT = "\ue000{}&\ue001"
-_SLOTS = re.compile("\ue000([0-9]+)&(amp;)?\ue001")
-
-
-@dataclass(frozen=True)
-class _Skeleton:
-    """A table's HTML cut around its numbers: ``parts[0]``, number 0, ``parts[1]``, … ``parts[-1]``."""
-
-    table: TableSpec  # held so that its id() cannot be reused while the entry lives
-    parts: tuple[str, ...]
-    paths: tuple[CellPath, ...]  # the cell of each number, in the order the HTML writes them
-    escaped: tuple[bool, ...]  # whether the template escapes that number's text
-
-
-def _skeleton(table: TableSpec, id_prefix: str, template: Template) -> _Skeleton:
-    """Renders the template once, with a placeholder for every number."""
-    paths: list[CellPath] = []
-
-    def placeholder(path: CellPath) -> str:
-        paths.append(path)
-        return _SLOT.format(len(paths) - 1)
-
-    html = _render(template, _layout(table, id_prefix, placeholder))
-    pieces = _SLOTS.split(html)  # text, index, "amp;" or None, text, index, …
-    return _Skeleton(
-        table=table,
-        parts=tuple(pieces[0::3]),
-        paths=tuple(paths[int(index)] for index in pieces[1::3]),
-        escaped=tuple(amp is not None for amp in pieces[2::3]),
-    )
-
-
-# Keyed by (id of the table declaration, id prefix, template object): a site's override, or a
-# template changed on disk during ``mkdocs serve``, is another template object, hence another entry.
-_SKELETONS: dict[tuple[int, str, Template], _Skeleton] = {}
-_SKELETONS_BOUND = 256
-
-
-def _cached_skeleton(table: TableSpec, id_prefix: str, template: Template) -> _Skeleton:
-    key = (id(table), id_prefix, template)
-    skeleton = _SKELETONS.get(key)
-    if skeleton is None or skeleton.table is not table:
-        if len(_SKELETONS) >= _SKELETONS_BOUND:
-            _SKELETONS.clear()
-        skeleton = _SKELETONS[key] = _skeleton(table, id_prefix, template)
-    return skeleton
 
 
 def render_table(
@@ -474,7 +418,8 @@ def render_table(
     write ``cell.text`` anywhere (escaped or not), but not compute with it.
     """
     template = (environment or default_environment()).get_template(TEMPLATE)
-    skeleton = _cached_skeleton(table, id_prefix, template)
+    skeleton = cached_skeleton(table, id_prefix, template,
+                               lambda text_of: render_layout(template, _layout(table, id_prefix, text_of)))
     values = report.values
     published = report.as_published  # empty unless the report is archived as published
     parts = skeleton.parts

@@ -1,8 +1,41 @@
-"""Dirty rebuilds (``mkdocs serve --dirty``): render only the pages whose sources changed.
+"""Everything the adapter does that relies on MkDocs' or Material's internals, in one place.
 
-MkDocs skips a page in a dirty build when ``File.is_modified()`` is false; on its own it
-compares a physical source's mtime with the output's, which says nothing about generated
-pages. So the plugin answers for every documentation page, from what the page is made of:
+The rest of the plugin uses MkDocs' documented plugin API only. Each internal below is named
+with the test that fails when an upgrade of MkDocs or Material removes it
+(``tests/site/test_site_internals.py``):
+
+- MkDocs skips a page in a dirty build when ``File.is_modified()`` is false
+  (``mkdocs/commands/build.py``); ``DirtyBuilds.plan`` replaces that method on each page's
+  file — ``test_mkdocs_asks_is_modified_in_dirty_builds``.
+- ``File.generated(config, src_uri, abs_src_path=...)`` backs a generated page by a file that
+  MkDocs never reads when ``on_page_read_source`` answers: a report page points at its YAML
+  file (watched, stamped) and its Markdown is made only when MkDocs reads the page
+  (``generated_file``) — ``test_generated_files_may_point_at_any_file``.
+- ``Page.markdown`` and ``Page.content`` may be set to ``None`` once the page is written
+  (``release_page``): MkDocs would keep every page's text until the build ends —
+  ``test_pages_keep_their_text_in_plain_attributes``.
+- Material's search plugin keeps its index in ``search_index`` (``entries``: dicts with a
+  ``location``) and, in dirty builds, the previous one in the private ``search_index_prev``
+  that it merges on the next build; ``DirtyBuilds.finish`` completes the entries and clears
+  ``search_index_prev`` (``search_plugins``) — ``test_material_search_keeps_its_index_where_we_read_it``.
+- Material's search plugin indexes a page in ``on_page_context`` at the default priority; the
+  plugin inserts the tables after it (priority -100), so the search plugin's HTML parser never
+  reads them (see ``gongkai.pages.report_page``) — ``test_material_search_indexes_in_page_context``.
+- Material's ``base.html`` writes ``autocomplete="off"`` on its two checkbox toggles, outside
+  any block an override can replace (``drop_checkbox_autocomplete``) —
+  ``test_material_still_puts_autocomplete_on_checkboxes``.
+- ``mkdocs build --strict`` counts warnings with a ``CountHandler`` (``mkdocs.utils``) on the
+  ``mkdocs`` logger and aborts right after ``on_post_build`` when it counted any
+  (``warnings_counted``: the staged site is then not published) —
+  ``test_mkdocs_counts_warnings_on_its_logger``.
+- MkDocs makes a new Jinja environment for the theme in every build (``Theme.get_env``) and
+  hands it to ``on_env``; ``CompiledTemplates`` keeps the compiled templates across dirty
+  rebuilds — ``test_mkdocs_makes_a_theme_environment_per_build``.
+
+Dirty rebuilds (``mkdocs serve --dirty``) render only the pages whose sources changed.
+MkDocs' own ``is_modified`` compares a physical source's mtime with the output's, which says
+nothing about generated pages. So the plugin answers for every documentation page, from what
+the page is made of:
 
 - a report page: its YAML file (size and mtime, taken before the file is parsed, so a save
   during a build is seen by the next one);
@@ -14,9 +47,6 @@ pages. So the plugin answers for every documentation page, from what the page is
   ``custom_dir``, the navigation's outline (titles and pages: a new agency or year) and the
   sources of untitled navigation pages. Every page shows the navigation.
 
-MkDocs makes a new Jinja environment for the theme in every build, which compiles Material's
-templates again (a third of a rebuild); ``CompiledTemplates`` keeps the compiled code instead.
-
 After the build, Material's search index is completed with the entries of the pages not
 rendered this time (Material's own dirty merge assumes a single rebuilt page), and the output
 of generated pages that no longer exist is removed. All of it applies only to dirty builds and
@@ -26,15 +56,23 @@ is kept per site folder: a normal ``mkdocs build`` never reads it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import re
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Hashable, Iterable, Sequence
+from typing import Any, Callable
 
 from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
+
+from ..pages import PortalPage
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
 SearchEntry = dict[str, Any]
@@ -81,6 +119,10 @@ def nav_outline(items: Iterable[Any]) -> list[tuple[Any, ...]]:
     return outline
 
 
+def _answer(value: bool) -> Callable[[], bool]:
+    return lambda: value
+
+
 @dataclass
 class Built:
     """What the last completed dirty build wrote into one site folder."""
@@ -101,22 +143,37 @@ class DirtyBuilds:
     site_dir: str = ""
     settings: str = ""
     fingerprint: str = ""
+    extra: Hashable = ""  # what every page shows besides its own source (``also_depends_on``)
     keys: dict[str, Hashable | None] = field(default_factory=dict)
     dests: dict[str, str] = field(default_factory=dict)
     urls: list[str] = field(default_factory=list)  # every documentation page, in build order
     planned: set[str] = field(default_factory=set)
     rendered: dict[str, str] = field(default_factory=dict)  # src_uri → URL of the pages written
+    stamps: dict[str, Stamp | None] = field(default_factory=dict)  # report file → (size, mtime) before parsing
 
-    def begin(self, site_dir: str, settings: str) -> None:
-        self.site_dir, self.settings = os.path.abspath(site_dir), settings
+    def begin(self, config: MkDocsConfig, report_files: Iterable[Path]) -> None:
+        """A new build: stamps the report files before they are parsed, so a save during it is seen next time."""
+        self.site_dir = os.path.abspath(config.site_dir)
+        self.settings = settings_digest(config.config_file_path, config.theme.custom_dir)
+        self.stamps = {str(p): stamp(p) for p in report_files}
         self.fingerprint = ""
+        self.extra = ""
         self.keys, self.dests, self.urls = {}, {}, []
         self.planned, self.rendered = set(), {}
+
+    def also_depends_on(self, key: Hashable) -> None:
+        """Something every page shows (the preview's findings banner): when it changes, render them all."""
+        self.extra = key
 
     def add(self, file: File, key: Hashable | None) -> None:
         """A generated page and the key of its source (``None``: always render it)."""
         self.keys[file.src_uri] = key
         self.dests[file.src_uri] = file.abs_dest_path
+
+    def report_key(self, source: str) -> Hashable | None:
+        """A report page's key: its YAML file as stamped before parsing (``None``: not stamped, render it)."""
+        file_stamp = self.stamps.get(source)
+        return (source, file_stamp) if file_stamp is not None else None
 
     def plan(self, files: Files, nav: Navigation) -> set[str]:
         """Sets ``is_modified`` on every documentation page; returns the pages to render."""
@@ -124,7 +181,7 @@ class DirtyBuilds:
         self.urls = [page_url(f) for f in pages]
         untitled = sorted(p.file.src_uri for p in nav.pages if p.title is None)
         self.fingerprint = digest(
-            self.settings, nav_outline(nav.items),
+            self.settings, self.extra, nav_outline(nav.items),
             [(uri, self.keys[uri] if uri in self.keys else stamp(files.src_uris[uri].abs_src_path))
              for uri in untitled])
         last = self.last if self.last is not None and self.last.site_dir == self.site_dir else None
@@ -137,7 +194,7 @@ class DirtyBuilds:
                 key = self.keys[file.src_uri]
                 render = (key is None or last.keys.get(file.src_uri) != key  # type: ignore[union-attr]
                           or not os.path.isfile(file.abs_dest_path))
-            file.is_modified = (lambda render=render: render)  # type: ignore[method-assign]
+            file.is_modified = _answer(render)  # type: ignore[method-assign]
             if render:
                 self.planned.add(file.src_uri)
         return self.planned
@@ -210,3 +267,55 @@ class CompiledTemplates(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+# --- generated files, pages, search, markup ------------------------------------------------
+
+
+def generated_file(config: MkDocsConfig, page: PortalPage, builds: DirtyBuilds | None = None) -> File:
+    """The MkDocs file of a generated page, registered with the dirty build in progress, if any.
+
+    Listing pages (few) carry their Markdown. A report page points at its YAML file and gets
+    its Markdown from ``on_page_read_source``, only when MkDocs reads the page.
+    """
+    key: Hashable | None
+    if page.report is None:
+        markdown = page.markdown()
+        file = File.generated(config, page.src_uri, content=markdown)
+        key = digest(markdown) if builds is not None else None
+    else:
+        source = str(page.report.source)
+        file = File.generated(config, page.src_uri, abs_src_path=source, inclusion=InclusionLevel.NOT_IN_NAV)
+        # ...and by the reports it also shows (the previous one, in its year-over-year table)
+        key = ((builds.report_key(source), *(builds.report_key(str(f)) for f in page.also_from))
+               if builds is not None else None)
+    if builds is not None:
+        builds.add(file, key)
+    return file
+
+
+def release_page(page: Page) -> None:
+    """Forgets a written page's Markdown and HTML (never read again; a big portal's largest memory share)."""
+    page.markdown = page.content = None
+
+
+def search_plugins(config: MkDocsConfig) -> list[Any]:
+    """Material's search plugin instances (they keep ``search_index`` and ``search_index_prev``)."""
+    return [p for p in config.plugins.values() if hasattr(p, "search_index_prev") and hasattr(p, "search_index")]
+
+
+_TOGGLE_AUTOCOMPLETE = re.compile(r'(<input\b[^>]*\btype="checkbox"[^>]*?)\s+autocomplete="off"([^>]*>)')
+
+
+def drop_checkbox_autocomplete(page_html: str) -> str:
+    """Remove ``autocomplete`` from checkboxes: HTML allows it only on text-like inputs.
+
+    Material's base template puts it on its drawer and search toggles, outside any block an
+    override can replace; without it the page passes the Nu Html Checker with zero errors.
+    """
+    return _TOGGLE_AUTOCOMPLETE.sub(r"\1\2", page_html)
+
+
+def warnings_counted() -> bool:
+    """Whether `mkdocs build --strict` counted a warning (it raises Abort right after post_build)."""
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)

@@ -1,0 +1,62 @@
+"""The loader's caches: one tuple per YAML path, and the implicit tag of each short plain scalar.
+
+Both hold what every report repeats (the same few hundred paths, the same keys and small
+numbers), are keyed by the thing itself (a path, a scalar's text), only grow with what was
+never seen before, and are emptied past a bound. ``loading`` reads through them; the plain
+logic of reading a report is there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
+    BaseLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    BaseLoader = yaml.SafeLoader
+
+Path_ = tuple[Any, ...]
+_ScalarNode = yaml.ScalarNode
+
+
+# Every report spells the same few hundred paths: one tuple for each, shared by the marks and
+# values of every report (a tuple per path per report was a fifth of a parsed report's memory).
+# Keyed by the path itself; it only grows with paths never seen before, and is emptied past a bound.
+_PATHS: dict[Path_, Path_] = {}
+_PATHS_BOUND = 100_000
+
+
+def shared_path(path: Path_) -> Path_:
+    """The one tuple kept for this path (equal to ``path``)."""
+    found = _PATHS.get(path)
+    if found is None:
+        if len(_PATHS) >= _PATHS_BOUND:
+            _PATHS.clear()
+        found = _PATHS[path] = path
+    return found
+
+
+# Implicit tags of plain scalars by their text. Keys and small numbers recur in every report and
+# PyYAML resolves each one by trying regular expressions; the answer depends on the text alone
+# (when no path resolvers are registered, as for the safe loaders). Short texts only, bounded.
+_IMPLICIT_TAGS: dict[str, str] = {}
+_IMPLICIT_TAGS_BOUND = 50_000
+_CACHED_TEXT_LENGTH = 32
+
+
+class CachingLoader(BaseLoader):  # type: ignore[misc]
+    """libyaml's safe loader (where present), resolving each short plain scalar's tag once per text."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is _ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            tag = _IMPLICIT_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= _CACHED_TEXT_LENGTH:
+                    if len(_IMPLICIT_TAGS) >= _IMPLICIT_TAGS_BOUND:
+                        _IMPLICIT_TAGS.clear()
+                    _IMPLICIT_TAGS[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)

@@ -1,0 +1,91 @@
+"""Each MkDocs or Material internal that ``gongkai.mkdocs_plugin.internals`` relies on is still there.
+
+When an upgrade removes one, the test named for it in the module's header fails here, loudly,
+instead of a dirty rebuild or the search index silently going wrong.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import material
+from material.plugins.search.plugin import SearchIndex, SearchPlugin
+from mkdocs.commands import build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import EVENTS
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
+from mkdocs.theme import Theme
+from mkdocs.utils import CountHandler
+
+from gongkai.mkdocs_plugin import internals
+
+
+def test_the_header_names_every_guard_in_this_file() -> None:
+    guards = {name for name in globals() if name.startswith("test_mkdocs") or name.startswith("test_material")
+              or name.startswith("test_generated") or name.startswith("test_pages")}
+    header = internals.__doc__ or ""
+    assert guards and all(f"``{name}``" in header for name in guards), guards
+
+
+def test_mkdocs_asks_is_modified_in_dirty_builds() -> None:
+    assert callable(File.is_modified)
+    source = inspect.getsource(build)
+    assert "dirty and not page.file.is_modified()" in source
+    assert not hasattr(File, "__slots__")  # the method can be replaced on one file
+
+
+def test_generated_files_may_point_at_any_file(tmp_path: Path) -> None:
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "site_dir": str(tmp_path / "site"), "docs_dir": str(tmp_path)})
+    config.validate()
+    config.plugins._current_plugin = "gongkai"  # as while an event runs
+    source = tmp_path / "2024.yml"
+    source.write_text("year: 2024\n", encoding="utf-8")
+    file = File.generated(config, "reports/x/2024.md", abs_src_path=str(source))
+    assert file.abs_src_path == str(source) and file.url == "reports/x/2024/"
+    assert "page_read_source" in EVENTS
+    assert "config.plugins.on_page_read_source(page=self" in inspect.getsource(Page.read_source)
+
+
+def test_pages_keep_their_text_in_plain_attributes() -> None:
+    for name in ("markdown", "content"):
+        assert not isinstance(inspect.getattr_static(Page, name, None), property), name
+    assert "self.content = md.convert(self.markdown)" in inspect.getsource(Page.render)
+
+
+def test_material_search_keeps_its_index_where_we_read_it() -> None:
+    plugin = SearchPlugin()
+    assert plugin.search_index_prev is None
+    index = SearchIndex()
+    assert index.entries == []
+    assert "prev" in inspect.signature(index.generate_search_index).parameters
+    source = inspect.getsource(SearchPlugin.on_post_build)
+    assert "self.search_index.generate_search_index(self.search_index_prev)" in source
+    assert '"location"' in inspect.getsource(SearchIndex)
+
+
+def test_material_search_indexes_in_page_context() -> None:
+    assert "add_entry_from_context" in inspect.getsource(SearchPlugin.on_page_context)
+    assert getattr(SearchPlugin.on_page_context, "mkdocs_priority", 0) > -100
+
+
+def test_material_still_puts_autocomplete_on_checkboxes() -> None:
+    base = (Path(material.__file__).parent / "templates" / "base.html").read_text(encoding="utf-8")
+    toggles = [line for line in base.splitlines() if 'type="checkbox"' in line and "md-toggle" in line]
+    assert len(toggles) == 2
+    assert all(internals.drop_checkbox_autocomplete(line) != line for line in toggles)
+
+
+def test_mkdocs_makes_a_theme_environment_per_build() -> None:
+    assert "env = config.theme.get_env()" in inspect.getsource(build)
+    assert "on_env" in inspect.getsource(build)
+    assert callable(Theme.get_env)
+
+
+def test_mkdocs_counts_warnings_on_its_logger() -> None:
+    source = inspect.getsource(build)
+    assert "utils.CountHandler()" in source and "logging.getLogger('mkdocs').addHandler(warning_counter)" in source
+    assert source.index("on_post_build") < source.index("in strict mode!")  # the abort comes after post_build
+    assert callable(CountHandler.get_counts)
