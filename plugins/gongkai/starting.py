@@ -15,10 +15,12 @@ from pathlib import Path
 from .carryover import values_carried_from
 from .collection import Portal
 from .formats import CellSpec, FormatSpec, Kind
+from .loading import load_file
 from .model import Agency, CellPath, CellValue, Report
 from .parsing import PLACEHOLDER
 from .roster import duty_for
 from .schema import SCHEMA_PATH
+from .slugs import slug_for
 from .writing import report_to_yaml
 
 NARRATIVE_PLACEHOLDERS = {
@@ -48,11 +50,7 @@ def code_for(name: str, portal: Portal, folder: Path) -> str:
     for entry in portal.roster.entries if portal.roster is not None else ():
         if entry.name == name:
             return entry.code
-    from .importing.command import (
-        agency_slug,  # the importer's rule: the same name keeps its folder
-    )
-
-    return agency_slug(name, folder)
+    return agency_slug(name, folder)  # the importer's rule too: the same name keeps its folder
 
 
 def previous_report(portal: Portal, slug: str, year: int) -> tuple[Report | None, tuple[str, ...]]:
@@ -125,3 +123,26 @@ def yaml_text(new: NewReport, output: Path) -> str:
     return report_to_yaml(new.report, include_totals=False, schema_ref=schema_ref(output),
                           header_note="\n".join(notes(new)),
                           published_text=None if new.published_given else PUBLISHED_PLACEHOLDER)
+
+
+def agency_slug(name: str, output: Path) -> str:
+    """The code of the reports already in ``output`` under this name, or a new one free there."""
+    taken: set[str] = set()
+    if output.is_dir():
+        for folder in sorted(p for p in output.iterdir() if p.is_dir()):
+            taken.add(folder.name)
+            if name in _agency_names(folder):
+                return folder.name
+    return slug_for(name, taken)
+
+
+def _agency_names(folder: Path) -> set[str]:
+    """The agency names the reports in ``folder`` give (unreadable files are skipped; the loader's limits apply)."""
+    names = set()
+    for path in sorted(folder.glob("*.yml")):
+        document, _ = load_file(path)
+        data = document.data if document is not None else None
+        agency = data.get("agency") if isinstance(data, dict) else None
+        if isinstance(agency, dict) and isinstance(agency.get("name"), str):
+            names.add(agency["name"].strip())
+    return names

@@ -94,7 +94,7 @@ def test_preview_shows_every_valid_report_and_each_invalid_one_as_its_findings(p
     content = page.find("article")
     text = content.text
     assert "reports/cuowu-zhen/2024.yml" in text and "wrong-type" in text and "第 " in text
-    assert "<img src=x onerror=alert(1)>" in text  # shown as text …
+    assert "＜img src=x onerror=alert(1)＞" in text  # shown as text (the finding quotes it with full-width ＜＞) …
     assert not [img for img in content.find_all("img") if img.attrs.get("src") == "x"]  # … never as markup
     assert "错误镇" not in portal.content("reports/").text  # listed nowhere but the findings page
 

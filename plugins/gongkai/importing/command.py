@@ -17,7 +17,7 @@ from ..findings import Finding, format_finding, sort_findings
 from ..loading import load_file, load_text
 from ..model import Agency, Report
 from ..parsing import parse_document
-from ..slugs import slug_for
+from ..starting import agency_slug
 from ..validation import check_across_years, check_report, discrepancies_of
 from ..writing import OutputError, report_to_yaml, write_atomically
 from .document import Imported, Overrides, import_report
@@ -206,29 +206,6 @@ def previous_report(path: Path) -> Report | None:
         return None
     report, _ = parse_document(document)
     return report
-
-
-def agency_slug(name: str, output: Path) -> str:
-    """The code of the reports already in ``output`` under this name, or a new one free there."""
-    taken: set[str] = set()
-    if output.is_dir():
-        for folder in sorted(p for p in output.iterdir() if p.is_dir()):
-            taken.add(folder.name)
-            if name in _agency_names(folder):
-                return folder.name
-    return slug_for(name, taken)
-
-
-def _agency_names(folder: Path) -> set[str]:
-    """The agency names the reports in ``folder`` give (unreadable files are skipped; the loader's limits apply)."""
-    names = set()
-    for path in sorted(folder.glob("*.yml")):
-        document, _ = load_file(path)
-        data = document.data if document is not None else None
-        agency = data.get("agency") if isinstance(data, dict) else None
-        if isinstance(agency, dict) and isinstance(agency.get("name"), str):
-            names.add(agency["name"].strip())
-    return names
 
 
 def check_written(text: str, report: Report, target: Path) -> list[Finding]:
