@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import cache
 from decimal import Decimal
-from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from . import limits
@@ -22,7 +22,16 @@ from .findings import Finding
 from .formats import CURRENT_FORMAT, FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
 from .loading import InvalidScalar, OddNumber, SourceDocument, odd_number, shared_path
 from .model import (
-    BLANK, SLUG_PATTERN, Agency, Archived, CellPath, CellState, CellValue, Discrepancy, PublishedCell, Report,
+    BLANK,
+    SLUG_PATTERN,
+    Agency,
+    Archived,
+    CellPath,
+    CellState,
+    CellValue,
+    Discrepancy,
+    PublishedCell,
+    Report,
 )
 from .rules import Where, describe, finding, phrase, shown
 from .text_checks import check_name, check_narrative, where_in
