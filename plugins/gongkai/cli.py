@@ -1,4 +1,4 @@
-"""The `gongkai` command: validate reports, start a new one, print the schema, import.
+"""The `gongkai` command: new, import and validate reports, preview and build the site, schema.
 
 Exit codes: 0 success, 1 the reports have errors, 2 the command itself could not run
 (bad arguments, missing path, file exists, unexpected failure).
@@ -9,24 +9,26 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import subprocess
 import sys
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Callable, Sequence
 
+from . import cli_options as options
 from . import collection, findings
-from .carryover import values_carried_from
+from .cli_options import UsageError, resolve_agency, resolve_output
 from .findings import Severity
-from .formats import CellSpec, FormatSpec, Kind, format_for_year
-from .limits import MAX_SLUG_LENGTH
-from .model import SLUG_PATTERN, Agency, CellPath, CellValue, Report
-from .parsing import PLACEHOLDER
-from .rules import RULES
-from .schema import SCHEMA_PATH, schema_json
-from .text_checks import name_problem
-from .writing import OutputError, report_to_yaml, write_atomically
+from .formats import format_for_year
+from .indexing import Layout
+from .lateness import late_findings
+from .model import Agency
+from .preview import plan_site
+from .roster import ROSTER_FILE
+from .schema import schema_json
+from .starting import NewReport, code_for, prepare, previous_report, yaml_text
+from .writing import OutputError, write_atomically
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -34,17 +36,6 @@ EXIT_USAGE = 2
 
 IMPORT_MODULE = "gongkai.importing.command"
 IMPORT_HELP = "从已发布的报告（网页、文本、Word 文档）导入，生成报告文件"
-
-NARRATIVE_PLACEHOLDERS = {
-    "overview": f"{PLACEHOLDER}本年度政府信息公开工作的总体情况（主动公开、依申请公开、政府信息管理、平台建设、监督保障等）。",
-    "problems": f"{PLACEHOLDER}存在的主要问题及改进情况。",
-    "other_matters": f"{PLACEHOLDER}其他需要报告的事项，例如收取信息处理费的情况；没有时写明“无”。",
-}
-
-
-class UsageError(Exception):
-    """A problem with how the command was called; printed in Chinese, exit 2."""
-
 
 _ARGPARSE_ZH = {
     "the following arguments are required": "缺少必填参数",
@@ -96,14 +87,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"路径不存在：{'、'.join(missing)}")
     portal = collection.load_portal(paths, base=Path.cwd())
-    found = findings.sort_findings(portal.findings)  # the site's URL rules included
+    # The site's URL rules are in the loader's findings; late publication, which the site marks 逾期发布, too.
+    found = findings.sort_findings(portal.findings + late_findings(portal.reports))
+    # Drafts (status: draft) are not published: their findings are shown but do not fail the check.
+    drafts = plan_site(portal.reports, portal.findings, portal.files, layout=Layout(), base=Path.cwd(),
+                       preview=False, strict=False).drafts
     if args.format == "json":
         print(findings.findings_to_json(found))
     else:
         for finding in found:
             print(findings.format_finding(finding))
         print(f"检查了 {len(portal.files)} 个报告文件：{findings.summarize(found)}")
-    failing = [f for f in found if f.is_error or (args.strict and f.severity is Severity.WARNING)]
+        if drafts:
+            print(f"其中 {len(drafts)} 份草稿（status: draft）不发布，其问题不影响检查结果：{'、'.join(drafts)}")
+    failing = [f for f in found if f.file not in drafts
+               and (f.is_error or (args.strict and f.severity is Severity.WARNING))]
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
@@ -123,108 +121,88 @@ def cmd_check(args: argparse.Namespace) -> int:
 # --- new ------------------------------------------------------------------------------
 
 
-def _year(text: str) -> int:
-    if not text.isdigit() or len(text) != 4:
-        raise argparse.ArgumentTypeError(f"年度应是四位数字，例如 2024（实为“{text}”）")
-    return int(text)
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，例如 2025-01-20（实为“{text}”）") from None
-
-
-def _previous_report(reports_dir: Path, slug: str, year: int) -> tuple[Report | None, list[str]]:
-    """Last year's report of the agency, found through the collection, and why it was unusable."""
-    if not reports_dir.is_dir():
-        return None, []
-    portal = collection.load_portal([reports_dir], base=Path.cwd())
-    for report in portal.reports:
-        if report.key == (slug, year - 1):
-            return report, []
-    broken = sorted({f.file for f in portal.findings
-                     if f.is_error and Path(f.file).parent.name == slug and Path(f.file).stem == str(year - 1)})
-    return None, broken
-
-
-def template_report(agency: Agency, year: int, spec: FormatSpec, published: date,
-                    prefilled: dict[CellPath, CellValue], output: Path) -> Report:
-    """An all-zero report whose narrative holds placeholders the validator rejects."""
-    values: dict[CellPath, CellValue] = {}
-    for table in spec.tables:
-        for cell in table.cells():
-            values[cell.path] = _zero(cell)
-    values.update(prefilled)
-    narrative = {s.key: NARRATIVE_PLACEHOLDERS.get(s.key, f"{PLACEHOLDER}{s.title}") for s in spec.narrative_sections}
-    return Report(source=output, display_path=str(output), agency=agency, year=year, format=spec,
-                  published=published, narrative=narrative, values=values)
-
-
-def _zero(cell: CellSpec) -> CellValue:
-    return Decimal("0") if cell.column.kind is Kind.AMOUNT else 0
-
-
-def _schema_ref(output: Path) -> str:
-    """The schema for the YAML language server: relative inside one project, else a file URI."""
-    schema, folder = SCHEMA_PATH.resolve(), output.resolve().parent
-    try:
-        shared = Path(os.path.commonpath([schema, folder]))
-    except ValueError:  # another drive on Windows
-        return schema.as_uri()
-    if shared == Path(shared.anchor):
-        return schema.as_uri()
-    return Path(os.path.relpath(schema, folder)).as_posix()
-
-
 def cmd_new(args: argparse.Namespace) -> int:
-    """Write the commented template for one agency and year, carrying last year's figures."""
-    slug: str = args.agency
+    """Write the template of one agency's year (YAML, or the Excel form), carrying last year's figures;
+    without --agency and --name, one for every agency of the roster that has no report for the year."""
+    resolve_agency(args)
+    folder, file = resolve_output(args)
     year: int = args.year
-    if not SLUG_PATTERN.match(slug):
-        raise UsageError(f"机关代码“{slug}”不合规：只能由小写英文字母、数字和连字符组成，例如 shifan-zhen")
-    if len(slug) > MAX_SLUG_LENGTH:
-        raise UsageError(RULES["slug-too-long"].message(length=len(slug), limit=MAX_SLUG_LENGTH))
     spec = format_for_year(year)
     if spec is None or year > date.today().year:
         raise UsageError(f"报告年度 {year} 不在支持范围内（2019 年起，且不晚于今年）")
-    reports_dir = Path(args.reports)
-    output = Path(args.output) if args.output else reports_dir / slug / f"{year}.yml"
+    portal = collection.load_portal([folder], base=Path.cwd()) if folder.is_dir() else collection.Portal([], [])
+    if args.agency is None and args.name is None:
+        return _new_from_roster(args, portal, folder, year)
+    if args.agency is None:
+        args.agency = code_for(args.name.strip(), portal, folder)
+        print(f"机关代码：{args.agency}（由机关名称“{args.name.strip()}”生成；需要时可用 --agency 指定）")
+    output = file or folder / args.agency / f"{year}{'.xlsx' if args.xlsx else '.yml'}"
     if output.exists() and not args.force:
         raise UsageError(f"文件已存在：{output}。如需覆盖，请加 --force")
 
-    previous, broken = _previous_report(reports_dir, slug, year)
-    if args.name and (problem := name_problem(args.name, "机关名称（--name）")):
-        raise UsageError(problem)
+    previous, broken = previous_report(portal, args.agency, year)
     name = args.name or (previous.agency.name if previous else None)
     if not name:
         hint = f"（上一年度报告 {'、'.join(broken)} 有错误，无法读取）" if broken else ""
-        raise UsageError(f"没有找到 {slug} 的 {year - 1} 年度报告{hint}，请用 --name 给出机关名称")
-    if broken:
-        _err(f"注意：上一年度报告 {'、'.join(broken)} 有错误，上年结转未能预填，请手工填写")
+        raise UsageError(f"没有找到 {args.agency} 的 {year - 1} 年度报告{hint}，请用 --name 给出机关名称")
+    new = prepare(portal, Agency(args.agency, name.strip()), year, spec, output, args.published)
+    return _write_new(new, output, args.xlsx)
 
-    prefilled: dict[CellPath, CellValue] = values_carried_from(previous, spec) if previous is not None else {}
 
-    published = args.published or date(year + 1, 1, 31)
-    report = template_report(Agency(slug, name.strip()), year, spec, published, prefilled, output)
-    note = [
-        "由 gongkai new 生成的模板：请把所有“" + PLACEHOLDER + "”替换为实际内容，并填写各表数字。",
-        "总计行和总计列不必填写，会自动计算；如要填写，会核对是否等于各项之和。",
-        f"发布日期默认为法定截止日 {published.isoformat()}，请改为实际发布日期。",
-    ]
-    if previous is not None:
-        note.append(f"“二、上年结转”已按 {previous.display_path} 的“四、结转下年度继续办理”预填；"
-                    "“四、结转下年度继续办理”暂填同样的数字，请按实际办理情况修改；"
-                    "现行有效件数、上一年项目数量已按上年报告预填。")
-    # Totals stay out of the template so editors need not compute them.
-    text = report_to_yaml(report, include_totals=False, schema_ref=_schema_ref(output), header_note="\n".join(note))
+def _new_from_roster(args: argparse.Namespace, portal: collection.Portal, folder: Path, year: int) -> int:
+    """Every agency of ``reports/roster.yml`` due to report for the year and without a report yet."""
+    if portal.roster is None:
+        raise UsageError(f"请用 --agency 给出机关代码（例如 shifan-zhen），或用 --name 给出机关名称；"
+                         f"要为全部机关一次生成，请先在 {folder / ROSTER_FILE} 中列出应报送的机关")
+    roster_errors = [f for f in portal.findings if f.is_error and Path(f.file).name == ROSTER_FILE]
+    if roster_errors:
+        for finding in findings.sort_findings(roster_errors):
+            _err(findings.format_finding(finding))
+        raise UsageError(f"机关名单 {portal.roster.display_path} 有错误，请改正后再运行")
+    spec = format_for_year(year)
+    assert spec is not None
+    have = {r.agency.slug for r in portal.reports if r.year == year}
+    made, present, not_due = [], [], []
+    for entry in portal.roster.entries:
+        target = folder / entry.code / f"{year}{'.xlsx' if args.xlsx else '.yml'}"
+        if not entry.due(year):
+            not_due.append(entry.name)
+        elif entry.code in have or (folder / entry.code / f"{year}.yml").exists() or (target.exists() and not args.force):
+            present.append(entry.name)
+        else:
+            if _write_new(prepare(portal, Agency(entry.code, entry.name), year, spec, target, args.published),
+                          target, args.xlsx) != EXIT_OK:
+                return EXIT_USAGE
+            made.append(entry.name)
+    summary = f"按机关名单 {portal.roster.display_path}：为 {len(made)} 个机关生成了 {year} 年度报告模板"
+    if present:
+        summary += f"；{len(present)} 个机关已有该年度报告，未改动"
+    if not_due:
+        summary += f"；{len(not_due)} 个机关 {year} 年度尚不需报送（起报年度较晚）"
+    print(summary)
+    return EXIT_OK
+
+
+def _write_new(new: NewReport, output: Path, xlsx: bool) -> int:
+    """Write one template; a target that cannot be written is a located message (exit 2), never a traceback."""
+    if new.broken:
+        _err(f"注意：上一年度报告 {'、'.join(new.broken)} 有错误，上年结转未能预填，请手工填写")
+    if xlsx:
+        from .forms import write_form
+
+        try:
+            write_form(new, output)
+        except OSError as error:
+            raise UsageError(f"无法写入 {output}：{error.strerror or error}") from None
+        print(f"已生成 {output}（{new.report.format.document} 格式的 Excel 表单）。"
+              f"填写后运行：gongkai import {output}")
+        return EXIT_OK
     try:
-        write_atomically(output, text)
+        write_atomically(output, yaml_text(new, output))
     except OutputError as error:
         _err(findings.format_finding(error.finding))
         return EXIT_USAGE
-    print(f"已生成 {output}（{spec.document} 格式）。填写后运行：gongkai validate {output}")
+    print(f"已生成 {output}（{new.report.format.document} 格式）。填写后运行：gongkai validate {output}")
     return EXIT_OK
 
 
@@ -290,19 +268,100 @@ def _import_unavailable(args: argparse.Namespace) -> int:
     raise UsageError("导入功能不可用：本安装中没有 gongkai.importing 模块")
 
 
+# --- export (a report for a CMS article, and as a Word attachment) ----------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Every valid report under the paths as an HTML fragment, a one-file page and a Word document."""
+    from .embedding import report_docx, report_fragment, report_page_html
+
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"路径不存在：{'、'.join(missing)}")
+    portal = collection.load_portal(paths, base=Path.cwd())
+    errors = [f for f in portal.findings if f.is_error]
+    if errors:
+        for finding in findings.sort_findings(errors):
+            print(findings.format_finding(finding))
+        _err("有错误的报告不能导出：请改正后重试（没有写入任何文件）")
+        return EXIT_FINDINGS
+    folder = Path(args.output)
+    for report in portal.reports:
+        stem = folder / f"{report.agency.slug}-{report.year}"
+        folder.mkdir(parents=True, exist_ok=True)
+        stem.with_suffix(".fragment.html").write_text(report_fragment(report), encoding="utf-8")
+        stem.with_suffix(".html").write_text(report_page_html(report), encoding="utf-8")
+        stem.with_suffix(".docx").write_bytes(report_docx(report))
+        print(f"已导出 {report.title}：{stem}.fragment.html（粘贴到网站文章中）、{stem}.html、{stem}.docx")
+    return EXIT_OK
+
+
+# --- serve, build (MkDocs run as a module: nothing needs make or a shell) -------------
+
+
+def _mkdocs_config(args: argparse.Namespace) -> Path:
+    config = Path(args.config_file)
+    if not config.is_file():
+        raise UsageError(f"找不到网站配置文件 {config}：请在门户文件夹（有 mkdocs.yml 的文件夹）中运行，或用 -f 指定")
+    return config
+
+
+def _run_mkdocs(*arguments: str) -> int:
+    """``python -m mkdocs …`` with this interpreter (the same virtual environment, on any system)."""
+    env = {**os.environ, "PYTHONUTF8": "1"}
+    return subprocess.call([sys.executable, "-m", "mkdocs", *arguments], env=env)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Preview: never stops on a report's error; the findings show in the browser."""
+    config = _mkdocs_config(args)
+    print(f"本地预览：http://{args.dev_addr}/ ，保存报告文件后页面自动刷新；有错误的报告在页面上列出问题。按 Ctrl+C 停止。")
+    code = _run_mkdocs("serve", "--dirty", "-f", str(config), "-a", args.dev_addr)
+    return EXIT_OK if code == 0 else EXIT_USAGE
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Publishing: strict, into a fresh site folder; drafts are left out and named."""
+    config = _mkdocs_config(args)
+    extra = ["-d", str(Path(args.output).resolve())] if args.output else []
+    code = _run_mkdocs("build", "--strict", "-f", str(config), *extra)
+    if code == 0:
+        print(f"网站已生成：{args.output or '（mkdocs.yml 中 site_dir 设定的文件夹，默认 site/）'}")
+        return EXIT_OK
+    _err("网站未生成：请按上面列出的问题修改后重试（gongkai validate 可只检查报告）")
+    return EXIT_FINDINGS
+
+
+def _add_site_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None:
+    serve = subparsers.add_parser("serve", help="本地预览网站（保存后自动刷新；有错误的报告显示问题，不中断预览）",
+                                  description="启动本地预览服务器（mkdocs serve）。标为草稿的报告也会显示。")
+    build = subparsers.add_parser("build", help="生成要发布的网站（有错误时不生成；草稿不发布）",
+                                  description="生成网站（mkdocs build --strict）。有错误的报告会使生成失败，草稿不发布。")
+    for parser in (serve, build):
+        parser.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="文件",
+                            help="网站配置文件（默认 mkdocs.yml）")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="地址",
+                       help="预览地址和端口（默认 127.0.0.1:8000）")
+    build.add_argument("-o", "--output", metavar="文件夹", help="网站文件夹（默认按 mkdocs.yml，通常为 site/）")
+    serve.set_defaults(func=cmd_serve)
+    build.set_defaults(func=cmd_build)
+
+
 # --- entry point ----------------------------------------------------------------------
 
 
 def build_parser(load_import: bool = True) -> argparse.ArgumentParser:
-    parser = _Parser(prog="gongkai", description="政府信息公开工作年度报告：检查、新建报告文件，生成 JSON Schema。")
+    parser = _Parser(prog="gongkai", description="政府信息公开工作年度报告：新建、导入、检查报告，预览和生成网站。")
     subparsers = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     subparsers.required = True
 
-    validate = subparsers.add_parser("validate", help="检查报告文件（格式、类型、勾稽关系、跨年度衔接）",
+    validate = subparsers.add_parser("validate", help="检查报告文件（格式、类型、勾稽关系、跨年度衔接、是否逾期）",
                                      description="检查报告文件并列出发现的问题。没有错误时退出码为 0，有错误时为 1。")
     validate.add_argument("paths", nargs="*", metavar="路径", help="报告文件或文件夹（默认 reports/）")
     validate.add_argument("--strict", action="store_true", help="警告也视为不通过")
-    validate.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text（默认）或 json")
+    validate.add_argument("--format", choices=("text", "json"), default="text",
+                          help="输出格式：text 为文字（默认），json 为供程序读取的 JSON")
     validate.set_defaults(func=cmd_validate)
 
     check = subparsers.add_parser(
@@ -311,31 +370,40 @@ def build_parser(load_import: bool = True) -> argparse.ArgumentParser:
                     "有未发布或未通过校验的报告时退出码为 1，否则为 0，可用于定时任务。")
     check.add_argument("paths", nargs="*", metavar="路径", help="报告文件夹（默认 reports/）")
     check.add_argument("--strict", action="store_true", help="逾期发布等警告也视为不通过")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text（默认）或 json")
-    check.add_argument("--until", type=_year, metavar="年度", help="检查到哪个年度（默认：已有报告的最新年度）")
-    check.add_argument("--as-of", type=_date, metavar="日期", help="按哪一天判断是否已到发布期限 YYYY-MM-DD（默认今天）")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text 为文字（默认），json 为供程序读取的 JSON")
+    check.add_argument("--until", type=options.year, metavar="年度", help="检查到哪个年度（默认：已有报告的最新年度）")
+    check.add_argument("--as-of", type=options.published, metavar="日期", help="按哪一天判断是否已到发布期限 YYYY-MM-DD（默认今天）")
     check.set_defaults(func=cmd_check)
 
-    new = subparsers.add_parser("new", help="生成某机关某年度的报告模板",
-                                description="生成带中文注释的报告模板；有上一年度报告时沿用机关名称并预填上年结转。")
-    new.add_argument("--agency", required=True, metavar="机关代码", help="机关代码，例如 shifan-zhen")
-    new.add_argument("--year", required=True, type=_year, metavar="年度", help="报告年度，例如 2024")
-    new.add_argument("--name", metavar="机关名称", help="机关名称（没有上一年度报告时必填）")
-    new.add_argument("--reports", default="reports", metavar="文件夹", help="报告文件夹（默认 reports）")
-    new.add_argument("--published", type=_date, metavar="日期", help="发布日期 YYYY-MM-DD（默认次年 1 月 31 日）")
-    new.add_argument("-o", "--output", metavar="文件", help="输出文件（默认 报告文件夹/机关代码/年度.yml）")
-    new.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    new = subparsers.add_parser("new", help="生成某机关某年度的报告模板（YAML 或 Excel 表单）",
+                                description="生成带中文注释的报告模板；有上一年度报告时沿用机关名称并预填上年结转。"
+                                            "报告写入 报告文件夹/机关代码/年度.yml（加 --xlsx 时为 .xlsx）。")
+    options.add_year(new, "报告年度，例如 2024", required=True)
+    options.add_agency(new, agency_help="机关代码，例如 shifan-zhen",
+                       name_help="机关名称，例如 示例镇人民政府（没有上一年度报告时必填）")
+    options.add_published(new, "发布日期 YYYY-MM-DD（默认留作“【请填写】”，由填报人填写）")
+    options.add_output(new, "reports", "报告文件夹（默认 reports）")
+    new.add_argument("--xlsx", action="store_true", help="生成 Excel 表单（按表二、三、四的正式格式），填好后用 gongkai import 导入")
+    options.add_force(new)
+    options.add_deprecated(new, "--reports", "reports")
     new.set_defaults(func=cmd_new)
 
+    _add_import(subparsers, load_import)
+    export = subparsers.add_parser("export", help="导出报告：可粘贴到网站文章的 HTML 片段、单个网页文件和 Word 文档",
+                                   description="把报告导出为 HTML 片段（只用内联样式，没有脚本，可粘贴到集约化平台的文章中）、"
+                                               "单个网页文件和 Word 文档。")
+    export.add_argument("paths", nargs="+", metavar="路径", help="报告文件或文件夹")
+    options.add_output(export, "导出", "导出文件夹（默认 导出）")
+    export.set_defaults(func=cmd_export)
+    _add_site_commands(subparsers)
+
     schema = subparsers.add_parser("schema", help="输出报告文件的 JSON Schema（供编辑器提示和检查）")
-    schema.add_argument("-o", "--output", metavar="文件", help="写入文件（默认输出到屏幕）")
+    schema.add_argument("-o", "--output", metavar="文件", help="写入该文件（不是文件夹；默认输出到屏幕）")
     schema.set_defaults(func=cmd_schema)
 
     handbook = subparsers.add_parser("handbook", help="输出填报说明中的字段表和规则表")
     handbook.add_argument("--write", metavar="文件", help="更新该 Markdown 文件中自动生成的部分")
     handbook.set_defaults(func=cmd_handbook)
-
-    _add_import(subparsers, load_import)
     return parser
 
 

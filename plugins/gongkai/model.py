@@ -104,6 +104,7 @@ class Report:
     given_totals: frozenset[CellPath] = frozenset()
     # Where each field was written (``loading.Marks`` for a parsed file: packed, paths shared).
     marks: Mapping[tuple[Any, ...], Mark] = field(default_factory=dict, repr=False)
+    draft: bool = False  # `status: draft`: shown in preview, left out of a published build
     # The agency's kind and deadline from the roster (``roster.apply_roster``); None: inferred from the name.
     duty: Duty | None = field(default=None, repr=False, compare=False)
     # An archived, as-published record (issue 12): only such a report may hold the three below.

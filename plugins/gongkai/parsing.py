@@ -9,19 +9,29 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from functools import cache
 from decimal import Decimal
-from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from . import limits
+from .drafts import is_draft_value, status_finding
 from .findings import Finding
 from .formats import CURRENT_FORMAT, FORMATS, Block, CellSpec, Column, FormatSpec, Kind, Row, TableSpec, format_for_year
 from .loading import InvalidScalar, OddNumber, SourceDocument, odd_number, shared_path
 from .model import (
-    BLANK, SLUG_PATTERN, Agency, Archived, CellPath, CellState, CellValue, Discrepancy, PublishedCell, Report,
+    BLANK,
+    SLUG_PATTERN,
+    Agency,
+    Archived,
+    CellPath,
+    CellState,
+    CellValue,
+    Discrepancy,
+    PublishedCell,
+    Report,
 )
 from .rules import Where, describe, finding, phrase, shown
 from .text_checks import check_name, check_narrative, where_in
@@ -32,13 +42,14 @@ TOP_LEVEL_KEYS: dict[str, str] = {
     "year": "报告年度",
     "format": "报告格式",
     "published": "发布日期",
+    "status": "草稿状态",
     **{section.key: section.title for section in CURRENT_FORMAT.sections},  # the same six in every format
     # Archived, as-published reports only (issue 12): optional.
     "archived": "按原文存档",
     "layouts": "表格版式",
     "discrepancies": "原文数据说明",
 }
-OPTIONAL_KEYS = frozenset({"format", "archived", "layouts", "discrepancies"})
+OPTIONAL_KEYS = frozenset({"format", "status", "archived", "layouts", "discrepancies"})
 ARCHIVED_KEYS: dict[str, str] = {"source": "原文出处（网址或文件名）", "retrieved": "存档日期（YYYY-MM-DD）"}
 DISCREPANCY_KEYS: dict[str, str] = {
     "rule": "规则代码", "cell": "格子的路径", "published": "原文数字（空白写 \"\"）", "expected": "按规则应为",
@@ -130,6 +141,9 @@ class _Parser:
         year = self.parse_year(root.get("year")) if "year" in root else None
         spec = self.parse_format(root, year)
         published = self.parse_published(root.get("published"), year) if "published" in root else None
+        draft = is_draft_value(root.get("status"))
+        if "status" in root and draft is None:
+            self.findings.append(status_finding(self.document, root["status"]))
         self.archived = "archived" in root
         archived = self.parse_archived(root["archived"]) if self.archived else None
         layouts = self.parse_layouts(root["layouts"], spec) if "layouts" in root else {}
@@ -170,6 +184,7 @@ class _Parser:
             values=values,
             given_totals=frozenset(given),
             marks=self.document.marks(),
+            draft=bool(draft),
             archived=archived,
             layouts=layouts,
             as_published=self.as_published,

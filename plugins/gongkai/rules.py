@@ -179,7 +179,7 @@ PHRASES: dict[str, str] = {
     "then-text": "，随后是“{text}”",
     "then-end": "，表格就结束了",
     "section-after": "“{title}”之后",
-    "option-agency": "机关名称（--agency）",
+    "option-agency": "机关名称（--name）",
     "option-year": "报告年度（--year）",
 }
 
@@ -373,6 +373,24 @@ rule("import-exists", E, "导入：要写入的报告文件已存在（加 --for
      "{target} 已存在，未覆盖；确认要覆盖请加 --force")
 rule("import-round-trip", E, "导入：生成的 YAML 读回后与导入的数据不一致（程序错误）",
      "生成的 YAML 读回后与导入的数据不一致（程序错误，请报告）")
+
+# --- editors: drafts, deadlines, the Excel form (gongkai new / import / validate, preview) ---
+
+rule("invalid-status", E, "状态（status）只能是 draft 或 final",
+     "“status”只能是 draft（草稿：只在预览中显示，发布时不生成页面）或 final（定稿）；定稿后也可以删去这一行")
+rule("published-after-deadline", W, "发布日期晚于法定截止日（网站上会标注“逾期发布”）",
+     "发布日期 {published} 晚于法定截止日 {deadline}，逾期 {days} 天；网站上会标注“逾期发布”。"
+     "如果发布日期填错了，请改正")
+rule("xlsx-unreadable", E, "Excel 文件无法打开",
+     "无法打开这个 Excel 文件（{reason}）。请确认它是用 gongkai new --xlsx 生成、在 Excel 或 WPS 中另存为 .xlsx 的文件")
+rule("xlsx-not-a-form", E, "Excel 文件不是 gongkai 的报告表单",
+     "找不到工作表“{sheet}”：这个文件不是用 gongkai new --xlsx 生成的报告表单，请用表单填写后再导入")
+rule("xlsx-wrong-value", E, "Excel 表单中的单元格应填数字",
+     "单元格 {cell} 应填{wanted}，实为“{value}”")
+rule("xlsx-placeholder", E, "Excel 表单中还有模板的占位文字",
+     "单元格 {cell} 还是模板的占位文字（含“【请填写】”），请替换为{what}")
+rule("xlsx-missing-value", E, "Excel 表单中的必填单元格是空的",
+     "单元格 {cell} 是空的：{what}")
 
 # --- archived reports: as published, acknowledged discrepancies, narrative counts (issue 12) ---
 # An archived report (top-level ``archived:``) keeps every cell as published: a blank cell is

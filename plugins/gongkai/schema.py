@@ -20,6 +20,7 @@ from .parsing import (
     ARCHIVED_KEYS,
     DISCREPANCY_KEYS,
     NOT_APPLICABLE,
+    OPTIONAL_KEYS,
     PLACEHOLDER,
     TOP_LEVEL_KEYS,
 )
@@ -192,6 +193,8 @@ def _format_schema(spec: FormatSpec, archived: bool = False) -> Schema:
         "format": {"title": TOP_LEVEL_KEYS["format"], "description": f"报告格式：{spec.document}",
                    "enum": [int(spec.version), spec.version]},
         "published": {"$ref": "#/$defs/published"},
+        "status": {"title": TOP_LEVEL_KEYS["status"], "description": "draft：草稿，只在预览中显示，发布时不生成页面；"
+                   "final 或不写：定稿", "enum": ["draft", "final"]},
     }
     for section in spec.sections:
         properties[section.key] = (_table_property(spec, section.table, archived) if section.table
@@ -208,7 +211,7 @@ def _format_schema(spec: FormatSpec, archived: bool = False) -> Schema:
         "description": f"{spec.first_year} 年度起" + (f"至 {spec.last_year} 年度" if spec.last_year else "") + "的报告格式",
         "type": "object",
         "properties": properties,
-        "required": [key for key in properties if key not in ("format", "layouts", "discrepancies")],
+        "required": [key for key in properties if key not in OPTIONAL_KEYS],
         "additionalProperties": False,
         **extra,
     }

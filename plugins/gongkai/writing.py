@@ -141,8 +141,9 @@ def _discrepancies(report: Report) -> str:
 
 
 def report_to_yaml(report: Report, *, include_totals: bool = True, schema_ref: str | None = DEFAULT_SCHEMA_REF,
-                   header_note: str = "") -> str:
-    """The commented YAML of a report; ``include_totals=False`` leaves totals to be computed.
+                   header_note: str = "", published_text: str | None = None) -> str:
+    """The commented YAML of a report; ``include_totals=False`` leaves totals to be computed;
+    ``published_text`` stands in for the date (``gongkai new``'s placeholder).
 
     An archived report always keeps its totals: they are published figures (a blank one stays blank).
     """
@@ -164,7 +165,8 @@ def report_to_yaml(report: Report, *, include_totals: bool = True, schema_ref: s
     out += f"  name: {_quote(report.agency.name)}  # 机关名称\n"
     out += f"year: {report.year}  # 报告年度\n"
     out += f"format: {spec.version}  # 报告格式：{spec.document}\n"
-    out += f"published: {report.published.isoformat()}  # 发布日期（YYYY-MM-DD）\n"
+    published = published_text if published_text is not None else report.published.isoformat()
+    out += f"published: {published}  # 发布日期（YYYY-MM-DD）\n"
     out += _archive_fields(report)
     for section in report.sections:
         out += "\n"

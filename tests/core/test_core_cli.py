@@ -177,9 +177,11 @@ def test_unexpected_failure_is_a_message_not_a_traceback(tmp_path, monkeypatch, 
 # --- new ------------------------------------------------------------------------------
 
 
-def _fill_placeholders(text: str) -> str:
+def _fill_placeholders(text: str, published: str = "2025-01-20") -> str:
     for key in ("overview", "problems", "other_matters"):
         text, _ = set_value(text, (key,), "|\n  已填写的内容。\n")
+    if "published: 【请填写】" in text:
+        text, _ = set_value(text, ("published",), published)
     return text
 
 
@@ -212,6 +214,9 @@ def test_new_carries_last_year_over_and_cannot_be_published_unfilled(tmp_path, v
     placeholders = [line for line in unfilled.stdout.splitlines() if "[narrative-placeholder]" in line]
     assert len(placeholders) == 3
     assert placeholders[0].startswith(f"reports/shifan-zhen/{year}.yml:{locate(text, ('overview',)).line}:")
+    # the publication date is left to fill in, not the deadline (a report left so would look on time)
+    assert "published: 【请填写】YYYY-MM-DD" in text
+    assert [line for line in unfilled.stdout.splitlines() if "[invalid-date]" in line and "【请填写】" in line]
 
     created.write_text(_fill_placeholders(text), encoding="utf-8")
     filled = run(tmp_path, "validate")
@@ -322,6 +327,37 @@ def test_validate_reports_agency_codes_the_site_cannot_use(tmp_path):
         assert done.returncode == 1, done.stdout
         rule = "slug-clashes-with-year" if slug.isdigit() else "slug-reserved"
         assert f"[{rule}]" in done.stdout and "Traceback" not in done.stderr
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("published", "days"), [("2025-01-31", None), ("2025-02-01", 1), ("2025-03-02", 30)])
+def test_validate_warns_of_a_late_report_with_the_days(tmp_path, published, days):
+    text, line = set_value(report_text("2021", 2024), ("published",), published)
+    write(tmp_path, "2024.yml", text)
+    done = run(tmp_path, "validate")
+    assert done.returncode == 0  # a warning: the report is published as it was
+    late = [row for row in done.stdout.splitlines() if "[published-after-deadline]" in row]
+    if days is None:
+        assert late == []
+    else:
+        assert late == [f"reports/shifan-zhen/2024.yml:{line}:12: 警告 [published-after-deadline] 发布日期：发布日期 {published} "
+                        f"晚于法定截止日 2025-01-31，逾期 {days} 天；网站上会标注“逾期发布”。如果发布日期填错了，请改正"
+                        f"（应为 不晚于 2025-01-31，实为 {published}）"]
+        assert run(tmp_path, "validate", "--strict").returncode == 1
+
+
+def test_a_draft_is_checked_but_does_not_fail_validation(tmp_path):
+    text = report_text("2021", 2024).replace("\npublished:", "\nstatus: draft\npublished:", 1)
+    text, _ = set_value(text, ("overview",), "|\n  【请填写】总体情况。\n")
+    write(tmp_path, "2024.yml", text)
+    done = run(tmp_path, "validate")
+    assert "[narrative-placeholder]" in done.stdout  # the editor still sees what is left to do
+    assert "1 份草稿（status: draft）不发布" in done.stdout and "reports/shifan-zhen/2024.yml" in done.stdout
+    assert done.returncode == 0
+    write(tmp_path, "2024.yml", text.replace("status: draft\n", ""))
+    assert run(tmp_path, "validate").returncode == 1
 
 
 def test_the_portal_loader_itself_reports_agency_codes_the_site_cannot_use(portal):

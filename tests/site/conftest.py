@@ -198,6 +198,17 @@ def variant(text: str, *, slug: str | None = None, name: str | None = None, year
     return "\n".join(out) + "\n"
 
 
+@pytest.fixture(autouse=True)
+def fresh_plugins() -> Iterator[None]:
+    """MkDocs keeps plugins that define on_startup for the life of the process (as `serve` needs),
+    keyed by name only: every test starts from new instances (a preview's plugin must not publish)."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    MkDocsConfig.plugins.plugin_cache.clear()
+    yield
+    MkDocsConfig.plugins.plugin_cache.clear()
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Portal:
     """The repository's sample portal (every report under reports/), built once per session."""

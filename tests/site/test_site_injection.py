@@ -130,7 +130,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "core" / "cases" / "_base" / "sou
 def test_gongkai_new_takes_a_name_only_if_the_validator_would(payload: Payload, tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     code = cli.main(["new", "--agency", "x-zhen", "--year", "2024", "--name", payload.payload,
-                     "--reports", str(tmp_path / "reports")])
+                     "-o", str(tmp_path / "reports")])
     written = tmp_path / "reports" / "x-zhen" / "2024.yml"
     if payload.name == "ok":
         assert code == 0 and written.is_file()
@@ -142,7 +142,7 @@ def test_gongkai_new_takes_a_name_only_if_the_validator_would(payload: Payload, 
 @pytest.mark.parametrize("payload", [p for p in NAMES if p.values[0].name != "ok"])
 def test_gongkai_import_refuses_the_same_names(payload: Payload, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    code = cli.main(["import", str(SOURCE), "--slug", "x-zhen", "--agency", payload.payload,
+    code = cli.main(["import", str(SOURCE), "--agency", "x-zhen", "--name", payload.payload,
                      "-o", str(tmp_path / "reports")])
     assert code == 2 and not (tmp_path / "reports").exists()
-    assert "机关名称（--agency）中不能有" in capsys.readouterr().err
+    assert "机关名称（--name）中不能有" in capsys.readouterr().err

@@ -2,7 +2,18 @@
 
 from .national import CURRENT_FORMAT, FORMAT_2019, FORMAT_2021, FORMATS, format_for_year
 from .spec import (
-    Balance, Block, CarryOver, CellSpec, Column, FormatSpec, Kind, LeafRow, Relation, Row, RunningCount, Section,
+    Balance,
+    Block,
+    CarryOver,
+    CellSpec,
+    Column,
+    FormatSpec,
+    Kind,
+    LeafRow,
+    Relation,
+    Row,
+    RunningCount,
+    Section,
     TableSpec,
 )
 

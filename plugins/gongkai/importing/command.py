@@ -9,54 +9,40 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from .. import cli_options as options
 from ..findings import Finding, format_finding, sort_findings
-from ..limits import MAX_SLUG_LENGTH
 from ..loading import load_file, load_text
-from ..model import SLUG_PATTERN, Agency, Report
+from ..model import Agency, Report
 from ..parsing import parse_document
-from ..rules import RULES
-from ..slugs import slug_for
-from ..text_checks import name_problem
+from ..starting import agency_slug
 from ..validation import check_across_years, check_report, discrepancies_of
 from ..writing import OutputError, report_to_yaml, write_atomically
 from .document import Imported, Overrides, import_report
 from .readers import read_source
 from .source import UnreadableSource, source_error
+from .xlsx import FORM_SUFFIXES, read_form
 
 DEFAULT_OUTPUT = Path("reports")
 INCONSISTENCY_PREFIX = "源文件中的不一致（已按原样保留）: "
 ACKNOWLEDGED_PREFIX = "原文数据说明（数字按原文保留，已记入 discrepancies）: "
 
 
-def _year(text: str) -> int:
-    if not (text.isdigit() and len(text) == 4):
-        raise argparse.ArgumentTypeError(f"报告年度应是四位数字的年份，例如 2024（实为“{text}”）")
-    return int(text)
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"发布日期应写成 YYYY-MM-DD，例如 2025-01-20（实为“{text}”）") from None
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `gongkai import`, for the CLI to attach to its subcommand."""
-    parser.add_argument("sources", nargs="+", type=Path, metavar="SOURCE",
-                        help="已发布的年度报告：网页另存的 .html、复制出的 .txt、PDF、Word .docx，或包含这些文件的文件夹")
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="DIR",
-                        help="报告目录（默认 reports/），写入 DIR/<机关代码>/<年度>.yml")
-    parser.add_argument("--agency", metavar="NAME", help="机关名称（源文件标题中没有时必填；填了以此为准）")
-    parser.add_argument("--slug", metavar="SLUG", help="机关代码，用于网址，例如 shifan-zhen（不填则由机关名称的拼音生成，同一机关各年度相同）")
-    parser.add_argument("--year", type=_year, metavar="YYYY", help="报告年度（源文件标题中没有时必填）")
-    parser.add_argument("--published", type=_date, metavar="YYYY-MM-DD", help="发布日期（源文件中没有时必填）")
-    parser.add_argument("--source", metavar="URL", help="原文出处（网址），记入 archived.source（默认取网页中的原文链接或文件名）")
-    parser.add_argument("--force", action="store_true", help="覆盖已存在的 YAML 文件")
+    """The options of `gongkai import`, for the CLI to attach to its subcommand (names shared: ``cli_options``)."""
+    parser.add_argument("sources", nargs="+", type=options.source, metavar="源文件",
+                        help="已发布的年度报告：网页另存的 .html、复制出的 .txt、PDF、Word .docx，"
+                             "gongkai new --xlsx 生成并填好的 Excel 表单 .xlsx，或包含这些文件的文件夹（不接受网址）")
+    options.add_output(parser, str(DEFAULT_OUTPUT), "报告文件夹（默认 reports），写入 文件夹/机关代码/年度.yml")
+    options.add_agency(parser, agency_help="机关代码，用于网址，例如 shifan-zhen（不填则由机关名称的拼音生成，同一机关各年度相同）",
+                       name_help="机关名称（源文件标题中没有时必填；填了以此为准）")
+    options.add_year(parser, "报告年度（源文件标题中没有时必填）")
+    options.add_published(parser, "发布日期 YYYY-MM-DD（源文件中没有时必填）")
+    parser.add_argument("--source", metavar="网址", help="原文出处（网址），记入 archived.source（默认取网页中的原文链接或文件名）")
+    options.add_force(parser, "覆盖已存在的报告文件")
+    options.add_deprecated(parser, "--slug", "slug")
 
 
 def _usage_error(message: str, err: TextIO) -> int:
@@ -67,19 +53,16 @@ def _usage_error(message: str, err: TextIO) -> int:
 def run(args: argparse.Namespace) -> int:
     """Import every source (a folder: every report file in it); see the module docstring for exit codes."""
     out, err = sys.stdout, sys.stderr
-    if args.slug and not SLUG_PATTERN.match(args.slug):
-        return _usage_error(f"机关代码“{args.slug}”无效：只能由小写英文字母、数字和连字符组成，"
-                            "且不能以连字符开头或结尾（例如 shifan-zhen）", err)
-    if args.agency and (problem := name_problem(args.agency, "机关名称（--agency）")):
-        return _usage_error(problem, err)
-    if args.slug and len(args.slug) > MAX_SLUG_LENGTH:
-        return _usage_error(RULES["slug-too-long"].message(length=len(args.slug), limit=MAX_SLUG_LENGTH), err)
+    try:
+        options.resolve_agency(args, err)
+    except options.UsageError as error:
+        return _usage_error(str(error), err)
     sources = expand_sources(args.sources)
     if len(sources) > 1 and (args.year or args.published):
         return _usage_error("--year 和 --published 只能在导入一个源文件时使用（多个源文件各自从标题和落款读取）", err)
     if not sources:
         return _usage_error("文件夹中没有可导入的报告文件（" + "、".join(IMPORTABLE_SUFFIXES) + "）", err)
-    overrides = Overrides(slug=args.slug, agency=args.agency, year=args.year, published=args.published,
+    overrides = Overrides(slug=args.agency, agency=args.name, year=args.year, published=args.published,
                           source=getattr(args, "source", None))
     read = {path: read_one(path, overrides, err) for path in sources}
     # The earliest year first: each report is checked against the year before it (上年结转).
@@ -87,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     done: dict[Path, Outcome] = {}
     for path in order:
         item = read[path]
-        done[path] = item if isinstance(item, Outcome) else write_one(path, item, overrides, args.output,
+        done[path] = item if isinstance(item, Outcome) else write_one(path, item, overrides, Path(args.output),
                                                                        args.force, out, err)
     outcomes = [done[path] for path in sources]
     if len(outcomes) > 1:
@@ -96,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 # Files a folder import picks up (helper modules may add theirs, e.g. .xlsx).
-IMPORTABLE_SUFFIXES = [".html", ".htm", ".shtml", ".txt", ".pdf", ".docx"]
+IMPORTABLE_SUFFIXES = [".html", ".htm", ".shtml", ".txt", ".pdf", ".docx", *FORM_SUFFIXES]
 
 
 def expand_sources(paths: list[Path]) -> list[Path]:
@@ -166,6 +149,8 @@ def _refused(path: Path, error: UnreadableSource, err: TextIO) -> Outcome:
 def read_one(path: Path, overrides: Overrides, err: TextIO) -> Imported | Outcome:
     """The report a source holds, or why it was refused (printed)."""
     try:
+        if path.suffix.lower() in FORM_SUFFIXES:  # the Excel form: cells read by position, not parsed as text
+            return read_form(path, str(path), overrides)
         return import_report(read_source(path, str(path)), overrides)
     except UnreadableSource as error:
         return _refused(path, error, err)
@@ -177,13 +162,13 @@ def write_one(path: Path, imported: Imported, overrides: Overrides, output: Path
     display = str(path)
     report = imported.report
     try:
-        if not overrides.slug:
+        if not overrides.slug and path.suffix.lower() not in FORM_SUFFIXES:  # a form keeps its own code
             report.agency = Agency(slug=agency_slug(report.agency.name, output), name=report.agency.name)
         target = output / report.agency.slug / f"{report.year}.yml"
         if target.exists() and not force:
             raise UnreadableSource([source_error(display, "import-exists", target=target)])
         previous = previous_report(target.with_name(f"{report.year - 1}.yml"))
-        if previous is not None:
+        if previous is not None and report.archived is not None:  # an archive's, not a new form's
             report.discrepancies = discrepancies_of(report, previous)
         text = report_to_yaml(report, include_totals=True,
                               header_note=f"由 gongkai import 导入自 {path.name}；数字（含总计）按源文件原样保留。")
@@ -221,29 +206,6 @@ def previous_report(path: Path) -> Report | None:
         return None
     report, _ = parse_document(document)
     return report
-
-
-def agency_slug(name: str, output: Path) -> str:
-    """The code of the reports already in ``output`` under this name, or a new one free there."""
-    taken: set[str] = set()
-    if output.is_dir():
-        for folder in sorted(p for p in output.iterdir() if p.is_dir()):
-            taken.add(folder.name)
-            if name in _agency_names(folder):
-                return folder.name
-    return slug_for(name, taken)
-
-
-def _agency_names(folder: Path) -> set[str]:
-    """The agency names the reports in ``folder`` give (unreadable files are skipped; the loader's limits apply)."""
-    names = set()
-    for path in sorted(folder.glob("*.yml")):
-        document, _ = load_file(path)
-        data = document.data if document is not None else None
-        agency = data.get("agency") if isinstance(data, dict) else None
-        if isinstance(agency, dict) and isinstance(agency.get("name"), str):
-            names.add(agency["name"].strip())
-    return names
 
 
 def check_written(text: str, report: Report, target: Path) -> list[Finding]:

@@ -15,7 +15,8 @@ from .normalize import clean_space
 from .source import Paragraph, Source
 
 BLOCK_TAGS = frozenset(
-    ["address", "article", "blockquote", "body", "caption", "center", "dd", "div", "dl", "dt", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "br"]
+    "address article blockquote body caption center dd div dl dt figcaption figure h1 h2 h3 h4 h5 h6 header hr "
+    "li main ol p pre section table tbody td tfoot th thead tr ul br".split()
 )
 CELL_TAGS = frozenset({"td", "th"})
 BLANK = ""  # an empty table cell (``tables.BLANK``)

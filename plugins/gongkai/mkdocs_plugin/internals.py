@@ -143,6 +143,7 @@ class DirtyBuilds:
     site_dir: str = ""
     settings: str = ""
     fingerprint: str = ""
+    extra: Hashable = ""  # what every page shows besides its own source (``also_depends_on``)
     keys: dict[str, Hashable | None] = field(default_factory=dict)
     dests: dict[str, str] = field(default_factory=dict)
     urls: list[str] = field(default_factory=list)  # every documentation page, in build order
@@ -156,8 +157,13 @@ class DirtyBuilds:
         self.settings = settings_digest(config.config_file_path, config.theme.custom_dir)
         self.stamps = {str(p): stamp(p) for p in report_files}
         self.fingerprint = ""
+        self.extra = ""
         self.keys, self.dests, self.urls = {}, {}, []
         self.planned, self.rendered = set(), {}
+
+    def also_depends_on(self, key: Hashable) -> None:
+        """Something every page shows (the preview's findings banner): when it changes, render them all."""
+        self.extra = key
 
     def add(self, file: File, key: Hashable | None) -> None:
         """A generated page and the key of its source (``None``: always render it)."""
@@ -175,7 +181,7 @@ class DirtyBuilds:
         self.urls = [page_url(f) for f in pages]
         untitled = sorted(p.file.src_uri for p in nav.pages if p.title is None)
         self.fingerprint = digest(
-            self.settings, nav_outline(nav.items),
+            self.settings, self.extra, nav_outline(nav.items),
             [(uri, self.keys[uri] if uri in self.keys else stamp(files.src_uris[uri].abs_src_path))
              for uri in untitled])
         last = self.last if self.last is not None and self.last.site_dir == self.site_dir else None

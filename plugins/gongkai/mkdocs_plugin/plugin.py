@@ -40,12 +40,13 @@ from mkdocs.utils.templates import TemplateContext
 
 from .. import publishing
 from ..collection import ReportStore, find_report_files
-from ..findings import Finding, format_finding, format_findings, summarize
+from ..findings import format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index
 from ..navigation import site_nav
 from ..opendata.site import OpenData
 from ..pages import PortalPage, fill_placeholders, home_replacements, make_environment, portal_pages
 from ..pages.text import sanitize_html
+from ..preview import SitePlan, plan_site
 from ..search import SearchIndexError, build_search_index
 from .config import GongkaiConfig
 from .data_files import data_files
@@ -80,6 +81,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.dirty = False  # `mkdocs serve --dirty` / `mkdocs build --dirty`
         self.dirty_builds = DirtyBuilds()  # what the last dirty build rendered, per site folder
         self.compiled = CompiledTemplates()  # the theme's templates, for dirty rebuilds
+        self.site = SitePlan(preview=False, reports=[])  # what this build shows (``preview.plan_site``)
 
     # Defining on_startup makes MkDocs keep this instance (and its store) across serve rebuilds.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -93,11 +95,17 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         reports_dir, self.layout = self._settings(base)
         if self.store is None or self.store.base != base or not self.config.cache:
             self.store = ReportStore(base)
-        if self.dirty:
+        if self.dirty:  # stamped before parsing: a save during this build makes the next one render it
             self.dirty_builds.begin(config, find_report_files([reports_dir]))
         portal = self.store.load([reports_dir])
-        self._report(portal.findings, strict=self.config.strict or config.strict)
-        self.index = build_index(portal.reports)
+        # Preview (`mkdocs serve`) never stops on a report; publishing stops on errors, leaves drafts out.
+        self.site = plan_site(portal.reports, portal.findings, portal.files, layout=self.layout, base=base,
+                              preview=getattr(self, "command", "build") == "serve",
+                              strict=self.config.strict or config.strict)
+        self._report(self.site)
+        if self.dirty:  # the findings banner is on every page: a change to it renders them all
+            self.dirty_builds.also_depends_on(self.site.banner_key)
+        self.index = build_index(self.site.reports)
         self.opendata = OpenData(self.index, self.layout, portal.roster, portal.findings, config.use_directory_urls)
 
         if str(reports_dir) not in config.watch:
@@ -122,15 +130,15 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         except ValueError as error:
             raise PluginError(f"gongkai：plugins.gongkai.url_prefix 设置有误：{error}") from None
 
-    def _report(self, findings: list[Finding], *, strict: bool) -> None:
-        """Errors (and, when strict, warnings) stop the build; other warnings are logged."""
-        errors = [f for f in findings if f.is_error]
-        if errors or (strict and findings):
-            shown = findings if strict else errors
+    def _report(self, site: SitePlan) -> None:
+        """Publishing: errors (and, when strict, warnings) stop the build. Preview: only logged."""
+        if site.errors:
             raise PluginError(
-                f"gongkai：报告校验未通过（{summarize(shown)}），网站未生成：\n{format_findings(shown)}")
-        for finding in findings:
-            log.warning(format_finding(finding))
+                f"gongkai：报告校验未通过（{summarize(site.errors)}），网站未生成：\n{format_findings(site.errors)}")
+        for finding in site.logged:  # in preview at info level: `mkdocs serve --strict` must not stop on them
+            (log.info if site.preview else log.warning)(format_finding(finding))
+        for notice in site.notices:
+            log.info(notice)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
@@ -138,7 +146,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         assert self.env is not None
         builds = self.dirty_builds if self.dirty else None
         self.generated = {}
-        for page in portal_pages(self.index, self.layout, self.env, self.config.index_title, self.opendata):
+        for page in (portal_pages(self.index, self.layout, self.env, self.config.index_title, self.opendata)
+                     + self.site.pages(self.env)):
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"gongkai：docs 目录中的 {page.src_uri} 与自动生成的页面同名，请删去或改名"
                                   f"（报告页面都在 {self.layout.prefix}/ 下自动生成）")
@@ -185,8 +194,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         generated = self.generated.get(page.file.src_uri)
         if generated is not None and generated.report is not None:
-            return sanitize_html(html)  # narratives were escaped already; this is the second line of defence
-        return html
+            html = sanitize_html(html)  # narratives were escaped already; this is the second line of defence
+        assert self.env is not None
+        return self.site.banner(page.file.src_uri, page.url, self.env,
+                                directory_urls=config.use_directory_urls) + html
 
     # After every other plugin's page_context, the search index's above all: the tables
     # (numbers laid out by gongkai, not Markdown) go in last, past the Markdown parser and

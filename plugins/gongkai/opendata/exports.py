@@ -200,6 +200,9 @@ def _grid_rows(table: TableSpec, marker: dict[str, int]) -> list[tuple[Any, ...]
     class _Markers:
         values = _Values()
 
+        def text(self, path: tuple[str, ...]) -> str:  # table_layout after the archive model (issue 12)
+            return str(self.values[path])
+
     layout = table_layout(_Markers(), table)  # type: ignore[arg-type]
     return [*layout.head, *(row for body in layout.bodies for row in body)]
 
