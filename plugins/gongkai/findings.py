@@ -55,14 +55,20 @@ def format_finding(finding: Finding) -> str:
     elif finding.path:
         text += f"{'.'.join(finding.path)}："
     text += finding.message
+    facts = facts_text(finding)
+    if facts:
+        text += f"（{facts}）"
+    return text
+
+
+def facts_text(finding: Finding) -> str:
+    """应为 X，实为 Y (either part only when known; "" as actual is a cell left blank)."""
     facts = []
     if finding.expected is not None:
         facts.append(f"应为 {finding.expected}")
     if finding.actual is not None:
-        facts.append(f"实为 {finding.actual or '空白'}")  # "" is a cell left blank
-    if facts:
-        text += f"（{'，'.join(facts)}）"
-    return text
+        facts.append(f"实为 {finding.actual or '空白'}")
+    return "，".join(facts)
 
 
 def format_findings(findings: Iterable[Finding]) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from .drafts import file_is_draft
-from .findings import Finding, Severity, sort_findings
+from .findings import SEVERITY_LABELS, Finding, facts_text, sort_findings
 from .indexing import Layout, relative_link
 from .model import SLUG_PATTERN, Report
 from .pages.portal import PortalPage
@@ -182,17 +182,15 @@ class FindingView:
     rule: str
     label: str
     message: str
-    facts: str  # 应为 X，实为 Y
+    facts: str  # findings.facts_text
 
 
 def _views(findings: Iterable[Finding]) -> list[FindingView]:
     views = []
     for f in findings:
         where = f"第 {f.line} 行" + (f"第 {f.column} 列" if f.column else "") if f.line else ""
-        facts = "，".join(part for part in (f"应为 {f.expected}" if f.expected is not None else "",
-                                            f"实为 {f.actual}" if f.actual is not None else "") if part)
-        views.append(FindingView(where, "错误" if f.severity is Severity.ERROR else "警告", f.rule,
-                                 f.label or ".".join(f.path), f.message, facts))
+        views.append(FindingView(where, SEVERITY_LABELS[f.severity], f.rule,
+                                 f.label or ".".join(f.path), f.message, facts_text(f)))
     return views
 
 
