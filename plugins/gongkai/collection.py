@@ -22,7 +22,7 @@ from .indexing import check_layout
 from .loading import load_file
 from .model import Report
 from .parsing import parse_document
-from .placement import REPORT_SUFFIXES, Found, check_placement, survey
+from .placement import REPORT_SUFFIXES, Found, check_placement, display_path, survey
 from .roster import ROSTER_FILE, Roster, apply_roster, load_roster
 from .rules import Where, finding
 from .validation import validate_collection, validate_report
@@ -52,13 +52,7 @@ def find_report_files(paths: Iterable[Path]) -> list[Path]:
 
 def _display(path: Path, resolved: Path, base: Path | None) -> str:
     """The file relative to the (resolved) base when it lies under it, else as given (a link by its own name)."""
-    if base is not None:
-        for candidate in (Path(os.path.abspath(path)), resolved):
-            try:
-                return candidate.relative_to(base).as_posix()
-            except ValueError:
-                pass
-    return str(path)
+    return display_path(path, base, resolved)
 
 
 @dataclass

@@ -110,13 +110,15 @@ def _refusal(file: Path, real_root: str, display: str) -> Finding | None:
     return None
 
 
-def display_path(path: Path, resolved_base: Path | None) -> str:
-    """The file relative to the (resolved) base when it lies under it, else as given."""
+def display_path(path: Path, resolved_base: Path | None, *targets: Path) -> str:
+    """The file relative to the (resolved) base when it (or else one of ``targets``, e.g. where a link
+    leads) lies under it, else as given."""
     if resolved_base is not None:
-        try:
-            return Path(os.path.abspath(path)).relative_to(resolved_base).as_posix()
-        except ValueError:
-            pass
+        for candidate in (Path(os.path.abspath(path)), *targets):
+            try:
+                return candidate.relative_to(resolved_base).as_posix()
+            except ValueError:
+                continue
     return str(path)
 
 
