@@ -81,15 +81,67 @@ def time_validation(root: Path, repeat: int = 3) -> ValidationTiming:
 @dataclass
 class BuildTiming:
     wall_s: float
-    peak_rss_mb: float  # of the mkdocs process itself (os.wait4 gives that child's own rusage)
+    peak_rss_mb: float  # os.wait4's ru_maxrss: the largest of the mkdocs process and the children it waited for
     pages: int
     returncode: int
     log_tail: str
+    cpu_s: float = 0.0  # user + system CPU of the child and its children (Pagefind), from os.wait4
+    mkdocs_rss_mb: float = 0.0  # peak RSS of the mkdocs process alone (VmHWM, sampled)
+    child_rss_mb: float = 0.0  # peak RSS of any process it started (Pagefind's binary), sampled
+    child_cpu_s: float = 0.0  # CPU of those processes (sampled from /proc, a lower bound)
+    load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)  # os.getloadavg() when the build started
+    load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
-def run_build(config: Path, site_dir: Path, timeout: float = 1800) -> BuildTiming:
-    """``mkdocs build`` in a child process: wall time and that child's peak RSS."""
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _hwm_mb(pid: int) -> float | None:
+    """Peak RSS so far of one process (Linux ``/proc/<pid>/status`` VmHWM), or None."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _cpu_s(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            with open(f"/proc/{parent}/task/{parent}/children", encoding="ascii") as children:
+                kids = [int(k) for k in children.read().split()]
+        except OSError:
+            kids = []
+        found.extend(kids)
+        todo.extend(kids)
+    return found
+
+
+def run_build(config: Path, site_dir: Path, timeout: float = 1800, sample_s: float = 0.1) -> BuildTiming:
+    """``mkdocs build`` in a child process: wall and CPU time, peak RSS of it and of its children.
+
+    ``os.wait4`` gives CPU time (the child's and its waited-for children's) and a peak RSS that is
+    the largest of them; /proc is sampled every ``sample_s`` to tell the mkdocs process's own peak
+    from that of the processes it starts (Pagefind's indexer).
+    """
     log_path = site_dir.parent / f"{site_dir.name}.log"
+    mkdocs_mb = child_mb = 0.0
+    child_cpu: dict[int, float] = {}
+    load_before = os.getloadavg()
     with open(log_path, "w", encoding="utf-8") as log:
         start = time.perf_counter()
         child = subprocess.Popen([*MKDOCS, "build", "-q", "-f", str(config), "-d", str(site_dir)],
@@ -99,16 +151,24 @@ def run_build(config: Path, site_dir: Path, timeout: float = 1800) -> BuildTimin
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
+            mkdocs_mb = max(mkdocs_mb, _hwm_mb(child.pid) or 0.0)
+            for kid in _descendants(child.pid):
+                child_mb = max(child_mb, _hwm_mb(kid) or 0.0)
+                cpu = _cpu_s(kid)
+                if cpu is not None:
+                    child_cpu[kid] = cpu
             if time.perf_counter() > deadline:
                 child.kill()
                 pid, status, usage = os.wait4(child.pid, 0)
                 break
-            time.sleep(0.02)
+            time.sleep(sample_s)
         wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
     pages = sum(1 for _ in site_dir.rglob("index.html")) if site_dir.exists() else 0
     tail = "\n".join(log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
-    return BuildTiming(wall, usage.ru_maxrss / 1024, pages, child.returncode, tail)
+    return BuildTiming(wall, usage.ru_maxrss / 1024, pages, child.returncode, tail,
+                       cpu_s=usage.ru_utime + usage.ru_stime, mkdocs_rss_mb=mkdocs_mb, child_rss_mb=child_mb,
+                       child_cpu_s=sum(child_cpu.values()), load_before=load_before, load_after=os.getloadavg())
 
 
 # --- preview --------------------------------------------------------------------------
@@ -154,7 +214,10 @@ def edit_report(path: Path, marker: str) -> None:
     narrative = dict(report.narrative)
     narrative["overview"] = re.sub(r"BENCHEDIT\w+", "", narrative["overview"]).rstrip() + f"\n\n本次修改标记 {marker}。\n"
     report.values, report.narrative = values, narrative
-    path.write_text(report_to_yaml(report, schema_ref=None), encoding="utf-8")
+    # A new file in its place: the portal's reports are hard links into the generator's cache.
+    fresh = path.with_name(path.name + ".tmp")
+    fresh.write_text(report_to_yaml(report, schema_ref=None), encoding="utf-8")
+    os.replace(fresh, path)
 
 
 @dataclass
@@ -241,3 +304,25 @@ def profile_build(config: Path, site_dir: Path, top: int = 15, dump: Path | None
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(top)
     return out.getvalue()
+
+
+# --- listings -------------------------------------------------------------------------
+
+_LINK = re.compile(r"<a\s[^>]*href=")
+_REPORT_DIR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def largest_listing(site_dir: Path, prefix: str = "reports") -> dict[str, object]:
+    """The generated listing page (not a report page) with the most links in its content."""
+    top: dict[str, object] = {"page": "", "links": 0, "kb": 0.0}
+    root = site_dir / prefix
+    for page in root.rglob("index.html"):
+        parts = page.relative_to(root).parts
+        if len(parts) == 3 and _REPORT_DIR.match(parts[1]) and not _REPORT_DIR.match(parts[0]):
+            continue  # reports/<agency>/<year>/: a report page
+        text = page.read_text(encoding="utf-8", errors="replace")
+        start, end = text.find("<article"), text.rfind("</article>")
+        links = len(_LINK.findall(text, start if start >= 0 else 0, end if end >= 0 else len(text)))
+        if links > int(top["links"]):  # type: ignore[call-overload]
+            top = {"page": page.relative_to(site_dir).as_posix(), "links": links, "kb": round(len(text.encode()) / 1024, 1)}
+    return top

@@ -28,11 +28,16 @@ import reader  # noqa: E402
 import synth  # noqa: E402
 
 PREVIEW_SIZE = 1000  # the preview target is stated for a portal of 1,000 reports
+RATIO_BASE = 1000  # time per report at every size is compared with this one
+BASELINE_MAX = 10000  # plain MkDocs above this size takes long and says nothing new: --baseline to force it
 
 TARGETS = {
     "linear_per_report_ratio_max": 1.2,  # time per report at 10,000 / at 1,000
     "build_10000_s_max": 120.0,
     "build_10000_rss_mb_max": 1536.0,
+    "build_50000_s_max": 600.0,  # issue 14
+    "build_50000_rss_mb_max": 2048.0,
+    "per_report_ratio_50000_max": 1.2,  # time per report at 50,000 / at 1,000
     "vs_baseline_max": 1.1,
     "validation_vs_yaml_max": 1.2,
     "preview_s_max": 2.0,
@@ -51,6 +56,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-serve", action="store_true", help="do not measure the mkdocs serve preview")
     parser.add_argument("--skip-build", action="store_true", help="only generate and time validation")
     parser.add_argument("--skip-baseline", action="store_true", help="build and measure the gongkai site only")
+    parser.add_argument("--baseline", action="store_true",
+                        help=f"build the plain MkDocs baseline above {BASELINE_MAX:,} reports too (skipped there by default)")
+    parser.add_argument("--tree", choices=synth.TREES, default="province",
+                        help="agencies of a province (with a roster: groups, kinds) or the flat list of "
+                             "earlier runs (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=2024, help="generator seed (default: %(default)s)")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="generated portals, reused between runs (default: <out>/cache)")
     parser.add_argument("--skip-reader", action="store_true", help="no reader-side figures (headless Chromium)")
     parser.add_argument("--skip-profile", action="store_true", help="no cProfile of the 1,000-report build")
     parser.add_argument("--skip-import", action="store_true", help="do not time the import of a 20-page PDF")
@@ -72,15 +85,18 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     work = args.out / f"n{n}"
     shutil.rmtree(work, ignore_errors=True)
     gongkai_root, baseline_root = work / "gongkai", work / "baseline"
+    skip_baseline = args.skip_baseline or (n > BASELINE_MAX and not args.baseline)
 
     start = time.perf_counter()
-    portal = synth.write_portal(gongkai_root, n)
-    if not args.skip_baseline:
-        synth.write_baseline(baseline_root, portal.reports)
-    say(f"\n== N={n}: {len(portal.agencies)} agencies × {len(portal.years)} years, "
-        f"generated in {time.perf_counter() - start:.1f} s ({work})")
+    portal = synth.cached_portal(gongkai_root, n, args.cache, seed=args.seed, tree=args.tree)
+    made = "generated" if portal.generated_s else "taken from the cache"
+    if not skip_baseline:
+        synth.write_baseline(baseline_root, portal.reports())
+    say(f"\n== N={n}: {portal.agencies} agencies × {len(portal.years)} years ({args.tree}), reports {made}, "
+        f"ready in {time.perf_counter() - start:.1f} s ({work})")
 
-    result: dict[str, Any] = {"n": n, "agencies": len(portal.agencies), "years": sorted(portal.years)}
+    result: dict[str, Any] = {"n": n, "tree": args.tree, "agencies": portal.agencies, "years": list(portal.years),
+                              "generated_s": portal.generated_s}
     v = measure.time_validation(gongkai_root, repeat=args.repeat)
     result["validation"] = {**asdict(v), "ratio": v.ratio}
     say(f"validation (load_portal, cold)  {v.validate_s:8.3f} s   findings: {v.errors} errors, {v.warnings} warnings")
@@ -90,14 +106,19 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
 
     if args.skip_build:
         return result
-    sites = (("gongkai", gongkai_root),) + (() if args.skip_baseline else (("baseline", baseline_root),))
+    sites = (("gongkai", gongkai_root),) + (() if skip_baseline else (("baseline", baseline_root),))
     for name, root in sites:
         b = measure.run_build(root / "mkdocs.yml", root / "site", timeout=args.timeout)
-        result[name] = {**asdict(b), "per_report_ms": b.wall_s / n * 1000}
-        say(f"mkdocs build {name:<9}          {b.wall_s:8.2f} s   peak RSS {b.peak_rss_mb:7.0f} MB   "
-            f"{b.wall_s / n * 1000:6.1f} ms/report   {b.pages} pages")
+        result[name] = {**asdict(b), "per_report_ms": b.wall_s / n * 1000, "cpu_per_report_ms": b.cpu_s / n * 1000}
+        say(f"mkdocs build {name:<9}          {b.wall_s:8.2f} s   CPU {b.cpu_s:8.2f} s   peak RSS {b.peak_rss_mb:7.0f} MB "
+            f"(mkdocs {b.mkdocs_rss_mb:.0f}, its children {b.child_rss_mb:.0f}; children's CPU {b.child_cpu_s:.1f} s)   "
+            f"{b.wall_s / n * 1000:6.1f} ms/report ({b.cpu_s / n * 1000:.1f} CPU)   {b.pages} pages   "
+            f"load {b.load_before[0]:.1f} → {b.load_after[0]:.1f}")
         if b.returncode != 0:
             say(f"  build failed (exit {b.returncode}):\n{b.log_tail}")
+    if result["gongkai"]["returncode"] == 0:
+        result["listing"] = measure.largest_listing(gongkai_root / "site")
+        say(f"largest listing page            {result['listing']['links']:8d} links   ({result['listing']['page']})")
     if result["gongkai"]["returncode"] == 0 and result.get("baseline", {}).get("returncode") == 0:
         result["vs_baseline"] = result["gongkai"]["wall_s"] / result["baseline"]["wall_s"]
         say(f"gongkai / baseline              {result['vs_baseline']:8.2f}     (target ≤ 1.1)")
@@ -119,19 +140,19 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-def reader_side(portal: synth.SynthPortal, work: Path, n: int) -> dict[str, Any]:
+def reader_side(portal: synth.PortalInfo, work: Path, n: int) -> dict[str, Any]:
     """Bytes and times a reader sees on a report page of each site (empty cache)."""
     if not reader.available():
         say("reader side: skipped (Playwright or /usr/bin/chromium missing: bash .ci/install-browser-tools.sh)")
         return {}
-    report = portal.reports[0]
-    queries = (f"{report.agency.name} {report.year}年", "政策解读")
+    report = portal.first
+    queries = (f"{report.name} {report.year}年", "政策解读")
     figures: dict[str, Any] = {}
     for name in ("gongkai", "baseline"):
         site = work / name / "site"
         if not site.is_dir():
             continue
-        url = measure.page_url_path(site, report.agency.slug, report.year)
+        url = measure.page_url_path(site, report.slug, report.year)
         if url is None:
             say(f"reader side {name}: no page for {report.display_path}")
             continue
@@ -148,10 +169,10 @@ def reader_side(portal: synth.SynthPortal, work: Path, n: int) -> dict[str, Any]
     return figures
 
 
-def preview(portal: synth.SynthPortal, root: Path) -> dict[str, Any]:
+def preview(portal: synth.PortalInfo, root: Path) -> dict[str, Any]:
     """Save one report (the newest of an agency, so no other report depends on it); time the page."""
-    report = max((r for r in portal.reports), key=lambda r: (r.year, r.agency.slug))
-    url = measure.page_url_path(root / "site", report.agency.slug, report.year)
+    report = portal.newest
+    url = measure.page_url_path(root / "site", report.slug, report.year)
     if url is None:
         say(f"preview: no page found for {report.display_path} in the built site")
         return {"error": "page not found"}
@@ -166,18 +187,25 @@ def preview(portal: synth.SynthPortal, root: Path) -> dict[str, Any]:
 
 
 def summary(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Time per report at each size over that at 1,000 (wall and CPU), for gongkai and the baseline."""
     by_n = {r["n"]: r for r in results}
     derived: dict[str, Any] = {}
-    if 1000 in by_n and 10000 in by_n and "gongkai" in by_n[1000] and "gongkai" in by_n[10000]:
-        derived["per_report_ratio_10000_vs_1000"] = (
-            by_n[10000]["gongkai"]["per_report_ms"] / by_n[1000]["gongkai"]["per_report_ms"])
-        derived["baseline_per_report_ratio_10000_vs_1000"] = (
-            by_n[10000]["baseline"]["per_report_ms"] / by_n[1000]["baseline"]["per_report_ms"])
+    base = by_n.get(RATIO_BASE, {})
+    for n, r in sorted(by_n.items()):
+        if n <= RATIO_BASE:
+            continue
+        for site, prefix in (("gongkai", ""), ("baseline", "baseline_")):
+            if site in r and site in base and r[site]["returncode"] == 0 and base[site]["returncode"] == 0:
+                derived[f"{prefix}per_report_ratio_{n}_vs_{RATIO_BASE}"] = (
+                    r[site]["per_report_ms"] / base[site]["per_report_ms"])
+                if r[site].get("cpu_s") and base[site].get("cpu_s"):
+                    derived[f"{prefix}cpu_per_report_ratio_{n}_vs_{RATIO_BASE}"] = (
+                        r[site]["cpu_per_report_ms"] / base[site]["cpu_per_report_ms"])
     return derived
 
 
 def print_table(results: list[dict[str, Any]], derived: dict[str, Any]) -> None:
-    header = (f"{'N':>6} {'valid s':>8} {'yaml s':>8} {'ratio':>6} {'gk s':>8} {'gk MB':>7} {'gk ms/r':>8} "
+    header = (f"{'N':>6} {'valid s':>8} {'yaml s':>8} {'ratio':>6} {'gk s':>8} {'gk CPU s':>8} {'gk MB':>7} {'gk ms/r':>8} "
               f"{'base s':>8} {'base MB':>7} {'base ms/r':>9} {'gk/base':>7} {'preview s':>9}")
     reader_header = (f"{'N':>6} {'site':<9} {'view KB':>8} {'index KB':>8} {'query KB':>8} {'query ms':>8} "
                      f"{'next ms':>8} {'KB/report':>9}")
@@ -185,7 +213,8 @@ def print_table(results: list[dict[str, Any]], derived: dict[str, Any]) -> None:
     for r in results:
         v, g, b = r["validation"], r.get("gongkai", {}), r.get("baseline", {})
         cells = [f"{r['n']:>6}", f"{v['validate_s']:>8.2f}", f"{v['yaml_load_s']:>8.2f}", f"{v['ratio']:>6.2f}"]
-        cells += [f"{g['wall_s']:>8.2f}", f"{g['peak_rss_mb']:>7.0f}", f"{g['per_report_ms']:>8.2f}"] if g else ["-" * 8] * 3
+        cells += [f"{g['wall_s']:>8.2f}", f"{g.get('cpu_s', 0):>8.2f}", f"{g['peak_rss_mb']:>7.0f}",
+                  f"{g['per_report_ms']:>8.2f}"] if g else ["-" * 8] * 4
         cells += [f"{b['wall_s']:>8.2f}", f"{b['peak_rss_mb']:>7.0f}", f"{b['per_report_ms']:>9.2f}"] if b else ["-" * 8] * 3
         cells.append(f"{r['vs_baseline']:>7.2f}" if "vs_baseline" in r else f"{'-':>7}")
         median = r.get("preview", {}).get("median_s")
@@ -206,6 +235,7 @@ def print_table(results: list[dict[str, Any]], derived: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.out = args.out.resolve()
+    args.cache = (args.cache or args.out / "cache").resolve()
     args.out.mkdir(parents=True, exist_ok=True)
     say(f"gongkai benchmark: sizes {args.sizes}, work folder {args.out}")
     results = []

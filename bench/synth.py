@@ -15,11 +15,11 @@ from __future__ import annotations
 import html
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 import yaml
 
@@ -56,6 +56,92 @@ def agency_for(index: int) -> Agency:
     suffix = f"-{series + 1}" if series else ""
     name_suffix = f"（第{series + 1}片区）" if series else ""
     return Agency(slug=f"{place_slug}-{kind_slug}{suffix}", name=f"{place}{kind}{name_suffix}")
+
+
+# --- a province-like tree (``tree="province"``) -----------------------------------------
+#
+# 江南省 (fictional): the province's government and departments, then each city (government,
+# departments, then each of its counties: government, departments, towns). Agencies are taken
+# depth first, so the first N reports are a coherent corner of the province. Every agency has a
+# roster entry (kind: government / department / township; group: the government it belongs to:
+# the province, its city, or its county), as ``reports/roster.yml`` spells it.
+
+PROVINCE = ("jiangnan", "江南省")
+# Place names: a first and a second character (with pinyin), combined; deterministic.
+_FIRST = [("dong", "东"), ("xi", "西"), ("nan", "南"), ("bei", "北"), ("qing", "青"), ("bai", "白"), ("jin", "金"),
+          ("long", "龙"), ("song", "松"), ("tao", "桃"), ("yang", "杨"), ("feng", "凤"), ("shi", "石"), ("hong", "红"),
+          ("chang", "长"), ("an", "安"), ("xing", "兴"), ("hua", "花"), ("mei", "梅"), ("yun", "云"), ("ping", "平"),
+          ("he", "和"), ("lin", "林"), ("shan", "山"), ("hu", "湖"), ("quan", "泉"), ("fu", "福"), ("shou", "寿"),
+          ("kang", "康"), ("ning", "宁"), ("tai", "泰"), ("yong", "永"), ("guang", "广"), ("de", "德"),
+          ("zhang", "章"), ("wen", "文"), ("wu", "武"), ("jing", "景"), ("hai", "海"), ("lu", "鹿")]
+_SECOND = [("yuan", "源"), ("ling", "岭"), ("chuan", "川"), ("qiao", "桥"), ("he", "河"), ("zhou", "洲"), ("tang", "塘"),
+           ("gang", "岗"), ("xi", "溪"), ("feng", "峰"), ("cheng", "城"), ("yang", "阳"), ("ping", "坪"), ("kou", "口"),
+           ("bao", "堡"), ("tian", "田"), ("shui", "水"), ("lin", "林"), ("an", "安"), ("jiang", "江"), ("hu", "湖"),
+           ("shan", "山"), ("gu", "谷"), ("po", "坡"), ("wan", "湾"), ("ze", "泽"), ("tan", "潭"), ("du", "渡"),
+           ("ning", "宁"), ("xing", "兴")]
+_PROVINCE_DEPARTMENTS = [
+    ("fgw", "发展和改革委员会"), ("jyt", "教育厅"), ("kjt", "科学技术厅"), ("gxt", "工业和信息化厅"), ("gat", "公安厅"),
+    ("mzt", "民政厅"), ("sft", "司法厅"), ("czt", "财政厅"), ("rst", "人力资源和社会保障厅"), ("zrzyt", "自然资源厅"),
+    ("sthjt", "生态环境厅"), ("zjt", "住房和城乡建设厅"), ("jtt", "交通运输厅"), ("slt", "水利厅"), ("nynct", "农业农村厅"),
+    ("swt", "商务厅"), ("wht", "文化和旅游厅"), ("wjw", "卫生健康委员会"), ("tyjrt", "退役军人事务厅"), ("yjglt", "应急管理厅"),
+    ("sjt", "审计厅"), ("gzw", "人民政府国有资产监督管理委员会"), ("scjgj", "市场监督管理局"), ("gdj", "广播电视局"),
+    ("tyj", "体育局"), ("tjj", "统计局"), ("ybj", "医疗保障局"), ("lyj", "林业局"), ("ywj", "药品监督管理局"),
+    ("zwfwj", "政务服务管理局"), ("dsj", "大数据管理局"), ("xfj", "信访局"), ("rfb", "人民防空办公室"),
+    ("lsj", "粮食和物资储备局"), ("jgswj", "机关事务管理局"), ("dfzb", "地方志办公室"), ("mzzjw", "民族宗教事务委员会"),
+    ("ghb", "人民政府研究室"), ("wqb", "外事办公室"),
+]
+_CITY_DEPARTMENTS = [(slug, name.replace("厅", "局")) for slug, name in _PROVINCE_DEPARTMENTS[:35]]
+_COUNTY_DEPARTMENTS = [(slug, name.replace("厅", "局")) for slug, name in _PROVINCE_DEPARTMENTS[:30]]
+_TOWN_KINDS = [("zhen", "镇人民政府"), ("zhen", "镇人民政府"), ("xiang", "乡人民政府"), ("jd", "街道办事处")]
+CITIES, COUNTIES_PER_CITY, TOWNS_PER_COUNTY = 16, 10, 20
+
+
+@dataclass(frozen=True)
+class PlacedAgency:
+    """An agency of the province tree and its roster entry."""
+
+    agency: Agency
+    kind: str  # government / department / township
+    group: str  # the government it belongs to (the roster's ``group``)
+
+
+def _places(rng: random.Random) -> list[tuple[str, str]]:
+    """Every two-character place name, in a fixed shuffled order (1,200 names, all distinct)."""
+    names = [(a + b, x + y) for a, x in _FIRST for b, y in _SECOND if x != y]
+    rng.shuffle(names)
+    return names
+
+
+def province_agencies() -> Iterator[PlacedAgency]:
+    """The agencies of the province, depth first (8,776 in all)."""
+    places = _places(random.Random("gongkai-province"))
+    province_slug, province = PROVINCE
+    yield PlacedAgency(Agency(f"{province_slug}-sheng", f"{province}人民政府"), "government", province)
+    for slug, name in _PROVINCE_DEPARTMENTS:
+        yield PlacedAgency(Agency(f"{province_slug}-{slug}", f"{province}{name}"), "department", province)
+    used = 0
+    for _ in range(CITIES):
+        city_slug, city_name = places[used]
+        used += 1
+        city = f"{city_name}市"
+        yield PlacedAgency(Agency(f"{city_slug}-shi", f"{city}人民政府"), "government", city)
+        for slug, name in _CITY_DEPARTMENTS:
+            yield PlacedAgency(Agency(f"{city_slug}-{slug}", f"{city}{name}"), "department", city)
+        for c in range(COUNTIES_PER_CITY):
+            county_slug, county_name = places[used]
+            used += 1
+            county = f"{county_name}{'区' if c < 3 else '县'}"
+            county_code = f"{county_slug}-{'qu' if c < 3 else 'xian'}"
+            group = f"{city}{county}"
+            yield PlacedAgency(Agency(county_code, f"{county}人民政府"), "government", group)
+            for slug, name in _COUNTY_DEPARTMENTS:
+                yield PlacedAgency(Agency(f"{county_code}-{slug}", f"{county}{name}"), "department", group)
+            # Town names repeat across counties (as real ones do); the county keeps them apart.
+            for t in range(TOWNS_PER_COUNTY):
+                town_slug, town_name = places[(used * 7 + t * 13) % len(places)]
+                kind_slug, kind = _TOWN_KINDS[t % len(_TOWN_KINDS)]
+                yield PlacedAgency(Agency(f"{county_code}-{town_slug}-{kind_slug}", f"{county}{town_name}{kind}"),
+                                   "township", group)
 
 
 # --- narrative ------------------------------------------------------------------------
@@ -244,17 +330,38 @@ def plan(n: int) -> list[tuple[int, int]]:
     return [(i // len(YEARS), YEARS[i % len(YEARS)]) for i in range(n)]
 
 
-def make_reports(n: int, seed: int = 2024) -> list[Report]:
-    """``n`` valid reports; the same ``n`` and ``seed`` always give the same reports."""
-    reports: list[Report] = []
+TREES = ("flat", "province")
+
+
+def placed_agencies(tree: str, count: int) -> list[PlacedAgency]:
+    """The first ``count`` agencies of ``tree``: "flat" (``agency_for``, no roster) or "province"."""
+    if tree == "flat":
+        return [PlacedAgency(agency_for(i), "", "") for i in range(count)]
+    if tree != "province":
+        raise ValueError(f"unknown tree {tree!r} (one of {', '.join(TREES)})")
+    found: list[PlacedAgency] = []
+    for placed in province_agencies():
+        if len(found) == count:
+            break
+        found.append(placed)
+    if len(found) < count:
+        raise ValueError(f"the province tree has {len(found)} agencies, {count} asked for")
+    return found
+
+
+def iter_reports(n: int, seed: int = 2024, tree: str = "flat") -> Iterator[Report]:
+    """``n`` valid reports, one at a time (what a 50,000-report portal needs: nothing kept)."""
+    agencies = placed_agencies(tree, -(-n // len(YEARS)))
     states: dict[int, _AgencyState] = {}
     for agency_index, year in plan(n):
         rng = random.Random(f"{seed}-{agency_index}-{year}")
-        agency = agency_for(agency_index)
+        agency = agencies[agency_index].agency
         spec = format_for_year(year)
         assert spec is not None
         first = agency_index not in states
         state = states.setdefault(agency_index, _AgencyState())
+        if year == YEARS[-1]:
+            states.pop(agency_index)  # its last year: nothing carries on from it
         first_of_format = first or (spec is FORMAT_2021 and year == FORMAT_2021.first_year)
         values: dict[CellPath, CellValue] = {}
         _proactive(spec, state, first_of_format, rng, values)
@@ -262,20 +369,42 @@ def make_reports(n: int, seed: int = 2024) -> list[Report]:
         _appeals(spec, rng, values)
         fill_totals(spec, values)
         display = f"{REPORTS_DIR}/{agency.slug}/{year}.yml"
-        reports.append(Report(
+        yield Report(
             source=Path(display), display_path=display, agency=agency, year=year, format=spec,
             published=date(year + 1, 1, rng.randint(5, 31)),
             narrative=narrative_for(agency, year, rng, values), values=values,
             given_totals=frozenset(rule.target.path for t in spec.tables for rule in total_rules(t)),
-        ))
-    return reports
+        )
 
 
-def write_reports(root: Path, reports: list[Report]) -> None:
+def make_reports(n: int, seed: int = 2024, tree: str = "flat") -> list[Report]:
+    """``n`` valid reports; the same ``n``, ``seed`` and ``tree`` always give the same reports."""
+    return list(iter_reports(n, seed, tree))
+
+
+def write_reports(root: Path, reports: Iterable[Report]) -> int:
+    written = 0
+    folders: set[Path] = set()
     for report in reports:
         path = root / report.display_path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
         path.write_text(report_to_yaml(report, schema_ref=None), encoding="utf-8")
+        written += 1
+    return written
+
+
+ROSTER_HEADER = "# 应报送政府信息公开工作年度报告的机关名单（基准测试生成，机关均为虚构）\n"
+
+
+def roster_yaml(agencies: Iterable[PlacedAgency], first_year: int = YEARS[0]) -> str:
+    """``reports/roster.yml`` for the agencies: code, name, kind, group and first year of each."""
+    lines = [ROSTER_HEADER, "agencies:\n"]
+    for placed in agencies:
+        lines.append(f"  - code: {placed.agency.slug}\n    name: {placed.agency.name}\n    kind: {placed.kind}\n"
+                     f"    group: {placed.group}\n    first_year: {first_year}\n")
+    return "".join(lines)
 
 
 # --- project files --------------------------------------------------------------------
@@ -400,14 +529,138 @@ def write_config(root: Path, config: dict[str, Any]) -> Path:
 INDEX_MD = f"# {SITE_NAME}\n\n本站为基准测试生成的示例门户，所有机关和数字均为虚构。\n"
 
 
-def write_portal(root: Path, n: int, seed: int = 2024, plugin_options: dict[str, Any] | None = None) -> SynthPortal:
-    """A gongkai project with ``n`` synthetic reports under ``root``."""
-    reports = make_reports(n, seed)
+def write_portal(root: Path, n: int, seed: int = 2024, plugin_options: dict[str, Any] | None = None,
+                 tree: str = "flat") -> SynthPortal:
+    """A gongkai project with ``n`` synthetic reports under ``root`` (kept in memory: small ``n``)."""
+    reports = make_reports(n, seed, tree)
     write_reports(root, reports)
+    if tree != "flat":
+        agencies = placed_agencies(tree, -(-n // len(YEARS)))
+        (root / REPORTS_DIR / "roster.yml").write_text(roster_yaml(agencies), encoding="utf-8")
+    write_project(root, plugin_options)
+    return SynthPortal(root=root, reports=tuple(reports))
+
+
+def write_project(root: Path, plugin_options: dict[str, Any] | None = None) -> Path:
+    """The home page and ``mkdocs.yml`` of a gongkai project around its ``reports/`` folder."""
     (root / DOCS_DIR).mkdir(parents=True, exist_ok=True)
     (root / DOCS_DIR / "index.md").write_text(INDEX_MD, encoding="utf-8")
-    write_config(root, site_config(gongkai=True, plugin_options=plugin_options))
-    return SynthPortal(root=root, reports=tuple(reports))
+    return write_config(root, site_config(gongkai=True, plugin_options=plugin_options))
+
+
+# --- large portals: streamed, generated once into a cache folder ---------------------
+
+# Bump when what ``iter_reports`` or ``roster_yaml`` writes changes: cached portals are then made again.
+GENERATOR_VERSION = 2
+CACHE_STAMP = "portal.json"  # written last: a folder without it is an interrupted generation
+
+
+@dataclass(frozen=True)
+class ReportRef:
+    """One report of a generated portal, without its contents."""
+
+    slug: str
+    name: str
+    year: int
+
+    @property
+    def display_path(self) -> str:
+        return f"{REPORTS_DIR}/{self.slug}/{self.year}.yml"
+
+
+@dataclass(frozen=True)
+class PortalInfo:
+    """A generated portal, described without holding its reports."""
+
+    root: Path
+    n: int
+    tree: str
+    seed: int
+    agencies: int
+    years: tuple[int, ...]
+    first: ReportRef  # the first report written (an agency's first year)
+    newest: ReportRef  # the newest year's report of the last agency that has one (nothing depends on it)
+    generated_s: float  # seconds the generation took (0 when taken from the cache)
+
+    def report_path(self, ref: ReportRef) -> Path:
+        return self.root / ref.display_path
+
+    def reports(self) -> Iterator[Report]:
+        """The same reports again, one at a time (for the baseline)."""
+        return iter_reports(self.n, self.seed, self.tree)
+
+
+def cache_key(n: int, seed: int, tree: str) -> str:
+    return f"{tree}-n{n}-seed{seed}-v{GENERATOR_VERSION}"
+
+
+def generate(cache_dir: Path, n: int, seed: int = 2024, tree: str = "province") -> Path:
+    """``cache_dir/<key>/reports``: made once per (n, seed, tree, generator version), streamed.
+
+    Returns the cached folder. An interrupted generation (no stamp) is started again.
+    """
+    import json
+    import shutil
+    import time
+
+    folder = cache_dir / cache_key(n, seed, tree)
+    if (folder / CACHE_STAMP).is_file():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    start = time.perf_counter()
+    agencies = placed_agencies(tree, -(-n // len(YEARS)))
+    first: ReportRef | None = None
+    newest: ReportRef | None = None
+    years: set[int] = set()
+
+    def tracked() -> Iterator[Report]:
+        nonlocal first, newest
+        for report in iter_reports(n, seed, tree):
+            ref = ReportRef(report.agency.slug, report.agency.name, report.year)
+            first = first or ref
+            if newest is None or ref.year >= newest.year:
+                newest = ref
+            years.add(report.year)
+            yield report
+
+    written = write_reports(folder, tracked())
+    if tree != "flat":
+        (folder / REPORTS_DIR / "roster.yml").write_text(roster_yaml(agencies), encoding="utf-8")
+    assert first is not None and newest is not None and written == n
+    stamp = {"n": n, "seed": seed, "tree": tree, "version": GENERATOR_VERSION, "agencies": len(agencies),
+             "years": sorted(years), "first": asdict(first), "newest": asdict(newest),
+             "generated_s": round(time.perf_counter() - start, 2)}
+    (folder / CACHE_STAMP).write_text(json.dumps(stamp, ensure_ascii=False, indent=2), encoding="utf-8")
+    return folder
+
+
+def cached_portal(root: Path, n: int, cache_dir: Path, seed: int = 2024, tree: str = "province",
+                  plugin_options: dict[str, Any] | None = None) -> PortalInfo:
+    """A gongkai project at ``root`` whose reports are hard links into the cached generation.
+
+    The benchmark's preview edits a report by writing a new file in its place (``os.replace``),
+    so the cached copy is never changed.
+    """
+    import json
+    import os
+    import shutil
+    import time
+
+    had = (cache_dir / cache_key(n, seed, tree) / CACHE_STAMP).is_file()
+    start = time.perf_counter()
+    folder = generate(cache_dir, n, seed, tree)
+    generated_s = 0.0 if had else time.perf_counter() - start
+    stamp = json.loads((folder / CACHE_STAMP).read_text(encoding="utf-8"))
+    shutil.rmtree(root / REPORTS_DIR, ignore_errors=True)
+    try:
+        shutil.copytree(folder / REPORTS_DIR, root / REPORTS_DIR, copy_function=os.link)
+    except OSError:  # another file system: plain copies
+        shutil.rmtree(root / REPORTS_DIR, ignore_errors=True)
+        shutil.copytree(folder / REPORTS_DIR, root / REPORTS_DIR)
+    write_project(root, plugin_options)
+    return PortalInfo(root=root, n=n, tree=tree, seed=seed, agencies=stamp["agencies"], years=tuple(stamp["years"]),
+                      first=ReportRef(**stamp["first"]), newest=ReportRef(**stamp["newest"]),
+                      generated_s=generated_s)
 
 
 # --- baseline: the same pages as plain Markdown --------------------------------------
@@ -469,7 +722,17 @@ def baseline_markdown(report: Report, render: Callable[[Report, TableSpec], str]
     return "\n".join(out)
 
 
-def _listing(rows: list[tuple[str, str, Report]]) -> str:
+@dataclass(frozen=True)
+class _Row:
+    """What a listing shows of a report (the baseline keeps these, not the reports)."""
+
+    slug: str
+    name: str
+    year: int
+    published: date
+
+
+def _listing(rows: list[tuple[str, str, _Row]]) -> str:
     lines = ["| 机关 | 报告 | 发布日期 |", "| --- | --- | --- |"]
     lines += [f"| {name} | [{r.year}年度报告]({link}) | {r.published.isoformat()} |" for name, link, r in rows]
     return "\n".join(lines) + "\n"
@@ -478,7 +741,7 @@ def _listing(rows: list[tuple[str, str, Report]]) -> str:
 NAV_AGENCIES_MAX = 30  # the plugin's default nav_agencies_max
 
 
-def write_baseline(root: Path, reports: tuple[Report, ...] | list[Report]) -> Path:
+def write_baseline(root: Path, reports: Iterable[Report]) -> Path:
     """A plain MkDocs + Material project with the pages gongkai generates, written as Markdown.
 
     Same pages (one per report, one per year, one per agency, one index) at the same URLs, and
@@ -489,38 +752,41 @@ def write_baseline(root: Path, reports: tuple[Report, ...] | list[Report]) -> Pa
     prefix = docs / URL_PREFIX
     prefix.mkdir(parents=True, exist_ok=True)
     (docs / "index.md").write_text(INDEX_MD, encoding="utf-8")
-    by_agency: dict[str, list[Report]] = {}
-    by_year: dict[int, list[Report]] = {}
-    for report in reports:
-        by_agency.setdefault(report.agency.slug, []).append(report)
-        by_year.setdefault(report.year, []).append(report)
+    by_agency: dict[str, list[_Row]] = {}
+    by_year: dict[int, list[_Row]] = {}
+    count = 0
+    for report in reports:  # one at a time: only a row of each is kept
+        row = _Row(report.agency.slug, report.agency.name, report.year, report.published)
+        by_agency.setdefault(row.slug, []).append(row)
+        by_year.setdefault(row.year, []).append(row)
+        count += 1
         page = prefix / report.agency.slug / f"{report.year}.md"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(baseline_markdown(report, render), encoding="utf-8")
     for slug, own in by_agency.items():
-        rows = [(r.agency.name, f"{r.year}.md", r) for r in sorted(own, key=lambda r: -r.year)]
-        (prefix / slug / "index.md").write_text(f"# {own[0].agency.name}\n\n" + _listing(rows), encoding="utf-8")
+        rows = [(r.name, f"{r.year}.md", r) for r in sorted(own, key=lambda r: -r.year)]
+        (prefix / slug / "index.md").write_text(f"# {own[0].name}\n\n" + _listing(rows), encoding="utf-8")
     years = sorted(by_year, reverse=True)
-    index = [f"# 全部年度报告\n\n共收录 {len(by_agency)} 个机关的 {len(reports)} 份年度报告。\n"]
+    index = [f"# 全部年度报告\n\n共收录 {len(by_agency)} 个机关的 {count} 份年度报告。\n"]
     for year in years:
-        own = sorted(by_year[year], key=lambda r: r.agency.slug)
+        own = sorted(by_year[year], key=lambda r: r.slug)
         page = prefix / str(year) / "index.md"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(f"# {year}年度报告\n\n" + _listing(
-            [(r.agency.name, f"../{r.agency.slug}/{year}.md", r) for r in own]), encoding="utf-8")
-        index.append(f"## {year}年度\n\n" + _listing([(r.agency.name, f"{r.agency.slug}/{year}.md", r) for r in own]))
+            [(r.name, f"../{r.slug}/{year}.md", r) for r in own]), encoding="utf-8")
+        index.append(f"## {year}年度\n\n" + _listing([(r.name, f"{r.slug}/{year}.md", r) for r in own]))
     index.append("## 按机关\n\n" + "\n".join(
-        f"- [{own[0].agency.name}]({slug}/index.md)（{len(own)} 份）" for slug, own in sorted(by_agency.items())))
+        f"- [{own[0].name}]({slug}/index.md)（{len(own)} 份）" for slug, own in sorted(by_agency.items())))
     (prefix / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     directory = ["# 按机关查看年度报告\n", "| 机关 | 报告份数 | 各年度报告 |", "| --- | --- | --- |"]
     for slug, own in sorted(by_agency.items()):
         years_links = " · ".join(f"[{r.year}]({slug}/{r.year}.md)" for r in sorted(own, key=lambda r: -r.year))
-        directory.append(f"| [{own[0].agency.name}]({slug}/index.md) | {len(own)} | {years_links} |")
+        directory.append(f"| [{own[0].name}]({slug}/index.md) | {len(own)} | {years_links} |")
     (prefix / "agencies.md").write_text("\n".join(directory) + "\n", encoding="utf-8")
     # The same navigation as the plugin's: agencies one by one up to NAV_AGENCIES_MAX, else the directory.
     agencies_nav: Any = f"{URL_PREFIX}/agencies.md"
     if len(by_agency) <= NAV_AGENCIES_MAX:
-        agencies_nav = [{"全部机关": agencies_nav}] + [{own[0].agency.name: f"{URL_PREFIX}/{slug}/index.md"}
+        agencies_nav = [{"全部机关": agencies_nav}] + [{own[0].name: f"{URL_PREFIX}/{slug}/index.md"}
                                                     for slug, own in sorted(by_agency.items())]
     config = site_config(gongkai=False)
     config["nav"] = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 
-from ..indexing import DEFAULT_PREFIX
+from ..indexing import DEFAULT_PAGE_SIZE, DEFAULT_PREFIX
 from ..navigation import NavTitles
 from ..pages.index_pages import DEFAULT_INDEX_TITLE
 
@@ -32,6 +32,9 @@ class GongkaiConfig(Config):
     # links the agency directory instead (Material renders the nav on every page: its size
     # multiplies the build time).
     nav_agencies_max = opt.Type(int, default=NavTitles.agencies_max)
+    # Most entries on one listing page (the index, a year, the agency directory): longer listings
+    # are split by the roster's groups, then into numbered pages.
+    page_size = opt.Type(int, default=DEFAULT_PAGE_SIZE)
     # Build the navigation (home, index, years, agencies). Off: the site's own `nav` is kept as is.
     nav = opt.Type(bool, default=True)
     # Index the built site for the header's search box (Pagefind; not during `mkdocs serve`).

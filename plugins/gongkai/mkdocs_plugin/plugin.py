@@ -105,7 +105,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self._report(self.site)
         if self.dirty:  # the findings banner is on every page: a change to it renders them all
             self.dirty_builds.also_depends_on(self.site.banner_key)
-        self.index = build_index(self.site.reports)
+        self.index = build_index(self.site.reports, portal.roster)
         self.opendata = OpenData(self.index, self.layout, portal.roster, portal.findings, config.use_directory_urls)
 
         if str(reports_dir) not in config.watch:
@@ -146,7 +146,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         assert self.env is not None
         builds = self.dirty_builds if self.dirty else None
         self.generated = {}
-        for page in (portal_pages(self.index, self.layout, self.env, self.config.index_title, self.opendata)
+        for page in (portal_pages(self.index, self.layout, self.env, self.config.index_title, self.opendata,
+                                  max(self.config.page_size, 1))
                      + self.site.pages(self.env)):
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"gongkai：docs 目录中的 {page.src_uri} 与自动生成的页面同名，请删去或改名"

@@ -2,18 +2,26 @@
 
 Every entry shows its publication date and says in words when it was published late
 (after its deadline under 条例第四十九条, ``Report.deadline``), not by colour alone.
+
+No listing page holds more than ``page_size`` entries (``listing_pages``): a portal that fits
+keeps one page per listing; a larger one lists, for a year and for the agency directory, the
+roster's groups (the governments agencies belong to), each group on pages of its own, and
+splits what is still too long into numbered pages with a pager (``pager``: a ``nav`` landmark
+labelled 分页, 上一页/下一页, the current page marked ``aria-current="page"``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from jinja2 import Environment
+from markupsafe import Markup
 
-from ..indexing import AgencyGroup, Layout, PortalIndex, YearGroup, relative_link
+from ..indexing import DEFAULT_PAGE_SIZE, AgencyGroup, Group, Layout, PortalIndex, YearGroup, page_source, relative_link
 from ..model import Report
 from .islands import Islands
 from .templates import make_environment
@@ -22,6 +30,7 @@ if TYPE_CHECKING:
     from ..opendata.site import OpenData
 
 DEFAULT_INDEX_TITLE = "政府信息公开工作年度报告"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,28 +50,53 @@ def _entries(reports: tuple[Report, ...], here: str, layout: Layout) -> list[Ent
 
 
 def index_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None,
-               title: str = DEFAULT_INDEX_TITLE, opendata: OpenData | None = None) -> str:
-    """``reports/index.md``: every report, grouped by year, newest year first."""
+               title: str = DEFAULT_INDEX_TITLE, opendata: OpenData | None = None,
+               page_size: int = DEFAULT_PAGE_SIZE) -> str:
+    """``reports/index.md``: every report, grouped by year, newest year first.
+
+    Past ``page_size`` reports, the years and the groups only (each links its own listing).
+    """
     env = env or make_environment()
     here = layout.index()
-    years = [(group, relative_link(here, layout.year(group.year)), _entries(group.reports, here, layout))
-             for group in index.years]
-    agencies = [(group, relative_link(here, layout.agency(group.agency.slug))) for group in index.agencies]
+    compact = sum(len(g.reports) for g in index.years) > page_size
+    years = [(group, relative_link(here, layout.year(group.year)),
+              [] if compact else _entries(group.reports, here, layout)) for group in index.years]
+    agencies = [] if len(index.agencies) > page_size else [
+        (group, relative_link(here, layout.agency(group.agency.slug))) for group in index.agencies]
+    # Too many agencies to list: their groups instead, when there are a few.
+    groups = [(g, relative_link(here, layout.agencies_group(g.code))) for g in index.groups
+              ] if not agencies and 1 < len(index.groups) <= page_size else []
     data_links = [] if opendata is None else [
         ("数据下载", relative_link(here, opendata.data_page())), ("历年趋势", relative_link(here, opendata.trends_page())),
         ("报送情况", relative_link(here, opendata.compliance_page()))]
     return env.get_template("pages/index.md").render(
-        title=title, index=index, years=years, agencies=agencies,
+        title=title, index=index, years=years, agencies=agencies, compact=compact, groups=groups,
         agencies_link=relative_link(here, layout.agencies()), data_links=data_links)
 
 
-def year_page(group: YearGroup, layout: Layout = Layout(), env: Environment | None = None) -> str:
-    """``reports/<year>/index.md``: every agency's report for one year."""
+def year_page(group: YearGroup, layout: Layout = Layout(), env: Environment | None = None, *,
+              here: str | None = None, part: Group | None = None, reports: Sequence[Report] | None = None,
+              pages: Sequence[str] = (), number: int = 1,
+              groups: Sequence[tuple[Group, Sequence[Report]]] = (), of_part: Sequence[Report] = ()) -> str:
+    """``reports/<year>/index.md``: every agency's report for one year.
+
+    For a long listing (``listing_pages``): ``part`` (one group's reports), ``reports`` (this
+    page's share), ``pages`` (every page's source, for the pager) and ``number`` (this one's);
+    or ``groups`` (the groups, each with its reports), listed instead of the reports; ``of_part``:
+    every report of the group (for its counts).
+    """
     env = env or make_environment()
-    here = layout.year(group.year)
+    here = here or layout.year(group.year)
+    shown = group.reports if reports is None else reports
+    group_rows = [(g, relative_link(here, layout.year_group(group.year, g.code)), len(own),
+                   sum(1 for r in own if r.is_late)) for g, own in groups]
     return env.get_template("pages/year.md").render(
-        group=group, entries=_entries(group.reports, here, layout),
-        index_link=relative_link(here, layout.index()))
+        group=group, entries=[] if groups else _entries(tuple(shown), here, layout), part=part, groups=group_rows,
+        count=len(of_part) if part else len(group.reports),
+        late_count=sum(1 for r in of_part if r.is_late) if part else group.late_count,
+        year_link=relative_link(here, layout.year(group.year)) if part else "",
+        index_link=relative_link(here, layout.index()), number=number, total=max(len(pages), 1),
+        pager=pager(here, pages, number))
 
 
 def agency_page(group: AgencyGroup, layout: Layout = Layout(), env: Environment | None = None,
@@ -84,14 +118,128 @@ def _trends(group: AgencyGroup, env: Environment, opendata: OpenData | None, isl
     return islands.slot(charts) if islands is not None else charts
 
 
-def agencies_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None) -> str:
-    """``reports/agencies.md``: every agency with its years, the navigation's way in when agencies are many."""
+def agencies_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None, *,
+                  here: str | None = None, part: Group | None = None, agencies: Sequence[AgencyGroup] | None = None,
+                  pages: Sequence[str] = (), number: int = 1, groups: Sequence[Group] = ()) -> str:
+    """``reports/agencies.md``: every agency with its years, the navigation's way in when agencies are many.
+
+    For a long directory (``listing_pages``): ``part``, ``agencies`` (this page's share),
+    ``pages`` and ``number`` as for ``year_page``; or ``groups``, listed instead of the agencies.
+    """
     env = env or make_environment()
-    here = layout.agencies()
-    agencies = [(group, relative_link(here, layout.agency(group.agency.slug)),
-                 _entries(group.reports, here, layout)) for group in index.agencies]
+    here = here or layout.agencies()
+    shown = index.agencies if agencies is None else agencies
+    rows = [] if groups else [(group, relative_link(here, layout.agency(group.agency.slug)),
+                               _entries(group.reports, here, layout)) for group in shown]
+    group_rows = [(g, relative_link(here, layout.agencies_group(g.code)), len(g.slugs)) for g in groups]
     return env.get_template("pages/agencies.md").render(
-        index=index, agencies=agencies, index_link=relative_link(here, layout.index()))
+        index=index, agencies=rows, part=part, groups=group_rows,
+        count=len(part.slugs) if part else len(index.agencies),
+        directory_link=relative_link(here, layout.agencies()) if part else "",
+        index_link=relative_link(here, layout.index()), number=number, total=max(len(pages), 1),
+        pager=pager(here, pages, number))
+
+
+# --- long listings ------------------------------------------------------------------------
+
+PAGER_CLASS = "gk-pager"
+PAGER_LABEL = "分页"
+_PAGER = re.compile(rf'<p class="{PAGER_CLASS}">(.*?)</p>', re.S)
+
+
+def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """``items`` in pieces of at most ``size`` (one piece, maybe empty, when they fit)."""
+    size = max(size, 1)
+    return [items[i:i + size] for i in range(0, len(items), size)] or [items]
+
+
+def pager(here: str, pages: Sequence[str], number: int, window: int = 2) -> Markup:
+    """A Markdown paragraph linking the pages of a listing (``""`` for one page): 上一页, the
+    first and last pages, those within ``window`` of this one, 下一页. Its size does not grow
+    with the number of pages; ``wrap_pagers`` makes it a ``nav`` landmark once rendered."""
+    if len(pages) <= 1:
+        return Markup("")
+    parts: list[str] = []
+    if number > 1:
+        parts.append(f"[上一页]({relative_link(here, pages[number - 2])})")
+    shown = sorted({1, len(pages), *range(max(1, number - window), min(len(pages), number + window) + 1)})
+    previous = 0
+    for n in shown:
+        if n > previous + 1:
+            parts.append("…")
+        parts.append(f'<span aria-current="page">第 {n} 页</span>' if n == number
+                     else f"[第 {n} 页]({relative_link(here, pages[n - 1])})")
+        previous = n
+    if number < len(pages):
+        parts.append(f"[下一页]({relative_link(here, pages[number])})")
+    # Only page numbers, fixed words and generated source paths: nothing to escape.
+    return Markup(" · ".join(parts) + f"\n{{: .{PAGER_CLASS} }}")
+
+
+def wrap_pagers(html: str) -> str:
+    """The rendered pager paragraph inside a ``nav`` landmark labelled 分页 (Markdown cannot write one)."""
+    return _PAGER.sub(lambda m: f'<nav class="{PAGER_CLASS}" aria-label="{PAGER_LABEL}"><p>{m.group(1)}</p></nav>', html)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One listing page: where it lives, what kind it is, how to make its Markdown."""
+
+    src_uri: str
+    kind: str  # "index", "agencies", "year"
+    markdown: Callable[[], str]
+
+
+def _paged(first: str, items: Sequence[T], size: int, page: Callable[..., str], kind: str, **fixed: object
+           ) -> list[Listing]:
+    """``items`` over as many pages as ``size`` needs, the first at ``first``, each made by ``page``."""
+    pieces = chunks(items, size)
+    sources = [page_source(first, n) for n in range(1, len(pieces) + 1)] if len(pieces) > 1 else []
+    return [Listing(page_source(first, n), kind, partial(page, here=page_source(first, n), pages=sources, number=n,
+                                                         **{**fixed, "_items": piece}))
+            for n, piece in enumerate(pieces, 1)]
+
+
+def listing_pages(index: PortalIndex, layout: Layout, env: Environment, index_title: str = DEFAULT_INDEX_TITLE,
+                  opendata: OpenData | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> list[Listing]:
+    """The index, the agency directory and the years, each split to at most ``page_size`` entries."""
+    pages = [Listing(layout.index(), "index", partial(index_page, index, layout, env, index_title, opendata, page_size))]
+    if index.agencies:
+        pages.extend(_directory(index, layout, env, page_size))
+    for group in index.years:
+        pages.extend(_year(index, group, layout, env, page_size))
+    return pages
+
+
+def _directory(index: PortalIndex, layout: Layout, env: Environment, size: int) -> list[Listing]:
+    def directory(*, _items: Sequence[AgencyGroup], **kw: object) -> str:
+        return agencies_page(index, layout, env, agencies=_items, **kw)  # type: ignore[arg-type]
+
+    def groups(*, _items: Sequence[Group], **kw: object) -> str:
+        return agencies_page(index, layout, env, groups=_items, **kw)  # type: ignore[arg-type]
+
+    if len(index.agencies) <= size or len(index.groups) <= 1:
+        return _paged(layout.agencies(), index.agencies, size, directory, "agencies")
+    pages = _paged(layout.agencies(), index.groups, size, groups, "agencies")
+    for group, members in index.in_groups(index.agencies, lambda a: a.agency.slug):
+        pages += _paged(layout.agencies_group(group.code), members, size, directory, "agencies", part=group)
+    return pages
+
+
+def _year(index: PortalIndex, year: YearGroup, layout: Layout, env: Environment, size: int) -> list[Listing]:
+    def reports(*, _items: Sequence[Report], **kw: object) -> str:
+        return year_page(year, layout, env, reports=_items, **kw)  # type: ignore[arg-type]
+
+    def groups(*, _items: Sequence[tuple[Group, Sequence[Report]]], **kw: object) -> str:
+        return year_page(year, layout, env, groups=_items, **kw)  # type: ignore[arg-type]
+
+    if len(year.reports) <= size or len(index.groups) <= 1:
+        return _paged(layout.year(year.year), year.reports, size, reports, "year")
+    by_group = index.in_groups(year.reports, lambda r: r.agency.slug)
+    pages = _paged(layout.year(year.year), by_group, size, groups, "year")
+    for group, own in by_group:
+        pages += _paged(layout.year_group(year.year, group.code), own, size, reports, "year", part=group, of_part=own)
+    return pages
 
 
 def home_replacements(index: PortalIndex, layout: Layout, page_src: str,

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Callable
 
 from jinja2 import Environment
 
-from ..indexing import Layout, PortalIndex
+from ..indexing import DEFAULT_PAGE_SIZE, Layout, PortalIndex
 from ..model import Report
-from .index_pages import DEFAULT_INDEX_TITLE, agencies_page, agency_page, index_page, year_page
+from .index_pages import DEFAULT_INDEX_TITLE, agency_page, listing_pages, wrap_pagers
 from .islands import Islands
 from .report_page import insert_tables, report_page
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class PortalPage:
     src_uri: str  # source path relative to the docs folder (``Layout``)
-    kind: str  # "index", "year", "agency" or "report"
+    kind: str  # "index", "agencies", "year", "agency", "opendata" or "report"
     markdown: Callable[[], str]
     report: Report | None = None  # the report a report page shows
     # Puts back, into the rendered HTML, what the Markdown left as slots (tables, charts, downloads).
@@ -39,14 +39,13 @@ class PortalPage:
 
 
 def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
-                 index_title: str = DEFAULT_INDEX_TITLE, opendata: OpenData | None = None) -> list[PortalPage]:
-    """The index, the agency directory, the years (newest first), the agencies, open data's pages,
-    then every report."""
-    pages = [PortalPage(layout.index(), "index", partial(index_page, index, layout, env, index_title, opendata))]
-    if index.agencies:
-        pages.append(PortalPage(layout.agencies(), "agencies", partial(agencies_page, index, layout, env)))
-    pages.extend(PortalPage(layout.year(g.year), "year", partial(year_page, g, layout, env))
-                 for g in index.years)
+                 index_title: str = DEFAULT_INDEX_TITLE, opendata: OpenData | None = None,
+                 page_size: int = DEFAULT_PAGE_SIZE) -> list[PortalPage]:
+    """The index, the agency directory, the years (newest first), each in pages of at most
+    ``page_size`` entries (``index_pages.listing_pages``), the agencies, open data's pages, then
+    every report."""
+    pages = [PortalPage(listing.src_uri, listing.kind, listing.markdown, finish=wrap_pagers)
+             for listing in listing_pages(index, layout, env, index_title, opendata, page_size)]
     for group in index.agencies:
         islands = Islands()
         pages.append(PortalPage(layout.agency(group.agency.slug), "agency",
