@@ -6,21 +6,28 @@ The findings are everything a build would refuse: each file's own, those across 
 ``ReportStore`` keeps parsed reports keyed by (path, size, mtime_ns), so that a
 ``mkdocs serve`` rebuild re-reads only the files that changed. Pass ``cache=False``
 (or make a new store) to bypass it.
+
+Every report stays in memory for the whole build (the listings, open data and the pages read
+them), so what each keeps is kept small: once a report is validated, its source positions
+(``Report.marks``, half of a parsed report) are dropped and read again from the file only if a
+later finding asks for one (``_MarksOnDemand``); identical ``given_totals`` sets are shared.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from .findings import Finding, has_errors
 from .indexing import check_layout
 from .loading import load_file
-from .model import Report
+from .marks import Mark
+from .model import CellPath, Report
 from .parsing import parse_document
 from .placement import REPORT_SUFFIXES, Found, check_placement, display_path, survey
 from .roster import ROSTER_FILE, Roster, apply_roster, load_roster
@@ -53,6 +60,47 @@ def find_report_files(paths: Iterable[Path]) -> list[Path]:
 def _display(path: Path, resolved: Path, base: Path | None) -> str:
     """The file relative to the (resolved) base when it lies under it, else as given (a link by its own name)."""
     return display_path(path, base, resolved)
+
+
+class _MarksOnDemand(Mapping[tuple[Any, ...], Mark]):
+    """A validated report's source positions, read again from its file when first asked for.
+
+    Findings after validation are rare (a cross-year check, a late warning); holding every
+    report's positions for them was half of a large portal's memory.
+    """
+
+    __slots__ = ("_path", "_display", "_marks")
+
+    def __init__(self, path: Path, display: str) -> None:
+        self._path, self._display = path, display
+        self._marks: Mapping[tuple[Any, ...], Mark] | None = None
+
+    def _loaded(self) -> Mapping[tuple[Any, ...], Mark]:
+        if self._marks is None:
+            document, _ = load_file(self._path, self._display)
+            self._marks = document.marks() if document is not None else {}
+        return self._marks
+
+    def __getitem__(self, path: tuple[Any, ...]) -> Mark:
+        return self._loaded()[path]
+
+    def get(self, path: tuple[Any, ...], default: Any = None) -> Any:
+        return self._loaded().get(path, default)
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
+_GIVEN: dict[frozenset[CellPath], frozenset[CellPath]] = {}  # one set for every report that gave the same totals
+
+
+def _compact(report: Report, path: Path, display: str) -> None:
+    """Keeps less of a validated report: positions read on demand, shared ``given_totals``."""
+    report.marks = _MarksOnDemand(path, display)
+    report.given_totals = _GIVEN.setdefault(report.given_totals, report.given_totals)
 
 
 @dataclass
@@ -101,7 +149,8 @@ class ReportStore:
         if entry is not None and entry.stamp == stamp:
             entry.load = self._loads
             return entry.report, entry.findings, False
-        document, findings = load_file(path, _display(path, key, self._resolved_base))
+        display = _display(path, key, self._resolved_base)
+        document, findings = load_file(path, display)
         report = None
         if document is not None:
             report, parse_findings = parse_document(document)
@@ -114,6 +163,7 @@ class ReportStore:
                     report = None
                 else:
                     findings.extend(validate_report(report))
+                    _compact(report, path, display)
         self._entries[key] = _Entry(stamp, report, findings, self._loads)
         return report, findings, True
 
