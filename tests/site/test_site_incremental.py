@@ -39,7 +39,8 @@ class Serve:
         real_render = Page.render
 
         def render(page: Page, config: MkDocsConfig, files: object) -> None:
-            self.rendered.append(page.file.src_uri)
+            if page.markdown:  # a report page is first read empty, and rendered just before it is written
+                self.rendered.append(page.file.src_uri)
             real_render(page, config, files)
 
         monkeypatch.setattr(Page, "render", render)

@@ -55,6 +55,26 @@ def test_pages_keep_their_text_in_plain_attributes() -> None:
     assert "self.content = md.convert(self.markdown)" in inspect.getsource(Page.render)
 
 
+def test_mkdocs_renders_every_page_before_writing_any() -> None:
+    """Two passes: every page populated (read and rendered), then every page built; the template
+    is chosen before ``on_page_context``, where a report page is read for real (``populate_now``)."""
+    source = inspect.getsource(build.build)
+    assert source.index("_populate_page(") < source.index("_build_page(")
+    page_build = inspect.getsource(build._build_page)
+    assert page_build.index("page.meta.get('template'") < page_build.index("on_page_context")
+    assert page_build.index("on_page_context") < page_build.index("template.render(context)")
+
+
+def test_populate_now_does_what_mkdocs_populate_does() -> None:
+    """The same steps, in the same order, as ``_populate_page`` (bar ``on_pre_page``, run in the first pass)."""
+    steps = ("page.read_source(config)", "config.plugins.on_page_markdown(", "page.render(config, files)",
+             "config.plugins.on_page_content(")
+    for source in (inspect.getsource(build._populate_page), inspect.getsource(internals.populate_now)):
+        positions = [source.index(step) for step in steps]
+        assert positions == sorted(positions), source
+    assert "self.toc = get_toc(" in inspect.getsource(Page.render)  # release_page empties it
+
+
 def test_material_search_keeps_its_index_where_we_read_it() -> None:
     plugin = SearchPlugin()
     assert plugin.search_index_prev is None

@@ -14,6 +14,14 @@ with the test that fails when an upgrade of MkDocs or Material removes it
 - ``Page.markdown`` and ``Page.content`` may be set to ``None`` once the page is written
   (``release_page``): MkDocs would keep every page's text until the build ends —
   ``test_pages_keep_their_text_in_plain_attributes``.
+- MkDocs reads and renders every page (``_populate_page``: ``read_source``, ``on_page_markdown``,
+  ``render``, ``on_page_content``) before it writes any (``_build_page``), so every page's
+  Markdown and HTML would be in memory at once. A report page is read as an empty page in that
+  first pass and read and rendered for real just before it is written (``populate_now``, the
+  same four steps, from ``on_page_context``), then released: memory no longer grows with the
+  number of reports — ``test_mkdocs_renders_every_page_before_writing_any`` and
+  ``test_populate_now_does_what_mkdocs_populate_does``. The template is chosen before
+  ``on_page_context``: a report page cannot pick its template with front matter (``template:``).
 - Material's search plugin keeps its index in ``search_index`` (``entries``: dicts with a
   ``location``) and, in dirty builds, the previous one in the private ``search_index_prev``
   that it merges on the next build; ``DirtyBuilds.finish`` completes the entries and clears
@@ -70,6 +78,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils import CountHandler
 
 from ..pages import PortalPage
@@ -295,8 +304,18 @@ def generated_file(config: MkDocsConfig, page: PortalPage, builds: DirtyBuilds |
 
 
 def release_page(page: Page) -> None:
-    """Forgets a written page's Markdown and HTML (never read again; a big portal's largest memory share)."""
+    """Forgets a written page's Markdown, HTML and table of contents (never read again; a big
+    portal's largest memory share)."""
     page.markdown = page.content = None
+    page.toc = TableOfContents([])
+
+
+def populate_now(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """What MkDocs' ``_populate_page`` does to a page, done in the build phase, just before it is written."""
+    page.read_source(config)
+    page.markdown = config.plugins.on_page_markdown(page.markdown or "", page=page, config=config, files=files)
+    page.render(config, files)
+    page.content = config.plugins.on_page_content(page.content or "", page=page, config=config, files=files)
 
 
 def search_plugins(config: MkDocsConfig) -> list[Any]:

@@ -55,6 +55,7 @@ from .internals import (
     DirtyBuilds,
     drop_checkbox_autocomplete,
     generated_file,
+    populate_now,
     release_page,
     search_plugins,
     warnings_counted,
@@ -166,6 +167,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        self.files = files
         if self.config.enabled and self.dirty:
             planned = self.dirty_builds.plan(files, nav)
             log.info(f"本次重新生成 {len(planned)} 个页面（共 {len(self.dirty_builds.urls)} 个）")
@@ -179,8 +181,26 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         generated = self.generated.get(page.file.src_uri) if self.config.enabled else None
         if generated is not None and generated.is_report:
-            return generated.markdown()
+            # Empty while MkDocs reads every page; the real page just before it is written (_read_report_now).
+            return generated.markdown() if page.file.src_uri == self.reading else ""
         return None
+
+    reading: str | None = None  # the report page being read just before it is written
+    files: Files | None = None
+
+    # First of all page_context handlers: the report page is read and rendered now, one at a time,
+    # and released once written (on_post_page), so memory does not grow with the number of reports.
+    @event_priority(100)
+    def _read_report_now(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                         nav: Navigation) -> TemplateContext | None:
+        generated = self.generated.get(page.file.src_uri) if self.config.enabled else None
+        if generated is not None and generated.is_report and self.files is not None:
+            self.reading = page.file.src_uri
+            try:
+                populate_now(page, config, self.files)
+            finally:
+                self.reading = None
+        return context
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or page.file.src_uri in self.generated:
@@ -204,12 +224,14 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     # (numbers laid out by gongkai, not Markdown) go in last, past the Markdown parser and
     # the search plugin's HTML parser, which together were half of a large build.
     @event_priority(-100)
-    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> TemplateContext | None:
+    def _insert_tables(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                       nav: Navigation) -> TemplateContext | None:
         generated = self.generated.get(page.file.src_uri) if self.config.enabled else None
         if generated is not None and generated.finish is not None and page.content is not None:
             page.content = generated.finish(page.content)
         return context
+
+    on_page_context = CombinedEvent(_read_report_now, _insert_tables)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:

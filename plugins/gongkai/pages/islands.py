@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 
 from markupsafe import Markup
 
@@ -17,7 +18,7 @@ _SLOT = re.compile(r"<!--gongkai-html:([0-9]+):[0-9a-f]+-->")
 
 class Islands:
     def __init__(self) -> None:
-        self._html: list[str] = []
+        self._html: list[str | Callable[[], str]] = []
 
     def slot(self, html: str) -> Markup:
         """A slot for ``html`` (safe HTML), to stand alone between blank lines in the Markdown."""
@@ -26,9 +27,27 @@ class Islands:
         self._html.append(str(html))
         # The slot names its content's hash: a page whose HTML changed has other Markdown, so a
         # dirty build (which knows a listing page by its Markdown) renders it again.
-        digest = hashlib.blake2b(self._html[-1].encode("utf-8"), digest_size=8).hexdigest()
+        return self._slot(str(html))
+
+    def later(self, make: Callable[[], str], key: str) -> Markup:
+        """A slot for HTML made only when the page is filled (``make``), so that a large portal does not
+        hold every page's islands at once; ``key`` stands for its content (what it is made from)."""
+        self._html.append(make)
+        return self._slot(key)
+
+    def _slot(self, content: str) -> Markup:
+        digest = hashlib.blake2b(content.encode("utf-8"), digest_size=8).hexdigest()
         return Markup(f"<!--gongkai-html:{len(self._html) - 1}:{digest}-->")
 
     def fill(self, page_html: str) -> str:
-        return _SLOT.sub(lambda m: self._html[int(m.group(1))] if int(m.group(1)) < len(self._html)
-                         else m.group(0), page_html)
+        """The page with its slots filled; the islands are then forgotten (a page is filled once per build)."""
+        def content(match: re.Match[str]) -> str:
+            number = int(match.group(1))
+            if number >= len(self._html):
+                return match.group(0)
+            html = self._html[number]
+            return str(html() if callable(html) else html)
+
+        filled = _SLOT.sub(content, page_html)
+        self._html = [""] * len(self._html)
+        return filled
