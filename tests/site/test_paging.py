@@ -211,3 +211,12 @@ def test_without_a_roster_long_listings_are_numbered_pages(no_roster: Portal) ->
     assert f"共 {pages} 页" in no_roster.content("reports/2024/").find("h1").text
     last = no_roster.content(f"reports/2024/{pages}/")
     assert _rows(last) == AGENCIES - PAGE_SIZE * (pages - 1)
+
+
+def test_a_page_size_below_one_is_refused_in_chinese(tmp_path: Path) -> None:
+    portal = make_portal(tmp_path / "portal")
+    portal.set_config(plugins=[{"gongkai": {"page_size": 0, "search": False}}])
+    result = portal.build()
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "page_size" in result.stderr and "应为正整数" in result.stderr
+    assert not portal.site.exists()

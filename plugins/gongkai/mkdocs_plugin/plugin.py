@@ -126,6 +126,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if not reports_dir.is_dir():
             raise PluginError(f"gongkai：找不到报告目录 {reports_dir}（mkdocs.yml 中 plugins.gongkai.reports_dir 的设置为"
                               f"“{self.config.reports_dir}”）")
+        if self.config.page_size < 1:
+            raise PluginError(f"gongkai：plugins.gongkai.page_size（每个列表页最多列出的条目数）应为正整数，"
+                              f"实为 {self.config.page_size}")
         try:
             return reports_dir, Layout(self.config.url_prefix.strip("/"))
         except ValueError as error:
@@ -148,7 +151,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         builds = self.dirty_builds if self.dirty else None
         self.generated = {}
         for page in (portal_pages(self.index, self.layout, self.env, self.config.index_title, self.opendata,
-                                  max(self.config.page_size, 1))
+                                  self.config.page_size)
                      + self.site.pages(self.env)):
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"gongkai：docs 目录中的 {page.src_uri} 与自动生成的页面同名，请删去或改名"
