@@ -96,12 +96,12 @@ class BuildTiming:
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _hwm_mb(pid: int) -> float | None:
-    """Peak RSS so far of one process (Linux ``/proc/<pid>/status`` VmHWM), or None."""
+def _hwm_mb(pid: int, field: str = "VmHWM") -> float | None:
+    """Peak RSS so far of one process (Linux ``/proc/<pid>/status`` VmHWM; VmRSS: now), or None."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         return None
@@ -131,12 +131,14 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def run_build(config: Path, site_dir: Path, timeout: float = 1800, sample_s: float = 0.1) -> BuildTiming:
+def run_build(config: Path, site_dir: Path, timeout: float = 1800, sample_s: float = 0.1,
+              rss_limit_mb: float | None = None) -> BuildTiming:
     """``mkdocs build`` in a child process: wall and CPU time, peak RSS of it and of its children.
 
     ``os.wait4`` gives CPU time (the child's and its waited-for children's) and a peak RSS that is
     the largest of them; /proc is sampled every ``sample_s`` to tell the mkdocs process's own peak
-    from that of the processes it starts (Pagefind's indexer).
+    from that of the processes it starts (Pagefind's indexer). ``rss_limit_mb``: the build and its
+    children are stopped when together they hold more (a shared machine); ``returncode`` is then -9.
     """
     log_path = site_dir.parent / f"{site_dir.name}.log"
     mkdocs_mb = child_mb = 0.0
@@ -145,20 +147,26 @@ def run_build(config: Path, site_dir: Path, timeout: float = 1800, sample_s: flo
     with open(log_path, "w", encoding="utf-8") as log:
         start = time.perf_counter()
         child = subprocess.Popen([*MKDOCS, "build", "-q", "-f", str(config), "-d", str(site_dir)],
-                                 stdout=log, stderr=subprocess.STDOUT, cwd=config.parent)
+                                 stdout=log, stderr=subprocess.STDOUT, cwd=config.parent, start_new_session=True)
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
             mkdocs_mb = max(mkdocs_mb, _hwm_mb(child.pid) or 0.0)
+            now_mb = _hwm_mb(child.pid, "VmRSS") or 0.0
             for kid in _descendants(child.pid):
                 child_mb = max(child_mb, _hwm_mb(kid) or 0.0)
+                now_mb += _hwm_mb(kid, "VmRSS") or 0.0
                 cpu = _cpu_s(kid)
                 if cpu is not None:
                     child_cpu[kid] = cpu
-            if time.perf_counter() > deadline:
-                child.kill()
+            over = rss_limit_mb is not None and now_mb > rss_limit_mb
+            if over:
+                with open(log_path, "a", encoding="utf-8") as note:
+                    note.write(f"\nbench: stopped, {now_mb:.0f} MB in use (limit {rss_limit_mb:.0f} MB)\n")
+            if over or time.perf_counter() > deadline:
+                os.killpg(child.pid, 9)
                 pid, status, usage = os.wait4(child.pid, 0)
                 break
             time.sleep(sample_s)

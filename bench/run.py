@@ -70,6 +70,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each validation timing (best is kept)")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="work folder and results (default: bench/out)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed for one build")
+    parser.add_argument("--rss-limit", type=float, default=None, metavar="MB",
+                        help="stop a build whose processes together hold more memory (a shared machine)")
     args = parser.parse_args(argv)
     args.sizes = [100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.quick:
@@ -108,7 +110,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         return result
     sites = (("gongkai", gongkai_root),) + (() if skip_baseline else (("baseline", baseline_root),))
     for name, root in sites:
-        b = measure.run_build(root / "mkdocs.yml", root / "site", timeout=args.timeout)
+        b = measure.run_build(root / "mkdocs.yml", root / "site", timeout=args.timeout, rss_limit_mb=args.rss_limit)
         result[name] = {**asdict(b), "per_report_ms": b.wall_s / n * 1000, "cpu_per_report_ms": b.cpu_s / n * 1000}
         say(f"mkdocs build {name:<9}          {b.wall_s:8.2f} s   CPU {b.cpu_s:8.2f} s   peak RSS {b.peak_rss_mb:7.0f} MB "
             f"(mkdocs {b.mkdocs_rss_mb:.0f}, its children {b.child_rss_mb:.0f}; children's CPU {b.child_cpu_s:.1f} s)   "
