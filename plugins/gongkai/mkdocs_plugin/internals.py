@@ -304,7 +304,7 @@ def generated_file(config: MkDocsConfig, page: PortalPage, builds: DirtyBuilds |
 
 
 def release_page(page: Page) -> None:
-    """Forgets a written page's Markdown, HTML and table of contents (never read again; a big
+    """Forgets a written generated page's Markdown, HTML and table of contents (never read again; a big
     portal's largest memory share)."""
     page.markdown = page.content = None
     page.toc = TableOfContents([])
