@@ -93,3 +93,30 @@ def test_the_baseline_searches_with_material_and_gongkai_with_its_own_index() ->
     assert "search" in names and "gongkai" not in names
     names = [synth._plugin_name(p) for p in synth.site_config(gongkai=True)["plugins"]]
     assert "search" not in names and "gongkai" in names
+
+
+def test_the_province_tree_has_a_roster_of_kinds_and_groups(tmp_path: Path) -> None:
+    """A corner of the province (the province's agencies, a city, a county and its towns) loads with
+    no finding, and its roster gives every agency a kind and the government it belongs to."""
+    agencies = synth.placed_agencies("province", 130)
+    portal = synth.write_portal(tmp_path, 130 * 6 - 3, tree="province")
+    loaded = load_portal([portal.root / "reports"], base=portal.root)
+    assert loaded.findings == [], format_findings(loaded.findings)
+    assert loaded.roster is not None and len(loaded.roster.entries) == 130
+    assert {e.kind for e in loaded.roster.entries} == {"government", "department", "township"}
+    assert loaded.roster.groups[:3] == ["江南省", agencies[40].group, agencies[76].group]
+    assert agencies[40].agency.name.endswith("市人民政府") and agencies[76].agency.name.endswith("人民政府")
+    everyone = list(synth.province_agencies())
+    assert len({a.agency.slug for a in everyone}) == len({a.agency.name for a in everyone}) == len(everyone) > 8334
+
+
+def test_a_generated_portal_is_cached_and_linked_not_made_again(tmp_path: Path) -> None:
+    first = synth.cached_portal(tmp_path / "a", 14, tmp_path / "cache")
+    cached = tmp_path / "cache" / synth.cache_key(14, 2024, "province")
+    assert first.generated_s > 0 and (cached / synth.CACHE_STAMP).is_file()
+    stamp = (cached / synth.CACHE_STAMP).stat().st_mtime_ns
+    second = synth.cached_portal(tmp_path / "b", 14, tmp_path / "cache")
+    assert second.generated_s == 0 and (cached / synth.CACHE_STAMP).stat().st_mtime_ns == stamp
+    linked = second.report_path(second.first)
+    assert linked.samefile(cached / second.first.display_path)
+    assert (second.root / "mkdocs.yml").is_file() and second.agencies == 3 and second.newest.year == 2024
