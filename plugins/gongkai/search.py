@@ -50,6 +50,11 @@ PAGE_CHARS = 1200
 # and its downloads.
 SKIPPED_TAGS = frozenset({"table", "script", "style", "noscript", "svg", "button", "form", "nav", "select"})
 SKIPPED_CLASSES = frozenset({"headerlink", "gk-report-meta", "gk-report-links", "gk-downloads", "gk-search"})
+NAMES_WEIGHT = 5  # the agency's names and short forms weigh as a heading (Pagefind: h1 7, h2 6, h3 5, text 1)
+# A report page links to its agency's listing first, as "<agency name>历年报告" (templates/pages/report.md):
+# the index holds the agency's name and short forms from it.
+AGENCY_LINKS = "gk-report-links"
+AGENCY_LINK_SUFFIX = "历年报告"
 SKIPPED_ATTRIBUTES = ("data-pagefind-ignore", "data-search-exclude")
 # Pagefind's ready-made interfaces: the site has its own search box (assets/gongkai-search.js).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -57,6 +62,7 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefi
 
 _YEAR_IN_PATH = re.compile(r"(?:^|[/_-])((?:19|20)\d\d)(?=$|[/_-])")
 _SENTENCE_END = re.compile(r"[。！？；;!?]")
+_BLOCKS = frozenset({"h1", "h2", "h3", "h4", "p", "li", "dt", "dd", "blockquote"})
 _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed",
                    "track", "param"})
 
@@ -122,7 +128,6 @@ class Digest:
 
     title: str = ""
     agency: str = ""
-    year: int | None = None
     blocks: list[tuple[str, str]] = field(default_factory=list)  # ("h2"/"h3"/…/"p", text)
 
 
@@ -138,13 +143,11 @@ class _Reader(HTMLParser):
         self._text: list[str] = []
         self._paragraphs = 0  # in the current section
         self._chars = 0  # running text kept on this page
+        self._agency = 0  # depth of the report's links while reading the first (0: not reading)
+        self._agency_text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if "data-gk-agency" in attributes:
-            self.digest.agency = attributes["data-gk-agency"] or ""
-            year = attributes.get("data-gk-year") or ""
-            self.digest.year = int(year) if year.isdigit() else None
         if not self._depth:
             if "data-pagefind-body" in attributes:
                 self._depth = 1
@@ -155,17 +158,22 @@ class _Reader(HTMLParser):
         if self._skip:
             return
         classes = set((attributes.get("class") or "").split())
+        if AGENCY_LINKS in classes and not self.digest.agency:
+            self._agency = self._depth  # the report's links to the listings: the first names its agency
         if tag in SKIPPED_TAGS or classes & SKIPPED_CLASSES or any(a in attributes for a in SKIPPED_ATTRIBUTES):
             self._end_block()
             self._skip = self._depth
-        elif tag in ("h1", "h2", "h3", "h4", "p", "li", "dt", "dd", "blockquote"):
-            if self._block is None or tag[0] == "h":
-                self._end_block()
-                self._block = tag
+        elif tag in _BLOCKS and (self._block is None or tag[0] == "h"):
+            self._end_block()
+            self._block = tag
 
     def handle_endtag(self, tag: str) -> None:
         if not self._depth or tag in _VOID:
             return
+        if self._agency and (tag == "a" or self._depth == self._agency):
+            name = " ".join("".join(self._agency_text).split())
+            self.digest.agency = name[: -len(AGENCY_LINK_SUFFIX)] if name.endswith(AGENCY_LINK_SUFFIX) else ""
+            self._agency = 0
         if self._skip == self._depth:
             self._skip = 0
         elif not self._skip and tag == self._block:
@@ -173,6 +181,8 @@ class _Reader(HTMLParser):
         self._depth -= 1
 
     def handle_data(self, data: str) -> None:
+        if self._agency:
+            self._agency_text.append(data)
         if self._depth and not self._skip and self._block:
             self._text.append(data)
 
@@ -212,12 +222,23 @@ def digest(page: str) -> Digest | None:
         return None
     body = page[page.rfind("<", 0, start):]
     end = body.find("</article>")  # the theme's content ends there: the footer and scripts are not read
-    # Tables are skipped whole: cut them out before parsing (they are most of a report page).
-    body = re.sub(r"<table\b.*?</table\s*>", "", body[:end] if end > 0 else body, flags=re.S | re.I)
     reader = _Reader()
-    reader.feed(body)
+    for piece in _without_tables(body[:end] if end > 0 else body):
+        reader.feed(piece)
     reader.close()
     return reader.digest
+
+
+def _without_tables(body: str) -> Iterator[str]:
+    """``body`` without its tables (most of a report page), which the index skips anyway."""
+    at = 0
+    while (start := body.find("<table", at)) >= 0:
+        end = body.find("</table>", start)
+        if end < 0:
+            break
+        yield body[at:start]
+        at = end + len("</table>")
+    yield body[at:]
 
 
 def digest_html(d: Digest, year: int | None) -> str:
@@ -226,7 +247,7 @@ def digest_html(d: Digest, year: int | None) -> str:
     parts = [f'<!doctype html><html lang="{LANGUAGE}"><head><meta charset="utf-8"><title>{e(d.title)}</title>'
              f'</head><body><main data-pagefind-body><h1>{e(d.title)}</h1>']
     if d.agency:
-        parts.append(f'<p data-pagefind-weight="6">{e(" ".join(agency_terms(d.agency)))}</p>')
+        parts.append(f'<p data-pagefind-weight="{NAMES_WEIGHT}">{e(" ".join(agency_terms(d.agency)))}</p>')
     if year is not None:
         parts.append(f'<span data-pagefind-filter="year" hidden>{year}</span>')
     parts.extend(f"<{tag}>{e(text)}</{tag}>" for tag, text in d.blocks)
@@ -234,10 +255,9 @@ def digest_html(d: Digest, year: int | None) -> str:
     return "".join(parts)
 
 
-def page_year(relative: str, d: Digest) -> int | None:
-    """The year a page belongs to: a report's year, else a year in its path (open_data/totals-2023/)."""
-    if d.year is not None:
-        return d.year
+def page_year(relative: str) -> int | None:
+    """The year a page belongs to, from its path: a report's (reports/<agency>/2023/), a year's
+    page (open_data/totals-2023/); None for the others."""
     found = _YEAR_IN_PATH.findall(relative)
     return int(found[-1]) if found else None
 
@@ -247,18 +267,19 @@ def page_year(relative: str, d: Digest) -> int | None:
 Unit = tuple[int | None, int]  # pages of one year (None: without a year) and their slice of at most PART_PAGES
 
 
-def plan_parts(units: dict[Unit, int], limit: int = PART_PAGES) -> list[tuple[str, list[Unit]]]:
+def plan_parts(units: dict[Unit, int], limit: int | None = None) -> list[tuple[str, list[Unit]]]:
     """Units (a year's pages, or a slice of them for a year larger than ``limit``) packed in order
     into parts of at most ``limit`` pages; pages without a year go with the others when all fit
     in one part, else in parts of their own. Each part: (folder name, its units)."""
-    if sum(units.values()) <= limit:
+    most = PART_PAGES if limit is None else limit
+    if sum(units.values()) <= most:
         return [("all", sorted(units, key=_unit_order))]
     groups: list[list[Unit]] = []
     size = 0
     for kind in ("dated", "undated"):
         chosen = sorted((u for u in units if (u[0] is None) == (kind == "undated")), key=_unit_order)
         for i, unit in enumerate(chosen):
-            if i and size + units[unit] <= limit:
+            if i and size + units[unit] <= most:
                 groups[-1].append(unit)
                 size += units[unit]
             else:
@@ -293,22 +314,23 @@ def _pages(site_dir: Path) -> Iterator[tuple[str, Path]]:
                 yield path.relative_to(site_dir).as_posix(), path
 
 
-def write_digests(site_dir: Path, work: Path, limit: int = PART_PAGES) -> tuple[list[tuple[str, list[Unit]]], int]:
+def write_digests(site_dir: Path, work: Path, limit: int | None = None) -> tuple[list[tuple[str, list[Unit]]], int]:
     """Writes the small page of every indexed page under ``work/<year>.<slice>/``, then moves
     the units into their parts' folders ``work/parts/<part>/``: the parts and the pages."""
+    size = PART_PAGES if limit is None else limit
     counts: dict[int | None, int] = {}
     for relative, path in _pages(site_dir):
         d = digest(path.read_text(encoding="utf-8", errors="replace"))
         if d is None or not (d.title or d.blocks):
             continue
-        year = page_year(relative, d)
-        unit = (year, counts.get(year, 0) // limit)
+        year = page_year(relative)
+        unit = (year, counts.get(year, 0) // size)
         target = work / _unit_dir(unit) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(digest_html(d, year), encoding="utf-8")
         counts[year] = counts.get(year, 0) + 1
-    units = {(year, k): min(limit, n - k * limit) for year, n in counts.items() for k in range(-(-n // limit))}
-    parts = plan_parts(units, limit)
+    units = {(year, k): min(size, n - k * size) for year, n in counts.items() for k in range(-(-n // size))}
+    parts = plan_parts(units, size)
     for name, members in parts:
         for unit in members:
             _merge_tree(work / _unit_dir(unit), work / "parts" / name)
