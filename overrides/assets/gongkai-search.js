@@ -17,7 +17,11 @@
   var wider = root.querySelector(".gk-search__wider");
   var base = new URL((root.getAttribute("data-gk-base") || ".").replace(/\/?$/, "/"), location.href);
   var PAGE = 5;  // results shown at once; their fragments are the only ones loaded
-  var DELAY_MS = 60;  // after the last keystroke: one query per pause in typing
+  var DELAY_MS = 80;  // after the last keystroke: one query per pause in typing
+  // A query ending in what may be the start of a year (2, 20, 202) waits a little longer for the
+  // rest: a year decides which parts of the index the query loads.
+  var YEAR_TYPED_MS = 300;
+  var YEAR_START = /(^|[^0-9])(1|2|19|20|19[0-9]|20[0-9])$/;
   var engine = null;  // Promise of {pf, parts}
   var timer = 0;
   var latest = 0;
@@ -152,6 +156,19 @@
     });
   }
 
+  // Three digits of a year typed (202): load the parts holding the years they can begin, and the
+  // index chunks of the words before them, while the reader types the last digit.
+  function prefetch(words, digits) {
+    if (!engine) return;
+    engine.then(function (e) {
+      var dirs = e.parts.filter(function (p) {
+        return p.years.some(function (y) { return String(y).indexOf(digits) === 0; });
+      }).map(function (p) { return p.dir; });
+      if (!dirs.length || dirs.length > 3) return null;
+      return e.add(dirs).then(function () { if (words) return e.index.preload(words); });
+    }).catch(function () {});
+  }
+
   // A query naming a year searches the parts holding it, filtered to it; any other query the
   // parts added so far (at first the newest year's), until the reader asks for the older years.
   function search(query, everything) {
@@ -191,7 +208,9 @@
       panel.hidden = true;
       return;
     }
-    timer = setTimeout(function () { search(query); }, DELAY_MS);
+    var typing = YEAR_START.exec(query);
+    timer = setTimeout(function () { search(query); }, typing ? YEAR_TYPED_MS : DELAY_MS);
+    if (typing && typing[2].length === 3) prefetch(query.slice(0, typing.index + typing[1].length).trim(), typing[2]);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -36,9 +36,10 @@ PARTS_FILE = "parts.json"  # <site>/pagefind/parts.json: the parts and the years
 LANGUAGE = "zh"  # Pagefind's extended build segments Chinese words for this language
 TIMEOUT_SECONDS = 3600
 # A part of the index holds at most this many pages: Pagefind's memory grows with the pages of a
-# run (measured: 64 MB and about 0.15 MB a page of this size; 3,000 pages take about 0.5 GB).
+# run (measured on the benchmark's reports: 64 MB and about 0.18 MB a page; 2,500 pages take
+# about 0.5 GB, 1,668 pages 351 MB, 3,336 pages 678 MB).
 # GONGKAI_SEARCH_PART_PAGES sets it (the tests make small parts).
-PART_PAGES = int(os.environ.get("GONGKAI_SEARCH_PART_PAGES", "3000"))
+PART_PAGES = int(os.environ.get("GONGKAI_SEARCH_PART_PAGES", "2500"))
 # How much of a page's running text is indexed: the first paragraphs of every section, cut at
 # a sentence end. Headings, the title and the agency's names are always indexed.
 SECTION_PARAGRAPHS = 1
