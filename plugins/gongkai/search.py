@@ -10,10 +10,11 @@ small pages, so its memory and the chunks a query loads no longer grow with the 
 
 A large portal's index is made in parts, one run of Pagefind after another, each part holding
 at most ``PART_PAGES`` pages of whole years (or a slice of a larger year), so the memory of one
-run is bounded: a query that names a year (``2023年``) loads only the parts holding that year;
-any other query searches every part at once (Pagefind's ``mergeIndex``). ``pagefind/parts.json`` tells the search box which part holds which
-year. The index is written next to the site's pages and swapped in whole, so a failure leaves the
-previous index as it was.
+run is bounded. ``pagefind/parts.json`` tells the search box which part holds which year: a
+query that names a year (``2023年``) loads only the parts holding it; any other query the newest
+year's parts first, the older ones when the reader asks (Pagefind's ``mergeIndex``). The index is
+written next to the site's pages and swapped in whole, so a failure leaves the previous index as
+it was.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class SearchIndexError(Exception):
 @dataclass(frozen=True)
 class SearchIndex:
     folder: Path
-    pages: int  # pages indexed (-1 when Pagefind did not say)
+    pages: int  # pages indexed
     seconds: float
     parts: tuple[str, ...] = ()  # the parts' folders under ``folder``
 
@@ -234,11 +235,16 @@ def _without_tables(body: str) -> Iterator[str]:
     """``body`` without its tables (most of a report page), which the index skips anyway."""
     at = 0
     while (start := body.find("<table", at)) >= 0:
-        end = body.find("</table>", start)
-        if end < 0:
-            break
+        depth, end = 1, start + len("<table")
+        while depth:  # to the end of this table, over the tables inside it
+            close = body.find("</table>", end)
+            if close < 0:
+                yield body[at:]
+                return
+            inner = body.find("<table", end, close)
+            depth, end = (depth + 1, inner + len("<table")) if inner >= 0 else (depth - 1, close + len("</table>"))
         yield body[at:start]
-        at = end + len("</table>")
+        at = end
     yield body[at:]
 
 

@@ -92,6 +92,13 @@ def test_a_page_belongs_to_the_year_its_path_names(path: str, year: int | None) 
     assert search.page_year(path) == year
 
 
+def test_tables_are_left_out_whole_even_nested() -> None:
+    page = ('<div data-pagefind-body><h1>标题</h1><p>前文。</p><table><tr><td><table><tr><td>内表</td></tr>'
+            '</table>外表</td></tr></table><p>后文。</p><h2>小节</h2></div>')
+    d = search.digest(page)
+    assert d is not None and d.blocks == [("p", "前文。"), ("h2", "小节")]  # 后文 is the section's second paragraph
+
+
 def test_the_page_text_kept_is_bounded() -> None:
     body = "".join(f"<h3>（{i}）小标题</h3><p>{'公开' * 200}。</p>" for i in range(40))
     page = f'<html><body><div data-pagefind-body><h1>标题</h1>{body}</div></body></html>'
