@@ -80,12 +80,18 @@ class SiteInfo:
 
 
 def read_site_info(options: Mapping[str, Any] | None, docs_dir: Path, file: str = "mkdocs.yml",
-                   prefix: tuple[str, ...] = ("plugins", "gongkai", "site_info")) -> tuple[SiteInfo, list[Finding]]:
-    """The footer's values from ``options``; a value with a finding is left out."""
+                   source: str | None = None, prefix: tuple[str, ...] = ("plugins", "gongkai", "site_info"),
+                   ) -> tuple[SiteInfo, list[Finding]]:
+    """The footer's values from ``options``; a value with a finding is left out.
+
+    ``source``, the text of ``file``, gives each finding its line and column.
+    """
     found: list[Finding] = []
     values: dict[str, str] = {}
+    lines = option_lines(source or "", prefix[-1])
     for key, raw in (options or {}).items():
-        where = Where.at(file, None, (*prefix, str(key)), LABELS.get(str(key), str(key)))
+        line, column = lines.get(str(key), (None, None))
+        where = Where(file, line, column, (*prefix, str(key)), LABELS.get(str(key), str(key)))
         if key not in LABELS:
             found.append(finding("site-info-unknown-key", where, key=key, allowed="、".join(LABELS)))
             continue
@@ -99,6 +105,27 @@ def read_site_info(options: Mapping[str, Any] | None, docs_dir: Path, file: str 
         if not problems:
             values[key] = _normalised(key, str(raw).strip())
     return SiteInfo(**values), found
+
+
+def option_lines(source: str, section: str) -> dict[str, tuple[int, int]]:
+    """Line and column (1-based) of each key written in block style under ``section:`` in YAML text."""
+    found: dict[str, tuple[int, int]] = {}
+    indent: int | None = None
+    for number, line in enumerate(source.splitlines(), start=1):
+        stripped = line.lstrip(" ")
+        depth = len(line) - len(stripped)
+        if indent is None:
+            if stripped.split("#", 1)[0].rstrip() == f"{section}:":
+                indent = depth
+            continue
+        if not stripped or stripped.startswith("#"):
+            continue
+        if depth <= indent:
+            break
+        match = re.match(r"([A-Za-z_][\w-]*)\s*:", stripped)
+        if match:
+            found.setdefault(match.group(1), (number, depth + 1))
+    return found
 
 
 def _check(key: str, value: str, where: Where, docs_dir: Path) -> list[Finding]:

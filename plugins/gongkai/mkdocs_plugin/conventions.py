@@ -35,8 +35,9 @@ class Conventions:
     def configure(self, options: dict[str, Any], feed_entries: int, config: MkDocsConfig, layout: Layout,
                   index: PortalIndex) -> list[str]:
         """Check the footer's values (errors stop the build); the lines to log as information."""
-        config_file = config.config_file_path or "mkdocs.yml"
-        info, found = read_site_info(options, Path(config.docs_dir), Path(config_file).name)
+        config_file = Path(config.config_file_path or "mkdocs.yml")
+        source = config_file.read_text(encoding="utf-8", errors="replace") if config_file.is_file() else None
+        info, found = read_site_info(options, Path(config.docs_dir), config_file.name, source)
         errors = [f for f in found if f.severity is Severity.ERROR]
         if errors:
             raise PluginError(f"gongkai：mkdocs.yml 中网站页脚信息（plugins.gongkai.site_info）设置有误：\n"
