@@ -2,7 +2,7 @@
 
 Atom wants every id to be an absolute IRI. With the site's address known (MkDocs'
 ``site_url``), ids and links are the pages' absolute URLs. Without it, ids are ``tag:`` URIs
-(RFC 4151) that never change for a report (its agency code, year and publication date), and
+(RFC 4151) that never change for a report (its agency code and year), and
 links are relative to the feed's own address, which a feed reader resolves (RFC 4287 §4.2.7.1
 and xml:base); ``FeedSettings.relative`` says so, for the build's output.
 """
@@ -23,7 +23,9 @@ from .pages.meta import report_description
 ATOM = "http://www.w3.org/2005/Atom"
 DEFAULT_ENTRIES = 50
 FEED_NAME = "feed.xml"
-TAG_AUTHORITY = "gongkai.invalid"  # RFC 2606: never anyone's domain; used only without site_url
+# The tag: URIs' authority without site_url: the contact email's domain, else this (RFC 2606: never
+# anyone's domain).
+TAG_AUTHORITY = "gongkai.invalid"
 TAG_DATE = "2008-05-01"  # the feed's own tag: date (《政府信息公开条例》 in force)
 TIMEZONE = "+08:00"  # publication dates are Beijing dates
 
@@ -102,7 +104,9 @@ def atom_feed(reports: Iterable[Report], layout: Layout, settings: FeedSettings)
     for report in entries:
         entry = sub(feed, "entry")
         src = layout.report(report)
-        sub(entry, "id", href(src) if settings.site_url else tag(src[: -len(".md")], report.published.isoformat()))
+        # The tag's date is the year the report is due in, not its publication date: a corrected
+        # date must not make the same report a new entry.
+        sub(entry, "id", href(src) if settings.site_url else tag(src[: -len(".md")], str(report.year + 1)))
         sub(entry, "title", report.title)
         sub(entry, "link", rel="alternate", type="text/html", href=href(src))
         sub(entry, "published", _stamp(report.published))

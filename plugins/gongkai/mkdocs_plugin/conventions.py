@@ -4,6 +4,7 @@ the Atom feed (``gongkai.feed``), written into the site at the end of the build.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from mkdocs.structure.files import Files
 from ..feed import FeedSettings, atom_feed, feed_path
 from ..findings import Severity, format_findings
 from ..indexing import Layout, PortalIndex
+from ..model import Report
 from ..pages import PortalPage
 from ..pages.meta import for_theme, listing_descriptions, report_description
 from ..siteinfo import FooterView, SiteInfo, footer_view, read_site_info
@@ -67,7 +69,7 @@ class Conventions:
         env.globals["gongkai_site"] = self.footer
         env.globals["gongkai_feed"] = feed_path(self.layout) if self.feed is not None else ""
 
-    def describe(self, meta: dict[str, Any], generated: PortalPage | None) -> None:
+    def describe(self, meta: MutableMapping[str, Any], generated: PortalPage | None) -> None:
         """A generated page's own description and kind (``gongkai_kind``: the print button's cue)."""
         if generated is None:
             return
@@ -84,7 +86,7 @@ class Conventions:
             if page is not None and page.report is not None and file.page is not None:
                 set_lastmod(file.page, page.report.published)
 
-    def write_feed(self, site_dir: str, reports: Any) -> None:
+    def write_feed(self, site_dir: str, reports: Iterable[Report]) -> None:
         if self.feed is None:
             return
         target = Path(site_dir) / feed_path(self.layout)
