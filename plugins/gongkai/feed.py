@@ -10,6 +10,7 @@ and xml:base); ``FeedSettings.relative`` says so, for the build's output.
 from __future__ import annotations
 
 import posixpath
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ FEED_NAME = "feed.xml"
 TAG_AUTHORITY = "gongkai.invalid"
 TAG_DATE = "2008-05-01"  # the feed's own tag: date (《政府信息公开条例》 in force)
 TIMEZONE = "+08:00"  # publication dates are Beijing dates
+# What XML 1.0 cannot hold at all (control characters): ElementTree would write it and break the
+# feed. A validated report has none; a report the validator never saw still makes a readable feed.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def atom_feed(reports: Iterable[Report], layout: Layout, settings: FeedSettings)
 
     def sub(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:
         element = ET.SubElement(parent, f"{{{ATOM}}}{name}", attrs)
-        element.text = text
+        element.text = NOT_XML.sub("", text) if text is not None else None
         return element
 
     sub(feed, "id", urljoin(settings.site_url, quote(here)) if settings.site_url else tag(here, TAG_DATE))

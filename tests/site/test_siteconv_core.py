@@ -104,6 +104,13 @@ def test_feed_escapes_titles(reports) -> None:  # type: ignore[no-untyped-def]
     assert root.findtext(f"{ATOM}entry/{ATOM}author/{ATOM}name") == "<b>&\"局"
 
 
+def test_control_characters_never_break_the_feed(reports) -> None:  # type: ignore[no-untyped-def]
+    report = dataclasses.replace(reports[0], agency=dataclasses.replace(reports[0].agency, name="示例\x07镇\x00"))
+    root = ET.fromstring(atom_feed([report], Layout(), FeedSettings(title="门户\x1b", author="示例")))
+    assert root.findtext(f"{ATOM}entry/{ATOM}author/{ATOM}name") == "示例镇"
+    assert for_theme("示例\x07镇") == "示例镇"
+
+
 def test_empty_feed_is_still_a_feed() -> None:
     root = ET.fromstring(atom_feed([], Layout(), FeedSettings(title="门户", author="示例")))
     assert root.findall(f"{ATOM}entry") == [] and root.findtext(f"{ATOM}updated")
@@ -119,7 +126,7 @@ def test_descriptions(reports) -> None:  # type: ignore[no-untyped-def]
     found = listing_descriptions(index, Layout())
     assert found["reports/index.md"].startswith("政府信息公开工作年度报告：3个机关2019—2024年度共12份报告")
     assert set(found) >= {"reports/agencies.md", "reports/2024/index.md", "reports/shifan-qu/index.md"}
-    assert for_theme('a "b"\n <c> &') == "a &#34;b&#34; &lt;c&gt; &amp;"
+    assert for_theme('a "b"\n <c> &') == "a &#34;b&#34; ＜c＞ &amp;"
 
 
 def test_description_leaves_out_figures_published_blank(reports) -> None:  # type: ignore[no-untyped-def]

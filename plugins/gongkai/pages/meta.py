@@ -11,6 +11,7 @@ from markupsafe import escape
 from ..indexing import Layout, PortalIndex
 from ..model import Report
 from ..opendata.trends import OUTCOMES
+from ..sanitizing import plain_text
 from .templates import date_zh
 
 RECEIVED = ("applications", "received")
@@ -59,5 +60,6 @@ def listing_descriptions(index: PortalIndex, layout: Layout) -> dict[str, str]:
 
 
 def for_theme(description: str) -> str:
-    """The description as Material prints it (``content="{{ page.meta.description }}"``, unescaped)."""
-    return str(escape(" ".join(description.split())))
+    """The description as Material prints it (``content="{{ page.meta.description }}"``, unescaped):
+    escaped, on one line, without control characters (as every name on a page, ``plain_text``)."""
+    return str(escape(" ".join(plain_text(description).split())))
