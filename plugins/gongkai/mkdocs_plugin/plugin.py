@@ -39,6 +39,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from .. import publishing
+from ..attachments import Attachments
 from ..collection import ReportStore, find_report_files
 from ..findings import format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index
@@ -106,7 +107,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.dirty:  # the findings banner is on every page: a change to it renders them all
             self.dirty_builds.also_depends_on(self.site.banner_key)
         self.index = build_index(self.site.reports)
-        self.opendata = OpenData(self.index, self.layout, portal.roster, portal.findings, config.use_directory_urls)
+        attachments = Attachments(self.index.reports, self.layout) if self.config.attachments else None
+        self.opendata = OpenData(self.index, self.layout, portal.roster, portal.findings, config.use_directory_urls,
+                                 more=attachments)
 
         if str(reports_dir) not in config.watch:
             config.watch.append(str(reports_dir))
