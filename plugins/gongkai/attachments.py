@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .embedding import Rendered, rendered, report_docx, report_fragment, report_page_html
 from .indexing import Layout
@@ -55,6 +56,19 @@ def make(report: Report, kind: Kind, done: Rendered | None = None, fragment: str
     if kind is PAGE:
         return report_page_html(done, fragment).encode("utf-8")
     return report_docx(done)
+
+
+def export(report: Report, folder: Path) -> list[tuple[Kind, Path]]:
+    """The report's three attachments written into ``folder`` (``gongkai export``), each atomically."""
+    done = rendered(report)
+    fragment = report_fragment(done)
+    written = []
+    for kind in KINDS:
+        path = folder / file_name(report, kind)
+        data = make(report, kind, done, fragment)
+        SiteFile(path.name, kind.media_type, lambda data=data: [data]).write_to(str(path))  # type: ignore[misc]
+        written.append((kind, path))
+    return written
 
 
 class Attachments:

@@ -211,6 +211,6 @@ def report_docx(report: Report | Rendered) -> bytes:
             continue
         if section.table.note:
             body.append(text_paragraph(section.table.note, "Note"))
-        body.append(fill_table(section.table, r.text))
+        body.append(fill_table(r, section.table))
         body.append(paragraph(""))  # Word needs a paragraph between two tables, and after the last
     return package("".join(body), core_properties(r.title, r.agency.name, r.published))

@@ -271,12 +271,17 @@ def table_xml(table: TableSpec) -> TableXml:
     return TableXml(tuple(parts), tuple(paths))
 
 
-def fill_table(table: TableSpec, text: Any) -> str:
-    """The table's XML with each number's text (``text(path)``: a report's number, as published)."""
+def fill_table(report: Report, table: TableSpec) -> str:
+    """The table's XML with each of the report's numbers, as published (``Report.text``)."""
     skeleton = table_xml(table)
+    values, published = report.values, report.as_published
     out = [skeleton.parts[0]]
     for path, after in zip(skeleton.paths, skeleton.parts[1:]):
-        out.append(run(text(path)))
+        value = values.get(path)
+        if value.__class__ is int and path not in published:  # digits and a sign: nothing to escape
+            out.append(f'<w:r><w:t>{value}</w:t></w:r>')
+        else:
+            out.append(run(report.text(path)))
         out.append(after)
     return "".join(out)
 
@@ -422,7 +427,10 @@ def simple_table(rows: Sequence[Sequence[str]]) -> str:
 
 # --- the package --------------------------------------------------------------------------
 
-_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: a rebuild gives the same bytes
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+_FIXED = {name: text.encode("utf-8") for name, text in (
+    ("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS), ("word/_rels/document.xml.rels", DOCUMENT_RELS),
+    ("word/styles.xml", STYLES), ("word/settings.xml", SETTINGS))}  # fixed timestamps: a rebuild gives the same bytes
 
 
 def core_properties(title: str, author: str, published: date) -> str:
@@ -440,21 +448,21 @@ def core_properties(title: str, author: str, published: date) -> str:
 
 def package(body: str, core: str) -> bytes:
     """The ``.docx`` file: the fixed parts, the document's body and its core properties, zipped."""
-    parts: Iterable[tuple[str, str]] = (
-        ("[Content_Types].xml", CONTENT_TYPES),
-        ("_rels/.rels", PACKAGE_RELS),
-        ("docProps/core.xml", core),
-        ("word/_rels/document.xml.rels", DOCUMENT_RELS),
-        ("word/document.xml", DOCUMENT_START + body + DOCUMENT_END),
-        ("word/styles.xml", STYLES),
-        ("word/settings.xml", SETTINGS),
+    parts: Iterable[tuple[str, bytes]] = (
+        ("[Content_Types].xml", _FIXED["[Content_Types].xml"]),
+        ("_rels/.rels", _FIXED["_rels/.rels"]),
+        ("docProps/core.xml", core.encode("utf-8")),
+        ("word/_rels/document.xml.rels", _FIXED["word/_rels/document.xml.rels"]),
+        ("word/document.xml", (DOCUMENT_START + body + DOCUMENT_END).encode("utf-8")),
+        ("word/styles.xml", _FIXED["word/styles.xml"]),
+        ("word/settings.xml", _FIXED["word/settings.xml"]),
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        for name, text in parts:
+        for name, data in parts:
             info = zipfile.ZipInfo(name, date_time=_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # the same bytes on every system
             info.external_attr = 0o644 << 16
-            archive.writestr(info, text.encode("utf-8"), compresslevel=1)
+            archive.writestr(info, data, compresslevel=1)
     return out.getvalue()
