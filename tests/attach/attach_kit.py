@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import re
+import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,6 +28,7 @@ def site_module(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"site_{name}", REPO / "tests" / "site" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
