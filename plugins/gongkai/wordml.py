@@ -112,10 +112,10 @@ STYLES = (
     '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
     f"<w:pPr>{_LINE}{_INDENT}</w:pPr><w:rPr>{_fonts('仿宋')}</w:rPr></w:style>"
     + _style("paragraph", "Title", "Title",
-             '<w:spacing w:before="0" w:after="560" w:line="700" w:lineRule="exact"/><w:ind w:firstLine="0"/>'
+             '<w:spacing w:before="0" w:after="560" w:line="700" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/>'
              '<w:jc w:val="center"/>', f'{_fonts("宋体")}<w:b/><w:sz w:val="44"/><w:szCs w:val="44"/>',
              extra='<w:next w:val="Normal"/>')
-    + _style("paragraph", "Subtitle", "Subtitle", '<w:ind w:firstLine="0"/><w:jc w:val="center"/>', "",
+    + _style("paragraph", "Subtitle", "Subtitle", '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/>', "",
              extra='<w:next w:val="Normal"/>')
     + _style("paragraph", "Heading1", "heading 1", f'<w:keepNext/>{_LINE}<w:outlineLvl w:val="0"/>',
              _fonts("黑体"), extra='<w:next w:val="Normal"/>')
@@ -123,9 +123,9 @@ STYLES = (
              _fonts("楷体"), extra='<w:next w:val="Normal"/>')
     + _style("paragraph", "Heading3", "heading 3", f'<w:keepNext/>{_LINE}<w:outlineLvl w:val="2"/>',
              f"{_fonts('仿宋')}<w:b/>", extra='<w:next w:val="Normal"/>')
-    + _style("paragraph", "Note", "Note", '<w:ind w:firstLine="0"/>', "")
+    + _style("paragraph", "Note", "Note", '<w:ind w:firstLineChars="0" w:firstLine="0"/>', "")
     + _style("paragraph", "TableText", "Table Text",
-             '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:ind w:firstLine="0"/>'
+             '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/>'
              '<w:jc w:val="center"/>', '<w:sz w:val="21"/><w:szCs w:val="21"/>')
     + _style("paragraph", "TableTextSmall", "Table Text Small", "", '<w:sz w:val="18"/><w:szCs w:val="18"/>',
              based_on="TableText")
