@@ -5,23 +5,18 @@ figures as published."""
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from attach_kit import docx_text, narrative_texts, read_docx, read_html, sample_reports, squeeze
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from attach_kit import docx_text, narrative_texts, read_docx, read_html, sample_reports, squeeze  # noqa: E402
-
-from gongkai.attachments import FRAGMENT, KINDS, PAGE, WORD, make  # noqa: E402
-from gongkai.forms import FIRST_GRID_ROW, form_layout  # noqa: E402
-from gongkai.model import CellState, Report  # noqa: E402
-from gongkai.pages.report_page import discrepancy_views  # noqa: E402
-from gongkai.rendering import table_layout  # noqa: E402
-from gongkai.totals import cell_labels  # noqa: E402
-from gongkai.wordml import PAGE_HEIGHT, PAGE_WIDTH  # noqa: E402
+from gongkai.attachments import FRAGMENT, KINDS, PAGE, WORD, make
+from gongkai.forms import FIRST_GRID_ROW, form_layout
+from gongkai.model import CellState, Report
+from gongkai.pages.report_page import discrepancy_views
+from gongkai.rendering import table_layout
+from gongkai.totals import cell_labels
+from gongkai.wordml import PAGE_HEIGHT, PAGE_WIDTH
 
 REPORTS = sample_reports()
 IDS = [f"{r.agency.slug}-{r.year}" for r in REPORTS]

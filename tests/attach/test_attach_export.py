@@ -7,12 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+from attach_kit import REPO
 
-from attach_kit import REPO  # noqa: E402
-
-from gongkai.attachments import KINDS, make  # noqa: E402
-from gongkai.collection import load_portal  # noqa: E402
+from gongkai.attachments import KINDS, make
+from gongkai.collection import load_portal
 
 SAMPLE = REPO / "reports" / "shifan-zhen" / "2024.yml"
 

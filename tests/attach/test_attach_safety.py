@@ -7,21 +7,16 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 import zipfile
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from attach_kit import read_docx, read_html, sample_reports, site_module
 from lxml import etree
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from attach_kit import read_docx, read_html, sample_reports, site_module  # noqa: E402
-
-from gongkai.attachments import FRAGMENT, PAGE, WORD, make  # noqa: E402
-from gongkai.model import Agency, Archived, Discrepancy, Report  # noqa: E402
-from gongkai.pages.text import is_safe_url  # noqa: E402
+from gongkai.attachments import FRAGMENT, PAGE, WORD, make
+from gongkai.model import Agency, Archived, Discrepancy, Report
+from gongkai.pages.text import is_safe_url
 
 KIT = site_module("injection_kit")
 PAYLOADS = KIT.payloads()

@@ -6,23 +6,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from attach_kit import ARCHIVES, site_module
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from attach_kit import ARCHIVES, site_module  # noqa: E402
-
-from gongkai.attachments import FRAGMENT, KINDS, Kind, file_name, make  # noqa: E402
-from gongkai.collection import load_portal  # noqa: E402
-from gongkai.model import Report  # noqa: E402
-from gongkai.opendata.site import size_text  # noqa: E402
+from gongkai.attachments import FRAGMENT, KINDS, Kind, file_name, make
+from gongkai.collection import load_portal
+from gongkai.model import Report
+from gongkai.opendata.site import size_text
 
 SITE = site_module("conftest")
 DRAFT = "xinjian-zhen"

@@ -9,11 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+from attach_kit import ARCHIVES
 
-from attach_kit import ARCHIVES  # noqa: E402
-
-from gongkai.collection import load_portal  # noqa: E402
+from gongkai.collection import load_portal
 
 PLACES = {"blank_total_acknowledged_2021.yml": "cundang-zhen/2024.yml",
           "blank_total_acknowledged_2019.yml": "cundang-qu/2019.yml",
