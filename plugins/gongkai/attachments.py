@@ -58,6 +58,10 @@ def make(report: Report, kind: Kind, done: Rendered | None = None, fragment: str
     return report_docx(done)
 
 
+def _chunks(data: bytes) -> Callable[[], Iterable[bytes]]:
+    return lambda: [data]
+
+
 def export(report: Report, folder: Path) -> list[tuple[Kind, Path]]:
     """The report's three attachments written into ``folder`` (``gongkai export``), each atomically."""
     done = rendered(report)
@@ -66,7 +70,7 @@ def export(report: Report, folder: Path) -> list[tuple[Kind, Path]]:
     for kind in KINDS:
         path = folder / file_name(report, kind)
         data = make(report, kind, done, fragment)
-        SiteFile(path.name, kind.media_type, lambda data=data: [data]).write_to(str(path))  # type: ignore[misc]
+        SiteFile(path.name, kind.media_type, _chunks(data)).write_to(str(path))
         written.append((kind, path))
     return written
 

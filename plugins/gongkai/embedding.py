@@ -28,9 +28,9 @@ from .model import CellPath, Report
 from .pages.report_page import DiscrepancyView, discrepancy_views, section_id
 from .pages.templates import date_zh, make_environment
 from .rendering import format_value
-from .rendering.tables import BLANK_LABEL, DataCell, default_environment, render_layout, table_layout
+from .rendering.tables import BLANK_LABEL, DataCell, GridCell, default_environment, render_layout, table_layout
 from .sanitizing import render_narrative
-from .wordml import core_properties, fill_table, narrative_xml, package, paragraph, run, text_paragraph
+from .wordml import LAYOUT_ONLY, core_properties, fill_table, narrative_xml, package, paragraph, run, text_paragraph
 
 STYLES = {
     "h1": "font-size:22px;font-weight:bold;text-align:center;margin:0 0 .6em",
@@ -79,13 +79,6 @@ _SLOT = "\ue000{}\ue001"
 _SLOTS = re.compile("\ue000([0-9]+)\ue001")
 
 
-class _NoFigures:
-    """A stand-in report for laying out a table: the layout never depends on the figures."""
-
-    values: dict[CellPath, object] = {}
-    as_published: dict[CellPath, object] = {}
-
-
 @dataclass(frozen=True)
 class StyledTable:
     parts: tuple[str, ...]  # the HTML around the numbers
@@ -94,18 +87,19 @@ class StyledTable:
 
 @cache  # by declaration (hashed by identity) and id prefix
 def styled_table(table: TableSpec, id_prefix: str) -> StyledTable:
-    layout = table_layout(_NoFigures(), table, id_prefix=id_prefix)  # type: ignore[arg-type]
+    """The table's markup as the site writes it, styled inline, cut around its numbers."""
+    layout = table_layout(LAYOUT_ONLY, table, id_prefix=id_prefix)
     paths: list[CellPath] = []
 
-    def slot(cell: object) -> object:
+    def slot(cell: GridCell) -> GridCell:
         if not isinstance(cell, DataCell):
             return cell
         paths.append(tuple(cell.path.split(".")))
         return dataclasses.replace(cell, text=_SLOT.format(len(paths) - 1))
 
     layout = dataclasses.replace(
-        layout, head=tuple(tuple(slot(c) for c in row) for row in layout.head),  # type: ignore[misc]
-        bodies=tuple(tuple(tuple(slot(c) for c in row) for row in body) for body in layout.bodies))  # type: ignore[misc]
+        layout, head=tuple(tuple(slot(c) for c in row) for row in layout.head),
+        bodies=tuple(tuple(tuple(slot(c) for c in row) for row in body) for body in layout.bodies))
     pieces = _SLOTS.split(inline_styles(render_layout(default_environment().get_template("tables/table.html"),
                                                       layout).strip()))
     return StyledTable(tuple(pieces[0::2]), tuple(paths[int(i)] for i in pieces[1::2]))

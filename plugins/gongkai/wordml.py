@@ -183,10 +183,13 @@ def text_paragraph(text: str, style: str = "", *, bold: bool = False) -> str:
 
 
 class _NoFigures:
-    """A stand-in report for laying out a table's grid: the layout never depends on the figures."""
+    """A stand-in report for laying out a table: the layout never depends on the figures."""
 
     values: dict[CellPath, Any] = {}
     as_published: dict[CellPath, Any] = {}
+
+
+LAYOUT_ONLY = cast(Report, _NoFigures())  # ``table_layout`` and ``form_layout`` read only these two
 
 
 @dataclass(frozen=True)
@@ -219,9 +222,8 @@ def _cell(width: int, span: int, merge: str, body: str) -> str:
 @cache  # by declaration (hashed by identity): the same grid for every report
 def table_xml(table: TableSpec) -> TableXml:
     """The table's grid as WordprocessingML, with a slot for each number."""
-    stand_in = cast(Report, _NoFigures())
-    placed = form_layout(table, stand_in)
-    head_rows = len(table_layout(stand_in, table).head)
+    placed = form_layout(table, LAYOUT_ONLY)
+    head_rows = len(table_layout(LAYOUT_ONLY, table).head)
     rows = max(p.row + p.rowspan for p in placed) - FIRST_GRID_ROW
     columns = max(p.column + p.colspan for p in placed) - 1
     number_columns = {p.column for p in placed if p.path is not None}
