@@ -55,6 +55,8 @@ CONTENT_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
     '<Override PartName="/word/settings.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+    '<Override PartName="/word/footer1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
     '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
     "</Types>"
 )
@@ -76,6 +78,8 @@ DOCUMENT_RELS = (
     'Target="styles.xml"/>'
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" '
     'Target="settings.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" '
+    'Target="footer1.xml"/>'
     "</Relationships>"
 )
 SETTINGS = (
@@ -84,6 +88,20 @@ SETTINGS = (
     '<w:characterSpacingControl w:val="compressPunctuation"/>'
     '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
     'w:val="15"/></w:compat></w:settings>'
+)
+
+
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# The page number, centred: “— 1 —” in 宋体 四号, as GB/T 9704 has it.
+_PAGE_NUMBER_RUN = ('<w:rPr><w:rFonts w:ascii="宋体" w:hAnsi="宋体" w:eastAsia="宋体"/><w:sz w:val="28"/>'
+                    '<w:szCs w:val="28"/></w:rPr>')
+FOOTER = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<w:ftr xmlns:w="{W_NS}"><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+    '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr>'
+    f'<w:r>{_PAGE_NUMBER_RUN}<w:t xml:space="preserve">— </w:t></w:r>'
+    f'<w:fldSimple w:instr=" PAGE "><w:r>{_PAGE_NUMBER_RUN}<w:t>1</w:t></w:r></w:fldSimple>'
+    f'<w:r>{_PAGE_NUMBER_RUN}<w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>'
 )
 
 
@@ -143,12 +161,13 @@ STYLES = (
 PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838
 MARGIN_LEFT, MARGIN_RIGHT = 1588, 1474
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-SECTION = (f'<w:sectPr><w:pgSz w:w="{PAGE_WIDTH}" w:h="{PAGE_HEIGHT}"/><w:pgMar w:top="2098" '
+SECTION = ('<w:sectPr><w:footerReference w:type="default" r:id="rId3"/>'
+           f'<w:pgSz w:w="{PAGE_WIDTH}" w:h="{PAGE_HEIGHT}"/><w:pgMar w:top="2098" '
            f'w:right="{MARGIN_RIGHT}" w:bottom="1984" w:left="{MARGIN_LEFT}" w:header="851" w:footer="992" '
            'w:gutter="0"/><w:docGrid w:type="lines" w:linePitch="560"/></w:sectPr>')
 DOCUMENT_START = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    f'<w:document xmlns:w="{W_NS}"><w:body>'
+    f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>'
 )
 DOCUMENT_END = f"{SECTION}</w:body></w:document>"
 
@@ -205,7 +224,7 @@ def _widths(columns: int, number_columns: set[int]) -> list[int]:
     labels = columns - len(number_columns)
     if not labels:
         return [TEXT_WIDTH // columns] * columns
-    number = min(900, TEXT_WIDTH * 3 // 5 // max(1, len(number_columns)))
+    number = min(1800, TEXT_WIDTH * 3 // 5 // max(1, len(number_columns)))
     label = (TEXT_WIDTH - number * len(number_columns)) // labels
     return [number if c in number_columns else label for c in range(1, columns + 1)]
 
@@ -291,6 +310,7 @@ def fill_table(report: Report, table: TableSpec) -> str:
 # --- narratives (their cleaned HTML, as the site renders them) ---------------------------
 
 _TOKEN = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=/>]+(?:="[^"]*")?)*)\s*/?>|([^<]+)')
+_HREF = re.compile(r'\shref="([^"]*)"')
 _HEADINGS = {"h1": "Heading2", "h2": "Heading2", "h3": "Heading2", "h4": "Heading3", "h5": "Heading3",
              "h6": "Heading3"}
 _BLOCKS = {"p", "li", "pre", "blockquote", "div", *_HEADINGS}
@@ -306,6 +326,7 @@ class _Narrative:
         self.bold = self.italic = 0
         self.lists: list[list[int]] = []  # open lists: [next number] for ol, [0] for ul
         self.pre = 0
+        self.link: tuple[str, int] | None = None  # an open link's address, and where its text starts
         self.rows: list[list[str]] | None = None  # inside a table: its rows of cell texts
         self.cell: list[str] | None = None
 
@@ -334,7 +355,7 @@ class _Narrative:
         assert self.runs is not None
         self.runs.append(run(text, bold=self.bold > 0, italic=self.italic > 0))
 
-    def start(self, tag: str) -> None:
+    def start(self, tag: str, attributes: str = "") -> None:
         if self.rows is not None:
             if tag == "tr":
                 self.rows.append([])
@@ -344,6 +365,9 @@ class _Narrative:
         if tag == "table":
             self.flush()
             self.rows = []
+        elif tag == "a" and self.runs is not None:
+            href = _HREF.search(attributes)
+            self.link = (html.unescape(href.group(1)), len(self.runs)) if href else None
         elif tag in ("strong", "b"):
             self.bold += 1
         elif tag in ("em", "i"):
@@ -378,7 +402,13 @@ class _Narrative:
                 rows, self.rows = self.rows, None
                 self.out.append(simple_table(rows))
             return
-        if tag in ("strong", "b"):
+        if tag == "a" and self.link is not None and self.runs is not None:
+            # On paper a link is its words and its address (a narrative's links are http, https, mailto or tel).
+            address, first = self.link
+            if address not in "".join(self.runs[first:]):
+                self.runs.append(run(f"（{address}）"))
+            self.link = None
+        elif tag in ("strong", "b"):
             self.bold = max(0, self.bold - 1)
         elif tag in ("em", "i"):
             self.italic = max(0, self.italic - 1)
@@ -397,13 +427,13 @@ def narrative_xml(markup: str) -> str:
     """A narrative's clean HTML as Word paragraphs (headings, lists, emphasis, simple tables)."""
     reader = _Narrative()
     for match in _TOKEN.finditer(markup):
-        closing, tag, _, text = match.groups()
+        closing, tag, attributes, text = match.groups()
         if text is not None:
             reader.text(text)
         elif closing:
             reader.end(tag.lower())
         else:
-            reader.start(tag.lower())
+            reader.start(tag.lower(), attributes)
     reader.flush()
     if reader.rows is not None:
         reader.out.append(simple_table(reader.rows))
@@ -424,15 +454,17 @@ def simple_table(rows: Sequence[Sequence[str]]) -> str:
         out.append("<w:tr>" + "".join(_cell(width, 1, "", text_paragraph(text, "TableText")) for text in cells)
                    + "</w:tr>")
     out.append("</w:tbl>")
+    out.append(paragraph("", "Note"))  # two tables in a row would run together in Word
     return "".join(out)
 
 
 # --- the package --------------------------------------------------------------------------
 
-_EPOCH = (1980, 1, 1, 0, 0, 0)
+_EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: a rebuild gives the same bytes
 _FIXED = {name: text.encode("utf-8") for name, text in (
-    ("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS), ("word/_rels/document.xml.rels", DOCUMENT_RELS),
-    ("word/styles.xml", STYLES), ("word/settings.xml", SETTINGS))}  # fixed timestamps: a rebuild gives the same bytes
+    ("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", PACKAGE_RELS),
+    ("word/_rels/document.xml.rels", DOCUMENT_RELS), ("word/styles.xml", STYLES), ("word/settings.xml", SETTINGS),
+    ("word/footer1.xml", FOOTER))}
 
 
 def core_properties(title: str, author: str, published: date) -> str:
@@ -458,6 +490,7 @@ def package(body: str, core: str) -> bytes:
         ("word/document.xml", (DOCUMENT_START + body + DOCUMENT_END).encode("utf-8")),
         ("word/styles.xml", _FIXED["word/styles.xml"]),
         ("word/settings.xml", _FIXED["word/settings.xml"]),
+        ("word/footer1.xml", _FIXED["word/footer1.xml"]),
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:

@@ -99,8 +99,37 @@ def test_the_word_document_holds_the_narratives_headings_and_page(report: Report
     assert (section.page_width.twips, section.page_height.twips) == (PAGE_WIDTH, PAGE_HEIGHT)  # A4
     normal = document.styles["Normal"].element.xml
     assert 'w:eastAsia="仿宋"' in normal and 'w:eastAsia="黑体"' in document.styles["Heading 1"].element.xml
+    footer = section.footer  # the page number, “— 1 —” as GB/T 9704 has it (python-docx does not read fields)
+    assert footer.paragraphs[0].text == "—  —" and 'w:instr=" PAGE "' in footer._element.xml
     assert document.core_properties.title == report.title
     assert not any(rel.is_external for rel in document.part.rels.values())
+
+
+NARRATIVE = """### （一）主动公开
+
+见[政府网站](https://www.example.gov.cn/xxgk/?a=1&b=2)，**全年**公开 923 条。
+
+1. 第一项
+2. 第二项
+
+| 项目 | 数量 |
+| --- | --- |
+| 培训 | 3 |
+"""
+
+
+def test_a_narrative_reads_the_same_in_word() -> None:
+    report = replace(REPORTS[0], narrative={**REPORTS[0].narrative, "overview": NARRATIVE})
+    document = read_docx(make(report, WORD))
+    texts = [p.text for p in document.paragraphs]
+    start = texts.index(report.sections[0].title)
+    assert texts[start + 1:start + 5] == ["（一）主动公开", "见政府网站（https://www.example.gov.cn/xxgk/?a=1&b=2），全年公开 923 条。",
+                                          "1. 第一项", "2. 第二项"]
+    assert document.paragraphs[start + 1].style.name == "Heading 2"
+    assert [r.bold for r in document.paragraphs[start + 2].runs if r.text == "全年"] == [True]
+    table = document.tables[0]  # the narrative's own table comes before the official ones
+    assert [[c.text for c in row.cells] for row in table.rows] == [["项目", "数量"], ["培训", "3"]]
+    assert len(document.tables) == len(report.tables) + 1
 
 
 def test_a_draft_says_so_in_all_three() -> None:

@@ -31,7 +31,7 @@ ATTRIBUTES = {"lang", "charset", "name", "content", "style", "id", "headers", "s
               "data-cell", "aria-describedby", "href", "start"}
 STYLE = re.compile(r"url\(|expression|javascript|@import|position\s*:\s*fixed", re.IGNORECASE)
 WORD_PARTS = {"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "word/_rels/document.xml.rels",
-              "word/document.xml", "word/styles.xml", "word/settings.xml"}
+              "word/document.xml", "word/styles.xml", "word/settings.xml", "word/footer1.xml"}
 
 
 def hostile(report: Report, payload: str) -> Report:
