@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .embedding import Rendered, rendered, report_docx, report_fragment, report_page_html
@@ -83,16 +84,13 @@ class Attachments:
         self._files: dict[tuple[str, int], list[tuple[Kind, SiteFile]]] = {}
         for report in reports:
             self._files[report.key] = [
-                (kind, SiteFile(src_uri(layout, report, kind), kind.media_type, self._maker(report, kind),
+                (kind, SiteFile(src_uri(layout, report, kind), kind.media_type, partial(self._chunks, report, kind),
                                 report.source))
                 for kind in KINDS]
         # The last report rendered, and its fragment: its three files are written one after the other.
         self._last: tuple[Rendered, str | None] | None = None
 
-    def _maker(self, report: Report, kind: Kind) -> Callable[[], Iterable[bytes]]:
-        return lambda: [self._make(report, kind)]
-
-    def _make(self, report: Report, kind: Kind) -> bytes:
+    def _chunks(self, report: Report, kind: Kind) -> list[bytes]:
         last = self._last
         if last is None or last[0].report is not report:
             last = (rendered(report), None)
@@ -100,7 +98,7 @@ class Attachments:
         if kind is not WORD and fragment is None:
             fragment = report_fragment(done)
         self._last = (done, fragment)
-        return make(report, kind, done, fragment)
+        return [make(report, kind, done, fragment)]
 
     def files(self) -> list[SiteFile]:
         return [file for files in self._files.values() for _, file in files]

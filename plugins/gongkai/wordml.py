@@ -481,22 +481,26 @@ def core_properties(title: str, author: str, published: date) -> str:
 
 
 def package(body: str, core: str) -> bytes:
-    """The ``.docx`` file: the fixed parts, the document's body and its core properties, zipped."""
-    parts: Iterable[tuple[str, bytes]] = (
-        ("[Content_Types].xml", _FIXED["[Content_Types].xml"]),
-        ("_rels/.rels", _FIXED["_rels/.rels"]),
-        ("docProps/core.xml", core.encode("utf-8")),
-        ("word/_rels/document.xml.rels", _FIXED["word/_rels/document.xml.rels"]),
-        ("word/document.xml", (DOCUMENT_START + body + DOCUMENT_END).encode("utf-8")),
-        ("word/styles.xml", _FIXED["word/styles.xml"]),
-        ("word/settings.xml", _FIXED["word/settings.xml"]),
-        ("word/footer1.xml", _FIXED["word/footer1.xml"]),
+    """The ``.docx`` file: the fixed parts, the document's body and its core properties, zipped.
+
+    Only the body is compressed: the other parts are a few KB, and compressing each costs more
+    than storing it.
+    """
+    parts: Iterable[tuple[str, bytes, int]] = (
+        ("[Content_Types].xml", _FIXED["[Content_Types].xml"], zipfile.ZIP_STORED),
+        ("_rels/.rels", _FIXED["_rels/.rels"], zipfile.ZIP_STORED),
+        ("docProps/core.xml", core.encode("utf-8"), zipfile.ZIP_STORED),
+        ("word/_rels/document.xml.rels", _FIXED["word/_rels/document.xml.rels"], zipfile.ZIP_STORED),
+        ("word/document.xml", (DOCUMENT_START + body + DOCUMENT_END).encode("utf-8"), zipfile.ZIP_DEFLATED),
+        ("word/styles.xml", _FIXED["word/styles.xml"], zipfile.ZIP_STORED),
+        ("word/settings.xml", _FIXED["word/settings.xml"], zipfile.ZIP_STORED),
+        ("word/footer1.xml", _FIXED["word/footer1.xml"], zipfile.ZIP_STORED),
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        for name, data in parts:
+        for name, data, compression in parts:
             info = zipfile.ZipInfo(name, date_time=_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = compression
             info.create_system = 3  # the same bytes on every system
             info.external_attr = 0o644 << 16
             archive.writestr(info, data, compresslevel=1)
