@@ -44,8 +44,7 @@ def per_attachment(root: Path, n: int) -> dict[str, float]:
     Attachments(reports[:1], Layout()).files()[0].write_to(str(out / "warm-up"))  # caches, imports
     for kind in KINDS:  # each alone: no rendering shared with the others
         attachments = Attachments(reports, Layout())
-        files = [f for f in attachments.files() if f.src_uri.endswith(kind.suffix)
-                 and (kind.suffix != ".html" or not f.src_uri.endswith(".fragment.html"))]
+        files = [attachments.file(report, kind) for report in reports]
         start = cpu()
         for file in files:
             file.write_to(str(out / kind.key / file.src_uri))

@@ -33,9 +33,11 @@ class Kind:
     description: str
 
 
-FRAGMENT = Kind("fragment", "嵌入片段", "HTML", ".fragment.html", "text/html",
+# The HTML files end in ".htm": `mkdocs serve` puts its live-reload script into every ".html" it
+# serves, and an editor who downloads the fragment from the preview must not paste a script into the CMS.
+FRAGMENT = Kind("fragment", "嵌入片段", "HTML", ".fragment.htm", "text/html",
                 "粘贴到集约化 CMS 的文章中（编辑器的源代码模式），即显示报告全文和表格；只有内联样式，没有脚本")
-PAGE = Kind("page", "单文件网页", "HTML", ".html", "text/html", "整份报告的单个网页文件，可直接上传或在浏览器中打开")
+PAGE = Kind("page", "单文件网页", "HTML", ".htm", "text/html", "整份报告的单个网页文件，可直接上传或在浏览器中打开")
 WORD = Kind("docx", "Word 文档", "DOCX", ".docx", DOCX_MEDIA_TYPE, "按正式格式排版的报告，可作为附件上传或打印")
 KINDS = (FRAGMENT, PAGE, WORD)
 
@@ -102,6 +104,9 @@ class Attachments:
 
     def files(self) -> list[SiteFile]:
         return [file for files in self._files.values() for _, file in files]
+
+    def file(self, report: Report, kind: Kind) -> SiteFile:
+        return next(file for k, file in self._files[report.key] if k is kind)
 
     def downloads(self, report: Report) -> list[tuple[str, str, str, SiteFile]]:
         """(title, file type, what it is for, file) of each attachment of the report."""

@@ -24,7 +24,7 @@ def test_gongkai_export_writes_the_three_files(tmp_path: Path) -> None:
     done = export(str(SAMPLE), "-o", str(tmp_path))
     assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["shifan-zhen-2024.docx", "shifan-zhen-2024.fragment.html", "shifan-zhen-2024.html"]
+    assert names == ["shifan-zhen-2024.docx", "shifan-zhen-2024.fragment.htm", "shifan-zhen-2024.htm"]
     (report,) = load_portal([SAMPLE], base=REPO).reports
     for kind in KINDS:
         assert (tmp_path / f"shifan-zhen-2024{kind.suffix}").read_bytes() == make(report, kind)

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import socket
+import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +48,7 @@ def published_reports(portal: Any) -> list[Report]:
 
 def attachment_hashes(site: Path) -> dict[str, str]:
     return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file() and p.suffix in (".docx", ".html")
+            for p in sorted(site.rglob("*")) if p.is_file() and p.suffix in (".docx", ".htm")
             and p.name.count("-") and p.parent.name.isdigit()}
 
 
@@ -84,7 +89,7 @@ def test_a_draft_is_left_out_with_its_attachments(built: Any) -> None:
 
 
 def test_an_archive_attachment_holds_its_note(built: Any) -> None:
-    fragment = built.site / "reports" / "cundang-zhen" / "2024" / "cundang-zhen-2024.fragment.html"
+    fragment = built.site / "reports" / "cundang-zhen" / "2024" / "cundang-zhen-2024.fragment.htm"
     assert "原文数据说明" in fragment.read_text(encoding="utf-8")
 
 
@@ -137,3 +142,35 @@ def test_preview_writes_them_and_a_save_remakes_them(tmp_path: Path) -> None:
         assert path.read_bytes() == make(report, kind), kind
         assert anchor.text == f"{kind.title}（{kind.type}，{size_text(path.stat().st_size)}）"
     assert "示例镇人民政府（改）" in links(portal, report)[FRAGMENT][1].read_text(encoding="utf-8")
+
+
+def test_the_preview_server_serves_them_as_they_are_published(tmp_path: Path) -> None:
+    """`mkdocs serve` puts a live-reload script into what it serves as ".html": not into these."""
+    portal = SITE.make_portal(tmp_path / "portal", copy_reports=False)
+    portal.write_report("shifan-zhen/2024.yml", SITE.seed_text())
+    (report,) = load_portal([portal.reports], base=portal.root).reports
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=portal.root,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUTF8": "1"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/reports/shifan-zhen/2024/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(base, timeout=20) as response:
+                    page = SITE.parse_html(response.read().decode("utf-8"))
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.5)
+        downloads = page.find("ul", class_="gk-downloads")
+        for kind in KINDS:
+            anchor = next(a for a in downloads.find_all("a") if a.text.startswith(kind.title))
+            with urllib.request.urlopen(base + anchor.attrs["href"], timeout=20) as response:
+                assert response.status == 200 and response.read() == make(report, kind), kind
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
