@@ -174,3 +174,17 @@ def test_the_preview_server_serves_them_as_they_are_published(tmp_path: Path) ->
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+
+
+def test_links_hold_without_directory_urls(tmp_path: Path) -> None:
+    portal = SITE.make_portal(tmp_path / "portal", copy_reports=False)
+    portal.write_report("shifan-zhen/2024.yml", SITE.seed_text())
+    portal.set_config(use_directory_urls=False)
+    result = portal.build("--strict")
+    assert result.returncode == 0, result.stderr
+    (report,) = load_portal([portal.reports], base=portal.root).reports
+    page = portal.page("reports/shifan-zhen/2024.html")
+    for kind in KINDS:
+        anchor = next(a for a in page.find("ul", class_="gk-downloads").find_all("a") if a.text.startswith(kind.title))
+        assert anchor.attrs["href"] == f"2024/{file_name(report, kind)}"
+        assert portal.resolve("reports/shifan-zhen/2024.html", anchor.attrs["href"]).read_bytes() == make(report, kind)
