@@ -27,7 +27,6 @@ from .formats import TableSpec
 from .model import CellPath, Report
 from .pages.report_page import DiscrepancyView, discrepancy_views, section_id
 from .pages.templates import date_zh, make_environment
-from .rendering import format_value
 from .rendering.tables import BLANK_LABEL, DataCell, GridCell, default_environment, render_layout, table_layout
 from .sanitizing import render_narrative
 from .wordml import LAYOUT_ONLY, core_properties, fill_table, narrative_xml, package, paragraph, run, text_paragraph
@@ -118,12 +117,6 @@ def _short_ids(markup: str, id_prefix: str) -> str:
         return f' {match.group(1)}="{" ".join(short.get(name, name) for name in match.group(2).split())}"'
 
     return _ID_REFERENCES.sub(renamed, markup)
-
-
-def cell_text(report: Report, path: CellPath) -> str:
-    """A cell as published (an archived report's blank or not-applicable cell as written)."""
-    text = getattr(report, "text", None)
-    return str(text(path)) if callable(text) else format_value(report.values[path])
 
 
 def table_html(report: Report, table: TableSpec, id_prefix: str) -> str:
