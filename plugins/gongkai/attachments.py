@@ -83,12 +83,12 @@ class Attachments:
 
     def __init__(self, reports: Iterable[Report], layout: Layout) -> None:
         self.layout = layout
-        self._files: dict[tuple[str, int], list[tuple[Kind, SiteFile]]] = {}
+        self._files: dict[tuple[str, int], tuple[SiteFile, ...]] = {}  # a report's, in the order of KINDS
         for report in reports:
-            self._files[report.key] = [
-                (kind, SiteFile(src_uri(layout, report, kind), kind.media_type, partial(self._chunks, report, kind),
-                                report.source))
-                for kind in KINDS]
+            self._files[report.key] = tuple(
+                SiteFile(src_uri(layout, report, kind), kind.media_type, partial(self._chunks, report, kind),
+                         report.source)
+                for kind in KINDS)
         # The last report rendered, and its fragment: its three files are written one after the other.
         self._last: tuple[Rendered, str | None] | None = None
 
@@ -103,11 +103,12 @@ class Attachments:
         return [make(report, kind, done, fragment)]
 
     def files(self) -> list[SiteFile]:
-        return [file for files in self._files.values() for _, file in files]
+        return [file for files in self._files.values() for file in files]
 
     def file(self, report: Report, kind: Kind) -> SiteFile:
-        return next(file for k, file in self._files[report.key] if k is kind)
+        return self._files[report.key][KINDS.index(kind)]
 
     def downloads(self, report: Report) -> list[tuple[str, str, str, SiteFile]]:
         """(title, file type, what it is for, file) of each attachment of the report."""
-        return [(kind.title, kind.type, kind.description, file) for kind, file in self._files.get(report.key, [])]
+        return [(kind.title, kind.type, kind.description, file)
+                for kind, file in zip(KINDS, self._files.get(report.key, ()))]
