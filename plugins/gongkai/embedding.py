@@ -55,6 +55,7 @@ STYLES = {
 # A cell published blank: nothing to see, “空白” for a screen reader (a CMS that drops the style shows the word).
 HIDDEN = "position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap"
 TEMPLATE = "attachments/fragment.html"
+PAGE_TEMPLATE = "attachments/page.html"
 
 _OPEN_TAG = re.compile(r'<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=/>]+(?:="[^"]*")?)*)\s*(/?)>')
 _DROPPED = re.compile(r'\s(?:class|style|role|tabindex|data-search-exclude|aria-labelledby)(?:="[^"]*")?')
@@ -183,10 +184,7 @@ def report_page_html(report: Report | Rendered, fragment: str | None = None) -> 
     """The fragment as a one-file page (to upload, or open and copy from a browser)."""
     done = report if isinstance(report, Rendered) else rendered(report)
     body = fragment if fragment is not None else report_fragment(done)
-    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{escape(done.report.title)}</title>\n</head>\n<body style=\"max-width:60em;margin:1em auto;"
-            f"padding:0 1em;font-family:sans-serif\">\n{body}</body>\n</html>\n")
+    return _environment().get_template(PAGE_TEMPLATE).render(report=done.report, fragment=Markup(body.strip()))
 
 
 def report_docx(report: Report | Rendered) -> bytes:
