@@ -121,6 +121,8 @@ _BODY_SIZE = 32  # 三号, in half-points
 _LINE = '<w:spacing w:before="0" w:after="0" w:line="560" w:lineRule="exact"/>'  # 28 pt: 22 lines a page
 _INDENT = '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
 _BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
+_TABLE_BORDERS = (f"<w:tblBorders><w:top {_BORDER}/><w:left {_BORDER}/><w:bottom {_BORDER}/><w:right {_BORDER}/>"
+                  f"<w:insideH {_BORDER}/><w:insideV {_BORDER}/></w:tblBorders>")
 STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     f'<w:styles xmlns:w="{W_NS}">'
@@ -152,8 +154,7 @@ STYLES = (
     '<w:left w:w="60" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="60" w:type="dxa"/>'
     "</w:tblCellMar></w:tblPr></w:style>"
     '<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/>'
-    f"<w:tblPr><w:tblBorders><w:top {_BORDER}/><w:left {_BORDER}/><w:bottom {_BORDER}/><w:right {_BORDER}/>"
-    f"<w:insideH {_BORDER}/><w:insideV {_BORDER}/></w:tblBorders></w:tblPr></w:style>"
+    f"<w:tblPr>{_TABLE_BORDERS}</w:tblPr></w:style>"
     "</w:styles>"
 )
 
@@ -171,13 +172,8 @@ DOCUMENT_START = (
 )
 DOCUMENT_END = f"{SECTION}</w:body></w:document>"
 
-_TABLE_BORDERS = (f"<w:tblBorders><w:top {_BORDER}/><w:left {_BORDER}/><w:bottom {_BORDER}/><w:right {_BORDER}/>"
-                  f"<w:insideH {_BORDER}/><w:insideV {_BORDER}/></w:tblBorders>")
-
 
 # --- paragraphs ---------------------------------------------------------------------------
-
-Run = tuple[str, bool, bool]  # text, bold, italic
 
 
 def run(text: str, *, bold: bool = False, italic: bool = False) -> str:
