@@ -107,12 +107,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.dirty:  # the findings banner is on every page: a change to it renders them all
             self.dirty_builds.also_depends_on(self.site.banner_key)
         self.index = build_index(self.site.reports)
-        attachments = Attachments(self.index.reports, self.layout) if self.config.attachments else None
-        self.opendata = OpenData(self.index, self.layout, portal.roster, portal.findings, config.use_directory_urls,
-                                 more=attachments)
+        self.opendata = OpenData(self.index, self.layout, portal.roster, portal.findings, config.use_directory_urls)
 
         if str(reports_dir) not in config.watch:
             config.watch.append(str(reports_dir))
+        if self.opendata is not None and self.config.attachments:  # listed with the report's data downloads
+            self.opendata.more = Attachments(self.index.reports, self.layout)
         overrides = [Path(config.theme.custom_dir) / OVERRIDES_SUBDIR] if config.theme.custom_dir else []
         if self.env is None or overrides != self.env_dirs:  # Jinja reloads a template whose file changed
             self.env, self.env_dirs = make_environment(overrides), overrides

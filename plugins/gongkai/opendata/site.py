@@ -125,9 +125,9 @@ class OpenData:
     roster: Roster | None = None
     findings: list[Finding] = field(default_factory=list)  # the portal's (failing reports)
     directory_urls: bool = True
+    more: MoreDownloads | None = None  # other files listed with the data files on every report page
     as_of: date = field(default_factory=date.today)
     title: str = "政府信息公开工作年度报告"
-    more: MoreDownloads | None = None  # listed with the data files, on every report page
 
     def __post_init__(self) -> None:
         self._compliance: Compliance | None = None
