@@ -154,7 +154,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                                   f"（报告页面都在 {self.layout.prefix}/ 下自动生成）")
             files.append(generated_file(config, page, builds))
             self.generated[page.src_uri] = page
-        for data_file in data_files(self.opendata.files() if self.opendata else [], config):
+        for data_file in data_files(self.opendata, config):
             files.append(data_file)
             if builds is not None:  # remembered, so that a later dirty build removes it when its report is gone
                 builds.add(data_file, None)
@@ -254,5 +254,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     on_post_build = CombinedEvent(_finish_dirty_build, _index_for_search, _publish_site)
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.opendata is not None:
+            self.opendata.abort()
         publishing.discard(self.staging)
         self.staging = None

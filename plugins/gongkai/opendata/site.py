@@ -14,6 +14,7 @@ import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,8 @@ from .exports import (
     FIELDS,
     SCHEMA_FILE,
     SCHEMA_NAME,
-    report_csv,
-    report_json,
+    Rendered,
+    rendered,
     report_xlsx,
 )
 from .rollup import Left, Rollup, rollup
@@ -59,7 +60,7 @@ def size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-@dataclass
+@dataclass(slots=True)
 class SiteFile:
     """A static file of the site, made on demand from the reports."""
 
@@ -68,11 +69,18 @@ class SiteFile:
     make: Callable[[], Iterable[bytes]]
     source: Path | None = None  # the report file it is made from (None: from every report)
     size: int | None = None  # known once written or measured
+    # Writes the file itself at the path given, returning its size, or None to have ``make`` write it.
+    writer: Callable[[str], int | None] | None = None
 
     def write_to(self, path: str) -> None:
         """Write atomically (a temporary file renamed into place): never a half-written file."""
+        if self.writer is not None:
+            size = self.writer(path)
+            if size is not None:
+                self.size = size
+                return
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        temporary = os.path.join(os.path.dirname(path), f".gongkai-{os.path.basename(path)}.part")
+        temporary = dataset.part_path(path)
         size = 0
         try:
             with open(temporary, "wb") as out:
@@ -121,21 +129,39 @@ class OpenData:
         self._compliance: Compliance | None = None
         self._by_agency: dict[str, AgencyGroup] | None = None
         self._files: dict[str, SiteFile] = {}
-        for report in self.index.reports:
+        self._made: tuple[Report, Rendered] | None = None  # the last report's CSV and JSON (its two files)
+        reports = sorted(self.index.reports, key=lambda r: r.key)  # by agency code, then year
+        self.stream = dataset.DatasetStream(reports)
+        for report in reports:  # in the dataset's order: each report's share is streamed as its files are made
             for kind, suffix, media, _ in DOWNLOADS:
                 uri = self._report_file(report, suffix)
-                self._files[uri] = SiteFile(uri, media, self._maker(kind, report), report.source)
-        reports = sorted(self.index.reports, key=lambda r: r.key)  # by agency code, then year
-        for name, media, make in (
-            (dataset.CELLS_CSV, "text/csv", lambda: dataset.dataset_csv(reports)),
-            (dataset.CELLS_JSON, "application/json", lambda: dataset.dataset_json(reports)),
+                self._files[uri] = SiteFile(uri, media, partial(self._make, kind, report), report.source)
+        data: tuple[tuple[str, str, Callable[[], Iterable[bytes]], str | None], ...] = (
+            (dataset.CELLS_CSV, "text/csv", lambda: dataset.dataset_csv(reports), "csv"),
+            (dataset.CELLS_JSON, "application/json", lambda: dataset.dataset_json(reports), "json"),
             (dataset.DATAPACKAGE, "application/json",
-             lambda: [dataset.to_json(dataset.datapackage(self.title, len(reports)))]),
-            (dataset.REPORTS_JSON, "application/json", lambda: [dataset.to_json(self.reports_index())]),
-            (SCHEMA_NAME, "application/json", lambda: [SCHEMA_FILE.read_bytes()]),
-        ):
+             lambda: [dataset.to_json(dataset.datapackage(self.title, len(reports)))], None),
+            (dataset.REPORTS_JSON, "application/json", lambda: [dataset.to_json(self.reports_index())], None),
+            (SCHEMA_NAME, "application/json", lambda: [SCHEMA_FILE.read_bytes()], None),
+        )
+        for name, media, make, streamed in data:
             uri = self.data_file(name)
-            self._files[uri] = SiteFile(uri, media, make)
+            self._files[uri] = SiteFile(uri, media, make,
+                                        writer=partial(self._finish_dataset, streamed) if streamed else None)
+
+    def _finish_dataset(self, kind: str, path: str) -> int | None:
+        self.stream.aim(kind, path)
+        return self.stream.finish(kind)
+
+    def aim(self, src_uri: str, path: str) -> None:
+        """Where the build writes a file: the dataset is streamed there as the reports' files are made."""
+        kind = {self.data_file(dataset.CELLS_CSV): "csv", self.data_file(dataset.CELLS_JSON): "json"}.get(src_uri)
+        if kind is not None:
+            self.stream.aim(kind, path)
+
+    def abort(self) -> None:
+        """A failed build: no half-written dataset is left."""
+        self.stream.abort()
 
     # --- where things live ----------------------------------------------------------------
 
@@ -176,13 +202,18 @@ class OpenData:
 
     # --- files ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _maker(kind: str, report: Report) -> Callable[[], Iterable[bytes]]:
+    def _rendered(self, report: Report) -> Rendered:
+        if self._made is None or self._made[0] is not report:
+            self._made = (report, rendered(report))
+            self.stream.add(report, self._made[1])
+        return self._made[1]
+
+    def _make(self, kind: str, report: Report) -> Iterable[bytes]:
         if kind == "CSV":
-            return lambda: [report_csv(report)]
+            return [self._rendered(report).csv]
         if kind == "JSON":
-            return lambda: [report_json(report)]
-        return lambda: [report_xlsx(report, source=report.title)]
+            return [self._rendered(report).json.encode("utf-8"), b"\n"]
+        return [report_xlsx(report, source=report.title)]
 
     def files(self) -> list[SiteFile]:
         return list(self._files.values())
