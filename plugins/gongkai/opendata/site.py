@@ -44,6 +44,7 @@ from .trends import (
     PALETTE,
     appeals,
     applications_received,
+    carried_forward,
     charts,
     draw,
     outcomes,
@@ -348,23 +349,27 @@ class OpenData:
         return next((r for r in (group.reports if group else ()) if r.year < report.year), None)  # newest first
 
     @staticmethod
-    def year_over_year(report: Report, previous: Report) -> list[tuple[str, int, int, str]]:
-        """Key figures beside the previous report's: (label, previous, this, change as text)."""
-        return [(label, before, now, f"{now - before:+d}" if now != before else "0")
+    def year_over_year(report: Report, previous: Report) -> list[tuple[str, str, str, str]]:
+        """Key figures beside the previous report's: (label, previous, this, change), as text; a figure
+        a report published blank is 未填报, and its change is not worked out."""
+        def text(value: int | None) -> str:
+            return "未填报" if value is None else str(value)
+
+        return [(label, text(before), text(now),
+                 "—" if before is None or now is None else f"{now - before:+d}" if now != before else "0")
                 for label, before, now in key_figures_side_by_side(previous, report)]
 
 
-def key_figures(report: Report) -> list[tuple[str, int]]:
+def key_figures(report: Report) -> list[tuple[str, int | None]]:
     received, carried = applications_received(report)
     figures = [("本年新收政府信息公开申请", received), ("上年结转政府信息公开申请", carried)]
     figures += [(f"办理结果：{label}", value) for (_, label), value in zip(OUTCOMES, outcomes(report))]
-    figures += [("结转下年度继续办理", sum(int(v) for p, v in report.values.items()
-                                            if p[:2] == ("applications", "carried_forward") and p[-1] == "total"))]
+    figures += [("结转下年度继续办理", carried_forward(report))]
     figures += [(f"行政复议：{label}", value) for (_, label), value in zip(APPEAL_OUTCOMES, appeals(report, "review"))]
     figures += [(f"行政诉讼：{label}", value)
                 for (_, label), value in zip(APPEAL_OUTCOMES, appeals(report, "litigation"))]
     return figures
 
 
-def key_figures_side_by_side(previous: Report, report: Report) -> list[tuple[str, int, int]]:
+def key_figures_side_by_side(previous: Report, report: Report) -> list[tuple[str, int | None, int | None]]:
     return [(label, before, now) for (label, before), (_, now) in zip(key_figures(previous), key_figures(report))]
