@@ -27,8 +27,9 @@ from ..model import Report
 from ..pages.islands import Islands
 from ..rendering.tables import render_table
 from ..roster import Roster
+from ..slugs import slug_for
 from . import dataset
-from .compliance import LABELS, Compliance, compliance, failing_files
+from .compliance import LABELS, Compliance, Row, compliance, failing_files, group_counts
 from .exports import (
     FIELDS,
     SCHEMA_FILE,
@@ -125,9 +126,11 @@ class OpenData:
     directory_urls: bool = True
     as_of: date = field(default_factory=date.today)
     title: str = "政府信息公开工作年度报告"
+    drafts: list[str] = field(default_factory=list)  # report files marked draft (a published build leaves them out)
 
     def __post_init__(self) -> None:
         self._compliance: Compliance | None = None
+        self._groups: list[tuple[str, str, list[Row]]] | None = None
         self._by_agency: dict[str, AgencyGroup] | None = None
         self._files: dict[str, SiteFile] = {}
         self._made: tuple[Report, Rendered] | None = None  # the last report's CSV and JSON (its two files)
@@ -180,6 +183,18 @@ class OpenData:
 
     def compliance_page(self) -> str:
         return f"{self.layout.prefix}/{FOLDER}/compliance.md"
+
+    def compliance_groups(self) -> list[tuple[str, str, list[Row]]]:
+        """(group, its page, its agencies): the matrix is paged by roster group, so that no page grows
+        with the number of agencies of the portal."""
+        if self._groups is None:
+            taken: set[str] = set()
+            self._groups = []
+            for name, rows in self.compliance().groups():
+                slug = slug_for(name, taken)
+                taken.add(slug)
+                self._groups.append((name, f"{self.layout.prefix}/{FOLDER}/compliance/{slug}.md", rows))
+        return self._groups
 
     def totals_page(self, year: int) -> str:
         return f"{self.layout.prefix}/{FOLDER}/totals-{year}.md"
@@ -255,7 +270,7 @@ class OpenData:
     def compliance(self) -> Compliance:
         if self._compliance is None:
             self._compliance = compliance(self.index.reports, self.roster, as_of=self.as_of,
-                                          failing=failing_files(self.findings))
+                                          failing=failing_files(self.findings), drafts=self.drafts)
         return self._compliance
 
     def rollups(self, year: int) -> list[Rollup]:
@@ -288,14 +303,20 @@ class OpenData:
         def totals(year: int, islands: Islands) -> Callable[[], str]:
             return lambda: self.totals_markdown(year, env, islands)
 
-        trends, matrix = Islands(), Islands()
+        def group_page(number: int, islands: Islands) -> Callable[[], str]:
+            return lambda: self.compliance_group_markdown(number, env, islands)
+
+        trends, summary = Islands(), Islands()
         pages: list[tuple[str, Callable[[], str], Islands]] = [
             (self.data_page(), lambda: self.data_markdown(env), Islands()),
             (self.trends_page(), lambda: env.get_template("opendata/trends.md").render(
                 charts=trends.slot(self.charts_html(self.index.reports, "portal-", env)),
                 data_link=relative_link(self.trends_page(), self.data_page())), trends),
-            (self.compliance_page(), lambda: self.compliance_markdown(env, matrix), matrix),
+            (self.compliance_page(), lambda: self.compliance_markdown(env, summary), summary),
         ]
+        for number, (_, src, _) in enumerate(self.compliance_groups()):
+            islands = Islands()
+            pages.append((src, group_page(number, islands), islands))
         for group in self.index.years:
             islands = Islands()
             pages.append((self.totals_page(group.year), totals(group.year, islands), islands))
@@ -334,12 +355,29 @@ class OpenData:
             year_link=relative_link(here, self.layout.year(year)))
 
     def compliance_markdown(self, env: Environment, islands: Islands) -> str:
+        """The summary: per group and year, how many reports stand in each status; a page per group."""
         here = self.compliance_page()
         view = self.compliance()
-        links = {r.key: self.href(here, self.layout.report(r)) for r in self.index.reports}
-        matrix = env.get_template("opendata/compliance_table.html").render(view=view, links=links).strip()
+        groups = [(name, self.href(here, src), group_counts(rows, view.years), len(rows))
+                  for name, src, rows in self.compliance_groups()]
+        table = env.get_template("opendata/compliance_summary.html").render(
+            view=view, groups=groups, labels=LABELS).strip()
         return env.get_template("opendata/compliance.md").render(
-            view=view, labels=LABELS, matrix=islands.slot(matrix), data_link=relative_link(here, self.data_page()))
+            view=view, labels=LABELS, summary=islands.slot(table), data_link=relative_link(here, self.data_page()))
+
+    def compliance_group_markdown(self, number: int, env: Environment, islands: Islands) -> str:
+        """One group's matrix: its agencies × years."""
+        name, here, rows = self.compliance_groups()[number]
+        view = self.compliance()
+        links = {(row.code, year): self.href(here, self.layout.report(cell.report))
+                 for row in rows for year, cell in row.cells.items() if cell.report is not None}
+        matrix = env.get_template("opendata/compliance_table.html").render(
+            view=view, rows=rows, group=name, links=links).strip()
+        counts = {status: sum(1 for row in rows for cell in row.cells.values() if cell.status == status)
+                  for status in LABELS}
+        return env.get_template("opendata/compliance_group.md").render(
+            view=view, group=name, labels=LABELS, counts=counts, matrix=islands.slot(matrix),
+            summary_link=relative_link(here, self.compliance_page()), data_link=relative_link(here, self.data_page()))
 
     def previous_report(self, report: Report) -> Report | None:
         """The agency's latest report before this one (not always the year before)."""
