@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,7 +28,6 @@ from ..model import Report
 from ..pages.islands import Islands
 from ..rendering.tables import render_table
 from ..roster import Roster
-from ..slugs import slug_for
 from . import dataset
 from .compliance import LABELS, Compliance, Row, compliance, failing_files, group_counts
 from .exports import (
@@ -52,6 +52,11 @@ from .trends import (
 )
 
 FOLDER = "open_data"  # reports/open_data/: "_" never occurs in an agency code, so it cannot clash
+
+
+def group_slug(name: str) -> str:
+    """A group page's name: stable for the group's name (pinyin would cost the build 50 MB of dictionaries)."""
+    return f"group-{zlib.crc32(name.encode('utf-8')):08x}"
 
 
 def size_text(size: int) -> str:
@@ -188,12 +193,8 @@ class OpenData:
         """(group, its page, its agencies): the matrix is paged by roster group, so that no page grows
         with the number of agencies of the portal."""
         if self._groups is None:
-            taken: set[str] = set()
-            self._groups = []
-            for name, rows in self.compliance().groups():
-                slug = slug_for(name, taken)
-                taken.add(slug)
-                self._groups.append((name, f"{self.layout.prefix}/{FOLDER}/compliance/{slug}.md", rows))
+            self._groups = [(name, f"{self.layout.prefix}/{FOLDER}/compliance/{group_slug(name)}.md", rows)
+                            for name, rows in self.compliance().groups()]
         return self._groups
 
     def totals_page(self, year: int) -> str:
@@ -295,6 +296,11 @@ class OpenData:
 
     def agency_trends(self, group: AgencyGroup, env: Environment) -> Markup:
         return self.charts_html(group.reports, "trend-", env)
+
+    @staticmethod
+    def agency_trends_key(group: AgencyGroup) -> str:
+        """What an agency's charts are drawn from (their figures), for a dirty build to compare."""
+        return repr(charts(group.reports, "trend-"))
 
     # --- pages ----------------------------------------------------------------------------
 

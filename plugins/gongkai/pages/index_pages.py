@@ -80,8 +80,9 @@ def _trends(group: AgencyGroup, env: Environment, opendata: OpenData | None, isl
     """The agency's trend charts: inline, or a slot filled after rendering when ``islands`` is given."""
     if opendata is None:
         return ""
-    charts = opendata.agency_trends(group, env)
-    return islands.slot(charts) if islands is not None else charts
+    if islands is not None:  # drawn when the page is filled: thousands of agencies' charts are never all held
+        return islands.later(opendata.agency_trends_key(group), lambda: opendata.agency_trends(group, env))
+    return opendata.agency_trends(group, env)
 
 
 def agencies_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None) -> str:
