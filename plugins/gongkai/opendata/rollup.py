@@ -50,7 +50,7 @@ def _countable(report: Report) -> str | None:
         infos = table_cells(table)
         if table is not report.format.table(table.key):
             return f"{table.title}沿用其他格式的表格"
-        blank += [f"{info.table[:1]}表 {info.row} › {info.column}" for info, (_, status, _) in
+        blank += [f"表{info.table[:1]} {info.row} › {info.column}" for info, (_, status, _) in
                   zip(infos, cell_states(report, infos)) if status in ("blank", "not-applicable")]
     if blank:
         more = f"等 {len(blank)} 个单元格" if len(blank) > 1 else ""
