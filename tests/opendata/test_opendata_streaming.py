@@ -72,7 +72,7 @@ def test_a_failed_build_leaves_no_half_written_dataset(sample_reports, tmp_path:
 
 def test_report_downloads_are_the_old_ones(sample_reports, tmp_path: Path) -> None:
     """Each report's CSV and JSON, made once for both its files and the dataset, are what they were."""
-    from gongkai.opendata.exports import REPORT_STATUS_NAMES, csv_body, csv_header, FIELDS, report_json
+    from gongkai.opendata.exports import FIELDS, REPORT_STATUS_NAMES, csv_body, csv_header, report_json
 
     data = _opendata(sample_reports, tmp_path)
     _write(data, tmp_path, lambda uri: True)
