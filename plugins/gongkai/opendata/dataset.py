@@ -93,7 +93,7 @@ class DatasetStream:
         return True
 
     def _append(self, made: Rendered) -> None:
-        json_bytes = (("," if self.done else "") + "\n" + made.json).encode("utf-8")
+        json_bytes = (b",\n" if self.done else b"\n") + made.json
         self.out["csv"].write(made.cells_csv)
         self.out["json"].write(json_bytes)
         self.sizes["csv"] += len(made.cells_csv)

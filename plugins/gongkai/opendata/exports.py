@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..formats import TableSpec
-from ..model import Report
+from ..model import CellValue, Report
 from .cells import STATUSES, CellInfo, cell_states, json_number, table_cells, tables_of
 from .xlsx import workbook
 
@@ -88,7 +88,16 @@ def csv_body(report: Report, *, statuses: dict[str, str], yes: str, no: str) -> 
     return csv_bodies(report, ((statuses, yes, no),))[0]
 
 
-def csv_bodies(report: Report, variants: Sequence[tuple[dict[str, str], str, str]]) -> list[str]:
+CellStates = dict[str, list[tuple[CellValue | None, str, str]]]  # table key → (value, status, text) of each cell
+
+
+def report_states(report: Report) -> CellStates:
+    """Each cell's value, status and text, read once for all of a report's downloads."""
+    return {t.key: cell_states(report, table_cells(t)) for t in tables_of(report)}
+
+
+def csv_bodies(report: Report, variants: Sequence[tuple[dict[str, str], str, str]],
+               states: CellStates | None = None) -> list[str]:
     """The report's cells as CSV lines, in each variant (status names, computed yes / no) in one pass."""
     lead = ",".join(_csv_field(s) for s in (report.agency.slug, report.agency.name, str(report.year),
                                              report.format.version)) + ","
@@ -96,8 +105,9 @@ def csv_bodies(report: Report, variants: Sequence[tuple[dict[str, str], str, str
     outs: list[list[str]] = [[] for _ in variants]
     for table in tables_of(report):
         text = _table_text(table)
-        states = cell_states(report, text.infos)
-        for info, middle, end, (_value, status, published) in zip(text.infos, text.csv_middle, text.csv_end, states):
+        of_table = states[table.key] if states is not None else cell_states(report, text.infos)
+        for info, middle, end, (_value, status, published) in zip(text.infos, text.csv_middle, text.csv_end,
+                                                                  of_table):
             computed = info.is_total and not status and info.path not in given
             start = lead + middle + (published if not status else "") + ","
             rest = "," + (_csv_field(published) if status else "") + ","
@@ -133,21 +143,23 @@ class Rendered:
 
     csv: bytes  # the report's CSV download, header included
     cells_csv: bytes  # its lines of the portal's cells.csv
-    json: str  # its JSON: the download (plus a line end) and its entry in reports-data.json
+    json: bytes  # its JSON (UTF-8): the download (plus a line end) and its entry in reports-data.json
+    states: CellStates  # for its workbook
 
 
 def rendered(report: Report) -> Rendered:
-    own, portal = csv_bodies(report, (REPORT_CSV, DATASET_CSV))
+    states = report_states(report)
+    own, portal = csv_bodies(report, (REPORT_CSV, DATASET_CSV), states)
     return Rendered(csv_header([f.title for f in FIELDS]) + own.encode("utf-8"), portal.encode("utf-8"),
-                    report_json_text(report))
+                    report_json_text(report, states).encode("utf-8"), states)
 
 
-def _cells_json(report: Report, table: TableSpec) -> str:
+def _cells_json(report: Report, table: TableSpec, states: CellStates | None = None) -> str:
     text = _table_text(table)
     given = report.given_totals
     parts = []
-    for info, start, (value, status, published) in zip(text.infos, text.json_start,
-                                                        cell_states(report, text.infos)):
+    for info, start, (value, status, published) in zip(
+            text.infos, text.json_start, states[table.key] if states is not None else cell_states(report, text.infos)):
         computed = info.is_total and not status and info.path not in given
         number = value if value.__class__ is int else json_number(value)
         parts.append(start + ("null" if number is None else str(number))
@@ -174,12 +186,12 @@ def report_head(report: Report) -> dict[str, Any]:
     }
 
 
-def report_json_text(report: Report) -> str:
+def report_json_text(report: Report, states: CellStates | None = None) -> str:
     """The report model as JSON: ``report_head`` plus ``tables``, each with every cell."""
     head = json.dumps(report_head(report), ensure_ascii=False)
     tables = ",".join(
         f'{{"key":{json.dumps(t.key)},"number":{json.dumps(t.number, ensure_ascii=False)},'
-        f'"title":{json.dumps(t.title, ensure_ascii=False)},"cells":{_cells_json(report, t)}}}'
+        f'"title":{json.dumps(t.title, ensure_ascii=False)},"cells":{_cells_json(report, t, states)}}}'
         for t in tables_of(report))
     return head[:-1] + ',"tables":[' + tables + "]}"
 
@@ -191,9 +203,9 @@ def report_json(report: Report) -> bytes:
 # --- XLSX ---------------------------------------------------------------------------------
 
 
-def report_xlsx(report: Report, source: str = "") -> bytes:
+def report_xlsx(report: Report, source: str = "", states: CellStates | None = None) -> bytes:
     """The report's tables laid out like the official forms, one sheet each, after a 说明 sheet."""
-    values: dict[str, Any] = _cell_values(report)
+    values: dict[str, Any] = _cell_values(report, states or report_states(report))
     values.update({"info:title": report.title, "info:agency": f"{report.agency.name}（{report.agency.slug}）",
                    "info:year": report.year, "info:format": report.format.document,
                    "info:published": report.published.isoformat(), "info:source": source})
@@ -201,11 +213,10 @@ def report_xlsx(report: Report, source: str = "") -> bytes:
     return workbook(tables_of(report)).write(values, title=report.title, day=report.published)
 
 
-def _cell_values(report: Report) -> dict[str, Any]:
+def _cell_values(report: Report, states: CellStates) -> dict[str, Any]:
     """Each cell's content for the workbook, by dotted path: its number, or the published text."""
     out: dict[str, Any] = {}
     for table in tables_of(report):
-        infos = table_cells(table)
-        for info, (value, status, text) in zip(infos, cell_states(report, infos)):
+        for info, (value, status, text) in zip(table_cells(table), states[table.key]):
             out[info.cell] = text if status else value
     return out

@@ -229,8 +229,8 @@ class OpenData:
         if kind == "CSV":
             return [self._rendered(report).csv]
         if kind == "JSON":
-            return [self._rendered(report).json.encode("utf-8"), b"\n"]
-        return [report_xlsx(report, source=report.title)]
+            return [self._rendered(report).json, b"\n"]
+        return [report_xlsx(report, source=report.title, states=self._rendered(report).states)]
 
     def files(self) -> list[SiteFile]:
         return list(self._files.values())

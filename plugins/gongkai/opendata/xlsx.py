@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -98,13 +98,18 @@ def xml_text(text: str) -> str:
 
 def _cell(ref: str, style: int, value: Any) -> str:
     """One ``<c>``: a number, inline text, or (None) an empty cell that keeps its style."""
+    return f'<c r="{ref}" s="{style}"' + _cell_rest(value)
+
+
+def _cell_rest(value: Any) -> str:
+    """A ``<c>`` after its reference and style."""
     if value is None or value == "":
-        return f'<c r="{ref}" s="{style}"/>'
+        return "/>"
     if isinstance(value, str):
-        return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{xml_text(value)}</t></is></c>'
+        return f' t="inlineStr"><is><t xml:space="preserve">{xml_text(value)}</t></is></c>'
     if isinstance(value, Decimal):  # 万元 amounts: exact, never in exponent notation
         value = "0" if value == 0 else format(value.normalize(), "f")
-    return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
+    return f"><v>{value}</v></c>"
 
 
 @dataclass(frozen=True)
@@ -115,11 +120,21 @@ class Sheet:
     parts: tuple[str, ...]
     slots: tuple[tuple[str, str], ...]  # (cell reference, key: a dotted cell path, or "info:<name>")
 
+    @cached_property
+    def _heads(self) -> tuple[tuple[str, str], ...]:
+        """(the XML before a slot and the slot's '<c r=… s=…', its key), worked out once."""
+        return tuple((before + f'<c r="{ref}" s="{PLAIN if key.startswith("info:") else RULED}"', key)
+                     for before, (ref, key) in zip(self.parts, self.slots))
+
     def xml(self, values: Mapping[str, Any]) -> str:
-        pieces = [self.parts[0]]
-        for (ref, key), after in zip(self.slots, self.parts[1:]):
-            pieces.append(_cell(ref, PLAIN if key.startswith("info:") else RULED, values.get(key)))
-            pieces.append(after)
+        pieces = []
+        for head, key in self._heads:
+            value = values.get(key)
+            if value.__class__ is int:
+                pieces.append(f"{head}><v>{value}</v></c>")
+            else:
+                pieces.append(head + _cell_rest(value))
+        pieces.append(self.parts[-1])
         return "".join(pieces)
 
 
