@@ -81,3 +81,44 @@ def test_report_downloads_are_the_old_ones(sample_reports, tmp_path: Path) -> No
         assert (folder / f"{report.year}.json").read_bytes() == report_json(report)
         assert (folder / f"{report.year}.csv").read_bytes() == csv_header([f.title for f in FIELDS]) + csv_body(
             report, statuses=REPORT_STATUS_NAMES, yes="是", no="").encode("utf-8")
+
+
+def test_a_dirty_rebuild_copies_unchanged_reports_from_the_last_dataset(tmp_path: Path, monkeypatch) -> None:
+    """`mkdocs serve --dirty`: after one report file changed, only that report is made again."""
+    import os
+    import shutil
+
+    from opendata_kit import REPO
+
+    from gongkai.collection import load_portal
+    from gongkai.opendata import site
+
+    shutil.copytree(REPO / "reports", tmp_path / "reports")
+    reports = load_portal([tmp_path / "reports"], base=tmp_path).reports
+    out = tmp_path / "site"
+    first = OpenData(build_index(reports), Layout(), record=True)
+    for file in first.files():
+        first.aim(file.src_uri, str(out / file.src_uri))
+    _write(first, out, lambda uri: True)
+    ledger = first.ledger()
+    assert ledger is not None and len(ledger.shares) == len(reports)
+
+    changed = sorted(reports, key=lambda r: r.key)[2]
+    later = os.stat(changed.source).st_mtime_ns + 5_000_000_000
+    os.utime(changed.source, ns=(later, later))
+    made: list[tuple[str, int]] = []
+    real = dataset.rendered
+
+    def counting(report):
+        made.append(report.key)
+        return real(report)
+
+    monkeypatch.setattr(dataset, "rendered", counting)
+    monkeypatch.setattr(site, "rendered", counting)
+    second = OpenData(build_index(reports), Layout(), previous=ledger, record=True)
+    for file in second.files():
+        second.aim(file.src_uri, str(out / file.src_uri))
+    _write(second, out, lambda uri: "/open_data/" in uri)  # the downloads of unchanged reports are kept
+    assert made == [changed.key]
+    assert _dataset(out) == _whole(reports)
+    assert second.ledger() is not None

@@ -106,8 +106,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.dirty:  # the findings banner is on every page: a change to it renders them all
             self.dirty_builds.also_depends_on(self.site.banner_key)
         self.index = build_index(self.site.reports)
+        # A dirty build copies unchanged reports' share of the dataset from the last one (its ledger).
+        previous = self.opendata.ledger() if self.dirty and self.opendata is not None else None
         self.opendata = (OpenData(self.index, self.layout, portal.roster, portal.findings, config.use_directory_urls,
-                                  drafts=self.site.drafts) if self.config.open_data else None)
+                                  drafts=self.site.drafts, previous=previous, record=self.dirty)
+                         if self.config.open_data else None)
 
         if str(reports_dir) not in config.watch:
             config.watch.append(str(reports_dir))

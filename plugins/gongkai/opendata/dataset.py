@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 
 from ..model import Report
@@ -57,6 +58,27 @@ def part_path(path: str) -> str:
     return os.path.join(os.path.dirname(path), f".gongkai-{os.path.basename(path)}.part")
 
 
+Stamp = tuple[str, int, int, str, bool, str]  # what a report's share is made from: its file and its deadline
+
+
+def stamp(report: Report) -> Stamp | None:
+    """The report file (path, mtime, size) and what the roster makes of it (deadline, late, kind)."""
+    try:
+        info = os.stat(report.source)
+    except OSError:
+        return None
+    return (str(report.source), info.st_mtime_ns, info.st_size, report.deadline.isoformat(), report.is_late,
+            report.obligation.kind)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Where each report's share was written by the last build (kept by ``mkdocs serve --dirty``)."""
+
+    targets: dict[str, str]  # "csv" / "json" → the files
+    shares: dict[tuple[str, int], tuple[Stamp, int, int, int, int]]  # key → stamp, csv offset, length, json …
+
+
 class DatasetStream:
     """``cells.csv`` and ``reports-data.json`` written to disk as each report's own files are made.
 
@@ -65,10 +87,17 @@ class DatasetStream:
     is never held in memory, nor made twice. A report whose downloads were not made in this build
     (a dirty build keeps unchanged files) is made here when its turn comes. The files are written
     under a temporary name and renamed into place by ``finish``, once every report is in.
+
+    With ``record``, each report's share is noted (``ledger``); given the last build's ledger
+    (``previous``), a report whose file and deadline did not change is copied from the last
+    dataset instead of made again: a dirty rebuild after one report changed makes one report.
     """
 
-    def __init__(self, reports: Sequence[Report]) -> None:
+    def __init__(self, reports: Sequence[Report], previous: Ledger | None = None, record: bool = False) -> None:
         self.reports = reports  # in the dataset's order
+        self.previous = previous
+        self.shares: dict[tuple[str, int], tuple[Stamp, int, int, int, int]] | None = {} if record else None
+        self.old: dict[str, IO[bytes]] = {}  # the last build's dataset files, read while the new ones are written
         self.position = {id(r): i for i, r in enumerate(reports)}
         self.done = 0  # reports appended so far
         self.targets: dict[str, str] = {}  # "csv" / "json" → destination path, once known
@@ -93,12 +122,61 @@ class DatasetStream:
         return True
 
     def _append(self, made: Rendered) -> None:
-        json_bytes = (b",\n" if self.done else b"\n") + made.json
-        self.out["csv"].write(made.cells_csv)
-        self.out["json"].write(json_bytes)
-        self.sizes["csv"] += len(made.cells_csv)
-        self.sizes["json"] += len(json_bytes)
+        self._write(self.reports[self.done], made.cells_csv, made.json, None)
+
+    def _write(self, report: Report, cells_csv: bytes, json_text: bytes, mark: Stamp | None) -> None:
+        lead = b",\n" if self.done else b"\n"
+        if self.shares is not None:
+            mark = mark or stamp(report)
+            if mark is not None:
+                self.shares[report.key] = (mark, self.sizes["csv"], len(cells_csv), self.sizes["json"] + len(lead),
+                                           len(json_text))
+        self.out["csv"].write(cells_csv)
+        self.out["json"].write(lead + json_text)
+        self.sizes["csv"] += len(cells_csv)
+        self.sizes["json"] += len(lead) + len(json_text)
         self.done += 1
+
+    def _catch_up(self) -> None:
+        """The next report, whose own files were not made in this build: copied from the last dataset
+        when it did not change, else made."""
+        report = self.reports[self.done]
+        share = self.previous.shares.get(report.key) if self.previous is not None else None
+        mark = stamp(report) if share is not None else None
+        if share is not None and mark == share[0] and self._old_files():
+            _, csv_at, csv_length, json_at, json_length = share
+            self.old["csv"].seek(csv_at)
+            self.old["json"].seek(json_at)
+            cells_csv, json_text = self.old["csv"].read(csv_length), self.old["json"].read(json_length)
+            if len(cells_csv) == csv_length and len(json_text) == json_length:
+                self._write(report, cells_csv, json_text, mark)
+                return
+        self._append(rendered(report))
+
+    def _old_files(self) -> bool:
+        if self.old:
+            return True
+        if self.previous is None or self.previous.targets != self.targets:
+            return False
+        try:
+            for kind in ("csv", "json"):
+                self.old[kind] = open(self.targets[kind], "rb")  # noqa: SIM115 (closed by _close_old)
+        except OSError:
+            self._close_old()
+            self.previous = None
+            return False
+        return True
+
+    def _close_old(self) -> None:
+        for old in self.old.values():
+            old.close()
+        self.old.clear()
+
+    def ledger(self) -> Ledger | None:
+        """This build's shares (when recorded and complete), for the next dirty build."""
+        if self.shares is None or len(self.finished) < 2:
+            return None
+        return Ledger(dict(self.targets), self.shares)
 
     def add(self, report: Report, made: Rendered) -> None:
         """A report's CSV and JSON, just made for its downloads: appended in its turn."""
@@ -106,7 +184,7 @@ class DatasetStream:
         if position is None or position < self.done or not self._open():
             return
         while self.done < position:
-            self._append(rendered(self.reports[self.done]))
+            self._catch_up()
         self._append(made)
 
     def finish(self, kind: str) -> int | None:
@@ -114,7 +192,8 @@ class DatasetStream:
         if kind in self.finished or not self._open():
             return None
         while self.done < len(self.reports):
-            self._append(rendered(self.reports[self.done]))
+            self._catch_up()
+        self._close_old()
         out = self.out.pop(kind)
         out.write(JSON_END if kind == "json" else b"")
         self.sizes[kind] += len(JSON_END) if kind == "json" else 0
@@ -125,6 +204,7 @@ class DatasetStream:
 
     def abort(self) -> None:
         """A failed build: close and remove what was begun."""
+        self._close_old()
         for kind, out in list(self.out.items()):
             out.close()
             if os.path.exists(part_path(self.targets[kind])):

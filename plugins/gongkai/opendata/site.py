@@ -132,6 +132,8 @@ class OpenData:
     as_of: date = field(default_factory=date.today)
     title: str = "政府信息公开工作年度报告"
     drafts: list[str] = field(default_factory=list)  # report files marked draft (a published build leaves them out)
+    previous: dataset.Ledger | None = None  # the last dirty build's dataset, to copy unchanged reports from
+    record: bool = False  # note where each report's share of the dataset goes (for the next dirty build)
 
     def __post_init__(self) -> None:
         self._compliance: Compliance | None = None
@@ -140,7 +142,7 @@ class OpenData:
         self._files: dict[str, SiteFile] = {}
         self._made: tuple[Report, Rendered] | None = None  # the last report's CSV and JSON (its two files)
         reports = sorted(self.index.reports, key=lambda r: r.key)  # by agency code, then year
-        self.stream = dataset.DatasetStream(reports)
+        self.stream = dataset.DatasetStream(reports, self.previous, self.record)
         for report in reports:  # in the dataset's order: each report's share is streamed as its files are made
             for kind, suffix, media, _ in DOWNLOADS:
                 uri = self._report_file(report, suffix)
@@ -167,6 +169,10 @@ class OpenData:
         kind = {self.data_file(dataset.CELLS_CSV): "csv", self.data_file(dataset.CELLS_JSON): "json"}.get(src_uri)
         if kind is not None:
             self.stream.aim(kind, path)
+
+    def ledger(self) -> dataset.Ledger | None:
+        """Where this build wrote each report's share of the dataset (``record``), for the next one."""
+        return self.stream.ledger()
 
     def abort(self) -> None:
         """A failed build: no half-written dataset is left."""
