@@ -281,18 +281,23 @@ class OpenData:
         return self._compliance
 
     def rollups(self, year: int) -> list[Rollup]:
-        """All agencies, then each roster group; missing and failing reports named beside each total."""
+        """All agencies, then each roster group; missing, failing and draft reports named beside each total."""
         group = next((g for g in self.index.years if g.year == year), None)
         reports = list(group.reports) if group else []
         view = self.compliance()
         not_counted = [Left(row.name, row.code, row.cells[year].label) for row in view.rows
-                       if year in row.cells and row.cells[year].status in ("missing", "failing")]
+                       if year in row.cells and row.cells[year].status in ("missing", "failing", "draft")]
         out = [rollup(year, "全部机关", reports, not_counted)]
         if self.roster is not None:
+            group_of = {e.code: e.group for e in self.roster.entries}  # one pass, however many groups
+            members: dict[str | None, list[Report]] = {}
+            left: dict[str | None, list[Left]] = {}
+            for report in reports:
+                members.setdefault(group_of.get(report.agency.slug), []).append(report)
+            for item in not_counted:
+                left.setdefault(group_of.get(item.code), []).append(item)
             for name in self.roster.groups:
-                members = {e.code for e in self.roster.entries if e.group == name}
-                out.append(rollup(year, name, [r for r in reports if r.agency.slug in members],
-                                  [left for left in not_counted if left.code in members]))
+                out.append(rollup(year, name, members.get(name, []), left.get(name, [])))
         return out
 
     def charts_html(self, reports: Iterable[Report], prefix: str, env: Environment) -> Markup:
