@@ -26,6 +26,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -83,16 +84,12 @@ def build(root: Path, open_data: bool, timeout: float) -> Run:
         start = time.perf_counter()
         child = subprocess.Popen([*MKDOCS, "build", "-q", "-f", str(root / CONFIGS[open_data]), "-d", str(site)],
                                  stdout=log, stderr=subprocess.STDOUT, cwd=root)
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                child.kill()
-                pid, status, usage = os.wait4(child.pid, 0)
-                break
-            time.sleep(0.05)
+        timer = threading.Timer(timeout, child.kill)  # a build past its time is stopped
+        timer.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)  # the child's own rusage (and its waited-for children's)
+        finally:
+            timer.cancel()
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         print(log_path.read_text(encoding="utf-8", errors="replace")[-3000:], file=sys.stderr)

@@ -22,7 +22,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from ..formats import TableSpec
-from ..rendering.tables import BlankCell, DataCell, HeaderCell, table_layout
+from ..forms import FIRST_GRID_ROW, form_layout
 
 # Styles (cellXfs): 0 plain, 1 bold label, 2 table title, 3 header (bold, wrapped, centred, ruled), 4 data (ruled).
 PLAIN, BOLD, TITLE, HEADER, RULED = range(5)
@@ -210,40 +210,29 @@ def _info_sheet() -> Sheet:
 
 
 def _table_sheet(table: TableSpec) -> Sheet:
-    """The official layout: header cells with their spans merged, a slot in each data cell."""
+    """The official layout (``forms.form_layout``, as the Excel form has it): header cells with their
+    spans merged, a slot in each data cell."""
     sheet = _SheetWriter(table.title[:31])
     sheet.put(1, 1, TITLE, table.title)
-    first = 3 if table.note else 2
     if table.note:
         sheet.put(2, 1, PLAIN, table.note)
-    layout = table_layout(_Stand_in(), table)  # type: ignore[arg-type]
-    taken: set[tuple[int, int]] = set()
     width = 1
-    for offset, grid_row in enumerate([*layout.head, *(row for body in layout.bodies for row in body)]):
-        r, c = first + offset, 1
-        for cell in grid_row:
-            while (r, c) in taken:
-                c += 1
-            rowspan = getattr(cell, "rowspan", 1)
-            for dr in range(rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
-            if isinstance(cell, HeaderCell):
-                sheet.put(r, c, HEADER, cell.text)
-            elif isinstance(cell, DataCell):
-                sheet.slot(r, c, cell.path)
-            else:
-                assert isinstance(cell, BlankCell)
-                sheet.put(r, c, RULED)
-            for dr in range(rowspan):  # the ruled border of the cells a span covers
-                for dc in range(cell.colspan):
-                    if dr or dc:
-                        sheet.put(r + dr, c + dc, HEADER if isinstance(cell, HeaderCell) else RULED)
-            if cell.colspan > 1 or rowspan > 1:
-                sheet.merge(r, c, r + rowspan - 1, c + cell.colspan - 1)
-            c += cell.colspan
-        width = max(width, c - 1)
-    for row in range(1, first):
+    for cell in form_layout(table, _Stand_in()):  # type: ignore[arg-type]
+        r, c = cell.row, cell.column
+        if cell.label is not None:
+            sheet.put(r, c, HEADER, cell.label)
+        elif cell.path is not None:
+            sheet.slot(r, c, ".".join(cell.path))
+        else:
+            sheet.put(r, c, RULED)
+        for dr in range(cell.rowspan):  # the ruled border of the cells a span covers
+            for dc in range(cell.colspan):
+                if dr or dc:
+                    sheet.put(r + dr, c + dc, HEADER if cell.label is not None else RULED)
+        if cell.colspan > 1 or cell.rowspan > 1:
+            sheet.merge(r, c, r + cell.rowspan - 1, c + cell.colspan - 1)
+        width = max(width, c + cell.colspan - 1)
+    for row in range(1, FIRST_GRID_ROW if table.note else 2):
         if width > 1:
             sheet.merge(row, 1, row, width)
     sheet.widths = [(column, 16 if column == 1 else 12) for column in range(1, width + 1)]
