@@ -143,17 +143,15 @@ class _SheetWriter:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.rows: dict[int, list[tuple[int, str | None]]] = {}  # row → (column, cell XML or None for a slot)
-        self.slots: list[tuple[str, str]] = []
+        self.rows: dict[int, list[tuple[int, str, str | None]]] = {}  # row → (column, cell XML, or its slot's key)
         self.merged: list[str] = []
         self.widths: list[tuple[int, float]] = []
 
     def put(self, row: int, column: int, style: int, value: Any = None) -> None:
-        self.rows.setdefault(row, []).append((column, _cell(f"{column_letter(column)}{row}", style, value)))
+        self.rows.setdefault(row, []).append((column, _cell(f"{column_letter(column)}{row}", style, value), None))
 
     def slot(self, row: int, column: int, key: str) -> None:
-        self.rows.setdefault(row, []).append((column, None))
-        self.slots.append((f"{column_letter(column)}{row}", key))
+        self.rows.setdefault(row, []).append((column, "", key))
 
     def merge(self, row: int, column: int, last_row: int, last_column: int) -> None:
         self.merged.append(f"{column_letter(column)}{row}:{column_letter(last_column)}{last_row}")
@@ -164,15 +162,14 @@ class _SheetWriter:
         head.append("</cols><sheetData>")
         parts: list[str] = []
         current = "".join(head)
-        slots = iter(self.slots)
-        ordered: list[tuple[str, str]] = []
+        slots: list[tuple[str, str]] = []
         for row in sorted(self.rows):
             current += f'<row r="{row}">'
-            for _, xml in sorted(self.rows[row], key=lambda item: item[0]):
-                if xml is None:
+            for column, xml, key in sorted(self.rows[row], key=lambda item: item[0]):
+                if key is not None:
                     parts.append(current)
                     current = ""
-                    ordered.append(next(slots))
+                    slots.append((f"{column_letter(column)}{row}", key))
                 else:
                     current += xml
             current += "</row>"
@@ -182,7 +179,7 @@ class _SheetWriter:
                 f'<mergeCell ref="{m}"/>' for m in self.merged) + "</mergeCells>"
         current += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
         parts.append(current)
-        return Sheet(self.name, tuple(parts), tuple(ordered))
+        return Sheet(self.name, tuple(parts), tuple(slots))
 
 
 class _AnyValue(dict[tuple[str, ...], int]):
@@ -192,7 +189,7 @@ class _AnyValue(dict[tuple[str, ...], int]):
         return 0
 
 
-class _Stand_in:
+class _LayoutOnly:
     values = _AnyValue()
     as_published: dict[tuple[str, ...], Any] = {}
 
@@ -217,7 +214,7 @@ def _table_sheet(table: TableSpec) -> Sheet:
     if table.note:
         sheet.put(2, 1, PLAIN, table.note)
     width = 1
-    for cell in form_layout(table, _Stand_in()):  # type: ignore[arg-type]
+    for cell in form_layout(table, _LayoutOnly()):  # type: ignore[arg-type]
         r, c = cell.row, cell.column
         if cell.label is not None:
             sheet.put(r, c, HEADER, cell.label)
