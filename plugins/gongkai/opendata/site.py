@@ -2,9 +2,11 @@
 
 ``OpenData`` is made once per build from the loaded portal. ``files()`` lists the static files
 (each report's CSV/JSON/XLSX, the portal dataset, ``datapackage.json``, ``reports.json``), each
-written on demand by ``SiteFile.write_to``; ``pages()`` the generated pages (数据下载, trends,
-roll-ups per year, 报送情况); ``report_block`` a report page's year-over-year table and download
-links, put into the page after rendering (when the files, and so their sizes, exist).
+written on demand by ``SiteFile.write_to``, the reports' in the dataset's order: ``cells.csv`` and
+``reports-data.json`` are streamed to disk as they go (``dataset.DatasetStream``). ``pages()`` lists
+the generated pages (数据下载, trends, roll-ups per year, 报送情况 and its page per roster group);
+``report_extras`` a report page's year-over-year table and download links, put into the page after
+rendering (when the files, and so their sizes, exist).
 """
 
 from __future__ import annotations

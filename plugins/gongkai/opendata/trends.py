@@ -2,6 +2,9 @@
 
 Each chart is drawn at build time (readable with JavaScript off, printable) with a text
 alternative and, beside it, the same figures in a table; ``Chart.rows`` is what both read.
+A figure an archived report published blank or not applicable is None, never 0: the chart
+shows the gap (a hatched outline), the table and the text alternative say 未填报, and a sum over
+several reports counts only those that gave the figure and says how many did not.
 """
 
 from __future__ import annotations
