@@ -533,3 +533,28 @@ rule("report-late", W, "年度报告逾期发布",
      "{name}（{agency_code}）{year} 年度报告于 {published} 发布，晚于发布期限 {deadline}（{basis}）")
 rule("agency-not-in-roster", W, "机关不在机关名单中",
      "机关“{name}”（{agency_code}）不在机关名单 {roster} 中：发布期限按名称推定的机关类别计算，请在名单中补充")
+
+# --- government-site conventions: the footer's identifiers and organiser (siteconv, issue 13) ---
+# Options under plugins.gongkai.site_info in mkdocs.yml (gongkai.siteinfo).
+
+rule("site-info-not-text", E, "网站页脚信息的设置应为文字",
+     "应写成一行文字（可加引号），实为{value}")
+rule("site-info-code", E, "网站标识码格式不对",
+     "应为10位：地方政府网站为6位行政区划代码加4位数字（例如 3406000012），"
+     "国务院部门网站为 bm 加8位数字（例如 bm55000001）；请照抄全国政府网站信息报送系统中的标识码")
+rule("site-info-icp", E, "ICP备案号格式不对",
+     "应照抄工业和信息化部备案系统的写法：省份简称、“ICP备”、数字和“号”，"
+     "例如 京ICP备12345678号 或 京ICP备12345678号-1")
+rule("site-info-police", E, "公安机关备案号格式不对",
+     "应照抄全国互联网安全管理服务平台的写法：省份简称、“公网安备”、14位数字和“号”，"
+     "例如 京公网安备11010502030143号")
+rule("site-info-email", E, "联系邮箱格式不对", "应写成 名称@域名，例如 gongkai@example.gov.cn")
+rule("site-info-remote-image", E, "页脚图片不能从其他网站加载",
+     "图片不能写网址：网站的页面不从其他网站加载任何内容。请把图片保存到 docs 目录中，"
+     "这里写它相对于 docs 目录的路径，例如 assets/dangzheng.png")
+rule("site-info-image-missing", E, "页脚图片文件不存在或不是图片",
+     "在 docs 目录中找不到图片“{path}”（或它不是 {kinds} 图片）。请把图片放到 docs 目录中，并检查路径和大小写")
+rule("site-info-link", E, "页脚链接只能是 http(s) 网址",
+     "链接应以 https:// 或 http:// 开头，例如党政机关网站标识的注册页面 https://bszs.conac.cn/sitename?method=show&id=…")
+rule("site-info-unknown-key", E, "网站页脚信息中有无法识别的键",
+     "无法识别的键“{key}”，可用的键：{allowed}")

@@ -22,6 +22,8 @@ label, message, expected and actual. Keys of a case:
   or ``broken: true`` (not a workbook at all).
 - ``command: check``: run ``gongkai check reports`` (with ``args``) instead of ``validate``, and
   keep only its finding lines (the compliance rules); ``args`` are passed to ``validate`` too.
+- ``site_info``: the footer's options of ``mkdocs.yml`` (``plugins.gongkai.site_info``), checked by
+  ``gongkai.siteinfo`` against a ``docs/`` folder holding the files listed in ``docs_files``.
 - ``findings``: the lines printed, in order.
 
 ``python tests/core/test_core_cases.py --write`` fills in ``findings`` from what the code prints
@@ -204,6 +206,19 @@ def _form(case: dict[str, Any], root: Path) -> list[str]:
     return err.splitlines()
 
 
+def _site_info(case: dict[str, Any], root: Path) -> list[str]:
+    from gongkai.siteinfo import read_site_info
+
+    docs = root / "docs"
+    for name in case.get("docs_files", []):
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    source = yaml.safe_dump({"plugins": [{"gongkai": {"site_info": case["site_info"]}}]}, allow_unicode=True,
+                            sort_keys=False)
+    _, found = read_site_info(case["site_info"], docs, "mkdocs.yml", source)
+    return [format_finding(f) for f in found]
+
+
 def run_case(path: Path, root: Path) -> list[str]:
     case = yaml.safe_load(path.read_text(encoding="utf-8"))
     previous = Path.cwd()
@@ -211,6 +226,8 @@ def run_case(path: Path, root: Path) -> list[str]:
     try:
         if "form" in case:
             return _form(case, root)
+        if "site_info" in case:
+            return _site_info(case, root)
         return _import(case, root) if "import" in case else _validate(case, root)
     finally:
         os.chdir(previous)

@@ -183,7 +183,9 @@ class _Scanner(HTMLParser):
                 self.problems.append(f"{self.where}: <{tag} {name}={value!r}>")
             # An anchor made from a heading's words may hold them; an element named __pwned would set window.__pwned.
             anchor = name == "id" or (name == "href" and value.startswith("#"))
-            if (MARKER.search(value) and not anchor) or (name in ("id", "name") and value == "__pwned"):
+            # A page's description is text (the agency's name in words), read as one attribute.
+            described = tag == "meta" and name == "content" and ("name", "description") in attrs
+            if (MARKER.search(value) and not anchor and not described) or (name in ("id", "name") and value == "__pwned"):
                 self.problems.append(f"{self.where}: <{tag} {name}={value!r}>")
             if name == "style" and re.search(r"position\s*:\s*fixed|z-index|url\(", value, re.IGNORECASE):
                 self.problems.append(f"{self.where}: <{tag} style={value!r}>")
@@ -221,6 +223,25 @@ def portal_problems(site: Path) -> Iterator[str]:
                 for key in ("title", "text", "location"):
                     yield from html_problems(str(doc.get(key, "")), f"{where} {doc.get('location')} {key}")
         elif path.suffix == ".xml":
-            text = path.read_text(encoding="utf-8")
-            if MARKER.search(text) or "javascript:" in text.lower():
-                yield f"{where}: a payload in the XML"
+            yield from xml_problems(path.read_text(encoding="utf-8"), where)
+
+
+ATOM_TEXT = {"title", "subtitle", "summary", "rights", "content", "name"}
+
+
+def xml_problems(text: str, where: str) -> Iterator[str]:
+    """A payload in an XML file's markup: a link, any attribute, an element; in the Atom feed's
+    text constructs it is words (type text: a feed reader shows it as text), nowhere else."""
+    import xml.etree.ElementTree as ET
+
+    from gongkai.pages.text import is_safe_url
+
+    for element in ET.fromstring(text).iter():
+        local = element.tag.rsplit("}", 1)[-1]
+        for name, value in element.attrib.items():
+            if MARKER.search(value) or (name in URL_ATTRIBUTES and not is_safe_url(value)):
+                yield f"{where}: <{local} {name}={value!r}>"
+        if local in ATOM_TEXT and element.get("type", "text") != "text":
+            yield f"{where}: <{local} type={element.get('type')!r}>: markup a feed reader would render"
+        if local not in ATOM_TEXT and (MARKER.search(element.text or "") or "javascript:" in (element.text or "").lower()):
+            yield f"{where}: a payload in <{local}>"

@@ -10,6 +10,22 @@ from ..navigation import NavTitles
 from ..pages.index_pages import DEFAULT_INDEX_TITLE
 
 
+class SiteInfoConfig(Config):
+    """The footer's organiser, contact and registration identifiers (checked by ``gongkai.siteinfo``)."""
+
+    organiser = opt.Optional(opt.Type(str))  # 主办单位
+    undertaker = opt.Optional(opt.Type(str))  # 承办单位
+    address = opt.Optional(opt.Type(str))  # 地址
+    phone = opt.Optional(opt.Type((str, int)))  # 联系电话
+    email = opt.Optional(opt.Type(str))  # 电子邮箱
+    site_code = opt.Optional(opt.Type((str, int)))  # 网站标识码
+    icp = opt.Optional(opt.Type(str))  # ICP备案号, linked to beian.miit.gov.cn
+    police = opt.Optional(opt.Type(str))  # 公安机关备案号, linked to beian.mps.gov.cn
+    police_icon = opt.Optional(opt.Type(str))  # its icon: an image in docs_dir
+    conac_badge = opt.Optional(opt.Type(str))  # 党政机关网站标识: an image in docs_dir (never a URL)
+    conac_url = opt.Optional(opt.Type(str))  # the badge's registration page at conac.cn
+
+
 class GongkaiConfig(Config):
     enabled = opt.Type(bool, default=True)
 
@@ -39,6 +55,11 @@ class GongkaiConfig(Config):
     # 开放数据：每份报告的 CSV/XLSX/JSON 下载、全站数据集、历年趋势、汇总和报送情况页面。
     # 设为 false 则不生成这些文件和页面（基准测试用它比较有无开放数据的构建成本）。
     open_data = opt.Type(bool, default=True)
+
+    # Government-site conventions (gongkai.siteinfo, gongkai.feed): the footer's identifiers,
+    # and the Atom feed of reports by publication date (off: 0 entries).
+    site_info = opt.SubConfig(SiteInfoConfig)
+    feed_entries = opt.Type(int, default=50)
 
     def nav_titles(self) -> NavTitles:
         return NavTitles(section=self.nav_title, index=self.index_nav_title, home=self.nav_home_title,

@@ -31,6 +31,9 @@ with the test that fails when an upgrade of MkDocs or Material removes it
 - MkDocs makes a new Jinja environment for the theme in every build (``Theme.get_env``) and
   hands it to ``on_env``; ``CompiledTemplates`` keeps the compiled templates across dirty
   rebuilds — ``test_mkdocs_makes_a_theme_environment_per_build``.
+- MkDocs' ``sitemap.xml`` prints each page's ``Page.update_date`` (the build date, set when the
+  page is made) as ``lastmod``; ``set_lastmod`` gives a report page its publication date —
+  ``test_siteconv_site.py::test_sitemap_lastmod_is_the_report_date``.
 
 Dirty rebuilds (``mkdocs serve --dirty``) render only the pages whose sources changed.
 MkDocs' own ``is_modified`` compares a physical source's mtime with the output's, which says
@@ -61,6 +64,7 @@ import os
 import re
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
@@ -319,3 +323,8 @@ def drop_checkbox_autocomplete(page_html: str) -> str:
 def warnings_counted() -> bool:
     """Whether `mkdocs build --strict` counted a warning (it raises Abort right after post_build)."""
     return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
+
+
+def set_lastmod(page: Page, day: date) -> None:
+    """The ``lastmod`` MkDocs' sitemap.xml prints for ``page`` (``Page.update_date``, a date string)."""
+    page.update_date = day.isoformat()

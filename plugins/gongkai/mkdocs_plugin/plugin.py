@@ -11,7 +11,7 @@
 - ``on_page_content``: last safety pass over generated report pages;
 - ``on_page_context``: the report's tables, after the search plugin has read the page;
 - ``on_post_page``: valid HTML where the theme's own markup is not;
-- ``on_post_build``: in a dirty build, complete Material's search index (when a site uses it) and
+- ``on_post_build``: write the Atom feed (``conventions``); in a dirty build, complete Material's search index (when a site uses it) and
   forget removed pages; index the written site for search (``gongkai.search``; not in
   ``mkdocs serve``, which keeps the preview fast: its search box says there is no index); in a
   full build, swap the site built beside ``site/`` in (``publishing``);
@@ -49,6 +49,7 @@ from ..pages.text import sanitize_html
 from ..preview import SitePlan, plan_site
 from ..search import SearchIndexError, build_search_index
 from .config import GongkaiConfig
+from .conventions import Conventions
 from .data_files import data_files
 from .internals import (
     CompiledTemplates,
@@ -82,6 +83,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.dirty_builds = DirtyBuilds()  # what the last dirty build rendered, per site folder
         self.compiled = CompiledTemplates()  # the theme's templates, for dirty rebuilds
         self.site = SitePlan(preview=False, reports=[])  # what this build shows (``preview.plan_site``)
+        self.conventions = Conventions()  # footer identifiers, descriptions, lastmod, Atom feed
 
     # Defining on_startup makes MkDocs keep this instance (and its store) across serve rebuilds.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -111,6 +113,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.opendata = (OpenData(self.index, self.layout, portal.roster, portal.findings, config.use_directory_urls,
                                   drafts=self.site.drafts, previous=previous, record=self.dirty)
                          if self.config.open_data else None)
+        for notice in self.conventions.configure(dict(self.config.site_info), self.config.feed_entries, config,
+                                                 self.layout, self.index):
+            log.info(notice)
 
         if str(reports_dir) not in config.watch:
             config.watch.append(str(reports_dir))
@@ -172,11 +177,15 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.config.enabled and self.dirty:
             planned = self.dirty_builds.plan(files, nav)
             log.info(f"本次重新生成 {len(planned)} 个页面（共 {len(self.dirty_builds.urls)} 个）")
+        if self.config.enabled:
+            self.conventions.date_reports(files, self.generated)
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         if self.config.enabled and self.dirty:
             self.compiled.attach(env, self.dirty_builds.settings)
+        if self.config.enabled:
+            self.conventions.add_globals(env)
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -186,7 +195,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         return None
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if not self.config.enabled or page.file.src_uri in self.generated:
+        if not self.config.enabled:
+            return markdown
+        self.conventions.describe(page.meta, self.generated.get(page.file.src_uri))
+        if page.file.src_uri in self.generated:
             return markdown
         values = home_replacements(self.index, self.layout, page.file.src_uri, self.opendata)
         markdown, unknown = fill_placeholders(markdown, values)
@@ -230,6 +242,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.config.enabled and self.dirty:
             self.dirty_builds.finish(search_plugins(config))
 
+    def _write_feed(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled:
+            self.conventions.write_feed(config.site_dir, self.index.reports)
+
     staging: Path | None = None  # where a full `mkdocs build` writes (publishing.stage), until it is swapped in
     site_dir = ""  # the site folder it replaces
 
@@ -254,7 +270,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         publishing.publish(staging, Path(self.site_dir))
         config.site_dir, self.staging = self.site_dir, None
 
-    on_post_build = CombinedEvent(_finish_dirty_build, _index_for_search, _publish_site)
+    on_post_build = CombinedEvent(_finish_dirty_build, _write_feed, _index_for_search, _publish_site)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.opendata is not None:
