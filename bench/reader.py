@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,8 @@ class ReaderFigures:
     results: int  # result links shown for the first query
     site_kb_per_report: float
     index_kb_per_report: float  # search index on disk, per report
+    query_files: list[tuple[str, float]] = field(default_factory=list)  # first query: (file, KB) as loaded
+    second_query_kb: float = 0.0
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -73,6 +75,9 @@ class _Transfers:
 
     def mark(self) -> int:
         return len(self.entries)
+
+    def files(self, since: int = 0, until: int | None = None) -> list[tuple[str, float]]:
+        return [(url.split("/", 3)[-1], round(n / 1024, 1)) for url, n in self.entries[since:until]]
 
     def kb(self, since: int = 0, only: tuple[str, ...] = ()) -> float:
         chosen = self.entries[since:]
@@ -126,20 +131,22 @@ def measure_site(site: Path, report_path: str, queries: tuple[str, str], reports
             page.goto(root + report_path, wait_until="load")
             page.wait_for_load_state("networkidle")
             view_kb, view_index_kb = transfers.kb(), transfers.kb(only=index_parts)
-            times = []
+            times, kbs = [], []
             for query in queries:
                 before = transfers.mark()
                 found, start = search(page, query)
                 times.append((time.perf_counter() - start) * 1000)
+                page.wait_for_load_state("networkidle")  # what the query loaded after its results too
+                kbs.append(transfers.kb(before))
                 if len(times) == 1:
-                    query_kb, results = transfers.kb(before), found
-                page.wait_for_load_state("networkidle")
+                    results, query_files = found, transfers.files(before)
             context.close()
         finally:
             browser.close()
     index_dir = site / ("pagefind" if gongkai else "search")
-    return ReaderFigures(view_kb=view_kb, view_index_kb=view_index_kb, query_kb=query_kb, query_ms=times[0],
-                         second_query_ms=times[1], results=results,
+    return ReaderFigures(view_kb=view_kb, view_index_kb=view_index_kb, query_kb=kbs[0], query_ms=times[0],
+                         second_query_ms=times[1], results=results, query_files=query_files,
+                         second_query_kb=kbs[1],
                          site_kb_per_report=_folder_bytes(site) / 1024 / reports,
                          index_kb_per_report=_folder_bytes(index_dir) / 1024 / reports)
 
@@ -150,3 +157,46 @@ def available() -> bool:
     except ImportError:
         return False
     return CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
+
+
+QUERIES = ("东湖镇人民政府 2019年", "政策解读")  # bench/run.py's: the first report's agency and year, a common phrase
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Reader-side figures of a site already built (e.g. bench/out/n10000/gongkai/site), without a build."""
+    import argparse
+    import json
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("site", type=Path, help="the built site's folder")
+    parser.add_argument("--reports", type=int, required=True, help="reports in the portal (for the per-report sizes)")
+    parser.add_argument("--page", default="reports/donghu-zhen/2019/", help="the report page opened first (URL path)")
+    parser.add_argument("--query", action="append", help="the queries typed (default: %s)" % " / ".join(QUERIES))
+    parser.add_argument("--baseline", action="store_true", help="the site uses Material's search")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    if not available():
+        print("Playwright or /usr/bin/chromium missing: bash .ci/install-browser-tools.sh", file=sys.stderr)
+        return 2
+    queries = tuple(args.query or QUERIES)
+    if len(queries) != 2:
+        parser.error("give two --query (a first and a second query)")
+    load = os.getloadavg()[0]
+    f = measure_site(args.site, args.page.lstrip("/"), (queries[0], queries[1]), args.reports,
+                     gongkai=not args.baseline)
+    if args.json:
+        print(json.dumps({"load_average": load, **f.__dict__}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{args.site} ({args.reports} reports), load average {load:.1f}")
+    print(f"first view {f.view_kb:.0f} KB (index {f.view_index_kb:.0f} KB)")
+    print(f"first query “{queries[0]}”: {f.query_kb:.0f} KB, {f.query_ms:.0f} ms to results ({f.results} shown)")
+    for name, kb in f.query_files:
+        print(f"    {kb:7.1f} KB  {name}")
+    print(f"second query “{queries[1]}”: {f.second_query_kb:.0f} KB, {f.second_query_ms:.0f} ms to results")
+    print(f"site {f.site_kb_per_report:.1f} KB per report (index {f.index_kb_per_report:.1f} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

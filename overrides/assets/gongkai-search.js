@@ -1,6 +1,9 @@
 /* gongkai: the header's search box, on Pagefind's index (<site>/pagefind/, made after the build).
-   Nothing is loaded until a reader starts a search; then Pagefind loads the index chunks and
-   result fragments the query needs. Every text from the index reaches the page as text. */
+   Nothing is loaded until a reader starts a search. The index is in parts (pagefind/parts.json:
+   the years each part holds): a query naming a year (2023年) searches only the parts holding that
+   year, filtered to it; any other query searches all parts at once. Only the index chunks of the
+   query's words are loaded, and the result fragments of the results shown (five, then five more
+   on request). Every text from the index reaches the page as text. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-gk-search]");
@@ -10,12 +13,19 @@
   var panel = root.querySelector(".gk-search__panel");
   var status = root.querySelector(".gk-search__status");
   var list = root.querySelector(".gk-search__results");
+  var more = root.querySelector(".gk-search__more");
+  var wider = root.querySelector(".gk-search__wider");
   var base = new URL((root.getAttribute("data-gk-base") || ".").replace(/\/?$/, "/"), location.href);
-  var MAX_RESULTS = 10;
+  var PAGE = 5;  // results shown at once; their fragments are the only ones loaded
   var DELAY_MS = 80;  // after the last keystroke: one query per pause in typing
-  var pagefind = null;
+  // A query ending in what may be the start of a year (2, 20, 202) waits a little longer for the
+  // rest: a year decides which parts of the index the query loads.
+  var YEAR_TYPED_MS = 300;
+  var YEAR_START = /(^|[^0-9])(1|2|19|20|19[0-9]|20[0-9])$/;
+  var engine = null;  // Promise of {pf, parts}
   var timer = 0;
   var latest = 0;
+  var shown = null;  // the current results: {query, results, count}
 
   function say(text) {
     panel.hidden = false;
@@ -26,13 +36,68 @@
     if (location.protocol === "file:") {
       return Promise.reject(new Error("file"));
     }
-    if (!pagefind) {
-      pagefind = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
-        return pf.options({ baseUrl: base.pathname, excerptLength: 40 }).then(function () { return pf; });
+    if (!engine) {
+      var folder = new URL("pagefind/", base);
+      var path = function (dir) { return new URL(dir + "/", folder).pathname; };
+      engine = fetch(new URL("parts.json", folder).href).then(function (response) {
+        if (!response.ok) throw new Error("index");
+        return response.json();
+      }).then(function (manifest) {
+        var parts = manifest.parts || [];
+        if (!parts.length || !manifest.hub) throw new Error("index");
+        return import(new URL(manifest.hub + "/pagefind.js", folder).href).then(function (pf) {
+          var index = pf.createInstance({ basePath: path(manifest.hub), baseUrl: base.pathname,
+                                          excerptLength: 30, noWorker: true });
+          var merged = {};
+          merged[manifest.hub] = Promise.resolve();
+          return {
+            parts: parts,
+            index: index,
+            // Adds parts to the index (each once); a search then covers every part added so far.
+            add: function (dirs) {
+              return Promise.all(dirs.map(function (dir) {
+                if (!merged[dir]) merged[dir] = index.mergeIndex(path(dir));
+                return merged[dir];
+              }));
+            },
+            missing: function () {
+              return parts.filter(function (p) { return !merged[p.dir]; });
+            }
+          };
+        });
       });
-      pagefind.catch(function () { pagefind = null; });  // try again on the next query
+      engine.catch(function () { engine = null; });  // try again on the next query
     }
-    return pagefind;
+    return engine;
+  }
+
+  // A year in a query: 2023年, 2023年度, or 2023 standing alone (not a number such as 2023件).
+  function findYear(query) {
+    var digits = /(?:19|20)[0-9]{2}/g;
+    var m;
+    while ((m = digits.exec(query))) {
+      var rest = query.slice(m.index + 4);
+      if (/[0-9]/.test(query.charAt(m.index - 1)) || /^[0-9]/.test(rest)) continue;
+      var suffix = /^年度?/.exec(rest);
+      if (suffix || !rest || /^[\s,，、;；]/.test(rest)) {
+        return { at: m.index, length: 4 + (suffix ? suffix[0].length : 0), year: Number(m[0]) };
+      }
+    }
+    return null;
+  }
+
+  // What to search: the words, and the year when the query names one the index holds.
+  function parse(query, parts) {
+    var y = findYear(query);
+    var dirs = y ? parts.filter(function (p) { return p.years.indexOf(y.year) >= 0; }) : [];
+    if (!dirs.length) {
+      var newest = Math.max.apply(null, [0].concat.apply([], parts.map(function (p) { return p.years; })));
+      return { words: query, year: null, dirs: parts.filter(function (p) {
+        return !p.years.length || p.years.indexOf(newest) >= 0;
+      }).map(function (p) { return p.dir; }) };
+    }
+    var words = (query.slice(0, y.at) + " " + query.slice(y.at + y.length)).replace(/\s+/g, " ").trim();
+    return { words: words || null, year: String(y.year), dirs: dirs.map(function (p) { return p.dir; }) };
   }
 
   // Pagefind's excerpt is HTML: escaped text with <mark> around the matches. Parse it inertly
@@ -65,24 +130,66 @@
     return li;
   }
 
-  function search(query) {
+  function counted() {
+    var n = shown.results.length;
+    var listed = list.children.length;
+    return (n === 0 ? "未找到与“" + shown.query + "”相关的页面" :
+      "找到 " + n + " 个相关页面" + (n > listed ? "，显示前 " + listed + " 个" : "")) +
+      (shown.partial ? "（只搜索了最近年度，可在更早年度中继续搜索）" : "");
+  }
+
+  // The next results' fragments, in order; each is shown as soon as it and those before it arrived.
+  function showMore(mine) {
+    var next = shown.results.slice(list.children.length, list.children.length + PAGE);
+    var pending = next.map(function (r) { return r.data(); });
+    more.hidden = true;
+    return pending.reduce(function (chain, data) {
+      return chain.then(function () {
+        return data.then(function (d) { if (mine === latest) list.appendChild(item(d)); });
+      });
+    }, Promise.resolve()).then(function () {
+      if (mine !== latest) return;
+      list.dataset.query = shown.query;  // which query the list answers (for tests and styles)
+      more.hidden = list.children.length >= shown.results.length;
+      wider.hidden = !shown.partial;
+      say(counted());
+    });
+  }
+
+  // Three digits of a year typed (202): load the parts holding the years they can begin, and the
+  // index chunks of the words before them, while the reader types the last digit.
+  function prefetch(words, digits) {
+    if (!engine) return;
+    engine.then(function (e) {
+      var dirs = e.parts.filter(function (p) {
+        return p.years.some(function (y) { return String(y).indexOf(digits) === 0; });
+      }).map(function (p) { return p.dir; });
+      if (!dirs.length || dirs.length > 3) return null;
+      return e.add(dirs).then(function () { if (words) return e.index.preload(words); });
+    }).catch(function () {});
+  }
+
+  // A query naming a year searches the parts holding it, filtered to it; any other query the
+  // parts added so far (at first the newest year's), until the reader asks for the older years.
+  function search(query, everything) {
     var mine = ++latest;
-    load().then(function (pf) {
-      return pf.search(query);
+    load().then(function (e) {
+      var q = parse(query, e.parts);
+      var dirs = everything ? e.parts.map(function (p) { return p.dir; }) : q.dirs;
+      return e.add(dirs).then(function () {
+        return e.index.search(q.words, q.year ? { filters: { year: q.year } } : {});
+      }).then(function (found) {
+        return { results: found.results, partial: !q.year && e.missing().length > 0 };
+      });
     }).then(function (found) {
       if (mine !== latest) return null;
-      var shown = found.results.slice(0, MAX_RESULTS);
-      return Promise.all(shown.map(function (r) { return r.data(); })).then(function (data) {
-        if (mine !== latest) return;
-        list.replaceChildren.apply(list, data.map(item));
-        list.dataset.query = query;  // which query the list answers (for tests and styles)
-        var n = found.results.length;
-        say(n === 0 ? "未找到与“" + query + "”相关的页面" :
-          "找到 " + n + " 个相关页面" + (n > shown.length ? "，显示前 " + shown.length + " 个" : ""));
-      });
+      shown = { query: query, results: found.results, partial: found.partial };
+      list.replaceChildren();
+      return showMore(mine);
     }).catch(function (error) {
       if (mine !== latest) return;
       list.replaceChildren();
+      more.hidden = wider.hidden = true;
       list.dataset.query = query;
       say(error && error.message === "file"
         ? "从本地文件打开网站时无法搜索：请通过网站地址（http:// 或 https://）访问本门户后再搜索。"
@@ -93,33 +200,48 @@
   input.addEventListener("input", function () {
     clearTimeout(timer);
     var query = input.value.trim();
-    if (query && pagefind) pagefind.then(function (pf) { pf.preload(query); }).catch(function () {});
     if (!query) {
       ++latest;
       list.replaceChildren();
+      more.hidden = wider.hidden = true;
       status.textContent = "";
       panel.hidden = true;
       return;
     }
-    timer = setTimeout(function () { search(query); }, DELAY_MS);
+    var typing = YEAR_START.exec(query);
+    timer = setTimeout(function () { search(query); }, typing ? YEAR_TYPED_MS : DELAY_MS);
+    if (typing && typing[2].length === 3) prefetch(query.slice(0, typing.index + typing[1].length).trim(), typing[2]);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(timer);
     if (input.value.trim()) search(input.value.trim());
   });
-  // The reader is about to search: load Pagefind itself (no index yet) while they type, or say
-  // at once that a site opened from disk cannot search.
+  more.addEventListener("click", function () {
+    var first = list.children.length;
+    showMore(latest).then(function () {
+      var link = list.children[first] && list.children[first].querySelector("a");
+      if (link) link.focus();  // keyboard and screen-reader users continue at the first new result
+    });
+  });
+  wider.addEventListener("click", function () {
+    search(shown.query, true);
+    input.focus();
+  });
+  // The reader is about to search: load Pagefind's script (no index yet) while they type, or
+  // say at once that a site opened from disk cannot search.
   input.addEventListener("focus", function () {
     if (location.protocol === "file:") {
       search(input.value.trim());
     } else {
-      load().then(function (pf) { return pf.init(); }).catch(function () {});
+      load().catch(function () {});
       if (list.children.length) panel.hidden = false;
     }
   });
   root.addEventListener("keydown", function (event) {
     var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+    if (!more.hidden) links.push(more);
+    if (!wider.hidden) links.push(wider);
     var at = links.indexOf(document.activeElement);
     if (event.key === "Escape") {
       panel.hidden = true;

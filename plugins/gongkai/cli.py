@@ -19,15 +19,16 @@ from typing import Callable, Sequence
 from . import cli_options as options
 from . import collection, findings
 from .cli_options import UsageError, resolve_agency, resolve_output
-from .findings import Severity
+from .findings import Finding, Severity
 from .formats import format_for_year
 from .indexing import Layout
 from .lateness import late_findings
-from .model import Agency
+from .model import Agency, Report
 from .preview import plan_site
 from .roster import ROSTER_FILE
 from .schema import schema_json
 from .starting import NewReport, code_for, prepare, previous_report, yaml_text
+from .validation import acknowledge, check_across_years, check_report
 from .writing import OutputError, write_atomically
 
 EXIT_OK = 0
@@ -97,12 +98,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         for finding in found:
             print(findings.format_finding(finding))
+        notes = acknowledged_discrepancies(portal.reports)
+        for note in notes:
+            print(acknowledged_line(note))
         print(f"检查了 {len(portal.files)} 个报告文件：{findings.summarize(found)}")
+        if notes:
+            print(f"另有 {len(notes)} 处原文数据说明：存档报告按原文保留的不一致，已在 discrepancies 中说明，不算错误")
         if drafts:
             print(f"其中 {len(drafts)} 份草稿（status: draft）不发布，其问题不影响检查结果：{'、'.join(drafts)}")
     failing = [f for f in found if f.file not in drafts
                and (f.is_error or (args.strict and f.severity is Severity.WARNING))]
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def acknowledged_discrepancies(reports: Sequence[Report]) -> list[Finding]:
+    """What archived reports' published numbers break and their ``discrepancies`` acknowledge."""
+    by_key = {report.key: report for report in reports}
+    notes: list[Finding] = []
+    for report in reports:
+        if not report.discrepancies:
+            continue
+        notes.extend(check_report(report).acknowledged)
+        previous = by_key.get((report.agency.slug, report.year - 1))
+        if previous is not None:  # the carry-over from last year's report is acknowledged here
+            notes.extend(acknowledge(report, check_across_years(report, previous), lambda item: True).acknowledged)
+    return findings.sort_findings(notes)
+
+
+def acknowledged_line(note: Finding) -> str:
+    """An acknowledged discrepancy for people: like a finding, but 说明 (information), not 错误."""
+    return f"{note.location()}: 说明 [{note.rule}] {findings.format_finding(note).split('] ', 1)[1]}（原文数据说明，按原文保留）"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -273,7 +298,7 @@ def _import_unavailable(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Every valid report under the paths as an HTML fragment, a one-file page and a Word document."""
-    from .embedding import report_docx, report_fragment, report_page_html
+    from .attachments import export
 
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
@@ -288,12 +313,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     folder = Path(args.output)
     for report in portal.reports:
-        stem = folder / f"{report.agency.slug}-{report.year}"
-        folder.mkdir(parents=True, exist_ok=True)
-        stem.with_suffix(".fragment.html").write_text(report_fragment(report), encoding="utf-8")
-        stem.with_suffix(".html").write_text(report_page_html(report), encoding="utf-8")
-        stem.with_suffix(".docx").write_bytes(report_docx(report))
-        print(f"已导出 {report.title}：{stem}.fragment.html（粘贴到网站文章中）、{stem}.html、{stem}.docx")
+        written = export(report, folder)
+        print(f"已导出 {report.title}：" + "、".join(f"{path}（{kind.title}）" for kind, path in written))
     return EXIT_OK
 
 

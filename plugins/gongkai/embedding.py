@@ -2,44 +2,70 @@
 article (headings, narrative, the accessible tables; inline styles only, no scripts), the same
 as a one-file page, and a Word document in the official layout.
 
-The tables are the site's own (``rendering.render_table``: captions, ``scope``/``headers``), with
-their classes traded for inline styles, since a CMS article keeps neither stylesheets nor scripts.
-The Word tables follow ``forms.form_layout``, the official grid with its merged headers.
+The tables are the site's own markup (``tables/table.html``: captions, ``scope``/``headers``),
+with their classes traded for inline styles, since a CMS article keeps neither stylesheets nor
+scripts. Like the site's tables, each is styled once per table layout, with a slot per number
+(``styled_table``), and a report only writes its numbers in. Narratives are rendered and
+cleaned as on the site (``sanitizing.render_narrative``), once per report for all three files
+(``Rendered``). The Word document is written by ``wordml``.
+
+Every number is the report's as published (``Report.text``): an archived report's blank,
+not-applicable and with-unit cells as printed, with its acknowledged discrepancies (原文数据说明).
 """
 
 from __future__ import annotations
 
-import io
+import dataclasses
 import re
-from html import escape
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
-import markdown
+from jinja2 import Environment
+from markupsafe import Markup, escape
 
-from .forms import FIRST_GRID_ROW, form_layout
+from .formats import TableSpec
 from .model import CellPath, Report
-from .pages.text import safe_narrative, sanitize_html
-from .rendering import format_value, render_table
+from .pages.report_page import DiscrepancyView, discrepancy_views, section_id
+from .pages.templates import date_zh, make_environment
+from .rendering.tables import BLANK_LABEL, DataCell, GridCell, default_environment, render_layout, table_layout
+from .sanitizing import render_narrative
+from .wordml import LAYOUT_ONLY, core_properties, fill_table, narrative_xml, package, paragraph, run, text_paragraph
 
 STYLES = {
     "h1": "font-size:22px;font-weight:bold;text-align:center;margin:0 0 .6em",
     "h2": "font-size:18px;font-weight:bold;margin:1.2em 0 .5em",
     "h3": "font-size:16px;font-weight:bold;margin:1em 0 .4em",
+    "h4": "font-size:16px;font-weight:bold;margin:1em 0 .4em",
+    "h5": "font-size:16px;font-weight:bold;margin:1em 0 .4em",
+    "h6": "font-size:16px;font-weight:bold;margin:1em 0 .4em",
     "p": "margin:0 0 .8em;line-height:1.8",
+    "ul": "margin:0 0 .8em 2em;line-height:1.8",
+    "ol": "margin:0 0 .8em 2em;line-height:1.8",
+    "blockquote": "margin:0 0 .8em 2em",
+    "pre": "white-space:pre-wrap;margin:0 0 .8em",
+    "meta": "margin:0 0 .8em;text-align:center",
+    "draft": "margin:0 0 .8em;padding:4px 8px;border:1px solid #b00;color:#b00;font-weight:bold",
+    "note_title": "margin:1em 0 .4em;font-weight:bold",
     "table": "border-collapse:collapse;width:100%;margin:0 0 1em;font-size:14px",
     "caption": "font-weight:bold;text-align:left;padding:4px 0",
-    "th": "border:1px solid #000;padding:4px 6px;text-align:center;vertical-align:middle;font-weight:bold;"
-          "background:#f2f2f2",
-    "td": "border:1px solid #000;padding:4px 6px;text-align:right",
+    # A th is bold and centred, a cell's content vertically centred, by default: only what differs.
+    "th": "border:1px solid #000;padding:4px;background:#f2f2f2",
+    "td": "border:1px solid #000;padding:4px;text-align:right",
 }
-_OPEN_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)((?:\s[^<>]*)?)(/?)>")
-_CLASS = re.compile(r"""\s(?:class|style)\s*=\s*(?:"[^"]*"|'[^']*')""")
-_WRAPPER = re.compile(r"</?div\b[^>]*>")
+# A cell published blank: nothing to see, “空白” for a screen reader (a CMS that drops the style shows the word).
+HIDDEN = "position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap"
+TEMPLATE = "attachments/fragment.html"
+PAGE_TEMPLATE = "attachments/page.html"
+
+_OPEN_TAG = re.compile(r'<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=/>]+(?:="[^"]*")?)*)\s*(/?)>')
+_DROPPED = re.compile(r'\s(?:class|style|role|tabindex|data-search-exclude|aria-labelledby)(?:="[^"]*")?')
+_WRAPPER = re.compile(r"</?div\b[^>]*>\n?")
 
 
-def _inline_styles(markup: str) -> str:
-    """Classes and styles out, each element's inline style in; ``div`` wrappers dropped."""
+def inline_styles(markup: str) -> str:
+    """Classes, styles and the site's scroll wrappers out, each element's inline style in."""
     def tag(match: re.Match[str]) -> str:
-        name, attributes, close = match.group(1).lower(), _CLASS.sub("", match.group(2)), match.group(3)
+        name, attributes, close = match.group(1).lower(), _DROPPED.sub("", match.group(2)), match.group(3)
         style = STYLES.get(name)
         styled = f' style="{style}"' if style else ""
         return f"<{name}{attributes}{styled}{close}>"
@@ -47,80 +73,144 @@ def _inline_styles(markup: str) -> str:
     return _OPEN_TAG.sub(tag, _WRAPPER.sub("", markup))
 
 
-def _narrative_html(text: str) -> str:
-    return sanitize_html(markdown.markdown(safe_narrative(text)))
+# --- tables: styled once per layout, numbers written per report ---------------------------
+
+_SLOT = "\ue000{}\ue001"
+_SLOTS = re.compile("\ue000([0-9]+)\ue001")
 
 
-def report_fragment(report: Report) -> str:
-    """The HTML to paste into a CMS article: no scripts, no stylesheets, every number of every table."""
-    parts = [f"<h1>{escape(report.title)}</h1>",
-             f"<p>发布日期：{report.published.year}年{report.published.month}月{report.published.day}日</p>"]
-    for section in report.format.sections:
-        prefix = section.key.replace("_", "-") + "-"
-        parts.append(f'<h2 id="{prefix}title">{escape(section.title)}</h2>')
-        if section.table is not None:
-            parts.append(render_table(report, section.table, id_prefix=prefix).strip())
+@dataclass(frozen=True)
+class StyledTable:
+    parts: tuple[str, ...]  # the HTML around the numbers
+    paths: tuple[CellPath, ...]  # each number's cell, in the order the HTML writes them
+
+
+@cache  # by declaration (hashed by identity) and id prefix
+def styled_table(table: TableSpec, id_prefix: str) -> StyledTable:
+    """The table's markup as the site writes it, styled inline, cut around its numbers."""
+    layout = table_layout(LAYOUT_ONLY, table, id_prefix=id_prefix)
+    paths: list[CellPath] = []
+
+    def slot(cell: GridCell) -> GridCell:
+        if not isinstance(cell, DataCell):
+            return cell
+        paths.append(tuple(cell.path.split(".")))
+        return dataclasses.replace(cell, text=_SLOT.format(len(paths) - 1))
+
+    layout = dataclasses.replace(
+        layout, head=tuple(tuple(slot(c) for c in row) for row in layout.head),
+        bodies=tuple(tuple(tuple(slot(c) for c in row) for row in body) for body in layout.bodies))
+    markup = inline_styles(render_layout(default_environment().get_template("tables/table.html"), layout).strip())
+    pieces = _SLOTS.split(_short_ids(markup, id_prefix))
+    return StyledTable(tuple(pieces[0::2]), tuple(paths[int(i)] for i in pieces[1::2]))
+
+
+_ID = re.compile(r'\sid="([^"]+)"')
+_ID_REFERENCES = re.compile(r'\s(id|headers|aria-describedby)="([^"]*)"')
+
+
+def _short_ids(markup: str, id_prefix: str) -> str:
+    """The site's descriptive ids numbered instead: every number's ``headers`` names several, and
+    they were nearly half of the fragment's size."""
+    short = {name: f"{id_prefix}{n}" for n, name in enumerate(_ID.findall(markup), start=1)}
+
+    def renamed(match: re.Match[str]) -> str:
+        return f' {match.group(1)}="{" ".join(short.get(name, name) for name in match.group(2).split())}"'
+
+    return _ID_REFERENCES.sub(renamed, markup)
+
+
+def table_html(report: Report, table: TableSpec, id_prefix: str) -> str:
+    styled = styled_table(table, id_prefix)
+    values, published = report.values, report.as_published
+    out = [styled.parts[0]]
+    for path, after in zip(styled.paths, styled.parts[1:]):
+        value = values.get(path)
+        if value.__class__ is int and path not in published:
+            out.append(str(value))
         else:
-            parts.append(_narrative_html(report.narrative.get(section.key, "无。")))
-    body = _inline_styles("\n".join(parts))
-    return f'<div lang="zh-CN">\n{body}\n</div>\n'
+            text = report.text(path)
+            out.append(str(escape(text)) if text else f'<span style="{HIDDEN}">{BLANK_LABEL}</span>')
+        out.append(after)
+    return "".join(out)
 
 
-def report_page_html(report: Report) -> str:
+# --- the report, rendered once for its three files -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What the three files share: each narrative's clean HTML, the discrepancies in words."""
+
+    report: Report
+    narratives: dict[str, str]  # section key → clean HTML
+    discrepancies: list[DiscrepancyView]
+
+
+def rendered(report: Report) -> Rendered:
+    narratives = {section.key: render_narrative(report.narrative.get(section.key, "无。"))
+                  for section in report.sections if section.table is None}
+    return Rendered(report, narratives, discrepancy_views(report))
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return make_environment()
+
+
+@dataclass(frozen=True)
+class _Section:
+    title: str
+    id: str
+    body: Markup
+
+
+def report_fragment(report: Report | Rendered) -> str:
+    """The HTML to paste into a CMS article: no scripts, no stylesheets, every number of every table."""
+    done = report if isinstance(report, Rendered) else rendered(report)
+    sections = []
+    for number, section in enumerate(done.report.sections, start=1):
+        anchor = section_id(section)
+        if section.table is not None:
+            body = table_html(done.report, section.table, f"gk{number}-")
+        else:
+            body = inline_styles(done.narratives[section.key])
+        sections.append(_Section(section.title, f"{anchor}-title", Markup(body)))
+    return _environment().get_template(TEMPLATE).render(
+        report=done.report, styles=STYLES, sections=sections, discrepancies=done.discrepancies).strip() + "\n"
+
+
+def report_page_html(report: Report | Rendered, fragment: str | None = None) -> str:
     """The fragment as a one-file page (to upload, or open and copy from a browser)."""
-    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{escape(report.title)}</title>\n</head>\n<body style=\"max-width:60em;margin:1em auto;"
-            f"padding:0 1em;font-family:sans-serif\">\n{report_fragment(report)}</body>\n</html>\n")
+    done = report if isinstance(report, Rendered) else rendered(report)
+    body = fragment if fragment is not None else report_fragment(done)
+    return _environment().get_template(PAGE_TEMPLATE).render(report=done.report, fragment=Markup(body.strip()))
 
 
-def cell_text(report: Report, path: CellPath) -> str:
-    """A cell as published (an archived report's blank or not-applicable cell as written)."""
-    text = getattr(report, "text", None)
-    return str(text(path)) if callable(text) else format_value(report.values[path])
-
-
-def _plain(text: str) -> list[str]:
-    """A narrative's paragraphs as plain text (Markdown marks dropped) for the Word document."""
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = [re.sub(r"^\s*(?:#{1,6}\s+|[-*+]\s+)", "", line) for line in block.splitlines()]
-        paragraphs.append(re.sub(r"(\*\*|__|`)", "", "".join(line.strip() for line in lines)))
-    return [p for p in paragraphs if p]
-
-
-def report_docx(report: Report) -> bytes:
+def report_docx(report: Report | Rendered) -> bytes:
     """The report as a Word document: title, the six sections, the tables in the official grid."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    document = Document()
-    title = document.add_heading(report.title, level=0)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"发布日期：{report.published.year}年{report.published.month}月{report.published.day}日")
-    for section in report.format.sections:
-        document.add_heading(section.title, level=1)
+    done = report if isinstance(report, Rendered) else rendered(report)
+    r = done.report
+    body = [text_paragraph(r.title, "Title")]
+    if r.draft:
+        body.append(text_paragraph("草稿：本报告尚未发布，内容可能还会修改。", "Subtitle", bold=True))
+    body.append(text_paragraph(f"发布日期：{date_zh(r.published)}", "Subtitle"))
+    if r.archived is not None:
+        retrieved = f"（{date_zh(r.archived.retrieved)}存档）" if r.archived.retrieved else ""
+        body.append(text_paragraph("原文数据说明", "Heading3"))
+        body.append(text_paragraph("本报告按原文存档：表中数字与原文一致，未作任何更正；空白的格子按原文留空。"
+                                   f"原文出处：{r.archived.source}{retrieved}。"))
+        if done.discrepancies:
+            body.append(text_paragraph("原文中以下数字不符合表格的勾稽关系，按原文照录："))
+            body.extend(paragraph(run(f"{item.label}：", bold=True) + run(item.text), "Note")
+                        for item in done.discrepancies)
+    for section in r.sections:
+        body.append(text_paragraph(section.title, "Heading1"))
         if section.table is None:
-            for paragraph in _plain(report.narrative.get(section.key, "无。")):
-                document.add_paragraph(paragraph).paragraph_format.first_line_indent = Pt(24)
+            body.append(narrative_xml(done.narratives[section.key]))
             continue
-        placed = form_layout(section.table, report)
-        rows = max(p.row + p.rowspan for p in placed) - FIRST_GRID_ROW
-        columns = max(p.column + p.colspan for p in placed) - 1
-        table = document.add_table(rows=rows, cols=columns)
-        table.style = "Table Grid"
-        for p in placed:
-            cell = table.cell(p.row - FIRST_GRID_ROW, p.column - 1)
-            if p.rowspan > 1 or p.colspan > 1:
-                cell = cell.merge(table.cell(p.row - FIRST_GRID_ROW + p.rowspan - 1, p.column + p.colspan - 2))
-            if p.label is not None:
-                cell.text = p.label
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True
-            elif p.path is not None:
-                cell.text = cell_text(report, p.path)
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+        if section.table.note:
+            body.append(text_paragraph(section.table.note, "Note"))
+        body.append(fill_table(r, section.table))
+        body.append(paragraph(""))  # Word needs a paragraph between two tables, and after the last
+    return package("".join(body), core_properties(r.title, r.agency.name, r.published))

@@ -214,7 +214,7 @@ def portal_problems(site: Path) -> Iterator[str]:
     """Everything in a built site that could run or load from elsewhere: HTML, the search index, XML."""
     for path in sorted(site.rglob("*")):
         where = str(path.relative_to(site))
-        if path.suffix == ".html":
+        if path.suffix in (".html", ".htm"):  # .htm: the report attachments (gongkai.attachments)
             yield from html_problems(path.read_text(encoding="utf-8"), where)
         elif path.suffix == ".json":
             data = json.loads(path.read_text(encoding="utf-8"))

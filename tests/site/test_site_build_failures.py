@@ -108,7 +108,7 @@ def test_missing_reports_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_a_search_index_that_cannot_be_made_fails_the_build_and_keeps_the_site(
         built: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert (built.site / "pagefind" / "pagefind.js").is_file()
+    assert (built.site / "pagefind" / "parts.json").is_file()
     before = built.snapshot()
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")  # Pagefind's own override: a binary that fails
     result = built.build()

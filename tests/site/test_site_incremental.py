@@ -81,7 +81,7 @@ def assert_same_site(served: Path, cold: Path) -> None:
     stays fast; its search box says so), `mkdocs build` does."""
     ours, theirs = site_files(served), site_files(cold)
     assert not any(name.startswith(f"{INDEX_DIR}/") for name in ours)
-    assert f"{INDEX_DIR}/pagefind.js" in theirs
+    assert f"{INDEX_DIR}/parts.json" in theirs
     theirs = {name: data for name, data in theirs.items() if not name.startswith(f"{INDEX_DIR}/")}
     assert sorted(ours) == sorted(theirs)
     different = [name for name in ours if ours[name] != theirs[name]]

@@ -131,7 +131,7 @@ def test_search_indexes_the_narrative_but_not_the_tables(sample_site: Portal, se
     """Every report repeats the same table labels; indexing them would bury the narrative hits.
     The listings are not indexed at all: they only repeat the reports' titles."""
     fragments = [gzip.decompress(f.read_bytes()).decode("utf-8")
-                 for f in (sample_site.site / INDEX_DIR / "fragment").glob("*.pf_fragment")]
+                 for f in (sample_site.site / INDEX_DIR).glob("*/fragment/*.pf_fragment")]  # every part
     pages = {json.loads(f[f.index("{"):])["url"]: json.loads(f[f.index("{"):]) for f in fragments}
     assert "/reports/" not in pages and "/reports/2024/" not in pages and "/reports/agencies/" not in pages
     seed = pages["/" + SEED_URL]

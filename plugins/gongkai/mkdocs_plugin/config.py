@@ -37,6 +37,9 @@ class GongkaiConfig(Config):
     strict = opt.Type(bool, default=False)
     # Reuse parsed reports between `mkdocs serve` rebuilds (keyed by path, size and mtime).
     cache = opt.Type(bool, default=True)
+    # 每份报告页面提供三个附件下载：可粘贴到集约化 CMS 文章的嵌入片段、单文件网页和 Word 文档。
+    # 设为 false 则不生成，也不显示下载链接。
+    attachments = opt.Type(bool, default=True)
 
     # Titles of the generated index page and of the navigation entries.
     index_title = opt.Type(str, default=DEFAULT_INDEX_TITLE)

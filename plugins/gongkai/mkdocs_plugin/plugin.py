@@ -39,6 +39,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from .. import publishing
+from ..attachments import Attachments
 from ..collection import ReportStore, find_report_files
 from ..findings import format_finding, format_findings, summarize
 from ..indexing import Layout, PortalIndex, build_index
@@ -119,6 +120,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
         if str(reports_dir) not in config.watch:
             config.watch.append(str(reports_dir))
+        if self.opendata is not None and self.config.attachments:  # listed with the report's data downloads
+            self.opendata.more = Attachments(self.index.reports, self.layout)
         overrides = [Path(config.theme.custom_dir) / OVERRIDES_SUBDIR] if config.theme.custom_dir else []
         if self.env is None or overrides != self.env_dirs:  # Jinja reloads a template whose file changed
             self.env, self.env_dirs = make_environment(overrides), overrides

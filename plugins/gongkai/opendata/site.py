@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -115,6 +115,17 @@ class Download:
     description: str
     file: SiteFile
     href: str  # relative to the page
+    title: str = ""  # another file's own name for it (``MoreDownloads``); "" for the report's data
+
+
+class MoreDownloads(Protocol):
+    """Other files a report page offers beside its data (``gongkai.attachments.Attachments``)."""
+
+    def files(self) -> list[SiteFile]: ...
+
+    def downloads(self, report: Report) -> list[tuple[str, str, str, SiteFile]]:
+        """(title, file type, what it is for, file) of each."""
+        ...
 
 
 DOWNLOADS = (
@@ -131,6 +142,7 @@ class OpenData:
     roster: Roster | None = None
     findings: list[Finding] = field(default_factory=list)  # the portal's (failing reports)
     directory_urls: bool = True
+    more: MoreDownloads | None = None  # other files listed with the data files on every report page
     as_of: date = field(default_factory=date.today)
     title: str = "政府信息公开工作年度报告"
     drafts: list[str] = field(default_factory=list)  # report files marked draft (a published build leaves them out)
@@ -241,7 +253,7 @@ class OpenData:
         return [report_xlsx(report, source=report.title, states=self._rendered(report).states)]
 
     def files(self) -> list[SiteFile]:
-        return list(self._files.values())
+        return list(self._files.values()) + (self.more.files() if self.more is not None else [])
 
     def downloads(self, report: Report, page_src: str) -> list[Download]:
         found = []
@@ -249,6 +261,8 @@ class OpenData:
             file = self._files.get(self._report_file(report, suffix))
             if file is not None:
                 found.append(Download(kind, description, file, self.href(page_src, file.src_uri)))
+        for title, kind, description, file in self.more.downloads(report) if self.more is not None else []:
+            found.append(Download(kind, description, file, self.href(page_src, file.src_uri), title))
         return found
 
     def report_extras(self, report: Report, env: Environment) -> str:
