@@ -71,7 +71,10 @@ def write_portal(root: Path, n: int, search: bool) -> None:
     shutil.rmtree(root, ignore_errors=True)
     synth.write_portal(root, n)
     for open_data, name in CONFIGS.items():
-        config = synth.site_config(gongkai=True, plugin_options={"open_data": open_data, "search": search})
+        # Attachments (Word, one-file page) are listed with open data's downloads: left out of both sides,
+        # so that the difference is open data's alone (bench/attachments.py measures them).
+        options = {"open_data": open_data, "search": search, "attachments": False}
+        config = synth.site_config(gongkai=True, plugin_options=options)
         (root / name).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
