@@ -377,11 +377,25 @@ def site_config(gongkai: bool, plugin_options: dict[str, Any] | None = None) -> 
     return config
 
 
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
 def _copy_extra_files(root: Path, config: dict[str, Any]) -> None:
-    """extra_css / extra_javascript files the main project keeps in its docs folder."""
+    """extra_css / extra_javascript files the main project keeps in its docs folder, and the files
+    its gongkai options name there (the footer's images, ``site_info``)."""
     main_docs = MAIN_CONFIG.parent / str(main_config().get("docs_dir", "docs"))
-    for key in ("extra_css", "extra_javascript"):
-        for entry in config.get(key, []):
+    options = [e["gongkai"] for e in config.get("plugins", []) if isinstance(e, dict) and "gongkai" in e]
+    named = [name for name in _strings(options) if "/" in name and (main_docs / name).is_file()]
+    for key in ("extra_css", "extra_javascript", "gongkai"):
+        for entry in (named if key == "gongkai" else config.get(key, [])):
             name = entry if isinstance(entry, str) else entry.get("path", "") if isinstance(entry, dict) else ""
             source = main_docs / name
             if name and not re.match(r"^[a-z]+://", name) and source.is_file():
