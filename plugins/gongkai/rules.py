@@ -527,6 +527,8 @@ rule("report-missing", E, "名单中的机关缺少年度报告",
      "{name}（{agency_code}）应报送 {year} 年度政府信息公开工作年度报告，但没有这份报告文件")
 rule("report-failing", E, "年度报告未通过校验",
      "{name}（{agency_code}）{year} 年度报告有 {errors} 个错误，未通过校验")
+rule("report-draft", E, "年度报告仍是草稿，尚未发布",
+     "{name}（{agency_code}）{year} 年度报告仍是草稿（status: draft），网站不发布草稿：定稿后改为 status: final 或删去这一行")
 rule("report-late", W, "年度报告逾期发布",
      "{name}（{agency_code}）{year} 年度报告于 {published} 发布，晚于发布期限 {deadline}（{basis}）")
 rule("agency-not-in-roster", W, "机关不在机关名单中",

@@ -60,7 +60,7 @@ CHROMIUM_ARGS = [
 
 # Page kinds every check runs on. "search" is the home page with a Chinese query typed into
 # the header's search box and its results shown.
-OPEN_DATA_KINDS = ["data-download", "trends", "totals", "compliance"]
+OPEN_DATA_KINDS = ["data-download", "trends", "totals", "compliance", "compliance-group"]
 PAGE_KINDS = ["home", "index-by-year", "agency-directory", "year", "agency", "report-2021", "report-2019",
               *OPEN_DATA_KINDS, "search"]
 SEARCH_QUERY = "公开"
@@ -230,6 +230,9 @@ def discover_pages(site: Path, reports_dir: Path) -> Pages:
     need("data-download", data / "index.html", "reports/open_data/index.html")
     need("trends", data / "trends" / "index.html", "reports/open_data/trends/index.html")
     need("compliance", data / "compliance" / "index.html", "reports/open_data/compliance/index.html")
+    groups = sorted(d for d in (data / "compliance").iterdir() if d.is_dir()) if (data / "compliance").is_dir() else []
+    need("compliance-group", groups[0] / "index.html" if groups else None,
+         "reports/open_data/compliance/<group>/index.html")
     need("totals", data / f"totals-{years[0].name}" / "index.html" if years else None,
          "reports/open_data/totals-<year>/index.html")
     if "home" in files:

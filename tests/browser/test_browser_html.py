@@ -51,7 +51,8 @@ def vnu_messages(gk, pages):
 
 # "search" is the home page's HTML file with results drawn by script: checked as "home".
 @pytest.mark.parametrize("kind", ["home", "index-by-year", "agency-directory", "year", "agency", "report-2021",
-                                  "report-2019", "data-download", "trends", "totals", "compliance"])
+                                  "report-2019", "data-download", "trends", "totals", "compliance",
+                                  "compliance-group"])
 def test_nu_html_checker(kind, gk, pages, vnu_messages):
     path = str(pages.files[kind])
     errors, allowed = [], Counter()

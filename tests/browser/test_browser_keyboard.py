@@ -9,7 +9,7 @@ A change of text colour alone does not count."""
 import pytest
 
 KINDS = ["home", "index-by-year", "agency-directory", "year", "agency", "report-2021", "report-2019",
-         "data-download", "compliance"]
+         "data-download", "compliance", "compliance-group"]
 
 MARK_CANDIDATES = """() => {
   const visible = el => el.checkVisibility({checkVisibilityCSS: true})

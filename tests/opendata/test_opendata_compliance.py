@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from opendata_kit import Built, copy_portal
 
+from gongkai.opendata.site import group_slug
+
 GONGKAI = [sys.executable, "-m", "gongkai"]
 
 
@@ -37,11 +39,21 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 def test_matrix_marks_missing_late_and_on_time(changed: Built) -> None:
-    html = changed.html("reports/open_data/compliance/")
+    html = changed.html(f"reports/open_data/compliance/{group_slug('示例区')}/")  # the roster's group
     assert _row(html, "示例镇人民政府") == ["—", "—", "—", "按期发布", "未发布", "按期发布"]
     assert _row(html, "示例区市场监督管理局")[4] == "逾期发布"  # 26 February: a department's deadline is 31 January
     assert _row(html, "示例区人民政府")[5] == "按期发布"  # 20 March: a government's own report is due by 31 March
-    assert '<a href="../../shifan-qu/2024/">' in html
+    assert '<a href="../../../shifan-qu/2024/">' in html
+
+
+def test_summary_counts_each_group_and_year(changed: Built) -> None:
+    html = changed.html("reports/open_data/compliance/")
+    start = html.index(f'<th scope="row"><a href="{group_slug("示例区")}/">示例区</a>')
+    row = html[start:html.index("</tr>", start)]
+    cells = [re.sub(r"<[^>]+>", " ", c).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    assert cells[0] == ["3"]  # agencies in the group
+    assert cells[1:] == [["按期发布", "1"]] * 3 + [["按期发布", "3"], ["按期发布", "1", "逾期发布", "1", "未发布", "1"],
+                                                  ["按期发布", "3"]]
 
 
 def test_government_report_in_march_is_not_marked_late_anywhere(changed: Built) -> None:

@@ -58,6 +58,9 @@ class GongkaiConfig(Config):
     nav = opt.Type(bool, default=True)
     # Index the built site for the header's search box (Pagefind; not during `mkdocs serve`).
     search = opt.Type(bool, default=True)
+    # 开放数据：每份报告的 CSV/XLSX/JSON 下载、全站数据集、历年趋势、汇总和报送情况页面。
+    # 设为 false 则不生成这些文件和页面（基准测试用它比较有无开放数据的构建成本）。
+    open_data = opt.Type(bool, default=True)
 
     # Government-site conventions (gongkai.siteinfo, gongkai.feed): the footer's identifiers,
     # and the Atom feed of reports by publication date (off: 0 entries).

@@ -7,7 +7,7 @@ import os
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from ..opendata.site import SiteFile
+from ..opendata.site import OpenData, SiteFile
 
 
 class DataFile(File):
@@ -36,5 +36,11 @@ class DataFile(File):
         self.site_file.write_to(self.abs_dest_path)
 
 
-def data_files(site_files: list[SiteFile], config: MkDocsConfig) -> list[File]:
-    return [DataFile(f, config) for f in site_files]
+def data_files(opendata: OpenData | None, config: MkDocsConfig) -> list[DataFile]:
+    """Open data's files, each told where it goes (the dataset is streamed there as reports are written)."""
+    if opendata is None:
+        return []
+    files = [DataFile(f, config) for f in opendata.files()]
+    for file in files:
+        opendata.aim(file.src_uri, file.abs_dest_path)
+    return files

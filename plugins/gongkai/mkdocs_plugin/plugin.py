@@ -110,7 +110,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.dirty:  # the findings banner is on every page: a change to it renders them all
             self.dirty_builds.also_depends_on(self.site.banner_key)
         self.index = build_index(self.site.reports, portal.roster)
-        self.opendata = OpenData(self.index, self.layout, portal.roster, portal.findings, config.use_directory_urls)
+        # A dirty build copies unchanged reports' share of the dataset from the last one (its ledger).
+        previous = self.opendata.ledger() if self.dirty and self.opendata is not None else None
+        self.opendata = (OpenData(self.index, self.layout, portal.roster, portal.findings, config.use_directory_urls,
+                                  drafts=self.site.drafts, previous=previous, record=self.dirty)
+                         if self.config.open_data else None)
         for notice in self.conventions.configure(dict(self.config.site_info), self.config.feed_entries, config,
                                                  self.layout, self.index):
             log.info(notice)
@@ -166,7 +170,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                                   f"（报告页面都在 {self.layout.prefix}/ 下自动生成）")
             files.append(generated_file(config, page, builds))
             self.generated[page.src_uri] = page
-        for data_file in data_files(self.opendata.files() if self.opendata else [], config):
+        for data_file in data_files(self.opendata, config):
             files.append(data_file)
             if builds is not None:  # remembered, so that a later dirty build removes it when its report is gone
                 builds.add(data_file, None)
@@ -297,5 +301,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     on_post_build = CombinedEvent(_finish_dirty_build, _write_feed, _index_for_search, _publish_site)
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.opendata is not None:
+            self.opendata.abort()
         publishing.discard(self.staging)
         self.staging = None

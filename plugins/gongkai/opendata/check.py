@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .. import collection
+from ..drafts import file_is_draft
 from ..findings import (
     Finding,
     findings_to_json,
@@ -38,7 +39,10 @@ class CheckResult:
 
 def check(paths: Sequence[Path], *, as_of: date, until: int | None = None, base: Path | None = None) -> CheckResult:
     portal = collection.load_portal(paths, base=base)
-    view = compliance(portal.reports, portal.roster, as_of=as_of, failing=failing_files(portal.findings), until=until)
+    failing = failing_files(portal.findings)
+    # A draft that does not validate yet is a draft (草稿), not a failing report: its findings are the editor's.
+    drafts = [file for file, _ in failing.values() if file_is_draft((base or Path.cwd()) / file)]
+    view = compliance(portal.reports, portal.roster, as_of=as_of, failing=failing, until=until, drafts=drafts)
     folder = _display(paths[0], base)
     roster_file = portal.roster.display_path if portal.roster is not None else f"{folder}/{ROSTER_FILE}"
     own = [f for f in portal.findings if f.rule.startswith("roster-")]

@@ -1,30 +1,24 @@
 """One report's downloads: CSV (UTF-8 with BOM, for Excel), JSON (``schema/report-data.schema.json``), XLSX.
 
 CSV and JSON hold one record per table cell (``cells``). The XLSX workbook lays each table
-out like the official form: the layout (spans, labels) is the HTML renderer's ``table_layout``,
-written once per set of table declarations with openpyxl, with a marker number in each data
-cell; a report's workbook is that skeleton with its numbers written over the markers.
-Labels are escaped once per table, so that a report costs only its values.
+out like the official form (``xlsx``: the layout is the HTML renderer's ``table_layout``, worked
+out once per set of table declarations, a report puts in its values). Labels are escaped once
+per table, so that a report costs only its values.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from ..formats import TableSpec
-from ..model import Report
-from ..rendering.tables import BlankCell, DataCell, HeaderCell, table_layout
+from ..model import CellValue, Report
 from .cells import STATUSES, CellInfo, cell_states, json_number, table_cells, tables_of
+from .xlsx import workbook
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_NAME = "report-data.schema.json"
@@ -91,42 +85,81 @@ def _table_text(table: TableSpec) -> _TableText:
 
 def csv_body(report: Report, *, statuses: dict[str, str], yes: str, no: str) -> str:
     """The report's cells as CSV lines (no header): ``FIELDS`` in order."""
+    return csv_bodies(report, ((statuses, yes, no),))[0]
+
+
+CellStates = dict[str, list[tuple[CellValue | None, str, str]]]  # table key → (value, status, text) of each cell
+
+
+def report_states(report: Report) -> CellStates:
+    """Each cell's value, status and text, read once for all of a report's downloads."""
+    return {t.key: cell_states(report, table_cells(t)) for t in tables_of(report)}
+
+
+def csv_bodies(report: Report, variants: Sequence[tuple[dict[str, str], str, str]],
+               states: CellStates | None = None) -> list[str]:
+    """The report's cells as CSV lines, in each variant (status names, computed yes / no) in one pass."""
     lead = ",".join(_csv_field(s) for s in (report.agency.slug, report.agency.name, str(report.year),
                                              report.format.version)) + ","
     given = report.given_totals
-    out: list[str] = []
+    outs: list[list[str]] = [[] for _ in variants]
     for table in tables_of(report):
         text = _table_text(table)
-        states = cell_states(report, text.infos)
-        for info, middle, end, (_value, status, published) in zip(text.infos, text.csv_middle, text.csv_end, states):
+        of_table = states[table.key] if states is not None else cell_states(report, text.infos)
+        for info, middle, end, (_value, status, published) in zip(text.infos, text.csv_middle, text.csv_end,
+                                                                  of_table):
             computed = info.is_total and not status and info.path not in given
-            out.append(lead + middle + (published if not status else "") + "," + statuses[status] + ","
-                       + (_csv_field(published) if status else "") + "," + (yes if computed else no) + end)
-    return "".join(out)
+            start = lead + middle + (published if not status else "") + ","
+            rest = "," + (_csv_field(published) if status else "") + ","
+            for out, (statuses, yes, no) in zip(outs, variants):
+                out.append(start + statuses[status] + rest + (yes if computed else no) + end)
+    return ["".join(out) for out in outs]
 
 
 REPORT_STATUS_NAMES = {k: ("" if not k else v) for k, v in STATUSES.items()}
 DATASET_STATUS_NAMES = {k: k for k in STATUSES}
+REPORT_CSV = (REPORT_STATUS_NAMES, "是", "")  # a report's own CSV: Chinese, for people
+DATASET_CSV = (DATASET_STATUS_NAMES, "true", "false")  # the portal's cells.csv: as datapackage.json defines it
 
 
 def csv_document(header: Sequence[str], bodies: Iterable[str]) -> Iterable[bytes]:
     """UTF-8 with a BOM and CRLF line ends: what Excel in China opens without asking."""
-    yield ("\ufeff" + ",".join(_csv_field(h) for h in header) + "\r\n").encode("utf-8")
+    yield csv_header(header)
     for body in bodies:
         yield body.encode("utf-8")
 
 
+def csv_header(header: Sequence[str]) -> bytes:
+    return ("\ufeff" + ",".join(_csv_field(h) for h in header) + "\r\n").encode("utf-8")
+
+
 def report_csv(report: Report) -> bytes:
-    body = csv_body(report, statuses=REPORT_STATUS_NAMES, yes="是", no="")
-    return b"".join(csv_document([f.title for f in FIELDS], [body]))
+    return csv_header([f.title for f in FIELDS]) + csv_bodies(report, (REPORT_CSV,))[0].encode("utf-8")
 
 
-def _cells_json(report: Report, table: TableSpec) -> str:
+@dataclass(frozen=True)
+class Rendered:
+    """A report's CSV and JSON, made in one pass: its own downloads and its share of the portal dataset."""
+
+    csv: bytes  # the report's CSV download, header included
+    cells_csv: bytes  # its lines of the portal's cells.csv
+    json: bytes  # its JSON (UTF-8): the download (plus a line end) and its entry in reports-data.json
+    states: CellStates  # for its workbook
+
+
+def rendered(report: Report) -> Rendered:
+    states = report_states(report)
+    own, portal = csv_bodies(report, (REPORT_CSV, DATASET_CSV), states)
+    return Rendered(csv_header([f.title for f in FIELDS]) + own.encode("utf-8"), portal.encode("utf-8"),
+                    report_json_text(report, states).encode("utf-8"), states)
+
+
+def _cells_json(report: Report, table: TableSpec, states: CellStates | None = None) -> str:
     text = _table_text(table)
     given = report.given_totals
     parts = []
-    for info, start, (value, status, published) in zip(text.infos, text.json_start,
-                                                        cell_states(report, text.infos)):
+    for info, start, (value, status, published) in zip(
+            text.infos, text.json_start, states[table.key] if states is not None else cell_states(report, text.infos)):
         computed = info.is_total and not status and info.path not in given
         number = value if value.__class__ is int else json_number(value)
         parts.append(start + ("null" if number is None else str(number))
@@ -153,12 +186,12 @@ def report_head(report: Report) -> dict[str, Any]:
     }
 
 
-def report_json_text(report: Report) -> str:
+def report_json_text(report: Report, states: CellStates | None = None) -> str:
     """The report model as JSON: ``report_head`` plus ``tables``, each with every cell."""
     head = json.dumps(report_head(report), ensure_ascii=False)
     tables = ",".join(
         f'{{"key":{json.dumps(t.key)},"number":{json.dumps(t.number, ensure_ascii=False)},'
-        f'"title":{json.dumps(t.title, ensure_ascii=False)},"cells":{_cells_json(report, t)}}}'
+        f'"title":{json.dumps(t.title, ensure_ascii=False)},"cells":{_cells_json(report, t, states)}}}'
         for t in tables_of(report))
     return head[:-1] + ',"tables":[' + tables + "]}"
 
@@ -169,173 +202,21 @@ def report_json(report: Report) -> bytes:
 
 # --- XLSX ---------------------------------------------------------------------------------
 
-_STAMP = datetime(2000, 1, 1)
-_STAMP_TEXT = b"2000-01-01T00:00:00Z"
-_MARK_BASE = 900_000_000  # marker numbers: no reported figure comes near them
-_MARKED = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><v>(9[0-9]{8})</v></c>')
-_INFO = (("报告", "title"), ("机关", "agency"), ("年度", "year"), ("报告格式", "format"),
-         ("发布日期", "published"), ("数据来源", "source"))
 
-
-@dataclass(frozen=True)
-class _Sheet:
-    """A worksheet's XML cut around its markers: parts[0], cell 0, parts[1], …"""
-
-    parts: tuple[str, ...]
-    cells: tuple[tuple[str, str, str], ...]  # (reference, attributes, meaning) of each marker
-
-
-@dataclass(frozen=True)
-class _Book:
-    members: tuple[tuple[str, bytes | _Sheet], ...]
-
-
-def _grid_rows(table: TableSpec, marker: dict[str, int]) -> list[tuple[Any, ...]]:
-    """The official layout, row by row (header, data and blank cells with their spans)."""
-
-    class _Values(dict[tuple[str, ...], int]):  # table_layout reads report.values[path]: a marker number per cell
-        def __missing__(self, path: tuple[str, ...]) -> int:
-            return marker.setdefault(".".join(path), _MARK_BASE + len(marker))
-
-    class _Markers:
-        values = _Values()
-
-        def text(self, path: tuple[str, ...]) -> str:  # table_layout after the archive model (issue 12)
-            return str(self.values[path])
-
-    layout = table_layout(_Markers(), table)  # type: ignore[arg-type]
-    return [*layout.head, *(row for body in layout.bodies for row in body)]
-
-
-def _build_book(tables: tuple[TableSpec, ...]) -> _Book:
-    from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
-    from openpyxl.styles import Alignment, Border, Font, Side  # type: ignore[import-untyped, unused-ignore]
-    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
-
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    meaning: dict[int, str] = {}
-    book = Workbook()
-    info = book.active
-    info.title = "说明"
-    for row, (label, name) in enumerate(_INFO, start=1):
-        info.cell(row, 1, label).font = Font(bold=True)
-        info.cell(row, 2, _MARK_BASE + 99_000_000 + row)
-        meaning[_MARK_BASE + 99_000_000 + row] = f"info:{name}"
-    info.column_dimensions["A"].width = 12
-    info.column_dimensions["B"].width = 70
-    for number, table in enumerate(tables):
-        marker: dict[str, int] = {}
-        sheet = book.create_sheet(table.title[:31])
-        sheet.cell(1, 1, table.title).font = Font(bold=True, size=13)
-        first = 3 if table.note else 2
-        if table.note:
-            sheet.cell(2, 1, table.note)
-        taken: set[tuple[int, int]] = set()
-        width = 1
-        for offset, grid_row in enumerate(_grid_rows(table, marker)):
-            r, c = first + offset, 1
-            for cell in grid_row:
-                while (r, c) in taken:
-                    c += 1
-                rowspan = getattr(cell, "rowspan", 1)
-                target = sheet.cell(r, c)
-                if isinstance(cell, HeaderCell):
-                    target.value, target.font, target.alignment = cell.text, Font(bold=True), wrap
-                elif isinstance(cell, DataCell):
-                    target.value = int(cell.text)
-                else:
-                    assert isinstance(cell, BlankCell)
-                for dr in range(rowspan):
-                    for dc in range(cell.colspan):
-                        taken.add((r + dr, c + dc))
-                        sheet.cell(r + dr, c + dc).border = border
-                if cell.colspan > 1 or rowspan > 1:
-                    sheet.merge_cells(start_row=r, start_column=c, end_row=r + rowspan - 1,
-                                      end_column=c + cell.colspan - 1)
-                c += cell.colspan
-            width = max(width, c - 1)
-        for row in range(1, first):
-            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        for column in range(1, width + 1):
-            sheet.column_dimensions[get_column_letter(column)].width = 16 if column == 1 else 12
-        meaning.update({n + number * 1_000_000: path for path, n in marker.items()})
-        for cell_row in sheet.iter_rows():  # markers unique across sheets
-            for cell_ in cell_row:
-                if isinstance(cell_.value, int) and _MARK_BASE <= cell_.value < _MARK_BASE + 99_000_000:
-                    cell_.value += number * 1_000_000
-    book.properties.creator = "gongkai"
-    book.properties.created = book.properties.modified = _STAMP  # replaced by the report's date
-    out = io.BytesIO()
-    book.save(out)
-    members: list[tuple[str, bytes | _Sheet]] = []
-    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
-        for item in archive.infolist():
-            data = archive.read(item.filename)
-            if item.filename.startswith("xl/worksheets/sheet"):
-                pieces = _MARKED.split(data.decode("utf-8"))  # text, ref, attributes, marker, text, …
-                members.append((item.filename, _Sheet(
-                    tuple(pieces[0::4]),
-                    tuple((ref, re.sub(r'\s+t="[^"]*"', "", attrs), meaning[int(mark)])
-                          for ref, attrs, mark in zip(pieces[1::4], pieces[2::4], pieces[3::4])))))
-            elif item.filename == "docProps/core.xml":  # openpyxl dates "modified" by the clock
-                members.append((item.filename, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + _STAMP_TEXT, data)))
-            else:
-                members.append((item.filename, data))
-    return _Book(tuple(members))
-
-
-_BOOKS: dict[tuple[int, ...], tuple[tuple[TableSpec, ...], _Book]] = {}
-
-
-def _book(tables: tuple[TableSpec, ...]) -> _Book:
-    key = tuple(id(t) for t in tables)
-    cached = _BOOKS.get(key)
-    if cached is None or cached[0] != tables:
-        cached = _BOOKS[key] = (tables, _build_book(tables))
-    return cached[1]
-
-
-def _xml_cell(ref: str, attributes: str, value: Any) -> str:
-    if value is None:
-        return f'<c r="{ref}"{attributes}/>'
-    if isinstance(value, str):
-        return f'<c r="{ref}"{attributes} t="inlineStr"><is><t>{xml_escape(value)}</t></is></c>'
-    return f'<c r="{ref}"{attributes}><v>{value}</v></c>'
-
-
-def report_xlsx(report: Report, source: str = "") -> bytes:
+def report_xlsx(report: Report, source: str = "", states: CellStates | None = None) -> bytes:
     """The report's tables laid out like the official forms, one sheet each, after a 说明 sheet."""
-    book = _book(tables_of(report))
-    info = {"title": report.title, "agency": f"{report.agency.name}（{report.agency.slug}）", "year": report.year,
-            "format": report.format.document, "published": report.published.isoformat(), "source": source}
-    values = _cell_values(report)
+    values: dict[str, Any] = _cell_values(report, states or report_states(report))
+    values.update({"info:title": report.title, "info:agency": f"{report.agency.name}（{report.agency.slug}）",
+                   "info:year": report.year, "info:format": report.format.document,
+                   "info:published": report.published.isoformat(), "info:source": source})
     # Dated by the report, not the build: the same report gives the same bytes (cold = incremental builds).
-    stamp = (report.published.year, report.published.month, report.published.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, member in book.members:
-            entry = zipfile.ZipInfo(name, stamp)
-            if isinstance(member, _Sheet):
-                pieces = [member.parts[0]]
-                for (ref, attrs, meaning), after in zip(member.cells, member.parts[1:]):
-                    value = values[meaning] if meaning in values else info[meaning[5:]]
-                    pieces.append(_xml_cell(ref, attrs, value))
-                    pieces.append(after)
-                archive.writestr(entry, "".join(pieces), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
-            elif name == "docProps/core.xml":
-                archive.writestr(entry, member.replace(_STAMP_TEXT, f"{report.published.isoformat()}T00:00:00Z".encode()))
-            else:  # styles, workbook, relations: a few hundred bytes each, stored as they are
-                archive.writestr(entry, member)
-    return out.getvalue()
+    return workbook(tables_of(report)).write(values, title=report.title, day=report.published)
 
 
-def _cell_values(report: Report) -> dict[str, Any]:
+def _cell_values(report: Report, states: CellStates) -> dict[str, Any]:
     """Each cell's content for the workbook, by dotted path: its number, or the published text."""
     out: dict[str, Any] = {}
     for table in tables_of(report):
-        infos = table_cells(table)
-        for info, (value, status, text) in zip(infos, cell_states(report, infos)):
-            out[info.cell] = text if status else value if value.__class__ is int else json_number(value)
+        for info, (value, status, text) in zip(table_cells(table), states[table.key]):
+            out[info.cell] = text if status else value
     return out

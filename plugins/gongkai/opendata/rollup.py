@@ -44,14 +44,17 @@ class Rollup:
 
 
 def _countable(report: Report) -> str | None:
-    """Why a report cannot be summed, or None."""
+    """Why a report cannot be summed (naming the cells it published blank), or None."""
+    blank: list[str] = []
     for table in tables_of(report):
         infos = table_cells(table)
         if table is not report.format.table(table.key):
             return f"{table.title}沿用其他格式的表格"
-        for _, status, _ in cell_states(report, infos):
-            if status in ("blank", "not-applicable"):
-                return "有空白或不适用的单元格（原文如此），无法相加"
+        blank += [f"表{info.table[:1]} {info.row} › {info.column}" for info, (_, status, _) in
+                  zip(infos, cell_states(report, infos)) if status in ("blank", "not-applicable")]
+    if blank:
+        more = f"等 {len(blank)} 个单元格" if len(blank) > 1 else ""
+        return f"{blank[0]}{more}原文空白或不适用（未填报），无法相加，不作 0 计"
     return None
 
 

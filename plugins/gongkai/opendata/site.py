@@ -2,18 +2,22 @@
 
 ``OpenData`` is made once per build from the loaded portal. ``files()`` lists the static files
 (each report's CSV/JSON/XLSX, the portal dataset, ``datapackage.json``, ``reports.json``), each
-written on demand by ``SiteFile.write_to``; ``pages()`` the generated pages (数据下载, trends,
-roll-ups per year, 报送情况); ``report_block`` a report page's year-over-year table and download
-links, put into the page after rendering (when the files, and so their sizes, exist).
+written on demand by ``SiteFile.write_to``, the reports' in the dataset's order: ``cells.csv`` and
+``reports-data.json`` are streamed to disk as they go (``dataset.DatasetStream``). ``pages()`` lists
+the generated pages (数据下载, trends, roll-ups per year, 报送情况 and its page per roster group);
+``report_extras`` a report page's year-over-year table and download links, put into the page after
+rendering (when the files, and so their sizes, exist).
 """
 
 from __future__ import annotations
 
 import os
 import posixpath
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,13 +31,13 @@ from ..pages.islands import Islands
 from ..rendering.tables import render_table
 from ..roster import Roster
 from . import dataset
-from .compliance import LABELS, Compliance, compliance, failing_files
+from .compliance import LABELS, Compliance, Row, compliance, failing_files, group_counts
 from .exports import (
     FIELDS,
     SCHEMA_FILE,
     SCHEMA_NAME,
-    report_csv,
-    report_json,
+    Rendered,
+    rendered,
     report_xlsx,
 )
 from .rollup import Left, Rollup, rollup
@@ -43,12 +47,18 @@ from .trends import (
     PALETTE,
     appeals,
     applications_received,
+    carried_forward,
     charts,
     draw,
     outcomes,
 )
 
 FOLDER = "open_data"  # reports/open_data/: "_" never occurs in an agency code, so it cannot clash
+
+
+def group_slug(name: str) -> str:
+    """A group page's name: stable for the group's name (pinyin would cost the build 50 MB of dictionaries)."""
+    return f"group-{zlib.crc32(name.encode('utf-8')):08x}"
 
 
 def size_text(size: int) -> str:
@@ -59,7 +69,7 @@ def size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-@dataclass
+@dataclass(slots=True)
 class SiteFile:
     """A static file of the site, made on demand from the reports."""
 
@@ -68,11 +78,18 @@ class SiteFile:
     make: Callable[[], Iterable[bytes]]
     source: Path | None = None  # the report file it is made from (None: from every report)
     size: int | None = None  # known once written or measured
+    # Writes the file itself at the path given, returning its size, or None to have ``make`` write it.
+    writer: Callable[[str], int | None] | None = None
 
     def write_to(self, path: str) -> None:
         """Write atomically (a temporary file renamed into place): never a half-written file."""
+        if self.writer is not None:
+            size = self.writer(path)
+            if size is not None:
+                self.size = size
+                return
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        temporary = os.path.join(os.path.dirname(path), f".gongkai-{os.path.basename(path)}.part")
+        temporary = dataset.part_path(path)
         size = 0
         try:
             with open(temporary, "wb") as out:
@@ -128,26 +145,52 @@ class OpenData:
     more: MoreDownloads | None = None  # other files listed with the data files on every report page
     as_of: date = field(default_factory=date.today)
     title: str = "政府信息公开工作年度报告"
+    drafts: list[str] = field(default_factory=list)  # report files marked draft (a published build leaves them out)
+    previous: dataset.Ledger | None = None  # the last dirty build's dataset, to copy unchanged reports from
+    record: bool = False  # note where each report's share of the dataset goes (for the next dirty build)
 
     def __post_init__(self) -> None:
         self._compliance: Compliance | None = None
+        self._groups: list[tuple[str, str, list[Row]]] | None = None
         self._by_agency: dict[str, AgencyGroup] | None = None
         self._files: dict[str, SiteFile] = {}
-        for report in self.index.reports:
+        self._made: tuple[Report, Rendered] | None = None  # the last report's CSV and JSON (its two files)
+        reports = sorted(self.index.reports, key=lambda r: r.key)  # by agency code, then year
+        self.stream = dataset.DatasetStream(reports, self.previous, self.record)
+        for report in reports:  # in the dataset's order: each report's share is streamed as its files are made
             for kind, suffix, media, _ in DOWNLOADS:
                 uri = self._report_file(report, suffix)
-                self._files[uri] = SiteFile(uri, media, self._maker(kind, report), report.source)
-        reports = sorted(self.index.reports, key=lambda r: r.key)  # by agency code, then year
-        for name, media, make in (
-            (dataset.CELLS_CSV, "text/csv", lambda: dataset.dataset_csv(reports)),
-            (dataset.CELLS_JSON, "application/json", lambda: dataset.dataset_json(reports)),
+                self._files[uri] = SiteFile(uri, media, partial(self._make, kind, report), report.source)
+        data: tuple[tuple[str, str, Callable[[], Iterable[bytes]], str | None], ...] = (
+            (dataset.CELLS_CSV, "text/csv", lambda: dataset.dataset_csv(reports), "csv"),
+            (dataset.CELLS_JSON, "application/json", lambda: dataset.dataset_json(reports), "json"),
             (dataset.DATAPACKAGE, "application/json",
-             lambda: [dataset.to_json(dataset.datapackage(self.title, len(reports)))]),
-            (dataset.REPORTS_JSON, "application/json", lambda: [dataset.to_json(self.reports_index())]),
-            (SCHEMA_NAME, "application/json", lambda: [SCHEMA_FILE.read_bytes()]),
-        ):
+             lambda: [dataset.to_json(dataset.datapackage(self.title, len(reports)))], None),
+            (dataset.REPORTS_JSON, "application/json", lambda: [dataset.to_json(self.reports_index())], None),
+            (SCHEMA_NAME, "application/json", lambda: [SCHEMA_FILE.read_bytes()], None),
+        )
+        for name, media, make, streamed in data:
             uri = self.data_file(name)
-            self._files[uri] = SiteFile(uri, media, make)
+            self._files[uri] = SiteFile(uri, media, make,
+                                        writer=partial(self._finish_dataset, streamed) if streamed else None)
+
+    def _finish_dataset(self, kind: str, path: str) -> int | None:
+        self.stream.aim(kind, path)
+        return self.stream.finish(kind)
+
+    def aim(self, src_uri: str, path: str) -> None:
+        """Where the build writes a file: the dataset is streamed there as the reports' files are made."""
+        kind = {self.data_file(dataset.CELLS_CSV): "csv", self.data_file(dataset.CELLS_JSON): "json"}.get(src_uri)
+        if kind is not None:
+            self.stream.aim(kind, path)
+
+    def ledger(self) -> dataset.Ledger | None:
+        """Where this build wrote each report's share of the dataset (``record``), for the next one."""
+        return self.stream.ledger()
+
+    def abort(self) -> None:
+        """A failed build: no half-written dataset is left."""
+        self.stream.abort()
 
     # --- where things live ----------------------------------------------------------------
 
@@ -165,6 +208,14 @@ class OpenData:
 
     def compliance_page(self) -> str:
         return f"{self.layout.prefix}/{FOLDER}/compliance.md"
+
+    def compliance_groups(self) -> list[tuple[str, str, list[Row]]]:
+        """(group, its page, its agencies): the matrix is paged by roster group, so that no page grows
+        with the number of agencies of the portal."""
+        if self._groups is None:
+            self._groups = [(name, f"{self.layout.prefix}/{FOLDER}/compliance/{group_slug(name)}.md", rows)
+                            for name, rows in self.compliance().groups()]
+        return self._groups
 
     def totals_page(self, year: int) -> str:
         return f"{self.layout.prefix}/{FOLDER}/totals-{year}.md"
@@ -188,13 +239,18 @@ class OpenData:
 
     # --- files ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _maker(kind: str, report: Report) -> Callable[[], Iterable[bytes]]:
+    def _rendered(self, report: Report) -> Rendered:
+        if self._made is None or self._made[0] is not report:
+            self._made = (report, rendered(report))
+            self.stream.add(report, self._made[1])
+        return self._made[1]
+
+    def _make(self, kind: str, report: Report) -> Iterable[bytes]:
         if kind == "CSV":
-            return lambda: [report_csv(report)]
+            return [self._rendered(report).csv]
         if kind == "JSON":
-            return lambda: [report_json(report)]
-        return lambda: [report_xlsx(report, source=report.title)]
+            return [self._rendered(report).json, b"\n"]
+        return [report_xlsx(report, source=report.title, states=self._rendered(report).states)]
 
     def files(self) -> list[SiteFile]:
         return list(self._files.values()) + (self.more.files() if self.more is not None else [])
@@ -237,22 +293,27 @@ class OpenData:
     def compliance(self) -> Compliance:
         if self._compliance is None:
             self._compliance = compliance(self.index.reports, self.roster, as_of=self.as_of,
-                                          failing=failing_files(self.findings))
+                                          failing=failing_files(self.findings), drafts=self.drafts)
         return self._compliance
 
     def rollups(self, year: int) -> list[Rollup]:
-        """All agencies, then each roster group; missing and failing reports named beside each total."""
+        """All agencies, then each roster group; missing, failing and draft reports named beside each total."""
         group = next((g for g in self.index.years if g.year == year), None)
         reports = list(group.reports) if group else []
         view = self.compliance()
         not_counted = [Left(row.name, row.code, row.cells[year].label) for row in view.rows
-                       if year in row.cells and row.cells[year].status in ("missing", "failing")]
+                       if year in row.cells and row.cells[year].status in ("missing", "failing", "draft")]
         out = [rollup(year, "全部机关", reports, not_counted)]
         if self.roster is not None:
+            group_of = {e.code: e.group for e in self.roster.entries}  # one pass, however many groups
+            members: dict[str | None, list[Report]] = {}
+            left: dict[str | None, list[Left]] = {}
+            for report in reports:
+                members.setdefault(group_of.get(report.agency.slug), []).append(report)
+            for item in not_counted:
+                left.setdefault(group_of.get(item.code), []).append(item)
             for name in self.roster.groups:
-                members = {e.code for e in self.roster.entries if e.group == name}
-                out.append(rollup(year, name, [r for r in reports if r.agency.slug in members],
-                                  [left for left in not_counted if left.code in members]))
+                out.append(rollup(year, name, members.get(name, []), left.get(name, [])))
         return out
 
     def charts_html(self, reports: Iterable[Report], prefix: str, env: Environment) -> Markup:
@@ -263,6 +324,11 @@ class OpenData:
     def agency_trends(self, group: AgencyGroup, env: Environment) -> Markup:
         return self.charts_html(group.reports, "trend-", env)
 
+    @staticmethod
+    def agency_trends_key(group: AgencyGroup) -> str:
+        """What an agency's charts are drawn from (their figures), for a dirty build to compare."""
+        return repr(charts(group.reports, "trend-"))
+
     # --- pages ----------------------------------------------------------------------------
 
     def pages(self, env: Environment) -> list[tuple[str, Callable[[], str], Islands]]:
@@ -270,14 +336,20 @@ class OpenData:
         def totals(year: int, islands: Islands) -> Callable[[], str]:
             return lambda: self.totals_markdown(year, env, islands)
 
-        trends, matrix = Islands(), Islands()
+        def group_page(number: int, islands: Islands) -> Callable[[], str]:
+            return lambda: self.compliance_group_markdown(number, env, islands)
+
+        trends, summary = Islands(), Islands()
         pages: list[tuple[str, Callable[[], str], Islands]] = [
             (self.data_page(), lambda: self.data_markdown(env), Islands()),
             (self.trends_page(), lambda: env.get_template("opendata/trends.md").render(
                 charts=trends.slot(self.charts_html(self.index.reports, "portal-", env)),
                 data_link=relative_link(self.trends_page(), self.data_page())), trends),
-            (self.compliance_page(), lambda: self.compliance_markdown(env, matrix), matrix),
+            (self.compliance_page(), lambda: self.compliance_markdown(env, summary), summary),
         ]
+        for number, (_, src, _) in enumerate(self.compliance_groups()):
+            islands = Islands()
+            pages.append((src, group_page(number, islands), islands))
         for group in self.index.years:
             islands = Islands()
             pages.append((self.totals_page(group.year), totals(group.year, islands), islands))
@@ -316,12 +388,29 @@ class OpenData:
             year_link=relative_link(here, self.layout.year(year)))
 
     def compliance_markdown(self, env: Environment, islands: Islands) -> str:
+        """The summary: per group and year, how many reports stand in each status; a page per group."""
         here = self.compliance_page()
         view = self.compliance()
-        links = {r.key: self.href(here, self.layout.report(r)) for r in self.index.reports}
-        matrix = env.get_template("opendata/compliance_table.html").render(view=view, links=links).strip()
+        groups = [(name, self.href(here, src), group_counts(rows, view.years), len(rows))
+                  for name, src, rows in self.compliance_groups()]
+        table = env.get_template("opendata/compliance_summary.html").render(
+            view=view, groups=groups, labels=LABELS).strip()
         return env.get_template("opendata/compliance.md").render(
-            view=view, labels=LABELS, matrix=islands.slot(matrix), data_link=relative_link(here, self.data_page()))
+            view=view, labels=LABELS, summary=islands.slot(table), data_link=relative_link(here, self.data_page()))
+
+    def compliance_group_markdown(self, number: int, env: Environment, islands: Islands) -> str:
+        """One group's matrix: its agencies × years."""
+        name, here, rows = self.compliance_groups()[number]
+        view = self.compliance()
+        links = {(row.code, year): self.href(here, self.layout.report(cell.report))
+                 for row in rows for year, cell in row.cells.items() if cell.report is not None}
+        matrix = env.get_template("opendata/compliance_table.html").render(
+            view=view, rows=rows, group=name, links=links).strip()
+        counts = {status: sum(1 for row in rows for cell in row.cells.values() if cell.status == status)
+                  for status in LABELS}
+        return env.get_template("opendata/compliance_group.md").render(
+            view=view, group=name, labels=LABELS, counts=counts, matrix=islands.slot(matrix),
+            summary_link=relative_link(here, self.compliance_page()), data_link=relative_link(here, self.data_page()))
 
     def previous_report(self, report: Report) -> Report | None:
         """The agency's latest report before this one (not always the year before)."""
@@ -331,23 +420,27 @@ class OpenData:
         return next((r for r in (group.reports if group else ()) if r.year < report.year), None)  # newest first
 
     @staticmethod
-    def year_over_year(report: Report, previous: Report) -> list[tuple[str, int, int, str]]:
-        """Key figures beside the previous report's: (label, previous, this, change as text)."""
-        return [(label, before, now, f"{now - before:+d}" if now != before else "0")
+    def year_over_year(report: Report, previous: Report) -> list[tuple[str, str, str, str]]:
+        """Key figures beside the previous report's: (label, previous, this, change), as text; a figure
+        a report published blank is 未填报, and its change is not worked out."""
+        def text(value: int | None) -> str:
+            return "未填报" if value is None else str(value)
+
+        return [(label, text(before), text(now),
+                 "—" if before is None or now is None else f"{now - before:+d}" if now != before else "0")
                 for label, before, now in key_figures_side_by_side(previous, report)]
 
 
-def key_figures(report: Report) -> list[tuple[str, int]]:
+def key_figures(report: Report) -> list[tuple[str, int | None]]:
     received, carried = applications_received(report)
     figures = [("本年新收政府信息公开申请", received), ("上年结转政府信息公开申请", carried)]
     figures += [(f"办理结果：{label}", value) for (_, label), value in zip(OUTCOMES, outcomes(report))]
-    figures += [("结转下年度继续办理", sum(int(v) for p, v in report.values.items()
-                                            if p[:2] == ("applications", "carried_forward") and p[-1] == "total"))]
+    figures += [("结转下年度继续办理", carried_forward(report))]
     figures += [(f"行政复议：{label}", value) for (_, label), value in zip(APPEAL_OUTCOMES, appeals(report, "review"))]
     figures += [(f"行政诉讼：{label}", value)
                 for (_, label), value in zip(APPEAL_OUTCOMES, appeals(report, "litigation"))]
     return figures
 
 
-def key_figures_side_by_side(previous: Report, report: Report) -> list[tuple[str, int, int]]:
+def key_figures_side_by_side(previous: Report, report: Report) -> list[tuple[str, int | None, int | None]]:
     return [(label, before, now) for (label, before), (_, now) in zip(key_figures(previous), key_figures(report))]

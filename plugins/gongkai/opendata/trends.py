@@ -2,6 +2,9 @@
 
 Each chart is drawn at build time (readable with JavaScript off, printable) with a text
 alternative and, beside it, the same figures in a table; ``Chart.rows`` is what both read.
+A figure an archived report published blank or not applicable is None, never 0: the chart
+shows the gap (a hatched outline), the table and the text alternative say 未填报, and a sum over
+several reports counts only those that gave the figure and says how many did not.
 """
 
 from __future__ import annotations
@@ -22,7 +25,11 @@ PALETTE = ("#1f5fa8", "#d9822b", "#2f8a4c", "#8c4fa3", "#b23b3b", "#5f6b7a")
 @dataclass(frozen=True)
 class Series:
     label: str
-    values: tuple[int, ...]  # one per year
+    values: tuple[int | None, ...]  # one per year; None: no report of that year gave the figure
+    blank: tuple[int, ...] = ()  # per year: reports that published a cell of it blank or not applicable
+
+    def left_blank(self, i: int) -> int:
+        return self.blank[i] if self.blank else 0
 
 
 @dataclass(frozen=True)
@@ -35,16 +42,45 @@ class Chart:
     stacked: bool
 
     @property
-    def rows(self) -> list[tuple[int, list[int]]]:
+    def rows(self) -> list[tuple[int, list[int | None]]]:
         """(year, the value of each series): the accessible table beside the chart."""
         return [(year, [s.values[i] for s in self.series]) for i, year in enumerate(self.years)]
 
+    def cell_text(self, i: int, j: int) -> str:
+        """A figure as the table beside the chart shows it: a gap or a partial sum is said in words."""
+        series = self.series[j]
+        value, blank = series.values[i], series.left_blank(i)
+        if value is None:
+            return "未填报"
+        return f"{value}（另有 {blank} 份报告未填报，未计入）" if blank else str(value)
+
+    @property
+    def table(self) -> list[tuple[int, list[str]]]:
+        return [(year, [self.cell_text(i, j) for j in range(len(self.series))]) for i, year in enumerate(self.years)]
+
+    @property
+    def gaps(self) -> list[str]:
+        """What the chart leaves out, in words: '2020 年度报告该项未填报'."""
+        out = []
+        for i, year in enumerate(self.years):
+            for series in self.series:
+                blank = series.left_blank(i)
+                if series.values[i] is None:
+                    out.append(f"{series.label}：{year} 年度报告该项未填报，图中空缺，不作 0 计")
+                elif blank:
+                    out.append(f"{series.label}：{year} 年度有 {blank} 份报告该项未填报，合计只含已填报的报告")
+        return out
+
     @property
     def summary(self) -> str:
-        """The text alternative: every figure, in words."""
+        """The text alternative: every figure, in words, and every gap."""
         parts = []
-        for year, values in self.rows:
-            figures = "，".join(f"{s.label}{v}{self.unit}" for s, v in zip(self.series, values))
+        for i, year in enumerate(self.years):
+            figures = "，".join(
+                f"{s.label}{s.values[i]}{self.unit}" if s.values[i] is not None and not s.left_blank(i)
+                else f"{s.label}{s.values[i]}{self.unit}（另有 {s.left_blank(i)} 份报告该项未填报）"
+                if s.values[i] is not None else f"{s.label}：{year} 年度报告该项未填报"
+                for s in self.series)
             parts.append(f"{year}年度：{figures}")
         return f"{self.title}。" + "；".join(parts) + "。"
 
@@ -62,22 +98,42 @@ def _paths(report: Report, prefix: tuple[str, ...], column: str) -> tuple[tuple[
     return found
 
 
-def _sum(report: Report, prefix: tuple[str, ...], column: str = "total") -> int:
-    """A row group's figure; a cell published blank or not applicable counts as nothing."""
+def _sum(report: Report, prefix: tuple[str, ...], column: str = "total") -> int | None:
+    """A row group's figure, or None when the report published one of its cells blank or not applicable
+    (an archived report as published: not a zero)."""
     values = report.values
-    return sum(int(values.get(path) or 0) for path in _paths(report, prefix, column))
+    total = 0
+    for path in _paths(report, prefix, column):
+        value = values.get(path)
+        if value is None:
+            return None
+        total += int(value)
+    return total
 
 
-def applications_received(report: Report) -> tuple[int, int]:
+Figures = tuple[int | None, ...]
+
+
+def applications_received(report: Report) -> Figures:
     return (_sum(report, ("applications", "received")), _sum(report, ("applications", "carried_over")))
 
 
-def outcomes(report: Report) -> tuple[int, ...]:
+def carried_forward(report: Report) -> int | None:
+    return _sum(report, ("applications", "carried_forward"))
+
+
+def outcomes(report: Report) -> Figures:
     return tuple(_sum(report, ("applications", "results", key)) for key, _ in OUTCOMES)
 
 
-def appeals(report: Report, kind: str) -> tuple[int, ...]:
+def appeals(report: Report, kind: str) -> Figures:
     return tuple(_sum(report, ("appeals", kind), column) for column, _ in APPEAL_OUTCOMES)
+
+
+def _add(figures: list[Figures], i: int) -> tuple[int | None, int]:
+    """The sum of one figure over reports, and how many left it blank (None when all did)."""
+    known = [f[i] for f in figures if f[i] is not None]
+    return (sum(known) if known else None), len(figures) - len(known)  # type: ignore[arg-type]
 
 
 def charts(reports: Iterable[Report], prefix: str) -> list[Chart]:
@@ -89,9 +145,13 @@ def charts(reports: Iterable[Report], prefix: str) -> list[Chart]:
     if len(years) < 2:
         return []
 
-    def series(labels: Sequence[str], figures: Callable[[Report], tuple[int, ...]]) -> tuple[Series, ...]:
-        per_year = [[sum(x) for x in zip(*(figures(r) for r in by_year[y]))] for y in years]
-        return tuple(Series(label, tuple(v[i] for v in per_year)) for i, label in enumerate(labels))
+    def series(labels: Sequence[str], figures: Callable[[Report], Figures]) -> tuple[Series, ...]:
+        per_year = [[figures(r) for r in by_year[y]] for y in years]
+        out = []
+        for i, label in enumerate(labels):
+            sums = [_add(of_year, i) for of_year in per_year]
+            out.append(Series(label, tuple(v for v, _ in sums), tuple(b for _, b in sums)))
+        return tuple(out)
 
     return [
         Chart(f"{prefix}applications", "政府信息公开申请数量", "件", years,
@@ -129,6 +189,7 @@ class Drawing:
     ticks: tuple[tuple[str, str, str], ...]  # (y of the line, y of the text, text) of the value axis
     years: tuple[tuple[str, str], ...]  # (x, text) of the year labels
     legend: tuple[tuple[str, str, str, str, int], ...]  # (x of the key, x of the text, label, fill, pattern)
+    gaps: tuple[tuple[str, str, str, str], ...]  # (x, y, width, <title>) of what was not published: hatched
     plot_top: int
     plot_bottom: int
     plot_left: int
@@ -152,20 +213,30 @@ def draw(chart: Chart) -> Drawing:
     per_year = 34 if chart.stacked else 18 * len(chart.series)
     gap = 28
     width = left + right + len(chart.years) * (per_year + gap)
-    totals = [sum(v) for _, v in chart.rows] if chart.stacked else [max(v) for _, v in chart.rows]
+    totals = [sum(x for x in v if x is not None) if chart.stacked else max((x for x in v if x is not None), default=0)
+              for _, v in chart.rows]
     peak = _nice_top(max(totals, default=0))
     scale = (bottom - top) / peak
     bars = []
     labels = []
+    gaps = []
     for i, (year, values) in enumerate(chart.rows):
         x0 = left + gap / 2 + i * (per_year + gap)
         labels.append((_n(x0 + per_year / 2), f"{year}"))
         base = float(bottom)
+        missing: list[str] = []
         for j, (series, value) in enumerate(zip(chart.series, values)):
+            if value is None:  # not published: a gap, drawn as such, never a zero
+                missing.append(series.label)
+                if not chart.stacked:
+                    gaps.append((_n(x0 + j * 18), _n(bottom - 12), "16", f"{year}年度 {series.label}：报告该项未填报"))
+                continue
             height = value * scale
             if not height:
                 continue
-            label = f"{year}年度 {series.label} {value}{chart.unit}"
+            blank = series.left_blank(i)
+            label = f"{year}年度 {series.label} {value}{chart.unit}" + (
+                f"（另有 {blank} 份报告该项未填报，未计入）" if blank else "")
             if chart.stacked:
                 bars.append(Bar(_n(x0), _n(base - height), _n(per_year), _n(height), PALETTE[j % len(PALETTE)], j,
                                 label))
@@ -173,6 +244,8 @@ def draw(chart: Chart) -> Drawing:
             else:
                 bars.append(Bar(_n(x0 + j * 18), _n(bottom - height), "16", _n(height), PALETTE[j % len(PALETTE)], j,
                                 label))
+        if chart.stacked and missing:  # above the stack: what it leaves out
+            gaps.append((_n(x0), _n(base - 12), _n(per_year), f"{year}年度 {'、'.join(missing)}：报告该项未填报"))
     ticks = tuple((_n(bottom - k * (bottom - top) / 5), _n(bottom - k * (bottom - top) / 5 + 4), f"{peak * k / 5:g}")
                   for k in range(6))
     legend = []
@@ -181,5 +254,5 @@ def draw(chart: Chart) -> Drawing:
         legend.append((_n(x), _n(x + 18), series.label, PALETTE[j % len(PALETTE)], j))
         x += 22 + 13 * len(series.label)
     width = max(width, int(x) + right)
-    return Drawing(width, bottom + 56, tuple(bars), ticks, tuple(labels), tuple(legend),
+    return Drawing(width, bottom + 56, tuple(bars), ticks, tuple(labels), tuple(legend), tuple(gaps),
                    top, bottom, left, width - right)

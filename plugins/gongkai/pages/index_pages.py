@@ -23,14 +23,11 @@ from markupsafe import Markup
 
 from ..indexing import DEFAULT_PAGE_SIZE, AgencyGroup, Group, Layout, PortalIndex, YearGroup, page_source, relative_link
 from ..model import Report
-from ..opendata.trends import charts as trend_charts
 from .islands import Islands
 from .templates import make_environment
 
 if TYPE_CHECKING:
     from ..opendata.site import OpenData
-
-TREND_PREFIX = "trend-"  # the ids of an agency page's charts (``OpenData.agency_trends``)
 
 DEFAULT_INDEX_TITLE = "政府信息公开工作年度报告"
 T = TypeVar("T")
@@ -118,13 +115,9 @@ def _trends(group: AgencyGroup, env: Environment, opendata: OpenData | None, isl
     once the page is rendered (made then, not kept for every agency at once)."""
     if opendata is None:
         return ""
-    if islands is None:
-        return opendata.agency_trends(group, env)
-    if not trend_charts(group.reports, TREND_PREFIX):
-        return ""
-    # What the charts are made from: a change to any of the reports changes the page's Markdown.
-    key = repr(hash(tuple((r.display_path, r.published, tuple(r.values.items())) for r in group.reports)))
-    return islands.later(partial(opendata.agency_trends, group, env), key)
+    if islands is not None:  # drawn when the page is filled: thousands of agencies' charts are never all held
+        return islands.later(opendata.agency_trends_key(group), lambda: opendata.agency_trends(group, env))
+    return opendata.agency_trends(group, env)
 
 
 def agencies_page(index: PortalIndex, layout: Layout = Layout(), env: Environment | None = None, *,

@@ -29,9 +29,9 @@ class Islands:
         # dirty build (which knows a listing page by its Markdown) renders it again.
         return self._slot(str(html))
 
-    def later(self, make: Callable[[], str], key: str) -> Markup:
-        """A slot for HTML made only when the page is filled (``make``), so that a large portal does not
-        hold every page's islands at once; ``key`` stands for its content (what it is made from)."""
+    def later(self, key: str, make: Callable[[], str]) -> Markup:
+        """A slot for HTML made only when the page is filled (nothing held until then); ``key`` names
+        what the HTML is made from, so that a dirty build sees it change."""
         self._html.append(make)
         return self._slot(key)
 
@@ -39,15 +39,14 @@ class Islands:
         digest = hashlib.blake2b(content.encode("utf-8"), digest_size=8).hexdigest()
         return Markup(f"<!--gongkai-html:{len(self._html) - 1}:{digest}-->")
 
+    def _html_of(self, number: int, slot: str) -> str:
+        if number >= len(self._html):
+            return slot
+        html = self._html[number]
+        return html if isinstance(html, str) else html()
+
     def fill(self, page_html: str) -> str:
         """The page with its slots filled; the islands are then forgotten (a page is filled once per build)."""
-        def content(match: re.Match[str]) -> str:
-            number = int(match.group(1))
-            if number >= len(self._html):
-                return match.group(0)
-            html = self._html[number]
-            return str(html() if callable(html) else html)
-
-        filled = _SLOT.sub(content, page_html)
+        filled = _SLOT.sub(lambda m: self._html_of(int(m.group(1)), m.group(0)), page_html)
         self._html = [""] * len(self._html)
         return filled
