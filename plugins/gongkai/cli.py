@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 the reports have errors, 2 the command itself could not
 from __future__ import annotations
 
 import argparse
+import json
 import importlib
 import os
 import subprocess
@@ -93,12 +94,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     # Drafts (status: draft) are not published: their findings are shown but do not fail the check.
     drafts = plan_site(portal.reports, portal.findings, portal.files, layout=Layout(), base=Path.cwd(),
                        preview=False, strict=False).drafts
+    notes = acknowledged_discrepancies(portal.reports)
     if args.format == "json":
-        print(findings.findings_to_json(found))
+        print(validate_json(found, notes))
     else:
         for finding in found:
             print(findings.format_finding(finding))
-        notes = acknowledged_discrepancies(portal.reports)
         for note in notes:
             print(acknowledged_line(note))
         print(f"检查了 {len(portal.files)} 个报告文件：{findings.summarize(found)}")
@@ -123,6 +124,15 @@ def acknowledged_discrepancies(reports: Sequence[Report]) -> list[Finding]:
         if previous is not None:  # the carry-over from last year's report is acknowledged here
             notes.extend(acknowledge(report, check_across_years(report, previous), lambda item: True).acknowledged)
     return findings.sort_findings(notes)
+
+
+def validate_json(found: Sequence[Finding], notes: Sequence[Finding]) -> str:
+    """The findings, then each acknowledged discrepancy as ``"severity": "info"``, ``"acknowledged": true``
+    (information, never a failure: an archive's numbers are kept as published)."""
+    items = json.loads(findings.findings_to_json(found))
+    for note in json.loads(findings.findings_to_json(notes)):
+        items.append({**note, "severity": "info", "acknowledged": True})
+    return json.dumps(items, ensure_ascii=False, indent=2)
 
 
 def acknowledged_line(note: Finding) -> str:

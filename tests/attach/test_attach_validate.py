@@ -3,6 +3,7 @@ not as an error: the check passes, and the editor sees what the published number
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -48,3 +49,22 @@ def test_a_clean_portal_prints_no_such_line(tmp_path: Path) -> None:
                       .read_text(encoding="utf-8"), encoding="utf-8")
     done = validate(tmp_path)
     assert done.returncode == 0 and "说明 [" not in done.stdout and "原文数据说明" not in done.stdout
+
+
+def test_json_lists_them_as_information(tmp_path: Path) -> None:
+    for name, where in PLACES.items():
+        target = tmp_path / "reports" / where
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text((ARCHIVES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    reports = load_portal([tmp_path / "reports"], base=tmp_path).reports
+    acknowledged = sorted((r.display_path, d.rule) for r in reports for d in r.discrepancies)
+    done = subprocess.run([sys.executable, "-m", "gongkai", "validate", "--format", "json", "reports"], cwd=tmp_path,
+                          capture_output=True, text=True, encoding="utf-8", env={**os.environ, "PYTHONUTF8": "1"},
+                          timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    items = json.loads(done.stdout)
+    notes = [i for i in items if i.get("acknowledged")]
+    assert acknowledged and sorted((i["file"], i["rule"]) for i in notes) == acknowledged
+    assert all(i["severity"] == "info" for i in notes)
+    assert not [i for i in items if i["severity"] == "error"]
+
