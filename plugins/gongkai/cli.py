@@ -7,8 +7,8 @@ Exit codes: 0 success, 1 the reports have errors, 2 the command itself could not
 from __future__ import annotations
 
 import argparse
-import json
 import importlib
+import json
 import os
 import subprocess
 import sys
