@@ -21,7 +21,7 @@ from typing import TextIO
 
 from .limits import MAX_SLUG_LENGTH
 from .model import SLUG_PATTERN
-from .rules import RULES
+from .rules import RULES, usage
 from .text_checks import name_problem
 
 AGENCY_METAVAR, NAME_METAVAR, YEAR_METAVAR, DATE_METAVAR, FOLDER_METAVAR, FILE_METAVAR = (
@@ -36,7 +36,7 @@ class UsageError(Exception):
 
 def year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4):
-        raise argparse.ArgumentTypeError(f"年度应是四位数字，例如 2024（实为“{text}”）")
+        raise argparse.ArgumentTypeError(usage("year", text=text))
     return int(text)
 
 
@@ -44,7 +44,7 @@ def published(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，例如 2025-01-20（实为“{text}”）") from None
+        raise argparse.ArgumentTypeError(usage("date", text=text)) from None
 
 
 def source(text: str) -> Path:
@@ -95,7 +95,7 @@ def resolve_agency(args: argparse.Namespace, err: TextIO | None = None) -> None:
                    "今后请写 --name", err)
             args.name = agency
         else:
-            raise UsageError(f"--agency 表示机关代码（小写英文字母、数字和连字符，例如 shifan-zhen），实为“{agency}”")
+            raise UsageError(usage("agency-code", agency=agency))
         agency = None
     old = getattr(args, "slug", None)
     if old is not None:

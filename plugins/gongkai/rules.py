@@ -184,6 +184,22 @@ PHRASES: dict[str, str] = {
 }
 
 
+# --- messages that are not findings -------------------------------------------------------
+# A command called wrongly or a setting out of range: said in one line, not located in a report.
+
+USAGE: dict[str, str] = {
+    "year": "年度应是四位数字，例如 2024（实为“{text}”）",
+    "date": "日期应写成 YYYY-MM-DD，例如 2025-01-20（实为“{text}”）",
+    "agency-code": "--agency 表示机关代码（小写英文字母、数字和连字符，例如 shifan-zhen），实为“{agency}”",
+    "page-size": "gongkai：plugins.gongkai.page_size（每个列表页最多列出的条目数）应为正整数，实为 {value}",
+}
+
+
+def usage(name: str, **fields: Any) -> str:
+    """A one-line message about how a command was called or a setting written (see ``USAGE``)."""
+    return USAGE[name].format(**fields)
+
+
 def phrase(name: str, **fields: Any) -> str:
     """A piece of a message (see ``PHRASES``), to pass as a field."""
     return PHRASES[name].format(**{k: _field(v) for k, v in fields.items()})

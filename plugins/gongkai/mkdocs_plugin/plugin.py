@@ -48,6 +48,7 @@ from ..opendata.site import OpenData
 from ..pages import PortalPage, fill_placeholders, home_replacements, make_environment, portal_pages
 from ..pages.text import sanitize_html
 from ..preview import SitePlan, plan_site
+from ..rules import usage
 from ..search import SearchIndexError, build_search_index
 from .config import GongkaiConfig
 from .conventions import Conventions
@@ -139,8 +140,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             raise PluginError(f"gongkai：找不到报告目录 {reports_dir}（mkdocs.yml 中 plugins.gongkai.reports_dir 的设置为"
                               f"“{self.config.reports_dir}”）")
         if self.config.page_size < 1:
-            raise PluginError(f"gongkai：plugins.gongkai.page_size（每个列表页最多列出的条目数）应为正整数，"
-                              f"实为 {self.config.page_size}")
+            raise PluginError(usage("page-size", value=self.config.page_size))
         try:
             return reports_dir, Layout(self.config.url_prefix.strip("/"))
         except ValueError as error:
