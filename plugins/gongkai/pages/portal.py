@@ -51,7 +51,7 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
         pages.append(PortalPage(layout.agency(group.agency.slug), "agency",
                                 partial(agency_page, group, layout, env, opendata, islands), finish=islands.fill))
     if opendata is not None:
-        for src, markdown, islands in opendata.pages(env):
+        for src, markdown, islands in opendata.pages(env, page_size):
             pages.append(PortalPage(src, "opendata", markdown, finish=islands.fill))
     for report in index.reports:
         previous = opendata.previous_report(report) if opendata is not None else None
