@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import REPO, Node, Portal, make_portal
+from .test_paging import _links, _url
 
 PAGE_SIZE = 2
 DATA = "reports/open_data/"
@@ -67,32 +68,21 @@ def reports() -> list:
     return list(portal.reports)
 
 
-def _url(portal: Portal, path: Path) -> str:
-    return path.parent.relative_to(portal.site).as_posix() + "/"
-
-
 def _open_data_pages(portal: Portal) -> list[str]:
     return sorted(_url(portal, p) for p in (portal.site / DATA).rglob("index.html"))
 
 
 def _crawl(portal: Portal, start: str = DATA) -> dict[str, int]:
-    """Open data's pages reached from 数据下载 by the links of their content: URL → clicks. Every
-    link of every page reached must lead to a file."""
+    """Open data's pages reached from ``start`` by the links of their content: URL → clicks. Every
+    link of every page reached must lead to a file (``test_paging._links``)."""
     depth = {start: 0}
     todo = deque([start])
     while todo:
         url = todo.popleft()
-        for a in portal.content(url).find_all("a"):
-            href = a.attrs.get("href", "")
-            if not href or href.startswith(("#", "http:", "https:", "mailto:")):
-                continue
-            target = portal.resolve(url, href)
-            assert target.is_file(), f"{url}: broken link {href}"
-            if target.name == "index.html" and _url(portal, target).startswith(DATA):
-                link = _url(portal, target)
-                if link not in depth:
-                    depth[link] = depth[url] + 1
-                    todo.append(link)
+        for link in _links(portal, url):
+            if link.startswith(DATA) and link not in depth:
+                depth[link] = depth[url] + 1
+                todo.append(link)
     return depth
 
 
