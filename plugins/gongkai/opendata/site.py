@@ -28,8 +28,8 @@ from markupsafe import Markup, escape
 from ..findings import Finding
 from ..indexing import DEFAULT_PAGE_SIZE, OTHER_GROUP, AgencyGroup, Layout, PortalIndex, page_source, relative_link
 from ..model import Report
-from ..pages.index_pages import chunks, pager, wrap_pagers
 from ..pages.islands import Islands
+from ..pages.paging import chunks, pager, wrap_pagers
 from ..rendering.tables import render_table
 from ..roster import Roster
 from ..slugs import slug_for

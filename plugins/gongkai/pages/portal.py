@@ -15,8 +15,9 @@ from jinja2 import Environment
 
 from ..indexing import DEFAULT_PAGE_SIZE, Layout, PortalIndex
 from ..model import Report
-from .index_pages import DEFAULT_INDEX_TITLE, agency_page, listing_pages, wrap_pagers
+from .index_pages import DEFAULT_INDEX_TITLE, agency_page, listing_pages
 from .islands import Islands
+from .paging import wrap_pagers
 from .report_page import insert_tables, report_page
 
 if TYPE_CHECKING:
