@@ -224,8 +224,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return markdown
-        self.conventions.describe(page.meta, self.generated.get(page.file.src_uri))
-        if page.file.src_uri in self.generated:
+        generated = self.generated.get(page.file.src_uri)
+        if generated is None or not generated.is_report or page.file.src_uri == self.reading:
+            # A report page's description is made when the page is read for real (_read_report_now).
+            self.conventions.describe(page.meta, generated)
+        if generated is not None:
             return markdown
         values = home_replacements(self.index, self.layout, page.file.src_uri, self.opendata)
         markdown, unknown = fill_placeholders(markdown, values)

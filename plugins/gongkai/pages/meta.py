@@ -6,8 +6,11 @@ Plain text built from the reports (agency names were checked for markup by the v
 
 from __future__ import annotations
 
+from functools import cache
+
 from markupsafe import escape
 
+from ..formats import FormatSpec
 from ..indexing import Layout, PortalIndex
 from ..model import Report
 from ..opendata.trends import OUTCOMES
@@ -18,12 +21,17 @@ RECEIVED = ("applications", "received")
 DISCLOSED = ("applications", "results", OUTCOMES[0][0])
 
 
+@cache
+def _total_paths(format: FormatSpec, prefix: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The total column's cells of a row group, once per format (formats hash by identity)."""
+    return tuple(c.path for t in format.tables for c in t.cells()
+                 if c.path[:len(prefix)] == prefix and c.path[-1] == "total")
+
+
 def _figure(report: Report, prefix: tuple[str, ...]) -> int | None:
     """The total column of a row group; ``None`` when every cell of it was published blank."""
-    cells = [v for t in report.format.tables for c in t.cells()
-             if c.path[:len(prefix)] == prefix and c.path[-1] == "total"
-             for v in (report.values.get(c.path),)]
-    known = [int(v) for v in cells if v is not None]
+    values = report.values
+    known = [int(v) for v in (values.get(path) for path in _total_paths(report.format, prefix)) if v is not None]
     return sum(known) if known else None
 
 
