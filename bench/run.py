@@ -72,7 +72,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-profile", action="store_true", help="no cProfile of the 1,000-report build")
     parser.add_argument("--profile", action="store_true",
                         help="only profile the build of the portal of each size (default 1,000): CPU time per "
-                             "phase (bench/phases.py), then cProfile's top lines; no timed build")
+                             "phase (bench/phases.py), then cProfile's top lines (not with --skip-profile); no timed build")
     parser.add_argument("--skip-import", action="store_true", help="do not time the import of a 20-page PDF")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each validation timing (best is kept)")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="work folder and results (default: bench/out)")
@@ -161,6 +161,8 @@ def profile_only(n: int, args: argparse.Namespace) -> dict[str, Any]:
     times = phases.phase_times(config, work / "profile-site")
     say(phases.format_phases(times, n))
     shutil.rmtree(work / "profile-site", ignore_errors=True)
+    if args.skip_profile:  # --profile --skip-profile: the phases only
+        return {"n": n, "phases_cpu_s": times}
     say("\ncProfile, top 25 by cumulative time")
     text = measure.profile_build(config, work / "profile-site", top=25, dump=args.out / f"profile-n{n}.prof")
     (args.out / f"profile-n{n}.txt").write_text(text, encoding="utf-8")

@@ -104,19 +104,6 @@ def test_safe_narrative_keeps_headings_as_markdown_and_the_rest_as_clean_html() 
         '### 标题 \\{: \\#x \\}')
 
 
-def test_a_narrative_left_out_as_slots_comes_back_the_same() -> None:
-    """With islands, the page's Markdown holds the headings and a slot per HTML block; filling the
-    rendered page puts back exactly the blocks written inline otherwise."""
-    from gongkai.pages.islands import Islands
-
-    text = "前言 <i>\n\n## 一、小标题\n\n正文 **重点**\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n### 二\n\n[链接](https://gov.cn)"
-    islands = Islands()
-    slotted = safe_narrative(text, islands=islands)
-    assert "gk-narrative" not in slotted and "<p>" not in slotted
-    assert slotted.count("<!--gongkai-html:") == 3 and "### 一、小标题" in slotted and "### 二" in slotted
-    assert islands.fill(slotted) == safe_narrative(text)
-
-
 def test_theme_toggles_carry_no_autocomplete_attribute(tmp_path):
     """HTML forbids autocomplete on checkboxes; the plugin removes Material's."""
     from gongkai.mkdocs_plugin.internals import drop_checkbox_autocomplete

@@ -238,9 +238,6 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         generated = self.generated.get(page.file.src_uri)
         if generated is not None and generated.report is not None:
             html = sanitize_html(html)  # narratives were escaped already; this is the second line of defence
-        if generated is not None and generated.fill is not None:
-            # The narratives (cleaned by nh3 already, with a narrower allowlist), before any plugin reads the page.
-            html = generated.fill(html)
         assert self.env is not None
         return self.site.banner(page.file.src_uri, page.url, self.env,
                                 directory_urls=config.use_directory_urls) + html

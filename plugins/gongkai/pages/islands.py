@@ -17,8 +17,6 @@ _SLOT = re.compile(r"<!--gongkai-html:([0-9]+):[0-9a-f]+-->")
 
 
 class Islands:
-    __slots__ = ("_html",)  # one per report page of a large portal
-
     def __init__(self) -> None:
         self._html: list[str | Callable[[], str]] = []
 

@@ -31,9 +31,6 @@ class PortalPage:
     report: Report | None = None  # the report a report page shows
     # Puts back, into the rendered HTML, what the Markdown left as slots (tables, charts, downloads).
     finish: Callable[[str], str] | None = None
-    # Puts back, into the rendered HTML before any other plugin reads it, what the Markdown left as
-    # slots that a search index must still see (a report's narratives).
-    fill: Callable[[str], str] | None = None
     also_from: tuple[Path, ...] = ()  # other report files a report page shows figures of
 
     @property
@@ -58,11 +55,9 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
             pages.append(PortalPage(src, "opendata", markdown, finish=islands.fill))
     for report in index.reports:
         previous = opendata.previous_report(report) if opendata is not None else None
-        narratives = Islands()
         pages.append(PortalPage(
             layout.report(report), "report",
-            partial(report_page, report, layout, env, tables_inline=False, opendata=opendata, islands=narratives),
-            report=report, finish=partial(insert_tables, report=report, env=env, opendata=opendata),
-            fill=narratives.fill,
+            partial(report_page, report, layout, env, tables_inline=False, opendata=opendata), report=report,
+            finish=partial(insert_tables, report=report, env=env, opendata=opendata),
             also_from=(previous.source,) if previous is not None else ()))
     return pages

@@ -1,10 +1,8 @@
 """Markdown for one report's page: title, publication facts, the six official sections.
 
-Narrative sections are their headings in Markdown (MkDocs makes their anchors and the page's
-outline) and their HTML, rendered and cleaned by ``sanitizing.render_narrative``, written inline
-or handed over later through a slot (``Islands``); the statistical tables are HTML from
-``gongkai.rendering.tables``, written inline or handed over later through a slot
-(``table_slot`` / ``insert_tables``, below).
+Narrative sections stay Markdown (MkDocs renders them with the site's extensions); the
+statistical tables are HTML from ``gongkai.rendering.tables``, written inline or handed over
+later through a slot (``table_slot`` / ``insert_tables``, below).
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ from ..model import Discrepancy, Report
 from ..rendering.tables import render_table
 from ..rules import DISCREPANCY_NOTES, RULES
 from ..totals import cell_labels
-from .islands import Islands
 from .templates import make_environment
 from .text import safe_narrative
 
@@ -54,8 +51,7 @@ def _table_html(report: Report, section: Section, env: Environment) -> str:
     return render_table(report, section.table, id_prefix=f"{section_id(section)}-", environment=env).strip("\n")
 
 
-def sections(report: Report, env: Environment, *, tables_inline: bool = True,
-             islands: Islands | None = None) -> list[SectionView]:
+def sections(report: Report, env: Environment, *, tables_inline: bool = True) -> list[SectionView]:
     views = []
     for section in report.sections:
         if section.table is not None and not tables_inline:
@@ -63,7 +59,7 @@ def sections(report: Report, env: Environment, *, tables_inline: bool = True,
         elif section.table is not None:
             body = _table_html(report, section, env)
         else:
-            body = safe_narrative(report.narrative.get(section.key, "无。"), islands=islands)
+            body = safe_narrative(report.narrative.get(section.key, "无。"))
         views.append(SectionView(section.number, section.title, section_id(section), Markup(body.strip("\n"))))
     return views
 
@@ -124,20 +120,15 @@ def _discrepancy_view(report: Report, item: Discrepancy) -> DiscrepancyView:
 
 
 def report_page(report: Report, layout: Layout = Layout(), env: Environment | None = None, *,
-                tables_inline: bool = True, opendata: OpenData | None = None,
-                islands: Islands | None = None) -> str:
-    """The page's Markdown source; links are relative ``.md`` paths for MkDocs to rewrite.
-
-    With ``islands``, the narratives' HTML is left out as slots, for ``islands.fill`` to put back
-    into the rendered page (``text.safe_narrative``); their headings stay in the Markdown.
-    """
+                tables_inline: bool = True, opendata: OpenData | None = None) -> str:
+    """The page's Markdown source; links are relative ``.md`` paths for MkDocs to rewrite."""
     env = env or make_environment()
     here = layout.report(report)
     extras = "" if opendata is None else (
         TABLE_SLOT.format(key=OPEN_DATA_SLOT) if not tables_inline else opendata.report_extras(report, env))
     return env.get_template(TEMPLATE).render(
         report=report,
-        sections=sections(report, env, tables_inline=tables_inline, islands=islands),
+        sections=sections(report, env, tables_inline=tables_inline),
         discrepancies=discrepancy_views(report),
         agency_link=relative_link(here, layout.agency(report.agency.slug)),
         year_link=relative_link(here, layout.year(report.year)),

@@ -8,7 +8,6 @@ they defend in depth, so that a report built without the validator still cannot 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from markupsafe import escape
 
@@ -22,9 +21,6 @@ from ..sanitizing import (
     plain_text,
     render_narrative,
 )
-
-if TYPE_CHECKING:
-    from .islands import Islands
 
 __all__ = ["is_safe_url", "markdown_inline", "markdown_text", "safe_narrative",
            "sanitize_html"]
@@ -44,15 +40,13 @@ def markdown_text(text: str) -> str:
     return str(escape(markdown_inline(plain_text(text))))
 
 
-def safe_narrative(text: str, *, min_heading: int = MIN_HEADING, islands: Islands | None = None) -> str:
+def safe_narrative(text: str, *, min_heading: int = MIN_HEADING) -> str:
     """A narrative as a report page's Markdown: its headings, and between them its clean HTML.
 
     The headings stay Markdown (plain text, pushed down to ``min_heading``), so that they get
     anchors and a place in the page's outline; everything else is rendered and cleaned by
     ``sanitizing.render_narrative`` and passes through the page's Markdown as one HTML block,
-    untouched by the site's Markdown extensions. With ``islands``, each block is a slot in the
-    Markdown instead and its HTML goes into the rendered page afterwards (``Islands.fill``): the
-    same page, but the page's Markdown parser (and MkDocs' raw-HTML scan) never reads it.
+    untouched by the site's Markdown extensions.
     """
     lines = narrative_lines(text.strip("\n"))
     references = [line.text for line in lines if not line.in_code and _REFERENCE.match(line.text)]
@@ -62,8 +56,7 @@ def safe_narrative(text: str, *, min_heading: int = MIN_HEADING, islands: Island
     def flush() -> None:
         body = "\n".join(chunk).strip("\n")
         if body.strip() and not all(_REFERENCE.match(line) or not line.strip() for line in chunk):
-            block = NARRATIVE_BLOCK.format(html=render_narrative("\n".join([body, "", *references])))
-            out.append(block if islands is None else islands.slot(block))
+            out.append(NARRATIVE_BLOCK.format(html=render_narrative("\n".join([body, "", *references]))))
         chunk.clear()
 
     for line in lines:
