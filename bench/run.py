@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import sys
@@ -24,6 +25,7 @@ sys.path.insert(0, str(HERE))
 
 import measure  # noqa: E402
 import pdf_import  # noqa: E402
+import phases  # noqa: E402
 import reader  # noqa: E402
 import synth  # noqa: E402
 
@@ -68,6 +70,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="generated portals, reused between runs (default: <out>/cache)")
     parser.add_argument("--skip-reader", action="store_true", help="no reader-side figures (headless Chromium)")
     parser.add_argument("--skip-profile", action="store_true", help="no cProfile of the 1,000-report build")
+    parser.add_argument("--profile", action="store_true",
+                        help="only profile the build of the portal of each size (default 1,000): CPU time per "
+                             "phase (bench/phases.py), then cProfile's top lines (not with --skip-profile); no timed build")
     parser.add_argument("--skip-import", action="store_true", help="do not time the import of a 20-page PDF")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each validation timing (best is kept)")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="work folder and results (default: bench/out)")
@@ -76,6 +81,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="stop a build whose processes together hold more memory (a shared machine)")
     args = parser.parse_args(argv)
     args.sizes = [100] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.profile and "--sizes" not in (argv if argv is not None else sys.argv[1:]):
+        args.sizes = [PREVIEW_SIZE]
     if args.quick:
         args.skip_serve = args.skip_profile = True
     return args
@@ -143,6 +150,25 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
             result["profile_file"] = str(args.out / f"profile-n{n}.txt")
     shutil.rmtree(work / "profile-site", ignore_errors=True)
     return result
+
+
+def profile_only(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    """``--profile``: CPU time per phase of an in-process build, then cProfile's top lines."""
+    work = args.out / f"n{n}"
+    portal = synth.cached_portal(work / "gongkai", n, args.cache, seed=args.seed, tree=args.tree)
+    config = portal.root / "mkdocs.yml"
+    say(f"\n== N={n}: profile of an in-process build ({args.tree}; load average {os.getloadavg()[0]:.1f})")
+    times = phases.phase_times(config, work / "profile-site")
+    say(phases.format_phases(times, n))
+    shutil.rmtree(work / "profile-site", ignore_errors=True)
+    if args.skip_profile:  # --profile --skip-profile: the phases only
+        return {"n": n, "phases_cpu_s": times}
+    say("\ncProfile, top 25 by cumulative time")
+    text = measure.profile_build(config, work / "profile-site", top=25, dump=args.out / f"profile-n{n}.prof")
+    (args.out / f"profile-n{n}.txt").write_text(text, encoding="utf-8")
+    say(text)
+    shutil.rmtree(work / "profile-site", ignore_errors=True)
+    return {"n": n, "phases_cpu_s": times, "profile_file": str(args.out / f"profile-n{n}.txt")}
 
 
 def reader_side(portal: synth.PortalInfo, work: Path, n: int) -> dict[str, Any]:
@@ -245,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     say(f"gongkai benchmark: sizes {args.sizes}, work folder {args.out}")
     results = []
+    if args.profile:
+        for n in args.sizes:
+            results.append(profile_only(n, args))
+        path = write_results(args, results, {})
+        say(f"\nresults: {path}")
+        return 0
     for n in args.sizes:
         results.append(bench_size(n, args))
         # Written after every size, so a long run that is stopped still leaves its figures.
@@ -264,7 +296,7 @@ def write_results(args: argparse.Namespace, results: list[dict[str, Any]], deriv
     path = args.out / "results.json"
     payload = {
         "python": platform.python_version(),
-        "machine": {"cpus": __import__("os").cpu_count(), "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "targets": TARGETS,
         "sizes": results,
         "derived": derived,

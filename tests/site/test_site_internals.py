@@ -7,6 +7,7 @@ instead of a dirty rebuild or the search index silently going wrong.
 from __future__ import annotations
 
 import inspect
+import logging
 from pathlib import Path
 
 import material
@@ -14,7 +15,7 @@ from material.plugins.search.plugin import SearchIndex, SearchPlugin
 from mkdocs.commands import build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import EVENTS
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 from mkdocs.utils import CountHandler
@@ -53,6 +54,46 @@ def test_pages_keep_their_text_in_plain_attributes() -> None:
     for name in ("markdown", "content"):
         assert not isinstance(inspect.getattr_static(Page, name, None), property), name
     assert "self.content = md.convert(self.markdown)" in inspect.getsource(Page.render)
+
+
+def test_mkdocs_checks_anchor_links_only_after_every_page_is_written(tmp_path: Path) -> None:
+    """``release_page`` checks a page's links to its own anchors itself and shares identical sets of
+    anchors between pages: MkDocs reads ``links_to_anchors`` and ``present_anchor_ids`` only in
+    ``validate_anchor_links``, after every page is built, and tests anchors with ``in``."""
+    source = inspect.getsource(build.build)
+    assert source.index("_build_page(") < source.index("validate_anchor_links(") < source.index("on_post_build(")
+    check = inspect.getsource(Page.validate_anchor_links)
+    assert "if not self.links_to_anchors:" in check and "anchor in page.present_anchor_ids" in check
+    assert "self.links_to_anchors.setdefault(self.file, {})" in inspect.getsource(Page.__dict__["render"].__globals__[
+        "_RelativePathTreeprocessor"])  # a link to an anchor of the page itself names the page's own File
+    # What release_page keeps gives the same warnings as what it had.
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "site_dir": str(tmp_path / "site"), "docs_dir": str(tmp_path)})
+    config.validate()
+    (tmp_path / "a.md").write_text("# A\n\n## Here\n\n[there](#there) [here](#here) [b](b.md#nowhere)\n",
+                                  encoding="utf-8")
+    (tmp_path / "b.md").write_text("# B\n", encoding="utf-8")
+    files = Files([File("a.md", str(tmp_path), str(tmp_path / "site"), True),
+                   File("b.md", str(tmp_path), str(tmp_path / "site"), True)])
+    pages = [Page(None, f, config) for f in files]
+    for page in pages:
+        page.read_source(config)
+        page.render(config, files)
+    first = pages[0]
+    assert first.file in (first.links_to_anchors or {}) and "here" in (first.present_anchor_ids or ())
+    internals.release_page(first)
+    assert first.links_to_anchors == {first.file: {"there": "#there"}, pages[1].file: {"nowhere": "b.md#nowhere"}}
+    assert isinstance(first.present_anchor_ids, frozenset) and "here" in first.present_anchor_ids
+    warned: list[str] = []
+    logger = logging.getLogger("mkdocs.structure.pages")
+    handler = logging.Handler()
+    handler.emit = lambda record: warned.append(record.getMessage())  # type: ignore[method-assign]
+    logger.addHandler(handler)
+    try:
+        first.validate_anchor_links(files=files, log_level=logging.WARNING)
+    finally:
+        logger.removeHandler(handler)
+    assert len(warned) == 2 and "'#there'" in warned[0] and "'#nowhere'" in warned[1], warned
 
 
 def test_mkdocs_renders_every_page_before_writing_any() -> None:

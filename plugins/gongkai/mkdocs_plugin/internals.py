@@ -14,6 +14,12 @@ with the test that fails when an upgrade of MkDocs or Material removes it
 - ``Page.markdown`` and ``Page.content`` may be set to ``None`` once the page is written
   (``release_page``): MkDocs would keep every page's text until the build ends —
   ``test_pages_keep_their_text_in_plain_attributes``.
+- MkDocs reads a page's ``links_to_anchors`` and ``present_anchor_ids`` only once every page is
+  written (``Page.validate_anchor_links``, testing each anchor with ``in``); a link to an anchor
+  of the page itself is filed under the page's own ``File``. ``release_page`` checks those links
+  itself, keeps only the links MkDocs would warn about and those to other pages, and makes the
+  identical sets of anchors of many report pages one shared frozenset —
+  ``test_mkdocs_checks_anchor_links_only_after_every_page_is_written``.
 - MkDocs reads and renders every page (``_populate_page``: ``read_source``, ``on_page_markdown``,
   ``render``, ``on_page_content``) before it writes any (``_build_page``), so every page's
   Markdown and HTML would be in memory at once. A report page is read as an empty page in that
@@ -70,6 +76,7 @@ import hashlib
 import logging
 import os
 import re
+import sys
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -307,11 +314,40 @@ def generated_file(config: MkDocsConfig, page: PortalPage, builds: DirtyBuilds |
     return file
 
 
+_NO_TOC = TableOfContents([])  # shared by every released page
+_ANCHOR_SETS: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set of anchors
+_MAX_ANCHOR_SETS = 10_000
+
+
 def release_page(page: Page) -> None:
-    """Forgets a written generated page's Markdown, HTML and table of contents (never read again; a big
-    portal's largest memory share)."""
+    """Forgets what a written generated page holds and nothing reads again: its Markdown, HTML, table
+    of contents and ``meta`` (a big portal's largest memory share); keeps, as small as they can be,
+    what MkDocs checks links with once every page is written (``validate_anchor_links``).
+
+    - ``present_anchor_ids`` (the anchors other pages may link to): report pages of one format
+      have the same few sets, so identical sets become one shared frozenset (read only);
+    - ``links_to_anchors`` (this page's links to anchors, with the link as written): the links to
+      the page's own anchors (the headings' permalinks) are checked now, as MkDocs would check
+      them later; only the links it would warn about, and those to other pages, are kept.
+    """
     page.markdown = page.content = None
-    page.toc = TableOfContents([])
+    page.toc = _NO_TOC
+    page.meta = {}
+    anchors = page.present_anchor_ids
+    if anchors is not None:
+        key = frozenset(sys.intern(anchor) for anchor in anchors)
+        if len(_ANCHOR_SETS) >= _MAX_ANCHOR_SETS:
+            _ANCHOR_SETS.clear()
+        page.present_anchor_ids = _ANCHOR_SETS.setdefault(key, key)  # type: ignore[assignment]
+    links = getattr(page, "links_to_anchors", None)
+    if links and anchors is not None:
+        kept: dict[File, dict[str, str]] = {}
+        for target, found in links.items():
+            if target is page.file:  # the same test as MkDocs', now rather than after every page is written
+                found = {anchor: link for anchor, link in found.items() if anchor not in anchors}
+            if found:
+                kept[target] = found
+        page.links_to_anchors = kept or None
 
 
 def populate_now(page: Page, config: MkDocsConfig, files: Files) -> None:
