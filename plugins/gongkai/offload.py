@@ -30,8 +30,10 @@ import io
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
-from collections.abc import Sequence
+import types
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -216,6 +218,20 @@ def _send(results: Connection, message: tuple[str, str]) -> None:
         results.send(message)
 
 
+@contextlib.contextmanager
+def _without_main() -> Iterator[None]:
+    """The worker needs nothing of the program that started it: with ``spawn``, multiprocessing would
+    run its main module again in the worker (``mkdocs``'s command line, or a script that calls
+    ``mkdocs build`` without an ``if __name__ == "__main__"`` guard). Hidden while the worker starts."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 class Offload:
     """The reports' files of one full build: made in a worker process (``worker``) or in this one."""
 
@@ -247,7 +263,8 @@ class Offload:
         self.results, result_writer = context.Pipe(duplex=False)
         self.process = context.Process(target=work, name="gongkai-files", daemon=True,
                                        args=(self.plan, task_reader, result_writer, (self.tasks, self.results)))
-        self.process.start()
+        with _without_main():
+            self.process.start()
         task_reader.close()  # the worker's ends: closed here, so that either side sees the other go
         result_writer.close()
         self.feeder = threading.Thread(target=self._feed, name="gongkai-files-feeder", daemon=True)

@@ -264,3 +264,27 @@ def test_auto_uses_the_worker_for_a_large_portal_only() -> None:
 
     assert use_worker("auto", WORKER_FROM_REPORTS) and not use_worker("auto", WORKER_FROM_REPORTS - 1)
     assert use_worker(1, 1) and not use_worker(0, 10 ** 6)
+
+
+def test_a_script_without_a_main_guard_can_use_the_worker(tmp_path: Path) -> None:
+    """``spawn`` runs the main module again in a new process unless told not to: a script calling the
+    build without ``if __name__ == "__main__"`` must not start itself again (nor fail)."""
+    import subprocess
+    import sys
+
+    from opendata_kit import REPO
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from gongkai.collection import load_portal\n"
+        "from gongkai.indexing import Layout, build_index\n"
+        "from gongkai.offload import Offload, Plan\n"
+        f"reports = build_index(load_portal([Path({str(REPO / 'reports')!r})], base=Path({str(REPO)!r})).reports).reports[:2]\n"
+        f"job = Offload(Plan({str(tmp_path / 'site')!r}, Layout()), reports, worker=True, start_method='spawn')\n"
+        "job.start()\n"
+        "print([job.sizes(r)[0] > 0 for r in reports])\n"
+        "job.finish()\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[True, True]"  # printed once: the script ran once
