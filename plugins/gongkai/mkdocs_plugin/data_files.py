@@ -20,9 +20,12 @@ from ..model import Report
 from ..offload import Offload, OffloadError, Plan
 from ..opendata.site import OpenData, SiteFile
 
-# ``workers: auto`` uses the worker process from this many reports on: below it, its start-up
-# (a new interpreter importing gongkai, about 0.5 s of CPU) outweighs what it takes off the build.
-WORKER_FROM_REPORTS = 300
+# ``workers: auto`` uses the worker process from this many reports on. The worker costs CPU: its
+# start-up (a new interpreter importing gongkai, about 1 s) and each report's pickling and unpickling
+# (1-1.5 ms in all, measured at 1,000 reports), while it takes about 3.3 ms a report off the build
+# process, so a build gains wall time only when the second core is free. Below this size the build
+# is short either way and the CPU is what counts (bench/README.md, "Open data's cost").
+WORKER_FROM_REPORTS = 2000
 
 
 class DataFile(File):
