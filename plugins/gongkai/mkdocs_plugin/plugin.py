@@ -280,8 +280,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     data: SiteData | None = None  # open data's and the attachments' files of this build
 
-    # After the search index (Pagefind runs while the worker finishes), before the site is swapped in.
-    @event_priority(-950)
+    # Before the search index (Pagefind reads a complete site) and the swap.
+    @event_priority(-850)
     def _finish_data_files(self, *, config: MkDocsConfig) -> None:
         if self.data is not None:
             self.data.finish()
