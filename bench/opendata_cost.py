@@ -6,12 +6,16 @@ gongkai option ``open_data`` (true / false), then builds it alternately with and
 data (``--runs`` builds each, in the order with, without, without, with, … so that a drift of
 the shared machine falls on both sides), each in its own child process. For each build it
 takes the child's CPU time (user + system, ``os.wait4``: the child's own and that of the
-processes it waited for, Pagefind included) and its peak RSS; it prints the median and the
-spread (min–max) of each side and the ratio of the medians, and writes them to
-``<out>/opendata-cost.json``. CPU time, not wall time, is the figure: the machine is shared.
+processes it waited for, Pagefind and gongkai's worker process included), its wall time, the
+mkdocs process's own peak RSS and the whole build's (the sum of the RSS of mkdocs and every process
+under it, sampled every 0.1 s: ``measure.run_build``); it prints the median and the spread (min–max)
+of each side and the ratios of the medians (CPU and wall), and writes them to
+``<out>/opendata-cost.json``. CPU time is the figure of a shared machine; wall time shows what the
+worker process (plugin option ``workers``, ``--workers``) takes off the build on a second core.
 
-``--profile`` also prints a cProfile of one in-process build with open data (the functions of
-``gongkai.opendata`` and their callees by cumulative time).
+``--profile`` also prints a cProfile of one in-process full build with open data (``workers: 0``:
+the files are made in the profiled process; the functions of ``gongkai.opendata`` and their callees
+by cumulative time).
 """
 
 from __future__ import annotations
@@ -24,10 +28,7 @@ import os
 import pstats
 import shutil
 import statistics
-import subprocess
 import sys
-import threading
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -37,10 +38,12 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import measure  # noqa: E402
 import synth  # noqa: E402
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 CONFIGS = {True: "mkdocs-with-opendata.yml", False: "mkdocs-without-opendata.yml"}
+PROFILE_CONFIG = "mkdocs-profile.yml"  # with open data, files made in process (workers: 0)
 ALLOWANCE = 1.15  # issue 11: open data stays within 15 % of the build without it
 
 
@@ -52,6 +55,8 @@ class Run:
     wall_s: float
     peak_rss_mb: float  # of the mkdocs process itself
     returncode: int
+    tree_rss_mb: float = 0.0  # the whole build: mkdocs and every process under it (worker, Pagefind), summed
+    load: float = 0.0  # the 1-minute load average when the build started
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -63,41 +68,37 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-search", action="store_true", help="both builds without the Pagefind index")
     parser.add_argument("--profile", action="store_true", help="also profile one in-process build with open data")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed for one build")
+    parser.add_argument("--workers", default="auto", choices=("auto", "0", "1"),
+                        help="the plugin option workers of both sides (default: %(default)s)")
+    parser.add_argument("--attachments", action="store_true",
+                        help="the build with open data also makes the attachments (off on both sides by default)")
     return parser.parse_args(argv)
 
 
-def write_portal(root: Path, n: int, search: bool) -> None:
+def write_portal(root: Path, n: int, search: bool, workers: str = "auto", attachments: bool = False) -> None:
     """The synthetic portal and one configuration per side (the same but for ``open_data``)."""
     shutil.rmtree(root, ignore_errors=True)
     synth.write_portal(root, n)
-    for open_data, name in CONFIGS.items():
+    sides = {**{CONFIGS[o]: (o, workers) for o in CONFIGS}, PROFILE_CONFIG: (True, 0)}
+    for name, (open_data, side_workers) in sides.items():
         # Attachments (Word, one-file page) are listed with open data's downloads: left out of both sides,
         # so that the difference is open data's alone (bench/attachments.py measures them).
-        options = {"open_data": open_data, "search": search, "attachments": False}
+        options: dict[str, Any] = {"open_data": open_data, "search": search, "attachments": attachments and open_data}
+        if side_workers != "auto":  # the default left out: the same configuration builds with main's code
+            options["workers"] = int(side_workers)
         config = synth.site_config(gongkai=True, plugin_options=options)
         (root / name).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def build(root: Path, open_data: bool, timeout: float) -> Run:
-    """One ``mkdocs build`` in a child process, into a site folder of its side."""
+    """One ``mkdocs build`` in a child process, into a site folder of its side (``measure.run_build``)."""
     site = root / ("site-with" if open_data else "site-without")
     shutil.rmtree(site, ignore_errors=True)
-    log_path = root / f"{site.name}.log"
-    with open(log_path, "w", encoding="utf-8") as log:
-        start = time.perf_counter()
-        child = subprocess.Popen([*MKDOCS, "build", "-q", "-f", str(root / CONFIGS[open_data]), "-d", str(site)],
-                                 stdout=log, stderr=subprocess.STDOUT, cwd=root)
-        timer = threading.Timer(timeout, child.kill)  # a build past its time is stopped
-        timer.start()
-        try:
-            _, status, usage = os.wait4(child.pid, 0)  # the child's own rusage (and its waited-for children's)
-        finally:
-            timer.cancel()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        print(log_path.read_text(encoding="utf-8", errors="replace")[-3000:], file=sys.stderr)
-    return Run(open_data, usage.ru_utime + usage.ru_stime, usage.ru_stime, time.perf_counter() - start,
-               usage.ru_maxrss / 1024, code)
+    b = measure.run_build(root / CONFIGS[open_data], site, timeout=timeout)
+    if b.returncode != 0:
+        print(b.log_tail, file=sys.stderr)
+    return Run(open_data, b.cpu_s, b.system_s, b.wall_s, b.mkdocs_rss_mb or b.peak_rss_mb, b.returncode,
+               tree_rss_mb=b.tree_rss_mb, load=b.load_before[0])
 
 
 def order(runs: int) -> list[bool]:
@@ -111,20 +112,34 @@ def order(runs: int) -> list[bool]:
 def side(runs: list[Run]) -> dict[str, float]:
     cpu = [r.cpu_s for r in runs]
     rss = [r.peak_rss_mb for r in runs]
+    tree = [r.tree_rss_mb for r in runs]
     system = [r.system_s for r in runs]
+    wall = [r.wall_s for r in runs]
     return {"runs": len(runs), "cpu_median_s": statistics.median(cpu), "cpu_min_s": min(cpu), "cpu_max_s": max(cpu),
             "system_median_s": statistics.median(system), "rss_median_mb": statistics.median(rss), "rss_max_mb": max(rss),
-            "wall_median_s": statistics.median(r.wall_s for r in runs)}
+            "tree_rss_median_mb": statistics.median(tree), "tree_rss_max_mb": max(tree),
+            "wall_median_s": statistics.median(wall), "wall_min_s": min(wall), "wall_max_s": max(wall),
+            "load_min": min(r.load for r in runs), "load_max": max(r.load for r in runs)}
+
+
+def _pairs(runs: list[Run], figure: str) -> list[float]:
+    """Each build with open data against the build without it next to it (the same moment's load)."""
+    out = []
+    for a, b in zip(runs[0::2], runs[1::2]):
+        with_, without = (a, b) if a.open_data else (b, a)
+        out.append(getattr(with_, figure) / getattr(without, figure))
+    return out
 
 
 def summary(runs: list[Run]) -> dict[str, Any]:
     with_, without = side([r for r in runs if r.open_data]), side([r for r in runs if not r.open_data])
     ratio = with_["cpu_median_s"] / without["cpu_median_s"]
-    # Each build with open data against the build without it next to it (the same moment's load).
-    pairs = [a.cpu_s / b.cpu_s for a, b in zip(runs[0::2], runs[1::2])]
-    pairs = [p if a.open_data else 1 / p for p, a in zip(pairs, runs[0::2])]
+    pairs, wall_pairs = _pairs(runs, "cpu_s"), _pairs(runs, "wall_s")
     return {"with": with_, "without": without, "ratio": ratio, "pair_ratios": pairs,
-            "pair_ratio_median": statistics.median(pairs), "allowance": ALLOWANCE, "within": ratio <= ALLOWANCE}
+            "pair_ratio_median": statistics.median(pairs),
+            "wall_ratio": with_["wall_median_s"] / without["wall_median_s"], "wall_pair_ratios": wall_pairs,
+            "wall_pair_ratio_median": statistics.median(wall_pairs),
+            "allowance": ALLOWANCE, "within": ratio <= ALLOWANCE}
 
 
 def profile(root: Path, top: int = 40) -> str:
@@ -134,7 +149,8 @@ def profile(root: Path, top: int = 40) -> str:
     cwd = os.getcwd()
     os.chdir(root)
     try:
-        config = load_config(config_file=str(root / CONFIGS[True]), site_dir=str(root / "site-profile"))
+        config = load_config(config_file=str(root / PROFILE_CONFIG), site_dir=str(root / "site-profile"))
+        config.plugins.on_startup(command="build", dirty=False)  # a full build: staged, files made by gongkai
         profiler = cProfile.Profile()
         profiler.enable()
         mkdocs_build(config)
@@ -143,7 +159,7 @@ def profile(root: Path, top: int = 40) -> str:
         os.chdir(cwd)
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats("opendata|openpyxl|zipfile", top)
+    stats.sort_stats("cumulative").print_stats("opendata|offload|attachments|embedding|wordml|zipfile", top)
     stats.sort_stats("tottime").print_stats(top)
     return out.getvalue()
 
@@ -152,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     root = args.out / f"n{args.reports}"
     print(f"writing the {args.reports}-report portal in {root}", flush=True)
-    write_portal(root, args.reports, search=not args.no_search)
+    write_portal(root, args.reports, search=not args.no_search, workers=args.workers, attachments=args.attachments)
     runs: list[Run] = []
     for open_data in order(args.runs):
         run = build(root, open_data, args.timeout)
@@ -161,19 +177,25 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         runs.append(run)
         print(f"  {'with   ' if open_data else 'without'} open data: CPU {run.cpu_s:6.1f} s (system {run.system_s:4.1f} s), "
-              f"wall {run.wall_s:6.1f} s, "
-              f"peak RSS {run.peak_rss_mb:5.0f} MB", flush=True)
+              f"wall {run.wall_s:6.1f} s, peak RSS {run.peak_rss_mb:5.0f} MB (whole build {run.tree_rss_mb:5.0f} MB), "
+              f"load {run.load:.1f}", flush=True)
     result = summary(runs)
     result["reports"] = args.reports
     result["search"] = not args.no_search
+    result["workers"] = args.workers
+    result["attachments"] = args.attachments
     result["builds"] = [asdict(r) for r in runs]
     for name in ("without", "with"):
         s = result[name]
         print(f"{name:>7} open data: CPU median {s['cpu_median_s']:.1f} s (min {s['cpu_min_s']:.1f}, "
-              f"max {s['cpu_max_s']:.1f}), peak RSS median {s['rss_median_mb']:.0f} MB")
+              f"max {s['cpu_max_s']:.1f}), wall median {s['wall_median_s']:.1f} s (min {s['wall_min_s']:.1f}, "
+              f"max {s['wall_max_s']:.1f}), peak RSS median {s['rss_median_mb']:.0f} MB, whole build "
+              f"{s['tree_rss_median_mb']:.0f} MB (max {s['tree_rss_max_mb']:.0f}); load {s['load_min']:.1f}–{s['load_max']:.1f}")
     print(f"ratio of the medians: {result['ratio']:.3f} (pairs: median {result['pair_ratio_median']:.3f}, "
           + ", ".join(f"{p:.3f}" for p in result["pair_ratios"]) + f"); allowance {ALLOWANCE:.2f}: "
           + ("within" if result["within"] else "OVER"))
+    print(f"wall: ratio of the medians {result['wall_ratio']:.3f} (pairs: median {result['wall_pair_ratio_median']:.3f}, "
+          + ", ".join(f"{p:.3f}" for p in result["wall_pair_ratios"]) + ")")
     if args.profile:
         text = profile(root)
         (args.out / "profile.txt").write_text(text, encoding="utf-8")

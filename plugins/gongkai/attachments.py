@@ -2,7 +2,8 @@
 the fragment to paste into a CMS article, the one-file page and the Word document (``embedding``).
 
 ``Attachments.files()`` lists them as static files of the site (``opendata.site.SiteFile``, made
-on demand and written atomically, by MkDocs in ``mkdocs build`` and ``mkdocs serve`` alike);
+on demand and written atomically by MkDocs in ``mkdocs serve`` and dirty builds; a full build has
+gongkai write them beside the pages, ``gongkai.offload``);
 ``downloads(report)`` says what the report page links, beside its data files. The three files
 of a report are made one after the other from one rendering of the report (``_rendered``).
 """
@@ -83,14 +84,16 @@ class Attachments:
 
     def __init__(self, reports: Iterable[Report], layout: Layout) -> None:
         self.layout = layout
-        self._files: dict[tuple[str, int], tuple[SiteFile, ...]] = {}  # a report's, in the order of KINDS
-        for report in reports:
-            self._files[report.key] = tuple(
-                SiteFile(src_uri(layout, report, kind), kind.media_type, partial(self._chunks, report, kind),
-                         report.source)
-                for kind in KINDS)
+        self.reports = reports
+        # A report's, in the order of KINDS, once ``files()`` listed them (``mkdocs serve``, dirty builds).
+        self._files: dict[tuple[str, int], tuple[SiteFile, ...]] = {}
         # The last report rendered, and its fragment: its three files are written one after the other.
         self._last: tuple[Rendered, str | None] | None = None
+
+    def _site_files(self, report: Report) -> tuple[SiteFile, ...]:
+        return tuple(SiteFile(src_uri(self.layout, report, kind), kind.media_type,
+                              partial(self._chunks, report, kind), report.source)
+                     for kind in KINDS)
 
     def _chunks(self, report: Report, kind: Kind) -> list[bytes]:
         last = self._last
@@ -103,12 +106,16 @@ class Attachments:
         return [make(report, kind, done, fragment)]
 
     def files(self) -> list[SiteFile]:
+        if not self._files:
+            self._files = {report.key: self._site_files(report) for report in self.reports}
         return [file for files in self._files.values() for file in files]
 
     def file(self, report: Report, kind: Kind) -> SiteFile:
-        return self._files[report.key][KINDS.index(kind)]
+        files = self._files.get(report.key) or self._site_files(report)
+        return files[KINDS.index(kind)]
 
     def downloads(self, report: Report) -> list[tuple[str, str, str, SiteFile]]:
-        """(title, file type, what it is for, file) of each attachment of the report."""
-        return [(kind.title, kind.type, kind.description, file)
-                for kind, file in zip(KINDS, self._files.get(report.key, ()))]
+        """(title, file type, what it is for, file) of each attachment of the report: the file
+        ``files()`` listed, or a new one (a full build writes them itself: ``gongkai.offload``)."""
+        files = self._files.get(report.key) or self._site_files(report)
+        return [(kind.title, kind.type, kind.description, file) for kind, file in zip(KINDS, files)]

@@ -20,7 +20,7 @@ def _opendata(reports, site: Path) -> OpenData:
 
 
 def _whole(reports) -> tuple[bytes, bytes]:
-    ordered = sorted(reports, key=lambda r: r.key)
+    ordered = build_index(reports).reports  # the dataset's order: newest year first, then agency code
     return b"".join(dataset.dataset_csv(ordered)), b"".join(dataset.dataset_json(ordered))
 
 

@@ -61,6 +61,9 @@ class GongkaiConfig(Config):
     # 开放数据：每份报告的 CSV/XLSX/JSON 下载、全站数据集、历年趋势、汇总和报送情况页面。
     # 设为 false 则不生成这些文件和页面（基准测试用它比较有无开放数据的构建成本）。
     open_data = opt.Type(bool, default=True)
+    # 完整构建时，每份报告的下载文件、附件和全站数据集由第二个进程在生成页面的同时写出：
+    # auto（默认）为报告较多时使用，0 为不使用（在本进程中写出），1 为总是使用。
+    workers = opt.Choice(("auto", 0, 1), default="auto")
 
     # Government-site conventions (gongkai.siteinfo, gongkai.feed): the footer's identifiers,
     # and the Atom feed of reports by publication date (off: 0 entries).

@@ -52,7 +52,7 @@ from ..rules import usage
 from ..search import SearchIndexError, build_search_index
 from .config import GongkaiConfig
 from .conventions import Conventions
-from .data_files import data_files
+from .data_files import SiteData
 from .internals import (
     CompiledTemplates,
     DirtyBuilds,
@@ -170,7 +170,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                                   f"（报告页面都在 {self.layout.prefix}/ 下自动生成）")
             files.append(generated_file(config, page, builds))
             self.generated[page.src_uri] = page
-        for data_file in data_files(self.opendata, config):
+        if self.data is not None:  # a serve rebuild after a failed one
+            self.data.stop()
+        self.data = SiteData(self.opendata, config, staged=self.staging is not None, workers=self.config.workers,
+                             layout=self.layout)
+        for data_file in self.data.files():
             files.append(data_file)
             if builds is not None:  # remembered, so that a later dirty build removes it when its report is gone
                 builds.add(data_file, None)
@@ -277,6 +281,14 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if self.config.enabled:
             self.conventions.write_feed(config.site_dir, self.index.reports)
 
+    data: SiteData | None = None  # open data's and the attachments' files of this build
+
+    # Before the search index (Pagefind reads a complete site) and the swap.
+    @event_priority(-850)
+    def _finish_data_files(self, *, config: MkDocsConfig) -> None:
+        if self.data is not None:
+            self.data.finish()
+
     staging: Path | None = None  # where a full `mkdocs build` writes (publishing.stage), until it is swapped in
     site_dir = ""  # the site folder it replaces
 
@@ -301,9 +313,12 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         publishing.publish(staging, Path(self.site_dir))
         config.site_dir, self.staging = self.site_dir, None
 
-    on_post_build = CombinedEvent(_finish_dirty_build, _write_feed, _index_for_search, _publish_site)
+    on_post_build = CombinedEvent(_finish_dirty_build, _write_feed, _index_for_search, _finish_data_files,
+                                  _publish_site)
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.data is not None:
+            self.data.stop()
         if self.opendata is not None:
             self.opendata.abort()
         publishing.discard(self.staging)

@@ -32,6 +32,9 @@ DATAPACKAGE = "datapackage.json"
 REPORTS_JSON = "reports.json"
 LICENCE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
            "title": "知识共享署名 4.0 国际许可协议（CC BY 4.0）"}
+# The dataset's order (cells.csv and reports-data.json): the portal index's, the order the report pages are
+# written in (the files are made beside them, ``gongkai.offload``).
+ORDER = "各报告按年度从新到旧、同一年度内按机关代码排列，每份报告的单元格按官方表格的顺序排列。"
 LICENCE_LINE = ("各机关的年度报告是依法公开的政府信息；本门户整理的数据文件按知识共享署名 4.0 国际许可协议"
                 "（CC BY 4.0）提供，使用时请注明来源（本门户及原报告机关）。")
 
@@ -83,7 +86,8 @@ class DatasetStream:
     """``cells.csv`` and ``reports-data.json`` written to disk as each report's own files are made.
 
     Each report's CSV and JSON are made once (``exports.rendered``) for its downloads, and its
-    share of the dataset is appended then, in the dataset's order (agency code, year): the dataset
+    share of the dataset is appended then, in the dataset's order (``ORDER``: the portal index's, newest
+    year first, then agency code): the dataset
     is never held in memory, nor made twice. A report whose downloads were not made in this build
     (a dirty build keeps unchanged files) is made here when its turn comes. The files are written
     under a temporary name and renamed into place by ``finish``, once every report is in.
@@ -212,6 +216,49 @@ class DatasetStream:
         self.out.clear()
 
 
+class DatasetWriter:
+    """``cells.csv`` and ``reports-data.json`` written straight to their place, one report's share
+    after another in the order they come (``gongkai.offload``: a staged build, which is swapped in
+    whole, so no temporary name). The same bytes as ``dataset_csv`` / ``dataset_json`` of the
+    reports in that order."""
+
+    def __init__(self, csv_path: str, json_path: str) -> None:
+        self.paths = {"csv": csv_path, "json": json_path}
+        self.out: dict[str, IO[bytes]] = {}
+        self.sizes = {"csv": 0, "json": 0}
+        self.count = 0
+
+    def open(self) -> None:
+        for kind, start in (("csv", csv_header([f.name for f in FIELDS])), ("json", JSON_START)):
+            os.makedirs(os.path.dirname(self.paths[kind]), exist_ok=True)
+            self.out[kind] = open(self.paths[kind], "wb")  # noqa: SIM115 (closed by finish/abort)
+            self.out[kind].write(start)
+            self.sizes[kind] = len(start)
+
+    def add(self, cells_csv: bytes, json_text: bytes) -> None:
+        """One report's share: its lines of ``cells.csv``, its JSON (``exports.Rendered``)."""
+        lead = b",\n" if self.count else b"\n"
+        self.out["csv"].write(cells_csv)
+        self.out["json"].write(lead)
+        self.out["json"].write(json_text)
+        self.sizes["csv"] += len(cells_csv)
+        self.sizes["json"] += len(lead) + len(json_text)
+        self.count += 1
+
+    def finish(self) -> tuple[int, int]:
+        """Close both files: their sizes (CSV, JSON)."""
+        self.out["json"].write(JSON_END)
+        self.sizes["json"] += len(JSON_END)
+        for kind in ("csv", "json"):
+            self.out.pop(kind).close()
+        return self.sizes["csv"], self.sizes["json"]
+
+    def abort(self) -> None:
+        for out in self.out.values():
+            out.close()
+        self.out.clear()
+
+
 def datapackage(title: str, reports_count: int) -> dict[str, Any]:
     """The Frictionless Data Package descriptor of the dataset (every field defined)."""
     field_types: dict[str, dict[str, Any]] = {"number": {"type": "number", "bareNumber": True}, "integer": {"type": "integer"},
@@ -229,7 +276,7 @@ def datapackage(title: str, reports_count: int) -> dict[str, Any]:
         "name": "gongkai-annual-reports",
         "title": f"{title}：统计表数据",
         "description": (f"本门户收录的 {reports_count} 份政府信息公开工作年度报告中，统计表（二、三、四）的每一个单元格，"
-                        "每行一个单元格（机关、年度、表格、行、列、数值、状态）。"),
+                        "每行一个单元格（机关、年度、表格、行、列、数值、状态）。" + ORDER),
         "licenses": [LICENCE],
         "resources": [{
             "name": "cells",

@@ -3,7 +3,10 @@
 ``OpenData`` is made once per build from the loaded portal. ``files()`` lists the static files
 (each report's CSV/JSON/XLSX, the portal dataset, ``datapackage.json``, ``reports.json``), each
 written on demand by ``SiteFile.write_to``, the reports' in the dataset's order: ``cells.csv`` and
-``reports-data.json`` are streamed to disk as they go (``dataset.DatasetStream``). ``pages()`` lists
+``reports-data.json`` are streamed to disk as they go (``dataset.DatasetStream``). That is how
+``mkdocs serve`` and dirty builds write them; a full build has gongkai write the reports' files and
+the dataset itself, beside the pages (``gongkai.offload``), and lists only ``portal_files()``: the
+report pages' download sizes then come from ``offloaded``. ``pages()`` lists
 the generated pages (数据下载, trends, roll-ups per year, 报送情况 and its page per roster group);
 ``report_extras`` a report page's year-over-year table and download links, put into the page after
 rendering (when the files, and so their sizes, exist).
@@ -15,7 +18,7 @@ import os
 import posixpath
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -67,6 +70,11 @@ def group_slug(name: str) -> str:
     return f"group-{zlib.crc32(name.encode('utf-8')):08x}"
 
 
+def report_file(layout: Layout, report: Report, suffix: str) -> str:
+    """Where a report's data file lives: ``reports/<code>/<year>.csv``."""
+    return f"{layout.prefix}/{report.agency.slug}/{report.year}.{suffix}"
+
+
 class PagedIslands(Islands):
     """A page's islands, and its pager paragraph made a ``nav`` landmark labelled 分页, as the listings' are."""
 
@@ -94,14 +102,23 @@ class SiteFile:
     # Writes the file itself at the path given, returning its size, or None to have ``make`` write it.
     writer: Callable[[str], int | None] | None = None
 
-    def write_to(self, path: str) -> None:
-        """Write atomically (a temporary file renamed into place): never a half-written file."""
+    def write_to(self, path: str, atomic: bool = True) -> None:
+        """Write atomically (a temporary file renamed into place): never a half-written file in a live
+        folder. ``atomic=False``: straight to ``path`` (a staged site, swapped in whole)."""
         if self.writer is not None:
             size = self.writer(path)
             if size is not None:
                 self.size = size
                 return
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        if not atomic:
+            size = 0
+            with open(path, "wb") as out:
+                for chunk in self.make():
+                    out.write(chunk)
+                    size += len(chunk)
+            self.size = size
+            return
         temporary = dataset.part_path(path)
         size = 0
         try:
@@ -167,14 +184,13 @@ class OpenData:
         self._compliance: Compliance | None = None
         self._groups: list[tuple[str, str, list[Row]]] | None = None
         self._by_agency: dict[str, AgencyGroup] | None = None
-        self._files: dict[str, SiteFile] = {}
+        self._files: dict[str, SiteFile] = {}  # the reports' files, once ``files()`` listed them
         self._made: tuple[Report, Rendered] | None = None  # the last report's CSV and JSON (its two files)
-        reports = sorted(self.index.reports, key=lambda r: r.key)  # by agency code, then year
+        # A report's download sizes when gongkai writes its files itself (a full build, ``gongkai.offload``):
+        # CSV, XLSX, JSON (``DOWNLOADS``), then ``more``'s, in its order.
+        self.offloaded: Callable[[Report], Sequence[int]] | None = None
+        reports = self.index.reports  # the dataset's order (``dataset.ORDER``): the report pages'
         self.stream = dataset.DatasetStream(reports, self.previous, self.record)
-        for report in reports:  # in the dataset's order: each report's share is streamed as its files are made
-            for kind, suffix, media, _ in DOWNLOADS:
-                uri = self._report_file(report, suffix)
-                self._files[uri] = SiteFile(uri, media, partial(self._make, kind, report), report.source)
         data: tuple[tuple[str, str, Callable[[], Iterable[bytes]], str | None], ...] = (
             (dataset.CELLS_CSV, "text/csv", lambda: dataset.dataset_csv(reports), "csv"),
             (dataset.CELLS_JSON, "application/json", lambda: dataset.dataset_json(reports), "json"),
@@ -183,10 +199,14 @@ class OpenData:
             (dataset.REPORTS_JSON, "application/json", lambda: [dataset.to_json(self.reports_index())], None),
             (SCHEMA_NAME, "application/json", lambda: [SCHEMA_FILE.read_bytes()], None),
         )
+        self._portal: dict[str, SiteFile] = {}
+        self._streamed: set[str] = set()
         for name, media, make, streamed in data:
             uri = self.data_file(name)
-            self._files[uri] = SiteFile(uri, media, make,
-                                        writer=partial(self._finish_dataset, streamed) if streamed else None)
+            self._portal[uri] = SiteFile(uri, media, make,
+                                         writer=partial(self._finish_dataset, streamed) if streamed else None)
+            if streamed:
+                self._streamed.add(uri)
 
     def _finish_dataset(self, kind: str, path: str) -> int | None:
         self.stream.aim(kind, path)
@@ -209,7 +229,7 @@ class OpenData:
     # --- where things live ----------------------------------------------------------------
 
     def _report_file(self, report: Report, suffix: str) -> str:
-        return f"{self.layout.prefix}/{report.agency.slug}/{report.year}.{suffix}"
+        return report_file(self.layout, report, suffix)
 
     def data_file(self, name: str) -> str:
         return f"{self.layout.prefix}/{FOLDER}/{name}"
@@ -302,16 +322,40 @@ class OpenData:
             return [self._rendered(report).json, b"\n"]
         return [report_xlsx(report, source=report.title, states=self._rendered(report).states)]
 
+    def _report_files(self, report: Report, sizes: Sequence[int] | None = None) -> list[SiteFile]:
+        """The report's CSV, XLSX and JSON (``DOWNLOADS``): those ``files()`` listed, else made now."""
+        out = []
+        for i, (kind, suffix, media, _) in enumerate(DOWNLOADS):
+            uri = self._report_file(report, suffix)
+            file = self._files.get(uri)
+            if file is None:
+                file = SiteFile(uri, media, partial(self._make, kind, report), report.source,
+                                size=sizes[i] if sizes is not None else None)
+            out.append(file)
+        return out
+
     def files(self) -> list[SiteFile]:
-        return list(self._files.values()) + (self.more.files() if self.more is not None else [])
+        """Every static file (``mkdocs serve``, dirty builds), the reports' in the dataset's order."""
+        if not self._files:
+            for report in self.index.reports:  # each report's share of the dataset is streamed as its files are made
+                for file in self._report_files(report):
+                    self._files[file.src_uri] = file
+        return list(self._files.values()) + list(self._portal.values()) + (
+            self.more.files() if self.more is not None else [])
+
+    def portal_files(self) -> list[SiteFile]:
+        """The files left to MkDocs when gongkai writes the reports' files and the dataset itself
+        (``gongkai.offload``): ``datapackage.json``, ``reports.json``, the JSON schema."""
+        return [f for uri, f in self._portal.items() if uri not in self._streamed]
 
     def downloads(self, report: Report, page_src: str) -> list[Download]:
-        found = []
-        for kind, suffix, _, description in DOWNLOADS:
-            file = self._files.get(self._report_file(report, suffix))
-            if file is not None:
-                found.append(Download(kind, description, file, self.href(page_src, file.src_uri)))
-        for title, kind, description, file in self.more.downloads(report) if self.more is not None else []:
+        sizes = self.offloaded(report) if self.offloaded is not None else None
+        found = [Download(kind, description, file, self.href(page_src, file.src_uri))
+                 for (kind, _, _, description), file in zip(DOWNLOADS, self._report_files(report, sizes))]
+        more = self.more.downloads(report) if self.more is not None else []
+        for i, (title, kind, description, file) in enumerate(more):
+            if sizes is not None:
+                file.size = sizes[len(DOWNLOADS) + i]
             found.append(Download(kind, description, file, self.href(page_src, file.src_uri), title))
         return found
 

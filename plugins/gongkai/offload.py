@@ -1,0 +1,385 @@
+"""Each report's own files, written by gongkai beside the pages of a full build, in a second process.
+
+A full build (``mkdocs build``, staged beside ``site/`` and swapped in whole: ``publishing``) has
+every report's downloads (CSV, XLSX, JSON: ``opendata``) and attachments (fragment, one-file page,
+Word: ``attachments``) and the portal dataset (``cells.csv``, ``reports-data.json``) written here,
+not by MkDocs: ``FilesWriter`` makes a report's files, writes them straight to their place (no
+temporary name: the staged site is discarded whole on failure) and appends the report's share of
+the dataset. The dataset's order is the order reports come in: the report pages' (``dataset.ORDER``).
+
+``Offload`` runs a ``FilesWriter`` in a worker process (``worker=True``, ``multiprocessing``; it
+works with the ``spawn`` start method, as on Windows) or in this one. The reports are sent one at
+a time, in the order the pages are written, by a feeder thread over a pipe (so at most a pipe's
+worth of reports is in flight: memory stays bounded however large the portal), each pickled
+without its source marks and with its format declaration by name (``dumps``: the worker's
+caches are per declaration). The worker sends back each report's file sizes, which the report page's
+download links show: ``sizes(report)`` waits only when the worker is behind. In process, ``sizes``
+writes the reports up to the one asked for.
+
+A failure (an exception while making a file, a write that fails, the worker killed) is an
+``OffloadError`` naming the file; ``stop()`` ends the worker (a failed build), ``finish()`` waits for
+the last report and the dataset and ends it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import copyreg
+import io
+import multiprocessing
+import os
+import pickle
+import sys
+import threading
+import types
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from . import attachments
+from .attachments import KINDS
+from .embedding import rendered as attachment_rendered
+from .embedding import report_fragment
+from .formats import FORMATS, FormatSpec
+from .indexing import Layout
+from .model import Report
+from .opendata import dataset
+from .opendata.exports import rendered, report_xlsx
+from .opendata.site import DOWNLOADS, FOLDER, report_file
+
+START_METHOD = "spawn"  # the same on every system (Windows has no other); the worker imports only what it needs
+POLL_S = 0.5  # how often a wait checks that the worker is still alive
+
+
+class OffloadError(Exception):
+    """A report's files could not be made or written (the message names the file)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the writer makes, and where (sent to the worker once)."""
+
+    site_dir: str
+    layout: Layout
+    open_data: bool = True  # each report's CSV, XLSX, JSON and the dataset
+    attachments: bool = True  # each report's fragment, one-file page, Word document
+
+    @property
+    def per_report(self) -> int:
+        """How many files (and so sizes) each report has."""
+        return (len(DOWNLOADS) if self.open_data else 0) + (len(KINDS) if self.attachments else 0)
+
+
+def _write_failed(path: str, error: OSError) -> str:
+    return f"写入 {path} 失败（{error.strerror or error}），网站未生成，原网站保持不变"
+
+
+def _make_failed(report: Report | None, error: BaseException) -> str:
+    what = f" {report.display_path} 的" if report is not None else "的"
+    return f"生成报告{what}下载文件和附件时出错（{type(error).__name__}：{error}），网站未生成，原网站保持不变"
+
+
+class FilesWriter:
+    """Makes each report's files and writes them straight to the staged site (one report after another)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.folders: set[str] = set()
+        self.dataset: dataset.DatasetWriter | None = None
+
+    def _path(self, uri: str) -> str:
+        return os.path.join(self.plan.site_dir, *uri.split("/"))
+
+    def open(self) -> None:
+        if self.plan.open_data:
+            folder = f"{self.plan.layout.prefix}/{FOLDER}/"
+            self.dataset = dataset.DatasetWriter(self._path(folder + dataset.CELLS_CSV),
+                                                 self._path(folder + dataset.CELLS_JSON))
+            try:
+                self.dataset.open()
+            except OSError as error:
+                raise OffloadError(_write_failed(folder + dataset.CELLS_CSV, error)) from None
+
+    def files(self, report: Report) -> list[tuple[str, Sequence[bytes]]]:
+        """The report's files (site path, chunks): ``DOWNLOADS``' then the attachments', in ``KINDS``' order."""
+        out: list[tuple[str, Sequence[bytes]]] = []
+        if self.plan.open_data:
+            made = rendered(report)
+            for kind, suffix, _, _ in DOWNLOADS:
+                chunks: Sequence[bytes] = (
+                    (made.csv,) if kind == "CSV" else (made.json, b"\n") if kind == "JSON"
+                    else (report_xlsx(report, source=report.title, states=made.states),))
+                out.append((report_file(self.plan.layout, report, suffix), chunks))
+            if self.dataset is not None:
+                self.dataset.add(made.cells_csv, made.json)
+        if self.plan.attachments:
+            done = attachment_rendered(report)
+            fragment = report_fragment(done)
+            for attachment in KINDS:
+                out.append((attachments.src_uri(self.plan.layout, report, attachment),
+                            (attachments.make(report, attachment, done, fragment),)))
+        return out
+
+    def write(self, report: Report) -> tuple[int, ...]:
+        """Make and write the report's files: their sizes, in the order of ``files``."""
+        sizes = []
+        for uri, chunks in self.files(report):
+            path = self._path(uri)
+            folder = os.path.dirname(path)
+            try:
+                if folder not in self.folders:
+                    os.makedirs(folder, exist_ok=True)
+                    self.folders.add(folder)
+                with open(path, "wb") as out:
+                    for chunk in chunks:
+                        out.write(chunk)
+            except OSError as error:
+                raise OffloadError(_write_failed(uri, error)) from None
+            sizes.append(sum(len(chunk) for chunk in chunks))
+        return tuple(sizes)
+
+    def finish(self) -> tuple[int, int] | None:
+        """Close the dataset's files: their sizes (CSV, JSON), or None without open data."""
+        if self.dataset is None:
+            return None
+        try:
+            return self.dataset.finish()
+        except OSError as error:
+            raise OffloadError(_write_failed(f"{self.plan.layout.prefix}/{FOLDER}/{dataset.CELLS_JSON}",
+                                             error)) from None
+
+    def abort(self) -> None:
+        if self.dataset is not None:
+            self.dataset.abort()
+
+
+# --- sending reports to the worker ----------------------------------------------------------------
+
+
+def _format(version: str) -> FormatSpec:
+    return FORMATS[version]
+
+
+def _reduce_format(spec: FormatSpec) -> tuple[Any, tuple[str]]:
+    return _format, (spec.version,)
+
+
+# A format declaration goes by its version: the worker uses its own, shared by every report (its
+# caches are per declaration). A dispatch table, not ``persistent_id``: no Python call per object.
+_DISPATCH = {**copyreg.dispatch_table, FormatSpec: _reduce_format}
+
+
+def dumps(report: Report) -> bytes:
+    """The report as the worker needs it: without where each field was written (``marks``)."""
+    slim = copy.copy(report)
+    slim.marks = {}
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(slim)
+    return buffer.getvalue()
+
+
+def loads(data: bytes) -> Report:
+    report: Report = pickle.loads(data)
+    return report
+
+
+def work(plan: Plan, tasks: Connection, results: Connection, close: Sequence[Connection] = ()) -> None:
+    """The worker: reports in, their sizes out (``("done", dataset sizes)`` at the end, or ``("error", text)``)."""
+    for end in close:  # the main process's ends, inherited when forked: EOF must reach each side
+        end.close()
+    writer = FilesWriter(plan)
+    report: Report | None = None
+    try:
+        writer.open()
+        while True:
+            payload = tasks.recv_bytes()
+            if not payload:
+                break
+            report = loads(payload)
+            results.send(writer.write(report))
+            report = None
+        results.send(("done", writer.finish()))
+    except EOFError:  # the main process is gone
+        writer.abort()
+    except OffloadError as error:
+        writer.abort()
+        _send(results, ("error", str(error)))
+    except BaseException as error:  # noqa: BLE001 (any failure is reported, never a traceback)
+        writer.abort()
+        _send(results, ("error", _make_failed(report, error)))
+
+
+def _send(results: Connection, message: tuple[str, str]) -> None:
+    with contextlib.suppress(OSError):  # the main process is gone
+        results.send(message)
+
+
+@contextlib.contextmanager
+def _without_main() -> Iterator[None]:
+    """The worker needs nothing of the program that started it: with ``spawn``, multiprocessing would
+    run its main module again in the worker (``mkdocs``'s command line, or a script that calls
+    ``mkdocs build`` without an ``if __name__ == "__main__"`` guard). Hidden while the worker starts."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
+class Offload:
+    """The reports' files of one full build: made in a worker process (``worker``) or in this one."""
+
+    def __init__(self, plan: Plan, reports: Sequence[Report], *, worker: bool, start_method: str | None = None) -> None:
+        self.plan = plan
+        self.reports = reports  # in the order the pages are written: the worker makes them in it
+        self.worker = worker
+        self.start_method = start_method or START_METHOD
+        self.position = {r.key: i for i, r in enumerate(reports)}
+        self.ready: dict[int, tuple[int, ...]] = {}  # sizes received (or written) and not asked for yet
+        self.received = 0  # reports whose sizes came back
+        self.dataset_sizes: tuple[int, int] | None = None
+        self.finished = False
+        self.failure: str | None = None
+        self.writer: FilesWriter | None = None
+        self.process: Any = None  # multiprocessing's Process of the start method
+        self.tasks: Connection | None = None
+        self.results: Connection | None = None
+        self.feeder: threading.Thread | None = None
+        self.stopping = threading.Event()
+
+    def start(self) -> None:
+        if not self.worker:
+            self.writer = FilesWriter(self.plan)
+            self.writer.open()
+            return
+        context: Any = multiprocessing.get_context(self.start_method)
+        task_reader, self.tasks = context.Pipe(duplex=False)
+        self.results, result_writer = context.Pipe(duplex=False)
+        self.process = context.Process(target=work, name="gongkai-files", daemon=True,
+                                       args=(self.plan, task_reader, result_writer, (self.tasks, self.results)))
+        with _without_main():
+            self.process.start()
+        task_reader.close()  # the worker's ends: closed here, so that either side sees the other go
+        result_writer.close()
+        self.feeder = threading.Thread(target=self._feed, name="gongkai-files-feeder", daemon=True)
+        self.feeder.start()
+
+    def _feed(self) -> None:
+        """Send the reports one by one: a send waits while the pipe is full (the worker is behind)."""
+        tasks = self.tasks
+        assert tasks is not None
+        try:
+            for report in self.reports:
+                if self.stopping.is_set():
+                    return
+                tasks.send_bytes(dumps(report))
+            tasks.send_bytes(b"")
+        except (OSError, ValueError, TypeError):  # the worker is gone (or stopped): the main thread reports it
+            return
+
+    # --- the main process -------------------------------------------------------------------
+
+    def sizes(self, report: Report) -> tuple[int, ...]:
+        """The sizes of the report's files (``FilesWriter.files``' order), once written."""
+        position = self.position[report.key]
+        while position not in self.ready:
+            if position < self.received:  # asked for twice: written once, measured from the disk
+                return tuple(os.path.getsize(os.path.join(self.plan.site_dir, *uri.split("/")))
+                             for uri in self._uris(report))
+            self._next()
+        return self.ready.pop(position)
+
+    def _uris(self, report: Report) -> list[str]:
+        uris = [report_file(self.plan.layout, report, suffix) for _, suffix, _, _ in DOWNLOADS] if self.plan.open_data else []
+        return uris + ([attachments.src_uri(self.plan.layout, report, k) for k in KINDS] if self.plan.attachments else [])
+
+    def _next(self) -> None:
+        """One more report written (in process) or its sizes received (from the worker)."""
+        if self.failure is not None:
+            raise OffloadError(self.failure)
+        if self.received >= len(self.reports):
+            raise OffloadError("所有报告的文件均已写出")  # not reached: every report's sizes are asked for once
+        if self.writer is not None:
+            try:
+                self.ready[self.received] = self.writer.write(self.reports[self.received])
+            except OffloadError as error:
+                self.failure = str(error)
+                raise
+            except Exception as error:  # noqa: BLE001 (reported with the file, never a traceback)
+                self.failure = _make_failed(self.reports[self.received], error)
+                raise OffloadError(self.failure) from None
+            self.received += 1
+            return
+        message = self._receive()
+        if message[0] == "error" or message[0] == "done":
+            self.failure = message[1] if message[0] == "error" else "后台进程提前结束"
+            raise OffloadError(self.failure)
+        self.ready[self.received] = message
+        self.received += 1
+
+    def _receive(self) -> tuple[Any, ...]:
+        results = self.results
+        assert results is not None and self.process is not None
+        while True:
+            try:
+                if results.poll(POLL_S):
+                    message: tuple[Any, ...] = results.recv()
+                    return message
+            except (EOFError, OSError):
+                pass
+            else:
+                if self.process.is_alive():
+                    continue
+                if results.poll(0):
+                    continue
+            self.process.join(1)
+            current = self.reports[self.received] if self.received < len(self.reports) else None
+            self.failure = (f"生成下载文件和附件的后台进程意外退出（退出码 {self.process.exitcode}"
+                            + (f"，正在处理 {current.display_path}" if current is not None else "")
+                            + "），网站未生成，原网站保持不变")
+            raise OffloadError(self.failure)
+
+    def finish(self) -> None:
+        """Every report's files and the dataset written; the worker ended. ``OffloadError`` on a failure."""
+        if self.finished:
+            return
+        try:
+            while self.received < len(self.reports):
+                self._next()
+            if self.writer is not None:
+                self.dataset_sizes = self.writer.finish()
+            else:
+                message = self._receive()
+                if message[0] != "done":
+                    self.failure = message[1] if message[0] == "error" else "后台进程多写了文件"
+                    raise OffloadError(self.failure)
+                self.dataset_sizes = message[1]
+            self.finished = True
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """End the worker (if any) and close what was opened: no process is left behind."""
+        self.stopping.set()
+        if self.writer is not None and not self.finished:
+            self.writer.abort()
+        process = self.process
+        if process is not None:
+            if process.is_alive() and not self.finished:
+                process.terminate()
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        if self.feeder is not None:  # its send fails once the worker is gone
+            self.feeder.join(10)
+        self.feeder = None
+        for end in (self.tasks, self.results):
+            if end is not None:
+                end.close()
