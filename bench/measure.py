@@ -89,6 +89,7 @@ class BuildTiming:
     mkdocs_rss_mb: float = 0.0  # peak RSS of the mkdocs process alone (VmHWM, sampled)
     child_rss_mb: float = 0.0  # peak RSS of any process it started (Pagefind's binary), sampled
     child_cpu_s: float = 0.0  # CPU of those processes (sampled from /proc, a lower bound)
+    tree_rss_mb: float = 0.0  # peak of the RSS of mkdocs and its children together (sampled: Pagefind runs beside the build)
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)  # os.getloadavg() when the build started
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
@@ -141,7 +142,7 @@ def run_build(config: Path, site_dir: Path, timeout: float = 1800, sample_s: flo
     children are stopped when together they hold more (a shared machine); ``returncode`` is then -9.
     """
     log_path = site_dir.parent / f"{site_dir.name}.log"
-    mkdocs_mb = child_mb = 0.0
+    mkdocs_mb = child_mb = tree_mb = 0.0
     child_cpu: dict[int, float] = {}
     load_before = os.getloadavg()
     with open(log_path, "w", encoding="utf-8") as log:
@@ -161,6 +162,7 @@ def run_build(config: Path, site_dir: Path, timeout: float = 1800, sample_s: flo
                 cpu = _cpu_s(kid)
                 if cpu is not None:
                     child_cpu[kid] = cpu
+            tree_mb = max(tree_mb, now_mb)
             over = rss_limit_mb is not None and now_mb > rss_limit_mb
             if over:
                 with open(log_path, "a", encoding="utf-8") as note:
@@ -176,7 +178,7 @@ def run_build(config: Path, site_dir: Path, timeout: float = 1800, sample_s: flo
     tail = "\n".join(log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
     return BuildTiming(wall, usage.ru_maxrss / 1024, pages, child.returncode, tail,
                        cpu_s=usage.ru_utime + usage.ru_stime, mkdocs_rss_mb=mkdocs_mb, child_rss_mb=child_mb,
-                       child_cpu_s=sum(child_cpu.values()), load_before=load_before, load_after=os.getloadavg())
+                       child_cpu_s=sum(child_cpu.values()), tree_rss_mb=tree_mb, load_before=load_before, load_after=os.getloadavg())
 
 
 # --- preview --------------------------------------------------------------------------

@@ -116,7 +116,8 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         b = measure.run_build(root / "mkdocs.yml", root / "site", timeout=args.timeout, rss_limit_mb=args.rss_limit)
         result[name] = {**asdict(b), "per_report_ms": b.wall_s / n * 1000, "cpu_per_report_ms": b.cpu_s / n * 1000}
         say(f"mkdocs build {name:<9}          {b.wall_s:8.2f} s   CPU {b.cpu_s:8.2f} s   peak RSS {b.peak_rss_mb:7.0f} MB "
-            f"(mkdocs {b.mkdocs_rss_mb:.0f}, its children {b.child_rss_mb:.0f}; children's CPU {b.child_cpu_s:.1f} s)   "
+            f"(mkdocs {b.mkdocs_rss_mb:.0f}, its children {b.child_rss_mb:.0f}, together {b.tree_rss_mb:.0f}; "
+            f"children's CPU {b.child_cpu_s:.1f} s)   "
             f"{b.wall_s / n * 1000:6.1f} ms/report ({b.cpu_s / n * 1000:.1f} CPU)   {b.pages} pages   "
             f"load {b.load_before[0]:.1f} → {b.load_after[0]:.1f}")
         if b.returncode != 0:
