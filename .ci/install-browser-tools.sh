@@ -4,6 +4,7 @@
 #     executable_path — no test tool ever downloads a browser of its own;
 #   - a Java runtime for the Nu Html Checker (vnu.jar);
 #   - poppler-utils (pdftotext) to read the printed PDF;
+#   - LibreOffice Writer (headless) to open the Word attachments as an office suite would;
 #   - axe-core and vnu-jar from package.json/package-lock.json into node_modules/.
 # Called by .ci/run before `make test`. Needs root (as CI is) or sudo for apt-get.
 set -euo pipefail
@@ -19,6 +20,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 # A font with CJK glyphs (small: ~5 MB), so screenshots and PDFs show Chinese text, not boxes.
 if ! fc-list :lang=zh 2>/dev/null | grep -q .; then missing+=(fonts-wqy-microhei); fi
 
@@ -28,7 +30,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "install-browser-tools: Debian packages already present (chromium, java, pdftotext, CJK fonts)"
+  echo "install-browser-tools: Debian packages already present (chromium, java, pdftotext, LibreOffice, CJK fonts)"
 fi
 
 # --- npm packages ------------------------------------------------------------------

@@ -28,6 +28,7 @@ from .model import Agency, Report
 from .preview import plan_site
 from .roster import ROSTER_FILE
 from .schema import schema_json
+from .siteinfo import site_info_findings
 from .starting import NewReport, code_for, prepare, previous_report, yaml_text
 from .validation import acknowledge, check_across_years, check_report
 from .writing import OutputError, write_atomically
@@ -89,8 +90,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"路径不存在：{'、'.join(missing)}")
     portal = collection.load_portal(paths, base=Path.cwd())
-    # The site's URL rules are in the loader's findings; late publication, which the site marks 逾期发布, too.
-    found = findings.sort_findings(portal.findings + late_findings(portal.reports))
+    # The site's URL rules are in the loader's findings; late publication, which the site marks 逾期发布, too;
+    # and the footer's settings in the project's mkdocs.yml, on which the build would stop.
+    found = findings.sort_findings(portal.findings + late_findings(portal.reports)
+                                   + site_info_findings(Path.cwd() / "mkdocs.yml"))
     # Drafts (status: draft) are not published: their findings are shown but do not fail the check.
     drafts = plan_site(portal.reports, portal.findings, portal.files, layout=Layout(), base=Path.cwd(),
                        preview=False, strict=False).drafts

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import yaml
 from markupsafe import escape
 
 from .findings import Finding
@@ -225,3 +226,38 @@ def footer_view(info: SiteInfo) -> FooterView:
         conac_badge=e(quote(info.conac_badge)) if info.conac_badge else "",
         conac_href=e(info.conac_url),
     )
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """``mkdocs.yml`` as data: MkDocs' own tags (``!ENV``, ``!relative``, ``!!python/name:…``) read as
+    nothing, since only the plain values of ``site_info`` are wanted here."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_ConfigLoader.add_multi_constructor("!", _any_tag)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+
+
+def site_info_findings(config_file: Path) -> list[Finding]:
+    """What ``gongkai validate`` says about the footer's settings in a project's ``mkdocs.yml`` (the
+    build stops on the same errors): nothing when the file is absent, unreadable or has no gongkai
+    plugin — MkDocs itself reports a broken configuration."""
+    try:
+        source = config_file.read_text(encoding="utf-8")
+        config = yaml.load(source, Loader=_ConfigLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    if not isinstance(config, dict):
+        return []
+    plugins = config.get("plugins")
+    entries = plugins if isinstance(plugins, list) else [plugins] if isinstance(plugins, dict) else []
+    options = next((entry.get("gongkai") for entry in entries if isinstance(entry, dict) and "gongkai" in entry), None)
+    site_info = options.get("site_info") if isinstance(options, dict) else None
+    if not isinstance(site_info, dict):
+        return []
+    docs = config.get("docs_dir")
+    docs_dir = config_file.parent / (docs if isinstance(docs, str) and docs else "docs")
+    return read_site_info(site_info, docs_dir, config_file.name, source)[1]

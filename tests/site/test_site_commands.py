@@ -64,3 +64,24 @@ def test_serve_previews_the_portal(tmp_path: Path) -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+
+
+def test_validate_checks_the_footer_settings_of_mkdocs_yml(tmp_path: Path) -> None:
+    """An editor who runs `gongkai validate` hears of a bad footer setting before the build stops on it,
+    at its line in mkdocs.yml (MkDocs' own tags in the file are no obstacle)."""
+    portal = make_portal(tmp_path)
+    config = portal.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "!!python/object/apply" in text  # the sample's own configuration, tags and all
+    good = gongkai(portal, "validate")
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "mkdocs.yml" not in good.stdout
+    config.write_text(text.replace('site_code: "0000000000"', 'site_code: "12345"'), encoding="utf-8")
+    line = next(n for n, row in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if "site_code:" in row)
+    bad = gongkai(portal, "validate")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert f"mkdocs.yml:{line}:9: 错误 [site-info-code]" in bad.stdout
+    assert "Traceback" not in bad.stdout + bad.stderr
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=portal.root, env=ENV,
+                           capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert built.returncode != 0 and "site-info-code" in built.stdout + built.stderr  # the build says the same
