@@ -60,7 +60,17 @@ CHROMIUM_ARGS = [
 
 # Page kinds every check runs on. "search" is the home page with a Chinese query typed into
 # the header's search box and its results shown.
-OPEN_DATA_KINDS = ["data-download", "trends", "totals", "compliance", "compliance-group"]
+OPEN_DATA_KINDS = ["data-download", "trends", "totals", "totals-group", "compliance", "compliance-group"]
+# Open data's numbered pages, from a second portal (``paged_site``): the sample with two more roster
+# groups whose agencies never reported for 2024, built with a page size of 1. Kind → URL path
+# (<group>: a generated group's code, read from the site). Tests taking ``paged_kind`` run on each.
+OPEN_DATA_PAGED = {
+    "compliance-paged": "reports/open_data/compliance/2/",
+    "compliance-group-paged": "reports/open_data/compliance/<group>/2/",
+    "totals-paged": "reports/open_data/totals-2024/2/",
+    "not-counted-paged": "reports/open_data/totals-2024/not_counted/2/",
+}
+PAGED_GROUPS = {"东区": ["东区教育局", "东区民政局"], "西区": ["西区教育局", "西区民政局"]}
 PAGE_KINDS = ["home", "index-by-year", "agency-directory", "year", "agency", "report-2021", "report-2019",
               *OPEN_DATA_KINDS, "search"]
 SEARCH_QUERY = "公开"
@@ -170,6 +180,38 @@ def base_url(site_dir):
         yield url
 
 
+@pytest.fixture(scope="session")
+def paged_site(tmp_path_factory) -> tuple[Path, dict[str, Path]]:
+    """The second portal (``OPEN_DATA_PAGED``), built and its numbered open-data pages found: (site, kind → file)."""
+    root = tmp_path_factory.mktemp("paged-portal")
+    for folder in ("docs", "overrides", "reports"):
+        shutil.copytree(REPO / folder, root / folder)
+    config = mkdocs_config().read_text(encoding="utf-8")
+    if "      # page_size: 200" not in config:
+        pytest.fail("mkdocs.yml has no commented page_size line to set", pytrace=False)
+    (root / "mkdocs.yml").write_text(config.replace("      # page_size: 200", "      page_size: 1  #"), encoding="utf-8")
+    roster = root / "reports" / "roster.yml"
+    lines = [roster.read_text(encoding="utf-8").rstrip()]
+    for g, (group, names) in enumerate(PAGED_GROUPS.items()):
+        lines += [f"  - {{code: x{g}-a{a}, name: {name}, kind: department, group: {group}, first_year: 2024}}"
+                  for a, name in enumerate(names)]
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    site = build_site(root / "mkdocs.yml", root / "site")
+    compliance = site / "reports" / "open_data" / "compliance"
+    group = next((p.parent.parent.name for p in sorted(compliance.glob("*/2/index.html"))), "?")
+    files = {kind: site / url.replace("<group>", group) / "index.html" for kind, url in OPEN_DATA_PAGED.items()}
+    missing = [str(p.relative_to(site)) for p in files.values() if not p.is_file()]
+    if missing:
+        pytest.fail(f"numbered open-data pages not found in {site}: {missing}", pytrace=False)
+    return site, files
+
+
+@pytest.fixture(scope="session")
+def paged_url(paged_site):
+    with serve(paged_site[0]) as url:
+        yield url
+
+
 # --------------------------------------------------------------------------------------
 # Discover the page kinds from the built site.
 
@@ -235,6 +277,9 @@ def discover_pages(site: Path, reports_dir: Path) -> Pages:
          "reports/open_data/compliance/<group>/index.html")
     need("totals", data / f"totals-{years[0].name}" / "index.html" if years else None,
          "reports/open_data/totals-<year>/index.html")
+    totals_groups = sorted(d for d in (data / f"totals-{years[0].name}").iterdir() if d.is_dir()) if years else []
+    need("totals-group", totals_groups[0] / "index.html" if totals_groups else None,
+         "reports/open_data/totals-<year>/<group>/index.html")
     if "home" in files:
         files["search"] = files["home"]
     if problems:
@@ -363,3 +408,5 @@ def pytest_generate_tests(metafunc):
     marked = any("kind" in m.args[0] for m in metafunc.definition.iter_markers("parametrize"))
     if "kind" in metafunc.fixturenames and not marked:
         metafunc.parametrize("kind", PAGE_KINDS)
+    if "paged_kind" in metafunc.fixturenames:
+        metafunc.parametrize("paged_kind", list(OPEN_DATA_PAGED))

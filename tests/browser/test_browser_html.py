@@ -27,9 +27,18 @@ def allowed_reason(msg) -> str | None:
 
 @pytest.fixture(scope="session")
 def vnu_messages(gk, pages):
+    return run_vnu(gk, sorted({str(p) for p in pages.files.values()}))
+
+
+@pytest.fixture(scope="session")
+def paged_vnu_messages(gk, paged_site):
+    return run_vnu(gk, sorted(str(p) for p in paged_site[1].values()))
+
+
+def run_vnu(gk, files):
+    """vnu.jar's messages on ``files``, by file."""
     gk.require(bool(gk.which("java")), "java (Debian package default-jre-headless)")
     gk.require(gk.VNU_JAR.is_file(), f"vnu.jar ({gk.VNU_JAR.relative_to(gk.REPO)})")
-    files = sorted({str(p) for p in pages.files.values()})
     proc = subprocess.run(
         ["java", "-jar", str(gk.VNU_JAR), "--errors-only", "--format", "json", *files],
         capture_output=True, text=True, timeout=300,
@@ -51,10 +60,18 @@ def vnu_messages(gk, pages):
 
 # "search" is the home page's HTML file with results drawn by script: checked as "home".
 @pytest.mark.parametrize("kind", ["home", "index-by-year", "agency-directory", "year", "agency", "report-2021",
-                                  "report-2019", "data-download", "trends", "totals", "compliance",
+                                  "report-2019", "data-download", "trends", "totals", "totals-group", "compliance",
                                   "compliance-group"])
 def test_nu_html_checker(kind, gk, pages, vnu_messages):
-    path = str(pages.files[kind])
+    check_nu(gk, kind, str(pages.files[kind]), pages.path(kind), vnu_messages)
+
+
+def test_nu_html_checker_on_numbered_open_data_pages(paged_kind, gk, paged_site, paged_vnu_messages):
+    site, files = paged_site
+    check_nu(gk, paged_kind, str(files[paged_kind]), files[paged_kind].relative_to(site).as_posix(), paged_vnu_messages)
+
+
+def check_nu(gk, kind, path, url, vnu_messages):
     errors, allowed = [], Counter()
     for m in vnu_messages[path]:
         if m.get("type") not in ("error", "non-document-error") and m.get("subType") != "fatal":
@@ -69,6 +86,6 @@ def test_nu_html_checker(kind, gk, pages, vnu_messages):
     t.problems += len(errors)
     for reason, n in allowed.items():
         t.allowed.append(f"{n} × {reason}")
-    lines = [f"{pages.path(kind)}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}: {m['message']}\n"
+    lines = [f"{url}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}: {m['message']}\n"
              f"      {m.get('extract', '').strip()[:200]!r}" for m in errors]
     assert not errors, f"Nu Html Checker: {len(errors)} errors in {kind}:\n  " + "\n  ".join(lines)

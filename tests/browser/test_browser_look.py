@@ -39,3 +39,29 @@ def test_report_page_look(width, gk, pages, base_url, context_factory, artifacts
         s = third[0]
         assert s["scrollWidth"] > s["clientWidth"], (
             f"table 三 {s['caption']!r} should scroll inside its container at 375 px: {s}")
+
+
+GAP_CELL = """() => {
+  let cell = document.querySelector('.gk-chart-table td.gk-gap');
+  if (!cell) {  // the sample publishes every figure: a row as chart.html writes a figure published blank
+    const row = document.createElement('tr');
+    row.innerHTML = '<th scope="row">2018年度</th><td class="gk-gap">未填报</td>';
+    document.querySelector('.gk-chart-table tbody').appendChild(row);
+    cell = row.querySelector('td');
+  }
+  const cs = getComputedStyle(cell);
+  return {fontStyle: cs.fontStyle, outline: cs.outlineStyle, outlineWidth: parseFloat(cs.outlineWidth),
+          hatch: cs.backgroundImage, color: cs.color};
+}"""
+
+
+def test_a_gap_in_a_chart_table_is_marked_not_by_colour_alone(gk, pages, base_url, context_factory):
+    """A figure missing from a chart (未填报) is a hatched, dashed-bordered, italic cell; printed, the border stays."""
+    page = gk.open_kind(context_factory(), base_url, pages, "trends")
+    screen = page.evaluate(GAP_CELL)
+    assert screen["fontStyle"] == "italic" and screen["outline"] == "dashed" and screen["outlineWidth"] >= 1, screen
+    assert "repeating-linear-gradient" in screen["hatch"], screen
+    page.emulate_media(media="print")
+    printed = page.evaluate(GAP_CELL)
+    assert printed["outline"] == "dashed" and printed["hatch"] == "none" and printed["fontStyle"] == "italic", printed
+    gk.tally("look").pages.add("trends: a gap")

@@ -70,3 +70,32 @@ def test_the_summary_grows_with_groups_not_agencies(tmp_path: Path) -> None:
     assert html.count("<tr>") == GROUPS + 1 + 1  # header + one row per group
     assert "第0区第0局" not in html
 
+
+
+def test_with_a_small_page_size_no_page_lists_more(tmp_path: Path) -> None:
+    """61 groups and 300 missing reports a year, 10 a page: the summary, each year's list of groups and
+    the reports its total leaves out are numbered pages; none lists more than 10 and none is lost."""
+    portal = _portal(tmp_path)
+    data = OpenData(build_index(portal.reports), Layout(), portal.roster, portal.findings, as_of=date(2025, 6, 1),
+                    page_size=10)
+    env = make_environment()
+    pages = {src: islands.fill(make()) for src, make, islands in data.pages(env)}
+    assert len(pages) == len(set(pages))
+    summary = sorted(src for src in pages if src.startswith("reports/open_data/compliance") and
+                     (src == data.compliance_page() or src.split("/")[-1][:-3].isdigit() and src.count("/") == 3))
+    assert summary == sorted(data.compliance_page(n) for n in range(1, 8))  # 61 groups
+    for src in summary:
+        assert pages[src].count('<th scope="row"><a href=') <= 10, src
+        assert pages[src].count("{: .gk-pager }") == 1, src  # the pager (a nav once rendered: tests/site)
+    totals = [data.totals_page(2024, n) for n in range(1, 8)]
+    assert all(src in pages for src in totals) and data.totals_page(2024, 8) not in pages
+    groups_listed = [line for src in totals for line in pages[src].splitlines() if line.startswith("| [")]
+    assert len(groups_listed) == GROUPS + 1 and all(
+        sum(line.startswith("| [") for line in pages[src].splitlines()) <= 10 for src in totals)
+    left = [data.not_counted_page(2024, None, n) for n in range(1, 31)]  # 300 missing, 10 a page
+    assert all(src in pages for src in left) and data.not_counted_page(2024, None, 31) not in pages
+    named = [line for src in left for line in pages[src].splitlines() if line.startswith("- ")]
+    assert len(named) == len(set(named)) == GROUPS * PER_GROUP
+    assert all(sum(line.startswith("- ") for line in pages[src].splitlines()) <= 10 for src in left)
+    first = pages[data.totals_page(2024)]
+    assert "未计入合计 300 份（未发布 300 份）" in first and "第0区第0局" not in first

@@ -65,14 +65,16 @@ def test_data_page_links_the_files_with_field_definitions_and_licence(sample) ->
 
 def test_rollup_equals_the_cell_by_cell_sum(sample, sample_reports) -> None:
     for year in sorted({r.year for r in sample_reports}):
-        html = sample.html(f"reports/open_data/totals-{year}/")
-        first_scope = html.split('id="scope-2"')[0]  # 全部机关 (the roster's one group follows)
-        shown = {path: Decimal(text) for path, text in CELL.findall(first_scope)}
         of_year = [r for r in sample_reports if r.year == year]
         expected = {".".join(c.path): sum(r.values[c.path] for r in of_year)
                     for t in of_year[0].format.tables for c in t.cells()}
-        assert shown == expected
-        assert "合计数符合表内勾稽关系" in first_scope
+        # 全部机关 on the year's page, and the roster's one group (every sample agency) on its own
+        for url in (f"reports/open_data/totals-{year}/", f"reports/open_data/totals-{year}/shili-qu/"):
+            html = sample.html(url)
+            shown = {path: Decimal(text) for path, text in CELL.findall(html)}
+            assert shown == expected, url
+            assert "合计数符合表内勾稽关系" in html
+        assert '<a href="shili-qu/">示例区</a>' in sample.html(f"reports/open_data/totals-{year}/")
 
 
 def test_rollup_names_a_report_that_is_not_counted(tmp_path) -> None:

@@ -8,7 +8,7 @@ applicable) is named beside the total, never silently left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +43,7 @@ class Rollup:
         return not self.findings
 
 
-def _countable(report: Report) -> str | None:
+def uncountable(report: Report) -> str | None:
     """Why a report cannot be summed (naming the cells it published blank), or None."""
     blank: list[str] = []
     for table in tables_of(report):
@@ -70,12 +70,14 @@ def sum_reports(reports: list[Report], year: int, scope: str) -> Report:
                   values=values, given_totals=frozenset(values))
 
 
-def rollup(year: int, scope: str, reports: Iterable[Report], missing: Iterable[Left] = ()) -> Rollup:
-    """Sum ``reports`` (one year) per format version; ``missing`` names the ones that never came."""
+def rollup(year: int, scope: str, reports: Iterable[Report], missing: Iterable[Left] = (),
+           why_not: Callable[[Report], str | None] = uncountable) -> Rollup:
+    """Sum ``reports`` (one year) per format version; ``missing`` names the ones that never came;
+    ``why_not`` says why a report cannot be summed (``uncountable``, or a cache of it)."""
     counted: dict[str, list[Report]] = {}
     left = list(missing)
     for report in sorted(reports, key=lambda r: r.agency.slug):
-        why = _countable(report)
+        why = why_not(report)
         if why is not None:
             left.append(Left(report.agency.name, report.agency.slug, why))
         else:
@@ -85,4 +87,4 @@ def rollup(year: int, scope: str, reports: Iterable[Report], missing: Iterable[L
     return Rollup(year, scope, totals, [r for v in counted.values() for r in v], left, findings)
 
 
-__all__ = ["Left", "Rollup", "rollup", "sum_reports"]
+__all__ = ["Left", "Rollup", "rollup", "sum_reports", "uncountable"]

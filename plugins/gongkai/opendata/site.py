@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import posixpath
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,13 +26,15 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from ..findings import Finding
-from ..indexing import AgencyGroup, Layout, PortalIndex, relative_link
+from ..indexing import DEFAULT_PAGE_SIZE, OTHER_GROUP, AgencyGroup, Layout, PortalIndex, page_source, relative_link
 from ..model import Report
 from ..pages.islands import Islands
+from ..pages.paging import chunks, pager, wrap_pagers
 from ..rendering.tables import render_table
 from ..roster import Roster
+from ..slugs import slug_for
 from . import dataset
-from .compliance import LABELS, Compliance, Row, compliance, failing_files, group_counts
+from .compliance import ALL, LABELS, UNGROUPED, Compliance, Row, compliance, failing_files, group_counts
 from .exports import (
     FIELDS,
     SCHEMA_FILE,
@@ -40,7 +43,7 @@ from .exports import (
     rendered,
     report_xlsx,
 )
-from .rollup import Left, Rollup, rollup
+from .rollup import Left, Rollup, rollup, uncountable
 from .trends import (
     APPEAL_OUTCOMES,
     OUTCOMES,
@@ -54,11 +57,21 @@ from .trends import (
 )
 
 FOLDER = "open_data"  # reports/open_data/: "_" never occurs in an agency code, so it cannot clash
+NOT_COUNTED = "not_counted"  # totals-<year>/[<group>/]not_counted/: nor in a group's code
+ALL_CODE = "quanbu"  # the compliance view's one group (全部机关) of a portal without roster groups
 
 
 def group_slug(name: str) -> str:
-    """A group page's name: stable for the group's name (pinyin would cost the build 50 MB of dictionaries)."""
+    """A group page's name for a name that is no group of the roster (``OpenData.group_code`` gives
+    every group the readable code of the listings): stable for the name."""
     return f"group-{zlib.crc32(name.encode('utf-8')):08x}"
+
+
+class PagedIslands(Islands):
+    """A page's islands, and its pager paragraph made a ``nav`` landmark labelled 分页, as the listings' are."""
+
+    def fill(self, page_html: str) -> str:
+        return wrap_pagers(super().fill(page_html))
 
 
 def size_text(size: int) -> str:
@@ -148,6 +161,7 @@ class OpenData:
     drafts: list[str] = field(default_factory=list)  # report files marked draft (a published build leaves them out)
     previous: dataset.Ledger | None = None  # the last dirty build's dataset, to copy unchanged reports from
     record: bool = False  # note where each report's share of the dataset goes (for the next dirty build)
+    page_size: int = DEFAULT_PAGE_SIZE  # entries a page lists at most (groups, agencies, reports not counted)
 
     def __post_init__(self) -> None:
         self._compliance: Compliance | None = None
@@ -206,19 +220,55 @@ class OpenData:
     def trends_page(self) -> str:
         return f"{self.layout.prefix}/{FOLDER}/trends.md"
 
-    def compliance_page(self) -> str:
-        return f"{self.layout.prefix}/{FOLDER}/compliance.md"
+    def group_code(self, name: str) -> str:
+        """A roster group's folder in open data's URLs: the code the index gives it (the year and
+        agency listings use the same, ``indexing._groups``), readable and stable; the agencies
+        without a group are the index's 其他机关; a group with no report yet gets one made the same
+        way (``slugs.slug_for``, in roster order), ``group_slug`` only for a name that is no group."""
+        codes = self.__dict__.get("_codes")
+        if codes is None:
+            codes = {g.name: g.code for g in self.index.groups}
+            if OTHER_GROUP in codes:
+                codes[UNGROUPED] = codes[OTHER_GROUP]
+            if not self.index.groups:
+                codes[ALL] = ALL_CODE  # no roster group: one group of every agency
+            named = self.roster.groups if self.roster is not None else []
+            for group in [*named, UNGROUPED] if named else []:
+                if group not in codes:
+                    code = slug_for(OTHER_GROUP if group == UNGROUPED else group, taken=codes.values())
+                    codes[group] = slug_for(f"g{code}", taken=codes.values()) if code.isdigit() else code
+            self.__dict__["_codes"] = codes
+        return codes.get(name) or group_slug(name)
+
+    def compliance_page(self, number: int = 1) -> str:
+        """The summary (groups × years); page ``number`` of it when the groups are more than ``page_size``."""
+        return page_source(f"{self.layout.prefix}/{FOLDER}/compliance.md", number)
+
+    def compliance_group_page(self, name: str, number: int = 1) -> str:
+        return page_source(f"{self.layout.prefix}/{FOLDER}/compliance/{self.group_code(name)}.md", number)
 
     def compliance_groups(self) -> list[tuple[str, str, list[Row]]]:
-        """(group, its page, its agencies): the matrix is paged by roster group, so that no page grows
-        with the number of agencies of the portal."""
+        """(group, its first page, its agencies): the matrix is paged by roster group, and a group's
+        matrix by ``page_size`` agencies, so that no page grows with the number of agencies of the portal."""
         if self._groups is None:
-            self._groups = [(name, f"{self.layout.prefix}/{FOLDER}/compliance/{group_slug(name)}.md", rows)
-                            for name, rows in self.compliance().groups()]
+            self._groups = [(name, self.compliance_group_page(name), rows) for name, rows in self.compliance().groups()]
         return self._groups
 
-    def totals_page(self, year: int) -> str:
-        return f"{self.layout.prefix}/{FOLDER}/totals-{year}.md"
+    def totals_page(self, year: int, number: int = 1) -> str:
+        """The year's roll-up of every agency, and the list of groups (paged by ``page_size`` groups)."""
+        return page_source(f"{self.layout.prefix}/{FOLDER}/totals-{year}.md", number)
+
+    def totals_group_page(self, year: int, name: str) -> str:
+        return f"{self.layout.prefix}/{FOLDER}/totals-{year}/{self.group_code(name)}.md"
+
+    def not_counted_page(self, year: int, name: str | None, number: int = 1) -> str:
+        """The reports a total does not count (every agency's: ``name`` None), when they are more than ``page_size``."""
+        folder = f"{self.layout.prefix}/{FOLDER}/totals-{year}" + ("" if name is None else f"/{self.group_code(name)}")
+        return page_source(f"{folder}/{NOT_COUNTED}.md", number)
+
+    def page_count(self, items: int) -> int:
+        """Pages of ``page_size`` entries that ``items`` entries take (one at least)."""
+        return max(1, -(-items // max(self.page_size, 1)))
 
     def url(self, src_uri: str) -> str:
         """The URL of a page or file, relative to the site's root."""
@@ -296,16 +346,48 @@ class OpenData:
                                           failing=failing_files(self.findings), drafts=self.drafts)
         return self._compliance
 
+    def why_not_counted(self, report: Report) -> str | None:
+        """Why a report cannot be summed (``rollup.uncountable``), worked out once per report per build."""
+        known = self.__dict__.setdefault("_why_not", {})
+        if report.key not in known:
+            known[report.key] = uncountable(report)
+        return known[report.key]  # type: ignore[no-any-return]
+
+    def _unpublished(self, year: int) -> list[Left]:
+        """The year's reports the compliance view finds missing, failing or draft (none of them counted)."""
+        return [Left(row.name, row.code, row.cells[year].label) for row in self.compliance().rows
+                if year in row.cells and row.cells[year].status in ("missing", "failing", "draft")]
+
+    def _group_of(self) -> dict[str, str]:
+        return {e.code: e.group for e in self.roster.entries if e.group} if self.roster is not None else {}
+
+    def not_counted_counts(self, year: int) -> dict[str | None, int]:
+        """How many reports each total of the year leaves out (None: every agency's total), without
+        summing anything: what the year's pages need to know before they are made."""
+        group_of = self._group_of()
+        group = next((g for g in self.index.years if g.year == year), None)
+        codes = [left.code for left in self._unpublished(year)]
+        codes += [r.agency.slug for r in (group.reports if group else ()) if self.why_not_counted(r) is not None]
+        counts: dict[str | None, int] = {None: len(codes)}
+        for code in codes:
+            name = group_of.get(code)
+            if name is not None:
+                counts[name] = counts.get(name, 0) + 1
+        return counts
+
     def rollups(self, year: int) -> list[Rollup]:
-        """All agencies, then each roster group; missing, failing and draft reports named beside each total."""
+        """All agencies, then each roster group; missing, failing and draft reports named beside each total.
+
+        The year's last roll-ups are kept: the year's pages and its groups' pages are made one after another."""
+        cached = self.__dict__.get("_rollups")
+        if cached is not None and cached[0] == year:
+            return cached[1]  # type: ignore[no-any-return]
         group = next((g for g in self.index.years if g.year == year), None)
         reports = list(group.reports) if group else []
-        view = self.compliance()
-        not_counted = [Left(row.name, row.code, row.cells[year].label) for row in view.rows
-                       if year in row.cells and row.cells[year].status in ("missing", "failing", "draft")]
-        out = [rollup(year, "全部机关", reports, not_counted)]
+        not_counted = self._unpublished(year)
+        out = [rollup(year, ALL, reports, not_counted, self.why_not_counted)]
         if self.roster is not None:
-            group_of = {e.code: e.group for e in self.roster.entries}  # one pass, however many groups
+            group_of = self._group_of()  # one pass, however many groups
             members: dict[str | None, list[Report]] = {}
             left: dict[str | None, list[Left]] = {}
             for report in reports:
@@ -313,7 +395,8 @@ class OpenData:
             for item in not_counted:
                 left.setdefault(group_of.get(item.code), []).append(item)
             for name in self.roster.groups:
-                out.append(rollup(year, name, members.get(name, []), left.get(name, [])))
+                out.append(rollup(year, name, members.get(name, []), left.get(name, []), self.why_not_counted))
+        self.__dict__["_rollups"] = (year, out)
         return out
 
     def charts_html(self, reports: Iterable[Report], prefix: str, env: Environment) -> Markup:
@@ -331,29 +414,56 @@ class OpenData:
 
     # --- pages ----------------------------------------------------------------------------
 
-    def pages(self, env: Environment) -> list[tuple[str, Callable[[], str], Islands]]:
-        """(source path, Markdown, its HTML islands) of each page open data adds."""
-        def totals(year: int, islands: Islands) -> Callable[[], str]:
-            return lambda: self.totals_markdown(year, env, islands)
+    def pages(self, env: Environment, page_size: int | None = None) -> list[tuple[str, Callable[[], str], Islands]]:
+        """(source path, Markdown, its HTML islands) of each page open data adds; none lists more than
+        ``page_size`` entries (groups, agencies, reports not counted), longer lists go on numbered pages."""
+        if page_size is not None:
+            self.page_size = page_size
+        pages: list[tuple[str, Callable[[], str], Islands]] = []
 
-        def group_page(number: int, islands: Islands) -> Callable[[], str]:
-            return lambda: self.compliance_group_markdown(number, env, islands)
+        def add(src: str, make: Callable[[Islands], str]) -> None:
+            islands = PagedIslands()
+            pages.append((src, partial(make, islands), islands))
 
-        trends, summary = Islands(), Islands()
-        pages: list[tuple[str, Callable[[], str], Islands]] = [
-            (self.data_page(), lambda: self.data_markdown(env), Islands()),
+        trends = PagedIslands()
+        pages += [
+            (self.data_page(), lambda: self.data_markdown(env), PagedIslands()),
             (self.trends_page(), lambda: env.get_template("opendata/trends.md").render(
                 charts=trends.slot(self.charts_html(self.index.reports, "portal-", env)),
                 data_link=relative_link(self.trends_page(), self.data_page())), trends),
-            (self.compliance_page(), lambda: self.compliance_markdown(env, summary), summary),
         ]
-        for number, (_, src, _) in enumerate(self.compliance_groups()):
-            islands = Islands()
-            pages.append((src, group_page(number, islands), islands))
+        groups = self.compliance_groups()
+        for n in range(1, self.page_count(len(groups)) + 1):
+            add(self.compliance_page(n), partial(self._compliance_summary, env, n))
+        for number, (name, _, rows) in enumerate(groups):
+            for n in range(1, self.page_count(len(rows)) + 1):
+                add(self.compliance_group_page(name, n), partial(self._compliance_group, number, env, n))
+        names = self.roster.groups if self.roster is not None else []
         for group in self.index.years:
-            islands = Islands()
-            pages.append((self.totals_page(group.year), totals(group.year, islands), islands))
+            year = group.year
+            left = self.not_counted_counts(year)
+            for n in range(1, self.page_count(len(names)) + 1):
+                add(self.totals_page(year, n), partial(self._totals, year, None, env, n))
+            scopes: list[str | None] = [None, *names]
+            for scope in scopes:
+                if scope is not None:
+                    add(self.totals_group_page(year, scope), partial(self._totals, year, scope, env, 1))
+                if left.get(scope, 0) > self.page_size:
+                    for n in range(1, self.page_count(left[scope]) + 1):
+                        add(self.not_counted_page(year, scope, n), partial(self._not_counted, year, scope, env, n))
         return pages
+
+    def _compliance_summary(self, env: Environment, number: int, islands: Islands) -> str:
+        return self.compliance_markdown(env, islands, number)
+
+    def _compliance_group(self, group: int, env: Environment, number: int, islands: Islands) -> str:
+        return self.compliance_group_markdown(group, env, islands, number)
+
+    def _totals(self, year: int, scope: str | None, env: Environment, number: int, islands: Islands) -> str:
+        return self.totals_markdown(year, env, islands, scope=scope, number=number)
+
+    def _not_counted(self, year: int, scope: str | None, env: Environment, number: int, _: Islands) -> str:
+        return self.not_counted_markdown(year, scope, env, number)
 
     def data_markdown(self, env: Environment) -> str:
         here = self.data_page()
@@ -371,45 +481,96 @@ class OpenData:
             totals=[(g.year, relative_link(here, self.totals_page(g.year))) for g in self.index.years],
             index_link=relative_link(here, self.layout.index()))
 
-    def totals_markdown(self, year: int, env: Environment, islands: Islands | None = None) -> str:
-        here = self.totals_page(year)
-        sections = []
-        for number, item in enumerate(self.rollups(year)):
-            tables = [Markup(render_table(total, table, id_prefix=f"r{number}-{table.key}-", environment=env).strip())
-                      for total in item.totals for table in total.format.tables]
+    def totals_markdown(self, year: int, env: Environment, islands: Islands | None = None, *,
+                        scope: str | None = None, number: int = 1) -> str:
+        """The year's roll-up: every agency's total and the groups (page ``number`` of them: the total
+        on the first), or one group's total (``scope``). A page names the reports its total leaves
+        out, or, past ``page_size`` of them, links the numbered pages that do (``not_counted_markdown``)."""
+        here = self.totals_page(year, number) if scope is None else self.totals_group_page(year, scope)
+        rollups = self.rollups(year)
+        names = [item.scope for item in rollups[1:]]
+        section = None
+        if number == 1:
+            item = rollups[0] if scope is None else rollups[1 + names.index(scope)]
+            section = self._total_section(item, here, env, islands)
+        pieces = chunks(rollups[1:], self.page_size) if scope is None else [[]]
+        groups = [(item.scope, relative_link(here, self.totals_group_page(year, item.scope)), len(item.counted),
+                   len(item.left_out), item.ok, bool(item.totals)) for item in pieces[number - 1]]
+        sources = [self.totals_page(year, n) for n in range(1, len(pieces) + 1)] if len(pieces) > 1 else []
+        return env.get_template("opendata/totals.md").render(
+            year=year, scope=scope, section=section, groups=groups, number=number, total=max(len(sources), 1),
+            pager=pager(here, sources, number), data_link=relative_link(here, self.data_page()),
+            year_link=relative_link(here, self.layout.year(year)),
+            totals_link=relative_link(here, self.totals_page(year)) if scope is not None or number > 1 else "")
+
+    def _total_section(self, item: Rollup, here: str, env: Environment, islands: Islands | None) -> dict[str, Any]:
+        """One total: what it counts, what it leaves out (at most ``page_size`` named here), its tables."""
+        tables = [Markup(render_table(total, table, id_prefix=f"r-{table.key}-", environment=env).strip())
+                  for total in item.totals for table in total.format.tables]
+        if len(item.counted) <= self.page_size:
             counted = "、".join(str(escape(r.agency.name)) for r in item.counted)
             counted_html = Markup(f'<p class="gk-counted">计入 {len(item.counted)} 份报告{"：" + counted if counted else ""}。</p>')
-            if islands is not None:
-                tables = [islands.slot(table) for table in tables]
-                counted_html = islands.slot(counted_html)
-            sections.append((item, counted_html, tables))
-        return env.get_template("opendata/totals.md").render(
-            year=year, sections=sections, data_link=relative_link(here, self.data_page()),
-            year_link=relative_link(here, self.layout.year(year)))
+        else:  # too many to name here: the year's listing names them
+            counted_html = Markup(f'<p class="gk-counted">计入 {len(item.counted)} 份报告（名单见<a href="'
+                                  f'{escape(self.href(here, self.layout.year(item.year)))}">{item.year}年度全部报告</a>）。</p>')
+        if islands is not None:
+            tables = [islands.slot(table) for table in tables]
+            counted_html = islands.slot(counted_html)
+        scope = None if item.scope == ALL else item.scope
+        many = len(item.left_out) > self.page_size
+        return {"item": item, "counted": counted_html, "tables": tables,
+                "left": [] if many else item.left_out, "left_count": len(item.left_out),
+                "left_reasons": Counter(left.why if left.why in LABELS.values() else "统计表中有空白或不适用的单元格"
+                                        for left in item.left_out).most_common() if many else [],
+                "left_link": relative_link(here, self.not_counted_page(item.year, scope)) if many else ""}
 
-    def compliance_markdown(self, env: Environment, islands: Islands) -> str:
-        """The summary: per group and year, how many reports stand in each status; a page per group."""
-        here = self.compliance_page()
+    def not_counted_markdown(self, year: int, scope: str | None, env: Environment, number: int = 1) -> str:
+        """Page ``number`` of the reports a total leaves out, ``page_size`` a page."""
+        here = self.not_counted_page(year, scope, number)
+        rollups = self.rollups(year)
+        item = rollups[0] if scope is None else next(r for r in rollups[1:] if r.scope == scope)
+        pieces = chunks(item.left_out, self.page_size)
+        sources = [self.not_counted_page(year, scope, n) for n in range(1, len(pieces) + 1)] if len(pieces) > 1 else []
+        back = self.totals_page(year) if scope is None else self.totals_group_page(year, scope)
+        return env.get_template("opendata/not_counted.md").render(
+            year=year, scope=item.scope, left=pieces[number - 1], count=len(item.left_out), number=number,
+            total=max(len(sources), 1), pager=pager(here, sources, number), totals_link=relative_link(here, back),
+            compliance_link=relative_link(here, self.compliance_page() if scope is None
+                                          else self.compliance_group_page(scope)))
+
+    def compliance_markdown(self, env: Environment, islands: Islands, number: int = 1) -> str:
+        """The summary: per group and year, how many reports stand in each status (page ``number`` of
+        ``page_size`` groups); a page per group."""
+        here = self.compliance_page(number)
         view = self.compliance()
+        pieces = chunks(self.compliance_groups(), self.page_size)
         groups = [(name, self.href(here, src), group_counts(rows, view.years), len(rows))
-                  for name, src, rows in self.compliance_groups()]
+                  for name, src, rows in pieces[number - 1]]
+        sources = [self.compliance_page(n) for n in range(1, len(pieces) + 1)] if len(pieces) > 1 else []
         table = env.get_template("opendata/compliance_summary.html").render(
             view=view, groups=groups, labels=LABELS).strip()
         return env.get_template("opendata/compliance.md").render(
-            view=view, labels=LABELS, summary=islands.slot(table), data_link=relative_link(here, self.data_page()))
+            view=view, labels=LABELS, summary=islands.slot(table), data_link=relative_link(here, self.data_page()),
+            number=number, total=max(len(sources), 1), pager=pager(here, sources, number),
+            summary_link=relative_link(here, self.compliance_page()) if number > 1 else "")
 
-    def compliance_group_markdown(self, number: int, env: Environment, islands: Islands) -> str:
-        """One group's matrix: its agencies × years."""
-        name, here, rows = self.compliance_groups()[number]
+    def compliance_group_markdown(self, group: int, env: Environment, islands: Islands, number: int = 1) -> str:
+        """One group's matrix: its agencies × years (page ``number`` of ``page_size`` agencies)."""
+        name, first, every = self.compliance_groups()[group]
+        here = self.compliance_group_page(name, number)
+        pieces = chunks(every, self.page_size)
+        rows = pieces[number - 1]
         view = self.compliance()
         links = {(row.code, year): self.href(here, self.layout.report(cell.report))
                  for row in rows for year, cell in row.cells.items() if cell.report is not None}
         matrix = env.get_template("opendata/compliance_table.html").render(
             view=view, rows=rows, group=name, links=links).strip()
-        counts = {status: sum(1 for row in rows for cell in row.cells.values() if cell.status == status)
+        counts = {status: sum(1 for row in every for cell in row.cells.values() if cell.status == status)
                   for status in LABELS}
+        sources = [self.compliance_group_page(name, n) for n in range(1, len(pieces) + 1)] if len(pieces) > 1 else []
         return env.get_template("opendata/compliance_group.md").render(
-            view=view, group=name, labels=LABELS, counts=counts, matrix=islands.slot(matrix),
+            view=view, group=name, labels=LABELS, counts=counts, matrix=islands.slot(matrix), agencies=len(every),
+            number=number, total=max(len(sources), 1), pager=pager(here, sources, number),
             summary_link=relative_link(here, self.compliance_page()), data_link=relative_link(here, self.data_page()))
 
     def previous_report(self, report: Report) -> Report | None:

@@ -15,8 +15,9 @@ from jinja2 import Environment
 
 from ..indexing import DEFAULT_PAGE_SIZE, Layout, PortalIndex
 from ..model import Report
-from .index_pages import DEFAULT_INDEX_TITLE, agency_page, listing_pages, wrap_pagers
+from .index_pages import DEFAULT_INDEX_TITLE, agency_page, listing_pages
 from .islands import Islands
+from .paging import wrap_pagers
 from .report_page import insert_tables, report_page
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
         pages.append(PortalPage(layout.agency(group.agency.slug), "agency",
                                 partial(agency_page, group, layout, env, opendata, islands), finish=islands.fill))
     if opendata is not None:
-        for src, markdown, islands in opendata.pages(env):
+        for src, markdown, islands in opendata.pages(env, page_size):
             pages.append(PortalPage(src, "opendata", markdown, finish=islands.fill))
     for report in index.reports:
         previous = opendata.previous_report(report) if opendata is not None else None
