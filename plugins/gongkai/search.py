@@ -1,16 +1,19 @@
-"""The site's search index, made by Pagefind from the built pages: a page view loads no index,
-a query loads only the index chunks and result fragments it needs.
+"""The site's search index, made by Pagefind from the pages as they are written: a page view
+loads no index, a query loads only the index chunks and result fragments it needs.
 
 Only what readers search for is indexed. Every page whose content the theme marks with
-``data-pagefind-body`` (every page but the listings, see ``overrides/main.html``) is read once
-and reduced to a small search page (:func:`digest`): its title, the agency's name with the short
+``data-pagefind-body`` (every page but the listings, see ``overrides/main.html``) is taken as it
+is written (:class:`Indexer`; a page no one gave it is read from disk at the end) and reduced
+to a small search page (:func:`digest`): its title, the agency's name with the short
 forms readers type (:func:`agency_terms`), its section headings and the first words of each
 section's text — not its tables, nor the whole narrative of a long report. Pagefind indexes these
 small pages, so its memory and the chunks a query loads no longer grow with the pages' size.
 
-A large portal's index is made in parts, one run of Pagefind after another, each part holding
-at most ``PART_PAGES`` pages of whole years (or a slice of a larger year), so the memory of one
-run is bounded. ``pagefind/parts.json`` tells the search box which part holds which year: a
+A large portal's index is made in parts, each holding the pages of one year (or a slice of at
+most ``PART_PAGES`` pages of a larger year; the pages without a year likewise): as soon as a
+part's pages are all written, Pagefind indexes it in a process of its own, on the machine's
+other core while the build writes the next pages, one run at a time so that the memory of
+Pagefind stays bounded. ``pagefind/parts.json`` tells the search box which part holds which year: a
 query that names a year (``2023年``) loads only the parts holding it; any other query the newest
 year's parts first, the older ones when the reader asks (Pagefind's ``mergeIndex``). The index is
 written next to the site's pages and swapped in whole, so a failure leaves the previous index as
@@ -19,18 +22,23 @@ it was.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import BinaryIO
 
 INDEX_DIR = "pagefind"  # <site>/pagefind/<part>/pagefind.js, as overrides/assets/gongkai-search.js loads it
 PARTS_FILE = "parts.json"  # <site>/pagefind/parts.json: the parts and the years each holds
@@ -38,9 +46,10 @@ LANGUAGE = "zh"  # Pagefind's extended build segments Chinese words for this lan
 TIMEOUT_SECONDS = 3600
 # A part of the index holds at most this many pages: Pagefind's memory grows with the pages of a
 # run (measured on the benchmark's reports: 64 MB and about 0.18 MB a page; 2,500 pages take
-# about 0.5 GB, 1,668 pages 351 MB, 3,336 pages 678 MB).
+# about 0.5 GB, 1,668 pages 351 MB, 3,336 pages 678 MB). Pagefind runs beside the build, so its
+# memory adds to the build's: 1,800 pages keep it under 400 MB.
 # GONGKAI_SEARCH_PART_PAGES sets it (the tests make small parts).
-PART_PAGES = int(os.environ.get("GONGKAI_SEARCH_PART_PAGES", "2500"))
+PART_PAGES = int(os.environ.get("GONGKAI_SEARCH_PART_PAGES", "1800"))
 # How much of a page's running text is indexed: the first paragraphs of every section, cut at
 # a sentence end. Headings, the title and the agency's names are always indexed.
 SECTION_PARAGRAPHS = 1
@@ -219,14 +228,25 @@ def _cut(text: str, limit: int) -> str:
 
 def digest(page: str) -> Digest | None:
     """What the index holds of a built page; None for a page the theme leaves out (no ``data-pagefind-body``)."""
+    part = indexed_part(page)
+    return None if part is None else read_part(part)
+
+
+def indexed_part(page: str) -> str | None:
+    """The part of a built page the index reads: its content, without its tables (string
+    operations only, cheap); None for a page the theme leaves out."""
     start = page.find("data-pagefind-body")
     if start < 0:
         return None
     body = page[page.rfind("<", 0, start):]
     end = body.find("</article>")  # the theme's content ends there: the footer and scripts are not read
+    return "".join(_without_tables(body[:end] if end > 0 else body))
+
+
+def read_part(part: str) -> Digest:
+    """What the index holds of a page's :func:`indexed_part` (the HTML parser: the costly part)."""
     reader = _Reader()
-    for piece in _without_tables(body[:end] if end > 0 else body):
-        reader.feed(piece)
+    reader.feed(part)
     reader.close()
     return reader.digest
 
@@ -269,30 +289,10 @@ def page_year(relative: str) -> int | None:
     return int(found[-1]) if found else None
 
 
-# --- the parts of a large index -------------------------------------------------------------
+# --- the index, made while the site is written -----------------------------------------------
 
-Unit = tuple[int | None, int]  # pages of one year (None: without a year) and their slice of at most PART_PAGES
-
-
-def plan_parts(units: dict[Unit, int], limit: int | None = None) -> list[tuple[str, list[Unit]]]:
-    """Units (a year's pages, or a slice of them for a year larger than ``limit``) packed in order
-    into parts of at most ``limit`` pages; pages without a year go with the others when all fit
-    in one part, else in parts of their own. Each part: (folder name, its units)."""
-    most = PART_PAGES if limit is None else limit
-    if sum(units.values()) <= most:
-        return [("all", sorted(units, key=_unit_order))]
-    groups: list[list[Unit]] = []
-    size = 0
-    for kind in ("dated", "undated"):
-        chosen = sorted((u for u in units if (u[0] is None) == (kind == "undated")), key=_unit_order)
-        for i, unit in enumerate(chosen):
-            if i and size + units[unit] <= most:
-                groups[-1].append(unit)
-                size += units[unit]
-            else:
-                groups.append([unit])
-                size = units[unit]
-    return [(f"p{i}", group) for i, group in enumerate(groups)]
+Unit = tuple[int | None, int]  # pages of one year (None: without a year), and their slice of at most PART_PAGES
+SINGLE = "all"  # the one part of an index of at most PART_PAGES pages
 
 
 def _unit_order(unit: Unit) -> tuple[int, int]:
@@ -321,27 +321,193 @@ def _pages(site_dir: Path) -> Iterator[tuple[str, Path]]:
                 yield path.relative_to(site_dir).as_posix(), path
 
 
-def write_digests(site_dir: Path, work: Path, limit: int | None = None) -> tuple[list[tuple[str, list[Unit]]], int]:
-    """Writes the small page of every indexed page under ``work/<year>.<slice>/``, then moves
-    the units into their parts' folders ``work/parts/<part>/``: the parts and the pages."""
-    size = PART_PAGES if limit is None else limit
-    counts: dict[int | None, int] = {}
-    for relative, path in _pages(site_dir):
-        d = digest(path.read_text(encoding="utf-8", errors="replace"))
-        if d is None or not (d.title or d.blocks):
-            continue
+@dataclass
+class _Run:
+    """One run of Pagefind: a part of the index being made."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    pages: Path  # its small pages
+    output: Path
+    log: Path  # Pagefind's output, for the message when it fails
+
+
+class Indexer:
+    """The search index of a site, made while its pages are written.
+
+    :meth:`add` takes each page as it is written and writes its small page (:func:`digest`,
+    :func:`digest_html`) into the folder of its unit: its year's current slice of at most
+    ``PART_PAGES`` pages. A unit is complete when it is full, or when every page of its year has
+    been written (``expected``: the paths of the pages to be written, from which the pages of
+    each year are counted); each complete unit is then indexed by Pagefind in a process of its
+    own, one at a time (the memory of one run is bounded), while the site is still being written.
+    An index of at most ``PART_PAGES`` pages in all is one part, made at the end.
+
+    :meth:`finish` reads from disk the pages :meth:`add` was not given (pages written by other
+    plugins, the theme's 404 page), indexes what is left, writes ``pagefind/parts.json`` and
+    swaps the new index in whole; on a failure, or :meth:`abort`, Pagefind is stopped and the
+    index made so far removed, the previous index left as it was.
+    """
+
+    def __init__(self, site_dir: Path, expected: Iterable[str] = (), *, limit: int | None = None,
+                 timeout: float = TIMEOUT_SECONDS) -> None:
+        self.site_dir = Path(site_dir)
+        self.size = PART_PAGES if limit is None else limit
+        self.timeout = timeout
+        self.started = time.perf_counter()
+        self.deadline = time.monotonic() + timeout
+        self.work = self.site_dir / f".{INDEX_DIR}.pages"
+        self.fresh = self.site_dir / f".{INDEX_DIR}.new"
+        for leftover in (self.work, self.fresh, self.site_dir / f".{INDEX_DIR}.old"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        self.expected = Counter(page_year(relative) for relative in expected)  # pages to be written, per year
+        self.written: Counter[int | None] = Counter()  # pages written so far, per year (indexed or not)
+        self.seen: set[str] = set()
+        self.filling: dict[int | None, tuple[int, int]] = {}  # per year: its slice being filled, and its pages
+        self.slices: Counter[int | None] = Counter()  # per year: its complete slices
+        self.units: dict[Unit, int] = {}  # the complete units and their pages
+        self.queue: list[Unit] = []  # complete units waiting for Pagefind (all of them while the index fits one part)
+        self.pages = 0
+        self.running: _Run | None = None
+        self.error: SearchIndexError | None = None
+
+    @property
+    def split(self) -> bool:
+        """Whether the index is in parts (more than ``size`` pages): only then is Pagefind run before the end."""
+        return self.pages > self.size
+
+    def add(self, relative: str, page: str) -> None:
+        """Takes the page written at ``relative`` (under the site) into the index."""
+        if self.error is None and relative not in self.seen:
+            self.take(relative, indexed_part(page))
+
+    def take(self, relative: str, part: str | None) -> None:
+        """Takes a page by its :func:`indexed_part` (None: a page the index leaves out)."""
+        if self.error is not None or relative in self.seen:
+            return
+        self.seen.add(relative)
         year = page_year(relative)
-        unit = (year, counts.get(year, 0) // size)
-        target = work / _unit_dir(unit) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(digest_html(d, year), encoding="utf-8")
-        counts[year] = counts.get(year, 0) + 1
-    units = {(year, k): min(size, n - k * size) for year, n in counts.items() for k in range(-(-n // size))}
-    parts = plan_parts(units, size)
-    for name, members in parts:
-        for unit in members:
-            _merge_tree(work / _unit_dir(unit), work / "parts" / name)
-    return parts, sum(counts.values())
+        d = None if part is None else read_part(part)
+        if d is not None and (d.title or d.blocks):
+            k, n = self.filling.get(year, (self.slices[year], 0))
+            target = self.work / _unit_dir((year, k)) / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(digest_html(d, year), encoding="utf-8")
+            self.filling[year] = (k, n + 1)
+            self.pages += 1
+            if n + 1 >= self.size:
+                self._complete(year)
+        self.written[year] += 1
+        if self.written[year] == self.expected[year]:
+            self._complete(year)
+        self._poll()
+
+    def _complete(self, year: int | None) -> None:
+        if year in self.filling:
+            k, n = self.filling.pop(year)
+            self.units[(year, k)] = n
+            self.slices[year] = k + 1
+            self.queue.append((year, k))
+
+    def _poll(self, wait: bool = False) -> None:
+        """Notes a finished run of Pagefind and starts the next (``wait``: until none is left)."""
+        while True:
+            run = self.running
+            if run is not None:
+                try:
+                    code = (run.process.wait(max(self.deadline - time.monotonic(), 0.01)) if wait
+                            else run.process.poll())
+                except subprocess.TimeoutExpired:
+                    code = None
+                if code is None:
+                    if time.monotonic() < self.deadline:
+                        return
+                    self._stop()
+                    self.error = SearchIndexError(
+                        f"站内搜索索引在 {self.timeout:.0f} 秒内未生成完毕，已放弃；网站其余部分已生成，原有的搜索索引保持不变")
+                    return
+                self.running = None
+                self._finished(run, code)
+            if self.error is not None or not (self.split and self.queue):
+                return
+            unit = self.queue.pop(0)
+            self._start(_unit_dir(unit), self.work / _unit_dir(unit))
+            if not wait:
+                return
+
+    def _start(self, name: str, pages: Path) -> None:
+        output, log = self.fresh / name, self.work / f"{name}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(log, "wb") as out:
+                process = subprocess.Popen(pagefind_command(pages, output), stdin=subprocess.DEVNULL, stdout=out,
+                                           stderr=subprocess.STDOUT)
+        except OSError as error:
+            self.error = SearchIndexError(_failure_message(None, str(error)))
+            return
+        self.running = _Run(name, process, pages, output, log)
+
+    def _finished(self, run: _Run, code: int) -> None:
+        if code != 0 or not (run.output / "pagefind.js").is_file():
+            self.error = SearchIndexError(_failure_message(code, run.log.read_text(encoding="utf-8", errors="replace")))
+            return
+        for name in UNUSED:
+            (run.output / name).unlink(missing_ok=True)
+        shutil.rmtree(run.pages, ignore_errors=True)  # its small pages: the disk holds only those still to index
+        run.log.unlink(missing_ok=True)
+
+    def _stop(self) -> None:
+        run, self.running = self.running, None
+        if run is not None:
+            run.process.kill()
+            run.process.wait()
+
+    def finish(self) -> SearchIndex:
+        """Takes the pages not given to :meth:`add` from disk, indexes what is left and swaps the
+        new index in whole: the index's folder, with every page written under ``site_dir``."""
+        try:
+            for relative, path in _pages(self.site_dir):
+                if self.error is not None:
+                    break
+                if relative not in self.seen:
+                    self.add(relative, path.read_text(encoding="utf-8", errors="replace"))
+            for year in sorted(self.filling, key=lambda y: _unit_order((y, 0))):
+                self._complete(year)
+            if self.error is None and not self.split:  # one part, of every unit
+                for unit in self.queue:
+                    _merge_tree(self.work / _unit_dir(unit), self.work / SINGLE)
+                self.queue = []
+                (self.work / SINGLE).mkdir(parents=True, exist_ok=True)
+                self._start(SINGLE, self.work / SINGLE)
+            self._poll(wait=True)
+            if self.error is not None:
+                raise self.error
+            units = sorted(self.units, key=_unit_order)
+            parts = ([{"dir": SINGLE, "years": sorted({y for y, _ in units if y is not None})}] if not self.split else
+                     [{"dir": _unit_dir(u), "years": [u[0]] if u[0] is not None else []} for u in units])
+            # The box's first part (its Pagefind script and WebAssembly): the pages without a year
+            # when they have a part of their own, else the newest year's.
+            self.fresh.mkdir(parents=True, exist_ok=True)
+            (self.fresh / PARTS_FILE).write_text(json.dumps({"hub": parts[-1]["dir"], "parts": parts},
+                                                            ensure_ascii=False), encoding="utf-8")
+        except BaseException:
+            self.abort()
+            raise
+        target, stale = self.site_dir / INDEX_DIR, self.site_dir / f".{INDEX_DIR}.old"
+        if target.exists():
+            target.rename(stale)
+        self.fresh.rename(target)
+        shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(self.work, ignore_errors=True)
+        return SearchIndex(target, self.pages, time.perf_counter() - self.started,
+                           tuple(str(p["dir"]) for p in parts))
+
+    def abort(self) -> None:
+        """Stops Pagefind and removes the index made so far (the build failed): the old index stays."""
+        self._stop()
+        self.error = self.error or SearchIndexError("站内搜索索引未生成完毕，已放弃")
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.rmtree(self.fresh, ignore_errors=True)
 
 
 def _merge_tree(source: Path, target: Path) -> None:
@@ -354,56 +520,140 @@ def _merge_tree(source: Path, target: Path) -> None:
 
 
 def build_search_index(site_dir: Path, *, timeout: float = TIMEOUT_SECONDS) -> SearchIndex:
-    """Indexes the built site in ``site_dir`` into ``site_dir/pagefind``, replacing the old index whole."""
-    started = time.perf_counter()
-    site_dir = Path(site_dir)
-    target = site_dir / INDEX_DIR
-    work = site_dir / f".{INDEX_DIR}.pages"
-    fresh = site_dir / f".{INDEX_DIR}.new"
-    stale = site_dir / f".{INDEX_DIR}.old"
-    for leftover in (work, fresh, stale):
-        shutil.rmtree(leftover, ignore_errors=True)
-    try:
-        parts, pages = write_digests(site_dir, work)
-        deadline = time.monotonic() + timeout
-        for name, _years in parts:
-            _run_pagefind(work / "parts" / name, fresh / name, deadline - time.monotonic(), timeout)
-        # The box's first part (its Pagefind script and WebAssembly): the pages without a year
-        # when they have a part of their own, else the newest year's.
-        manifest = {"hub": parts[-1][0],
-                    "parts": [{"dir": name, "years": sorted({y for y, _ in units if y is not None})}
-                              for name, units in parts]}
-        fresh.mkdir(exist_ok=True)
-        (fresh / PARTS_FILE).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    if target.exists():
-        target.rename(stale)
-    fresh.rename(target)
-    shutil.rmtree(stale, ignore_errors=True)
-    return SearchIndex(target, pages, time.perf_counter() - started, tuple(name for name, _ in parts))
+    """Indexes the built site in ``site_dir`` (every page read from disk) into ``site_dir/pagefind``,
+    replacing the old index whole."""
+    return Indexer(site_dir, timeout=timeout).finish()
 
 
-def _run_pagefind(pages: Path, output: Path, remaining: float, timeout: float) -> None:
-    try:
-        proc = subprocess.run(pagefind_command(pages, output), capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", timeout=max(remaining, 1.0))
-    except subprocess.TimeoutExpired:
-        raise SearchIndexError(f"站内搜索索引在 {timeout:.0f} 秒内未生成完毕，已放弃；网站其余部分已生成，"
-                               "原有的搜索索引保持不变") from None
-    if proc.returncode != 0 or not (output / "pagefind.js").is_file():
-        raise SearchIndexError(_failure_message(proc))
-    for name in UNUSED:
-        (output / name).unlink(missing_ok=True)
-
-
-def _failure_message(proc: subprocess.CompletedProcess[str]) -> str:
-    output = (proc.stderr or proc.stdout or "").strip()
-    if "No module named pagefind" in output or "pagefind_bin" in output or "executable" in output.lower():
+def _failure_message(code: int | None, output: str) -> str:
+    output = output.strip()
+    if (code is None or "No module named pagefind" in output or "pagefind_bin" in output
+            or "executable" in output.lower()):
         return ("找不到站内搜索工具 Pagefind：请在本项目的 Python 环境中安装它"
                 "（pip install -e . 或 pip install \"pagefind[extended]\"），再生成网站")
     tail = "\n".join(output.splitlines()[-8:])
-    return f"站内搜索索引生成失败（Pagefind 退出码 {proc.returncode}），原有的搜索索引保持不变：\n{tail}"
+    return f"站内搜索索引生成失败（Pagefind 退出码 {code}），原有的搜索索引保持不变：\n{tail}"
+
+
+# --- the index in a process of its own -------------------------------------------------------
+
+# The worker runs this file by its path, with the standard library only (not the gongkai package
+# and its imports): the process stays small.
+_WORKER = "import runpy, sys; del sys.path[0]; runpy.run_path(sys.argv[1], run_name='__main__')"
+_PIPE_BYTES = 1 << 20  # the pipe to the worker (Linux: F_SETPIPE_SZ): the build seldom waits for it
+_STOP_SECONDS = 30
+
+
+class IndexerProcess:
+    """An :class:`Indexer` in a process of its own: the build hands over each page's
+    :func:`indexed_part` as the page is written and goes on writing; reading it, writing its
+    small page and running Pagefind take the machine's other core. The same methods as
+    :class:`Indexer`; :meth:`abort`, or the build's process ending, stops the worker and Pagefind."""
+
+    def __init__(self, site_dir: Path, expected: Iterable[str] = (), *, limit: int | None = None,
+                 timeout: float = TIMEOUT_SECONDS) -> None:
+        self.error: SearchIndexError | None = None
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's own errors, for the message; closed by finish
+        self.process = subprocess.Popen([sys.executable, "-c", _WORKER, str(Path(__file__).resolve())],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log)
+        assert self.process.stdin is not None
+        self.stdin = self.process.stdin
+        try:
+            import fcntl  # Linux and the BSDs; elsewhere the pipe keeps its size
+
+            fcntl.fcntl(self.stdin.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
+        except (ImportError, OSError):
+            pass
+        settings = {"site": str(site_dir), "expected": list(expected), "timeout": timeout,
+                    "limit": PART_PAGES if limit is None else limit}
+        self._send(json.dumps(settings, ensure_ascii=False).encode("utf-8") + b"\n")
+
+    def _send(self, data: bytes) -> None:
+        if self.error is not None:
+            return
+        try:
+            self.stdin.write(data)
+        except OSError:  # the worker ended
+            self.error = self._failed()
+
+    def _failed(self) -> SearchIndexError:
+        self.process.wait()
+        self.log.seek(0)
+        tail = "\n".join(self.log.read().decode("utf-8", "replace").strip().splitlines()[-8:])
+        return SearchIndexError(f"站内搜索索引生成失败（索引进程退出码 {self.process.returncode}），原有的搜索索引保持不变：\n{tail}")
+
+    def add(self, relative: str, page: str) -> None:
+        """Hands the page written at ``relative`` (under the site) over to the worker."""
+        part = indexed_part(page)
+        data = b"" if part is None else part.encode("utf-8")
+        size = "-" if part is None else str(len(data))
+        self._send(f"P {size} {json.dumps(relative, ensure_ascii=False)}\n".encode() + data)
+
+    def finish(self) -> SearchIndex:
+        """The worker reads the pages it was not given from disk, indexes what is left and swaps the index in."""
+        try:
+            self._send(b"F\n")
+            if self.error is None:
+                with contextlib.suppress(OSError):
+                    self.stdin.close()
+                assert self.process.stdout is not None
+                reply = self.process.stdout.read()
+                self.process.wait()
+                try:
+                    answer = json.loads(reply)
+                except ValueError:
+                    raise self._failed() from None
+                if "error" in answer:
+                    raise SearchIndexError(answer["error"])
+                return SearchIndex(Path(answer["folder"]), answer["pages"], answer["seconds"], tuple(answer["parts"]))
+            raise self.error
+        except BaseException:
+            self.abort()
+            raise
+        finally:
+            self.log.close()
+
+    def abort(self) -> None:
+        """Stops the worker, which stops Pagefind and removes the index made so far."""
+        self.error = self.error or SearchIndexError("站内搜索索引未生成完毕，已放弃")
+        if self.process.poll() is None:
+            with contextlib.suppress(OSError):
+                self.stdin.close()  # the end of its input before "F": the worker aborts
+            try:
+                self.process.wait(_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def _work(source: BinaryIO, answer: BinaryIO) -> int:
+    """The worker's side of :class:`IndexerProcess`: settings, then the pages, then "F" (finish)."""
+    settings = json.loads(source.readline())
+    indexer = Indexer(Path(settings["site"]), settings["expected"], limit=settings["limit"],
+                      timeout=settings["timeout"])
+    try:
+        while (line := source.readline()).startswith(b"P "):
+            _, size, relative = line.decode("utf-8").rstrip("\n").split(" ", 2)
+            part = None if size == "-" else source.read(int(size)).decode("utf-8")
+            indexer.take(json.loads(relative), part)
+        if line != b"F\n":  # the build ended without finishing: no index
+            indexer.abort()
+            return 1
+        try:
+            index = indexer.finish()
+        except SearchIndexError as error:
+            reply: dict[str, object] = {"error": str(error)}
+        else:
+            reply = {"folder": str(index.folder), "pages": index.pages, "seconds": index.seconds,
+                     "parts": list(index.parts)}
+    except BaseException:
+        indexer.abort()
+        raise
+    answer.write(json.dumps(reply, ensure_ascii=False).encode("utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: abort (Pagefind too) on the way out
+    sys.exit(_work(sys.stdin.buffer, sys.stdout.buffer))

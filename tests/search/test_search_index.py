@@ -107,17 +107,6 @@ def test_the_page_text_kept_is_bounded() -> None:
     assert len([k for k, _ in d.blocks if k == "h3"]) == 40  # headings are all kept
 
 
-@pytest.mark.parametrize(("units", "limit", "expected"), [
-    ({(2023, 0): 3, (2024, 0): 3, (None, 0): 1}, 10, [("all", [(2023, 0), (2024, 0), (None, 0)])]),
-    ({(2022, 0): 4, (2023, 0): 4, (2024, 0): 4, (None, 0): 1}, 9,
-     [("p0", [(2022, 0), (2023, 0)]), ("p1", [(2024, 0)]), ("p2", [(None, 0)])]),
-    ({(2023, 0): 5, (2023, 1): 5, (2023, 2): 2, (2024, 0): 3}, 5,
-     [("p0", [(2023, 0)]), ("p1", [(2023, 1)]), ("p2", [(2023, 2), (2024, 0)])]),
-])
-def test_parts_hold_whole_years_or_slices_of_one_within_the_limit(units, limit, expected) -> None:
-    assert search.plan_parts(units, limit) == expected
-
-
 # --- the build -------------------------------------------------------------------------------
 
 def test_only_the_marked_pages_are_indexed_and_the_index_is_served_from_the_site(tmp_path: Path) -> None:
@@ -137,9 +126,9 @@ def test_a_large_portal_is_indexed_in_parts_of_whole_years(tmp_path: Path, monke
     site = write_site(tmp_path / "site", years=(2022, 2023, 2024))
     index = build_search_index(site)
     manifest = json.loads((index.folder / PARTS_FILE).read_text(encoding="utf-8"))
-    assert manifest["parts"] == [{"dir": "p0", "years": [2022]}, {"dir": "p1", "years": [2023]},
-                                 {"dir": "p2", "years": [2024]}, {"dir": "p3", "years": []}]
-    assert manifest["hub"] == "p3"  # the home page's part: the box loads Pagefind from it
+    assert manifest["parts"] == [{"dir": "2022.0", "years": [2022]}, {"dir": "2023.0", "years": [2023]},
+                                 {"dir": "2024.0", "years": [2024]}, {"dir": "none.0", "years": []}]
+    assert manifest["hub"] == "none.0"  # the home page's part: the box loads Pagefind from it
     for part in manifest["parts"]:
         assert (index.folder / part["dir"] / "pagefind-entry.json").is_file()
 
@@ -153,17 +142,167 @@ def test_a_second_build_replaces_the_index_whole(tmp_path: Path) -> None:
     assert not stale.exists()
 
 
+@pytest.mark.parametrize("part_pages", [2500, 2], ids=["one-part", "in-parts"])
 @pytest.mark.parametrize(("command", "message"), [
     ([sys.executable, "-c", "import sys; print('boom', file=sys.stderr); sys.exit(3)"], "Pagefind 退出码 3"),
     ([sys.executable, "-m", "pagefind_not_installed"], "找不到站内搜索工具 Pagefind"),
+    (["/nonexistent/pagefind"], "找不到站内搜索工具 Pagefind"),
 ])
 def test_a_failure_says_why_and_keeps_the_old_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   command: list[str], message: str) -> None:
-    site = write_site(tmp_path / "site")
+                                                   command: list[str], message: str, part_pages: int) -> None:
+    site = write_site(tmp_path / "site", years=(2023, 2024))
     build_search_index(site)
+    monkeypatch.setattr(search, "PART_PAGES", part_pages)
     before = sorted(p.relative_to(site).as_posix() for p in (site / INDEX_DIR).rglob("*"))
     monkeypatch.setattr(search, "pagefind_command", lambda site_dir, output: command)
     with pytest.raises(SearchIndexError, match=message):
         build_search_index(site)
     assert sorted(p.relative_to(site).as_posix() for p in (site / INDEX_DIR).rglob("*")) == before
     assert not [p for p in site.iterdir() if p.name.startswith(f".{INDEX_DIR}")]
+
+
+# --- made while the site is written ------------------------------------------------------------
+
+def written_pages(site: Path) -> list[tuple[str, str]]:
+    """The pages of ``site`` in the order a build writes them: pages without a year first, then
+    the reports, newest year first."""
+    pages = [(p.relative_to(site).as_posix(), p.read_text(encoding="utf-8")) for p in sorted(site.rglob("*.html"))]
+    return sorted(pages, key=lambda page: -(search.page_year(page[0]) or 10_000))
+
+
+def fragments(index: Path) -> dict[str, bytes]:
+    """Every page's fragment in the index (its text, title, URL and year), whatever part holds it."""
+    return {p.name: p.read_bytes() for p in index.glob("*/fragment/*.pf_fragment")}
+
+
+def search_parts(index: Path) -> list[str]:
+    return [part["dir"] for part in json.loads((index / PARTS_FILE).read_text(encoding="utf-8"))["parts"]]
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("kind", [search.Indexer, search.IndexerProcess], ids=["in-process", "worker"])
+def test_pages_taken_as_written_make_the_index_a_read_back_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                kind: type[search.Indexer]) -> None:
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    years = (2022, 2023, 2024)
+    read_back, written = write_site(tmp_path / "read", years), write_site(tmp_path / "written", years)
+    build_search_index(read_back)
+    pages = written_pages(written)
+    indexer = kind(written, [relative for relative, _ in pages])
+    for relative, page in pages[1:]:  # the first is left on disk, as a page another plugin writes
+        indexer.add(relative, page)
+    index = indexer.finish()
+    assert index.pages == 7 and index.parts == ("2022.0", "2023.0", "2024.0", "none.0")
+    # The same pages with the same text, byte for byte, in the same parts. (Pagefind numbers the
+    # pages of a part in the order its threads finish them: its other files vary from run to run.)
+    assert fragments(written / INDEX_DIR) == fragments(read_back / INDEX_DIR)
+    def membership(index: Path) -> dict[str, set[str]]:
+        return {part: {f.name for f in (index / part / "fragment").iterdir()} for part in search_parts(index)}
+
+    assert membership(written / INDEX_DIR) == membership(read_back / INDEX_DIR)
+    assert (written / INDEX_DIR / PARTS_FILE).read_bytes() == (read_back / INDEX_DIR / PARTS_FILE).read_bytes()
+    assert not [p for p in written.iterdir() if p.name.startswith(f".{INDEX_DIR}")]
+
+
+def test_a_years_part_is_indexed_while_the_next_years_are_written(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PART_PAGES", 3)
+    site = write_site(tmp_path / "site", years=(2022, 2023, 2024))
+    pages = written_pages(site)  # the home page, the listing, then 2024's, 2023's and 2022's reports
+    indexer = search.Indexer(site, [relative for relative, _ in pages])
+    made: set[str] = set()  # parts made or being made before the first page of 2022 is written
+    for relative, page in pages:
+        if search.page_year(relative) == 2022 and not made:
+            made = {p.name for p in indexer.fresh.glob("*") if (p / "pagefind.js").is_file()}
+            made |= {indexer.running.name} if indexer.running is not None else set()
+        indexer.add(relative, page)
+        if indexer.running is not None:  # the time the build takes to write its next pages
+            indexer.running.process.wait()
+    # Once the index needed more than one part (at the first page of 2023), 2024's was made.
+    assert "2024.0" in made and "2023.0" not in made
+    index = indexer.finish()
+    assert index.parts == ("2022.0", "2023.0", "2024.0", "none.0")
+
+
+def test_a_year_larger_than_a_part_is_indexed_in_slices_each_once(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    path = "reports/{}/2024/index.html"
+    indexer = search.Indexer(site, [path.format(slug) for slug in "abc"], limit=2)
+    for slug in "abc":
+        indexer.add(path.format(slug), report_page(f"{slug}镇人民政府", 2024))
+    assert indexer.units == {(2024, 0): 2, (2024, 1): 1}  # full, then every expected page of the year written
+    assert indexer.filling == {}
+    indexer.add(path.format("d"), report_page("d镇人民政府", 2024))  # a page not expected: a slice of its own
+    index = indexer.finish()
+    assert indexer.units == {(2024, 0): 2, (2024, 1): 1, (2024, 2): 1}
+    manifest = json.loads((index.folder / PARTS_FILE).read_text(encoding="utf-8"))
+    assert manifest["parts"] == [{"dir": f"2024.{k}", "years": [2024]} for k in range(3)]
+    assert len(fragments(index.folder)) == 4
+
+
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
+
+
+def indexed_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, bytes]]:
+    """A site of two years with its index (in parts of two pages), and that index's files."""
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    site = write_site(tmp_path / "site", years=(2023, 2024))
+    build_search_index(site)
+    return site, files(site / INDEX_DIR)
+
+
+def left_behind(site: Path) -> list[Path]:
+    return [p for p in site.iterdir() if p.name.startswith(f".{INDEX_DIR}")]
+
+
+def test_a_build_that_fails_stops_pagefind_and_keeps_the_old_index(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    site, before = indexed_site(tmp_path, monkeypatch)
+    monkeypatch.setattr(search, "pagefind_command", lambda site_dir, output: SLEEPER)
+    pages = written_pages(site)
+    indexer = search.Indexer(site, [relative for relative, _ in pages])
+    for relative, page in pages:
+        indexer.add(relative, page)
+    run = indexer.running
+    assert run is not None and run.process.poll() is None  # Pagefind is running beside the build
+    indexer.abort()  # what the plugin does on a build error
+    assert run.process.returncode is not None  # stopped and waited for: no process left behind
+    assert files(site / INDEX_DIR) == before and not left_behind(site)
+
+
+def test_a_pagefind_that_does_not_finish_in_time_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = write_site(tmp_path / "site")
+    monkeypatch.setattr(search, "pagefind_command", lambda site_dir, output: SLEEPER)
+    indexer = search.Indexer(site, timeout=1)
+    with pytest.raises(SearchIndexError, match="1 秒内未生成完毕"):
+        indexer.finish()
+    assert indexer.running is None
+    assert not [p for p in site.iterdir() if p.name.startswith(f".{INDEX_DIR}")]
+
+
+def test_the_worker_says_why_pagefind_failed_and_keeps_the_old_index(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    site, before = indexed_site(tmp_path, monkeypatch)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")  # Pagefind's own override: a binary that fails
+    indexer = search.IndexerProcess(site)
+    for relative, page in written_pages(site):
+        indexer.add(relative, page)
+    with pytest.raises(SearchIndexError, match="Pagefind 退出码 1"):
+        indexer.finish()
+    assert indexer.process.returncode == 0  # the worker said why and ended
+    assert files(site / INDEX_DIR) == before and not left_behind(site)
+
+
+def test_a_worker_that_ended_is_a_clear_error(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site")
+    indexer = search.IndexerProcess(site)
+    indexer.process.kill()
+    indexer.process.wait()
+    for relative, page in written_pages(site) * 40:  # more than the pipe holds
+        indexer.add(relative, page)
+    with pytest.raises(SearchIndexError, match="索引进程退出码 -9"):
+        indexer.finish()

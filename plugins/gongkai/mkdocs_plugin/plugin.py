@@ -10,9 +10,11 @@
 - ``on_page_markdown``: ``{{ gongkai.* }}`` placeholders in hand-written pages;
 - ``on_page_content``: last safety pass over generated report pages;
 - ``on_page_context``: the report's tables, after the search plugin has read the page;
-- ``on_post_page``: valid HTML where the theme's own markup is not;
+- ``on_post_page``: valid HTML where the theme's own markup is not; the page as written goes to
+  the search index (``gongkai.search.IndexerProcess``: read, and indexed by Pagefind a year at a
+  time, on the other core while the next pages are written);
 - ``on_post_build``: write the Atom feed (``conventions``); in a dirty build, complete Material's search index (when a site uses it) and
-  forget removed pages; index the written site for search (``gongkai.search``; not in
+  forget removed pages; finish the search index (``gongkai.search``; not in
   ``mkdocs serve``, which keeps the preview fast: its search box says there is no index); in a
   full build, swap the site built beside ``site/`` in (``publishing``);
 - ``on_build_error``: discard that half-built site.
@@ -49,7 +51,7 @@ from ..pages import PortalPage, fill_placeholders, home_replacements, make_envir
 from ..pages.text import sanitize_html
 from ..preview import SitePlan, plan_site
 from ..rules import usage
-from ..search import SearchIndexError, build_search_index
+from ..search import Indexer, IndexerProcess, SearchIndexError
 from .config import GongkaiConfig
 from .conventions import Conventions
 from .data_files import SiteData
@@ -262,7 +264,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
 
     on_page_context = CombinedEvent(_read_report_now, _insert_tables)
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+    def _post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return output
         if self.dirty:
@@ -270,6 +272,21 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         if page.file.src_uri in self.generated:  # an agency page's charts weigh as much as its reports
             release_page(page)
         return drop_checkbox_autocomplete(output)
+
+    # The search index, made while the site is written, in a process of its own (not in `mkdocs serve`).
+    search_index: IndexerProcess | None = None
+
+    # After every other plugin's post_page: the page as it is written goes into the search index.
+    @event_priority(-900)
+    def _index_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.config.enabled and self.config.search and self.command != "serve":
+            if self.search_index is None:
+                expected = [f.dest_uri for f in self.files.documentation_pages()] if self.files is not None else []
+                self.search_index = IndexerProcess(Path(config.site_dir), expected)
+            self.search_index.add(page.file.dest_uri, output)
+        return output
+
+    on_post_page = CombinedEvent(_post_page, _index_page)
 
     # Before Material's search plugin writes its index (priority 0).
     @event_priority(50)
@@ -296,10 +313,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     # leaves the last good site, its search index included.
     @event_priority(-900)
     def _index_for_search(self, *, config: MkDocsConfig) -> None:
+        indexer, self.search_index = self.search_index, None
         if not (self.config.enabled and self.config.search) or self.command == "serve":
             return
-        try:
-            index = build_search_index(Path(config.site_dir))
+        try:  # the pages not taken while written are read from disk
+            index = (indexer or Indexer(Path(config.site_dir))).finish()
         except SearchIndexError as error:
             raise PluginError(f"gongkai：{error}") from None
         log.info(f"站内搜索索引：{index.pages} 个页面，用时 {index.seconds:.1f} 秒")
@@ -319,6 +337,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         if self.data is not None:
             self.data.stop()
+        if self.search_index is not None:  # Pagefind stopped, the index made so far removed
+            self.search_index.abort()
+            self.search_index = None
         if self.opendata is not None:
             self.opendata.abort()
         publishing.discard(self.staging)
