@@ -184,6 +184,9 @@ class OpenData:
         self._compliance: Compliance | None = None
         self._groups: list[tuple[str, str, list[Row]]] | None = None
         self._by_agency: dict[str, AgencyGroup] | None = None
+        self._codes: dict[str, str] | None = None  # group name → its folder (``group_code``)
+        self._why_not: dict[tuple[str, int], str | None] = {}  # report key → why it is not summed
+        self._rollups: tuple[int, list[Rollup]] | None = None  # the last year's roll-ups
         self._files: dict[str, SiteFile] = {}  # the reports' files, once ``files()`` listed them
         self._made: tuple[Report, Rendered] | None = None  # the last report's CSV and JSON (its two files)
         # A report's download sizes when gongkai writes its files itself (a full build, ``gongkai.offload``):
@@ -245,7 +248,7 @@ class OpenData:
         agency listings use the same, ``indexing._groups``), readable and stable; the agencies
         without a group are the index's 其他机关; a group with no report yet gets one made the same
         way (``slugs.slug_for``, in roster order), ``group_slug`` only for a name that is no group."""
-        codes = self.__dict__.get("_codes")
+        codes = self._codes
         if codes is None:
             codes = {g.name: g.code for g in self.index.groups}
             if OTHER_GROUP in codes:
@@ -257,7 +260,7 @@ class OpenData:
                 if group not in codes:
                     code = slug_for(OTHER_GROUP if group == UNGROUPED else group, taken=codes.values())
                     codes[group] = slug_for(f"g{code}", taken=codes.values()) if code.isdigit() else code
-            self.__dict__["_codes"] = codes
+            self._codes = codes
         return codes.get(name) or group_slug(name)
 
     def compliance_page(self, number: int = 1) -> str:
@@ -392,10 +395,10 @@ class OpenData:
 
     def why_not_counted(self, report: Report) -> str | None:
         """Why a report cannot be summed (``rollup.uncountable``), worked out once per report per build."""
-        known = self.__dict__.setdefault("_why_not", {})
+        known = self._why_not
         if report.key not in known:
             known[report.key] = uncountable(report)
-        return known[report.key]  # type: ignore[no-any-return]
+        return known[report.key]
 
     def _unpublished(self, year: int) -> list[Left]:
         """The year's reports the compliance view finds missing, failing or draft (none of them counted)."""
@@ -423,9 +426,9 @@ class OpenData:
         """All agencies, then each roster group; missing, failing and draft reports named beside each total.
 
         The year's last roll-ups are kept: the year's pages and its groups' pages are made one after another."""
-        cached = self.__dict__.get("_rollups")
+        cached = self._rollups
         if cached is not None and cached[0] == year:
-            return cached[1]  # type: ignore[no-any-return]
+            return cached[1]
         group = next((g for g in self.index.years if g.year == year), None)
         reports = list(group.reports) if group else []
         not_counted = self._unpublished(year)
@@ -440,7 +443,7 @@ class OpenData:
                 left.setdefault(group_of.get(item.code), []).append(item)
             for name in self.roster.groups:
                 out.append(rollup(year, name, members.get(name, []), left.get(name, []), self.why_not_counted))
-        self.__dict__["_rollups"] = (year, out)
+        self._rollups = (year, out)
         return out
 
     def charts_html(self, reports: Iterable[Report], prefix: str, env: Environment) -> Markup:
