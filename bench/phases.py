@@ -4,6 +4,11 @@ Each phase is a function wrapped for the build: the CPU time (``time.process_tim
 process only: Pagefind's indexer, a child process, is not in it) spent while the phase is the
 innermost one running is counted to it, so the phases add up to the whole build without a
 profiler's overhead. What no phase covers is MkDocs' own work ("other").
+
+``templates=True`` splits the theme's template further: each template (Material's partials and
+``overrides/``) and each block of ``base.html``/``main.html`` gets its own line, ``template: <name>``
+(the time spent in its own code while it is the innermost one running, Jinja's runtime for its
+includes, macros and filters included; a partial's time does not count to the template including it).
 """
 
 from __future__ import annotations
@@ -30,7 +35,12 @@ PHASES: tuple[tuple[str, str, str], ...] = (
     ("report tables (insert_tables)", "gongkai.pages.portal", "insert_tables"),
     ("report open data extras", "gongkai.opendata.site", "OpenData.report_extras"),
     ("theme template + write (_build_page)", "mkdocs.commands.build", "_build_page"),
+    ("page context (get_context)", "mkdocs.commands.build", "get_context"),
+    ("page write (write_file)", "mkdocs.utils", "write_file"),
     ("on_post_page (search digests, …)", "mkdocs.plugins", "PluginCollection.on_post_page"),
+    ("post_page: search digest (indexed_part + send)", "gongkai.search", "IndexerProcess.add"),
+    ("post_page: checkbox autocomplete", "gongkai.mkdocs_plugin.plugin", "drop_checkbox_autocomplete"),
+    ("post_page: release page", "gongkai.mkdocs_plugin.plugin", "release_page"),
     ("static and data files", "mkdocs.structure.files", "Files.copy_static_files"),
     ("on_post_build (search index, feed, swap)", "mkdocs.plugins", "PluginCollection.on_post_build"),
 )
@@ -63,6 +73,24 @@ class Clock:
                 self.stack.pop()
         return timed
 
+    def wrap_generator(self, label: str, function: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+        """The same for a generator function (a Jinja template's or block's render function): the
+        time of each step counts to ``label``."""
+        def timed(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            steps = function(*args, **kwargs)
+            while True:
+                self._switch()
+                self.stack.append(label)
+                try:
+                    item = next(steps)
+                except StopIteration:
+                    return
+                finally:
+                    self._switch()
+                    self.stack.pop()
+                yield item
+        return timed
+
     def stop(self) -> dict[str, float]:
         self._switch()
         return dict(self.totals)
@@ -78,8 +106,49 @@ def _patched(owner: Any, name: str, value: Any) -> Iterator[None]:
         setattr(owner, name, original)
 
 
-def phase_times(config: Path, site_dir: Path) -> dict[str, float]:
-    """CPU seconds per phase of one in-process build of ``config`` into ``site_dir``."""
+TEMPLATE_LABEL = "template: "
+
+
+class _Block:
+    """A block's timed render function that Jinja's ``super()`` still finds by the original one
+    (the generated code looks the block it is in up in the context's list by identity or equality)."""
+
+    def __init__(self, render: Callable[..., Any], timed: Callable[..., Any]) -> None:
+        self.render, self.timed = render, timed
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.timed(*args, **kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        return other is self or other is self.render
+
+    def __hash__(self) -> int:
+        return hash(self.render)
+
+
+def _time_templates(clock: Clock, stack: ExitStack) -> None:
+    """Each template Jinja loads from here on is timed by its name (and each of its blocks)."""
+    from jinja2 import Environment, Template
+
+    load = Environment._load_template
+
+    def timed_load(self: Environment, name: str, globals: Any) -> Template:
+        template = load(self, name, globals)
+        if not getattr(template, "_phases_timed", False):
+            template.root_render_func = clock.wrap_generator(  # type: ignore[method-assign]
+                f"{TEMPLATE_LABEL}{name}", template.root_render_func)
+            for block, render in list(template.blocks.items()):
+                template.blocks[block] = _Block(render, clock.wrap_generator(
+                    f"{TEMPLATE_LABEL}{name} {{% block {block} %}}", render))
+            template._phases_timed = True  # type: ignore[attr-defined]
+        return template
+
+    stack.enter_context(_patched(Environment, "_load_template", timed_load))
+
+
+def phase_times(config: Path, site_dir: Path, *, templates: bool = False) -> dict[str, float]:
+    """CPU seconds per phase of one in-process build of ``config`` into ``site_dir``
+    (``templates``: the theme's templates timed one by one, see the module's description)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -96,6 +165,8 @@ def phase_times(config: Path, site_dir: Path) -> dict[str, float]:
                 if not hasattr(owner, name):
                     continue  # a phase this version of the code does not have
                 stack.enter_context(_patched(owner, name, clock.wrap(label, getattr(owner, name))))
+            if templates:
+                _time_templates(clock, stack)
             cfg = load_config(config_file=str(config), site_dir=str(site_dir))
             clock.reset()  # from here: the build only
             build(cfg)

@@ -65,6 +65,7 @@ from .internals import (
     search_plugins,
     warnings_counted,
 )
+from .theme import ThemeMemo
 
 log = get_plugin_logger(__name__)
 
@@ -201,6 +202,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.compiled.attach(env, self.dirty_builds.settings)
         if self.config.enabled:
             self.conventions.add_globals(env)
+            env.globals["gongkai_theme"] = ThemeMemo()  # the theme's pieces rendered once per build
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
