@@ -11,6 +11,7 @@ import pytest
 from mkdocs.structure.toc import AnchorLink
 
 from gongkai.mkdocs_plugin import theme
+from gongkai.mkdocs_plugin.plugin import GongkaiPlugin
 from gongkai.mkdocs_plugin.theme import ThemeMemo, toc_key
 
 from .conftest import REPO, Portal, make_portal
@@ -62,12 +63,26 @@ def test_pages_are_the_same_with_and_without_the_memo(tmp_path: Path, monkeypatc
     portal.build_in_process(site_dir=str(tmp_path / "without"))
     without = _pages(tmp_path / "without")
 
-    assert with_memo.keys() == without.keys()
+    # The overrides without the global at all (as with the plugin left out): Material's way.
+    on_env = GongkaiPlugin.on_env
+
+    def without_global(self: GongkaiPlugin, env: jinja2.Environment, **kwargs: object) -> jinja2.Environment:
+        env = on_env(self, env, **kwargs) or env  # type: ignore[arg-type]
+        del env.globals["gongkai_theme"]
+        return env
+
+    monkeypatch.setattr(GongkaiPlugin, "on_env", without_global)
+    portal.build_in_process(site_dir=str(tmp_path / "plain"))
+    plain = _pages(tmp_path / "plain")
+
+    assert with_memo.keys() == without.keys() == plain.keys()
     assert "reports/shifan-qu/2019/index.html" in with_memo and "about/contact/index.html" in with_memo
     assert [name for name in with_memo if with_memo[name] != without[name]] == []
-    # Every report page (12) asks the memo for its sidebars; pages of one agency share them
-    # (the navigation lists each agency, linked differently from each one's own pages).
-    assert used["fragments"] >= 12 and used["hits"] >= 6
+    assert [name for name in with_memo if with_memo[name] != plain[name]] == []
+    # Every report page (12) asks the memo for its sidebars and its header's parts; pages of one
+    # agency share their sidebars (the navigation lists each agency, linked differently from each
+    # one's own pages), pages at one depth their header's parts.
+    assert used["fragments"] >= 4 * 12 and used["hits"] >= 6 + 3 * 11
     assert used["lookups"] >= len(with_memo)
 
 
