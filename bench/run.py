@@ -73,6 +73,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true",
                         help="only profile the build of the portal of each size (default 1,000): CPU time per "
                              "phase (bench/phases.py), then cProfile's top lines (not with --skip-profile); no timed build")
+    parser.add_argument("--templates", action="store_true",
+                        help="with --profile: the theme's templates and blocks one by one (bench/phases.py)")
     parser.add_argument("--skip-import", action="store_true", help="do not time the import of a 20-page PDF")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each validation timing (best is kept)")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="work folder and results (default: bench/out)")
@@ -159,7 +161,7 @@ def profile_only(n: int, args: argparse.Namespace) -> dict[str, Any]:
     portal = synth.cached_portal(work / "gongkai", n, args.cache, seed=args.seed, tree=args.tree)
     config = portal.root / "mkdocs.yml"
     say(f"\n== N={n}: profile of an in-process build ({args.tree}; load average {os.getloadavg()[0]:.1f})")
-    times = phases.phase_times(config, work / "profile-site")
+    times = phases.phase_times(config, work / "profile-site", templates=args.templates)
     say(phases.format_phases(times, n))
     shutil.rmtree(work / "profile-site", ignore_errors=True)
     if args.skip_profile:  # --profile --skip-profile: the phases only
