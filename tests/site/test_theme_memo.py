@@ -19,7 +19,7 @@ from .conftest import REPO, Portal, make_portal
 MATERIAL = Path(material.__file__).parent / "templates"
 
 
-def _portal(root: Path) -> Portal:
+def _portal(root: Path, configured_nav: bool = False) -> Portal:
     """The sample portal without Pagefind, with hand-written pages at other depths than the reports'."""
     portal = make_portal(root)
     config = portal.root / "mkdocs.yml"
@@ -30,6 +30,10 @@ def _portal(root: Path) -> Portal:
     (portal.root / "docs" / "about").mkdir()
     (portal.root / "docs" / "about" / "contact.md").write_text("# 联系我们\n\n## 地址\n\n正文。\n", encoding="utf-8")
     (portal.root / "docs" / "reports-guide.md").write_text("# 阅读指南\n\n## 表格\n\n正文。\n", encoding="utf-8")
+    if configured_nav:  # the site's own nav: a section, an external link (gongkai's reports section follows)
+        portal.set_config(nav=[{"首页": "index.md"}, {"关于": [{"联系我们": "about/contact.md"},
+                                                               {"阅读指南": "reports-guide.md"}]},
+                               {"政府网站": "https://www.gov.cn/"}])
     return portal
 
 
@@ -37,8 +41,10 @@ def _pages(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
 
 
-def test_pages_are_the_same_with_and_without_the_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    portal = _portal(tmp_path / "portal")
+@pytest.mark.parametrize("configured_nav", [False, True])
+def test_pages_are_the_same_with_and_without_the_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      configured_nav: bool) -> None:
+    portal = _portal(tmp_path / "portal", configured_nav)
     fragment, translator = ThemeMemo.fragment, ThemeMemo.translator
     used = {"hits": 0, "fragments": 0, "lookups": 0}
 
@@ -79,6 +85,7 @@ def test_pages_are_the_same_with_and_without_the_memo(tmp_path: Path, monkeypatc
     assert "reports/shifan-qu/2019/index.html" in with_memo and "about/contact/index.html" in with_memo
     assert [name for name in with_memo if with_memo[name] != without[name]] == []
     assert [name for name in with_memo if with_memo[name] != plain[name]] == []
+    assert (b'href="https://www.gov.cn/"' in with_memo["reports/shifan-qu/2019/index.html"]) is configured_nav
     # Every report page (12) asks the memo for its sidebars and its header's parts; pages of one
     # agency share their sidebars (the navigation lists each agency, linked differently from each
     # one's own pages), pages at one depth their header's parts.

@@ -124,10 +124,11 @@ def _items(items: Iterable[Any], page: Any, url: Callable[[str], str]) -> tuple[
         meta = getattr(item, "meta", None) or {}
         link = getattr(item, "url", None)
         pages = getattr(item, "pages", None)
-        key.append((type(item).__name__, item.title, None if link is None else url(link), bool(item.active),
+        key.append((type(item).__name__, getattr(item, "title", None), None if link is None else url(link),
+                    bool(getattr(item, "active", False)),
                     bool(getattr(item, "is_index", False)),
                     (tuple(meta.get(name) for name in _NAV_META), getattr(item, "encrypted", None)) if meta else None,
                     _typeset(item),
                     pages is not None and page in pages,
-                    _items(item.children or (), page, url)))
+                    _items(getattr(item, "children", None) or (), page, url)))
     return tuple(key)
