@@ -13,9 +13,9 @@ from opendata_kit import REPO
 from gongkai.indexing import Layout, build_index
 from gongkai.model import Report
 from gongkai.opendata.cells import cell_records, json_number
-from gongkai.opendata.chart_html import chart_html
 from gongkai.opendata.exports import DATASET_CSV, REPORT_CSV, csv_bodies, report_json_text
-from gongkai.opendata.site import CHART_TEMPLATE, OpenData
+from gongkai.opendata.fast_html import CHART_TEMPLATE, EXTRAS_TEMPLATE, chart_html, report_extras_html
+from gongkai.opendata.site import Download, OpenData, size_text
 from gongkai.opendata.trends import PALETTE, Chart, Series, draw
 from gongkai.pages.templates import make_environment
 
@@ -96,3 +96,25 @@ def test_json_cells_are_the_cell_records(sample_reports: list[Report]) -> None:
             assert cell["computed"] is record.computed
             assert cell["total"] is record.info.is_total
             assert (cell.get("status"), cell.get("text")) == ((record.status, record.text) if record.status else (None, None))
+
+
+def test_report_extras_fast_path_writes_what_the_template_writes(sample_reports: list[Report]) -> None:
+    index = build_index(sample_reports)
+    opendata = OpenData(index, Layout())
+    opendata.offloaded = lambda report: (1234, 56789, 2_000_000)
+    layout = Layout()
+    env = make_environment()
+    template = env.get_template(EXTRAS_TEMPLATE)
+    seen = set()
+    for report in index.reports:
+        previous = opendata.previous_report(report)
+        rows = opendata.year_over_year(report, previous) if previous is not None else []
+        downloads = [(d, size_text(d.file.measure())) for d in opendata.downloads(report, layout.report(report))]
+        other = Download("DOCX", "另一份<文件> & 说明", downloads[0][0].file, "../a&b.docx", title="附件“一”<>")
+        for case in (downloads, [*downloads, (other, "1.0 KB")], []):
+            expected = template.render(report=report, previous=previous, rows=rows, downloads=case).strip()
+            assert report_extras_html(report, previous, rows, case) == expected
+            seen.add((bool(rows), bool(case)))
+        assert opendata.report_extras(report, env) == template.render(
+            report=report, previous=previous, rows=rows, downloads=downloads).strip()
+    assert seen == {(True, True), (True, False), (False, True), (False, False)}

@@ -1,19 +1,46 @@
-"""A trend chart's HTML written without Jinja: the fast path of ``templates/opendata/chart.html``.
+"""Open data's HTML written without Jinja: fast paths of ``templates/opendata/chart.html`` (a trend
+chart) and ``templates/opendata/report_extras.html`` (a report page's year-over-year table and downloads).
 
-The package's template is the definition; this writes the same bytes (``tests/opendata`` renders
-both and compares them) with one escape per text instead of one per placeholder: an agency page
-has four charts of some 60 elements each, and Jinja's per-placeholder escaping and attribute look-ups
-were most of their cost. A site that overrides ``opendata/chart.html`` gets its template
-(``OpenData.charts_html`` uses this only while the package's own template is the one found).
+The package's templates are the definition; these write the same bytes (``tests/opendata/test_opendata_fastpaths.py``
+renders both and compares them) with one escape per text instead of one per placeholder: an agency
+page has four charts of some 60 elements each, every report page its extras, and Jinja's
+per-placeholder escaping and attribute look-ups were most of their cost. A site that overrides one
+of these templates gets its template (``OpenData`` uses a fast path only while the package's own
+template is the one found: ``own_template``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from jinja2 import Environment, Template
 from markupsafe import escape
 
+from ..model import Report
 from .trends import Chart, Drawing
+
+if TYPE_CHECKING:
+    from .site import Download
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+CHART_TEMPLATE = "opendata/chart.html"
+EXTRAS_TEMPLATE = "opendata/report_extras.html"
+
+
+_OWN: dict[int, tuple[Template, bool]] = {}  # id of a loaded template → it, and whether it is the package's
+
+
+def own_template(env: Environment, name: str) -> bool:
+    """Whether ``env`` finds the package's own template ``name`` (not a site's override of it)."""
+    template = env.get_template(name)  # Jinja's cache: a changed or new file is a new template object
+    known = _OWN.get(id(template))
+    if known is None or known[0] is not template:
+        filename = template.filename
+        known = _OWN[id(template)] = (template, filename is not None and os.path.samefile(filename, TEMPLATES / name))
+    return known[1]
 
 
 def _e(text: object) -> str:
@@ -84,3 +111,38 @@ def chart_html(chart: Chart, drawing: Drawing, palette: Sequence[str]) -> str:
                    + "</tr>\n")
     out.append("</tbody>\n</table>\n</div>")
     return "".join(out)
+
+
+_GAPS = ("未填报", "—")
+
+
+def report_extras_html(report: Report, previous: Report | None, rows: Sequence[tuple[str, str, str, str]],
+                       downloads: Sequence[tuple[Download, str]]) -> str:
+    """What ``opendata/report_extras.html`` renders (stripped)."""
+    out = []
+    if rows:
+        assert previous is not None
+        before, now = _e(previous.year), _e(report.year)
+        out.append('<h2 id="year-over-year">与上年比较</h2>\n<div class="gk-table-scroll" role="region" '
+                   'aria-labelledby="yoy-caption" tabindex="0" data-search-exclude data-pagefind-ignore="all">'
+                   '<table class="gk-yoy">\n'
+                   f'<caption id="yoy-caption">主要数字：{before}年度与{now}年度（单位：件）</caption>\n'
+                   f'<thead><tr><th scope="col">项目</th><th scope="col">{before}年度</th><th scope="col">{now}年度'
+                   '</th><th scope="col">增减</th></tr></thead>\n<tbody>\n')
+        for label, *texts in rows:
+            out.append(f'<tr><th scope="row">{_e(label)}</th>'
+                       + "".join(f'<td class="{"gk-gap" if text in _GAPS else "gk-num"}">{_e(text)}</td>'
+                                 for text in texts)
+                       + "</tr>\n")
+        out.append("</tbody></table></div>\n")
+    if downloads:
+        out.append('<h2 id="downloads">数据下载</h2>\n<ul class="gk-downloads" data-search-exclude '
+                   'data-pagefind-ignore="all">\n')
+        year = _e(report.year)
+        for download, size in downloads:
+            name = (f"{_e(download.title)}（{_e(download.kind)}，{_e(size)}）" if download.title
+                    else f"{year}年度报告数据（{_e(download.kind)} 文件，{_e(size)}）")
+            out.append(f'<li><a href="{_e(download.href)}" download type="{_e(download.file.media_type)}">{name}</a>'
+                       f"：{_e(download.description)}</li>\n")
+        out.append("</ul>\n")
+    return "".join(out).strip()
