@@ -65,6 +65,7 @@ class _TableText:
     csv_end: tuple[str, ...]  # ",cell\r\n"
     json_start: tuple[str, ...]  # '{"cell":…,"row":…,"column":…,"total":…,"value":'
     totals: tuple[tuple[int, CellPath], ...]  # (index, path) of each total cell: computed unless given
+    cells: tuple[str, ...]  # each cell's dotted path (``CellInfo.cell``)
     tails: dict[tuple[str, str, str], tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict, compare=False, repr=False)  # ``csv_tails``, per variant
 
@@ -99,7 +100,8 @@ def _table_text(table: TableSpec) -> _TableText:
         tuple("," + _csv_field(i.cell) + "\r\n" for i in infos),
         tuple(f'{{"cell":{_dump(i.cell)},"row":{_dump(i.row)},"column":{_dump(i.column)},'
               f'"total":{"true" if i.is_total else "false"},"value":' for i in infos),
-        tuple((n, i.path) for n, i in enumerate(infos) if i.is_total))
+        tuple((n, i.path) for n, i in enumerate(infos) if i.is_total),
+        tuple(i.cell for i in infos))
 
 
 def csv_body(report: Report, *, statuses: dict[str, str], yes: str, no: str) -> str:
@@ -253,6 +255,7 @@ def _cell_values(report: Report, states: CellStates) -> dict[str, Any]:
     """Each cell's content for the workbook, by dotted path: its number, or the published text."""
     out: dict[str, Any] = {}
     for table in tables_of(report):
-        for info, (value, status, text) in zip(table_cells(table), states[table.key]):
-            out[info.cell] = text if status else value
+        of_table = states[table.key]
+        out.update(zip(_table_text(table).cells, (text if status else value for value, status, text in of_table)
+                       if report.as_published else (value for value, _, _ in of_table)))
     return out
