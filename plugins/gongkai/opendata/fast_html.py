@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from jinja2 import Environment, Template
 from markupsafe import escape
@@ -22,8 +22,25 @@ from markupsafe import escape
 from ..model import Report
 from .trends import Chart, Drawing
 
-if TYPE_CHECKING:
-    from .site import Download
+
+class _File(Protocol):
+    @property
+    def media_type(self) -> str: ...
+
+
+class Link(Protocol):
+    """What the extras read of a download (``site.Download``)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def href(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def file(self) -> _File: ...
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CHART_TEMPLATE = "opendata/chart.html"
@@ -117,7 +134,7 @@ _GAPS = ("未填报", "—")
 
 
 def report_extras_html(report: Report, previous: Report | None, rows: Sequence[tuple[str, str, str, str]],
-                       downloads: Sequence[tuple[Download, str]]) -> str:
+                       downloads: Sequence[tuple[Link, str]]) -> str:
     """What ``opendata/report_extras.html`` renders (stripped)."""
     out = []
     if rows:
