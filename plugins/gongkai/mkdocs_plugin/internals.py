@@ -89,10 +89,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents
-from mkdocs.utils import CountHandler
+from mkdocs.structure.toc import TableOfContents, get_toc
+from mkdocs.utils import CountHandler, get_relative_url
 
 from ..pages import PortalPage
+from ..pages.headings import HeadingStyle
+from ..pages.report_page import ReportHtml
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
 SearchEntry = dict[str, Any]
@@ -383,3 +385,56 @@ def warnings_counted() -> bool:
 def set_lastmod(page: Page, day: date) -> None:
     """The ``lastmod`` MkDocs' sitemap.xml prints for ``page`` (``Page.update_date``, a date string)."""
     page.update_date = day.isoformat()
+
+
+# --- report pages written as HTML, without Markdown ------------------------------------------
+
+# The Markdown extensions whose effect on a report page ``pages.headings`` writes itself (toc,
+# attr_list), or that have none (tables, fenced_code: a report page's Markdown holds no table
+# and no code outside its HTML blocks). Any other sends report pages through Markdown.
+EMULATED_EXTENSIONS = {"toc": "toc", "attr_list": "attr_list", "tables": "tables", "fenced_code": "fenced_code"}
+EMULATED_EXTENSIONS |= {f"markdown.extensions.{name}": name for name in list(EMULATED_EXTENSIONS)}
+
+
+def heading_style(config: MkDocsConfig) -> HeadingStyle | None:
+    """The toc extension's style of the site's headings; ``None`` when its Markdown does more than
+    ``pages.headings`` emulates (an extension not in ``EMULATED_EXTENSIONS``, no attr_list, an
+    extension given as an object, an option the toc extension does not know)."""
+    names: dict[str, str] = {}
+    for extension in config.markdown_extensions:
+        if not isinstance(extension, str) or extension not in EMULATED_EXTENSIONS:
+            return None
+        names[EMULATED_EXTENSIONS[extension]] = extension
+    if "attr_list" not in names or "toc" not in names:
+        return None
+    options = (config.mdx_configs or {}).get(names["toc"], {})
+    try:
+        return HeadingStyle.from_options(options or {})
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def link_resolver(file: File, files: Files) -> Callable[[str], str | None]:
+    """The URL of a page (by its source path) from ``file``'s page, as MkDocs rewrites a link to it
+    (``_RelativePathTreeprocessor.path_to_url``); ``None`` when MkDocs would warn about the link."""
+
+    def link(src_uri: str) -> str | None:
+        target = files.get_file_from_path(src_uri)
+        if target is None or target.inclusion.is_excluded():
+            return None
+        return get_relative_url(target.url, file.url)
+
+    return link
+
+
+_PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
+
+
+def set_rendered(page: Page, rendered: ReportHtml) -> None:
+    """What ``Page.render`` sets on a page, from a report page written as HTML."""
+    page.content = rendered.content
+    page.toc = get_toc(rendered.toc_tokens)  # type: ignore[arg-type]
+    page._title_from_render = rendered.title
+    page.present_anchor_ids = rendered.anchor_ids
+    if _PAGES_LOG.getEffectiveLevel() > logging.DEBUG:  # as Page.render: links kept only when checked
+        page.links_to_anchors = {page.file: dict(rendered.self_links)} if rendered.self_links else {}
