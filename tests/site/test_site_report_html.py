@@ -26,6 +26,8 @@ from gongkai.model import Agency, Archived, Report
 from gongkai.pages.report_page import report_html, report_page
 from gongkai.pages.templates import make_environment
 
+from .conftest import make_portal
+
 REPO = Path(__file__).resolve().parents[2]
 PAYLOADS = Path(__file__).with_name("injection_payloads.yml")
 ARCHIVED = sorted((Path(__file__).parent / "fixtures" / "archived").glob("*.yml"))
@@ -168,3 +170,52 @@ def test_a_link_to_a_missing_page_is_left_to_markdown(tmp_path: Path) -> None:
 def test_anchor_link_equality_helper() -> None:  # the toc comparison reads what MkDocs' AnchorLink holds
     link = AnchorLink("t", "i", 1)
     assert _toc([link]) == [(1, "i", "t", [])]
+
+
+# --- in a build: which way, and the same site either way ------------------------------------------
+
+
+def _way(result: Any) -> str:
+    lines = [line for line in result.stderr.splitlines() if "report pages:" in line]
+    assert result.returncode == 0 and len(lines) == 1, result.stderr[-3000:]
+    return lines[0].split("report pages:", 1)[1].strip()
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and not p.relative_to(site).as_posix().startswith(("pagefind/", "search/"))}
+
+
+def test_a_build_writes_report_pages_as_html_and_the_site_is_the_same_as_through_markdown(tmp_path: Path) -> None:
+    direct = make_portal(tmp_path / "direct")
+    assert _way(direct.build("-v")) == "written as HTML"
+    markdown = make_portal(tmp_path / "markdown")
+    config = markdown.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - attr_list\n", "  - attr_list\n  - abbr\n"),
+                      encoding="utf-8")
+    way = _way(markdown.build("-v"))
+    assert way.startswith("through Markdown (markdown_extensions"), way
+    ours, theirs = _site_files(direct.site), _site_files(markdown.site)
+    assert ours.keys() == theirs.keys() and len(ours) > 100
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+
+
+def test_an_overridden_template_or_another_plugin_on_page_markdown_sends_report_pages_through_markdown(
+        tmp_path: Path) -> None:
+    portal = make_portal(tmp_path / "override")
+    override = portal.root / "overrides" / "gongkai" / "pages" / "report.md"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    template = (REPO / "plugins" / "gongkai" / "templates" / "pages" / "report.md").read_text(encoding="utf-8")
+    override.write_text(template.replace("{ .gk-report-links }", "{ .gk-report-links .site-own }"), encoding="utf-8")
+    assert _way(portal.build("-v")) == "through Markdown (the site overrides the report page's template)"
+    links = portal.content("reports/shifan-zhen/2024/").find("p", class_="gk-report-links")
+    assert "site-own" in links.classes
+
+    hooked = make_portal(tmp_path / "hooked")
+    (hooked.root / "hooks.py").write_text(
+        "def on_page_markdown(markdown, **kwargs):\n    return markdown.replace('历年报告', '的历年报告')\n", encoding="utf-8")
+    config = hooked.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - hooks.py\n", encoding="utf-8")
+    way = _way(hooked.build("-v"))
+    assert way.startswith("through Markdown (other plugins handle page Markdown"), way
+    assert "的历年报告" in hooked.content("reports/shifan-zhen/2024/").find("p", class_="gk-report-links").text

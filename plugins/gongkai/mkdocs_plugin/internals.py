@@ -28,6 +28,21 @@ with the test that fails when an upgrade of MkDocs or Material removes it
   number of reports — ``test_mkdocs_renders_every_page_before_writing_any`` and
   ``test_populate_now_does_what_mkdocs_populate_does``. The template is chosen before
   ``on_page_context``: a report page cannot pick its template with front matter (``template:``).
+- A report page may be written as HTML without Markdown (``HtmlPages``, ``populate_html``):
+  ``set_rendered`` sets what ``Page.render`` sets (``content``, ``toc`` from ``get_toc``, the
+  private ``_title_from_render`` that ``Page.title`` reads, ``present_anchor_ids``, and
+  ``links_to_anchors`` only when the ``mkdocs.structure.pages`` logger is above DEBUG) —
+  ``test_mkdocs_render_sets_what_set_rendered_sets``; the two links of the page get the URL
+  ``_RelativePathTreeprocessor.path_to_url`` would give them (``link_resolver``: the target's
+  ``File.url`` relative to the page's, ``None`` where MkDocs would warn) —
+  ``test_mkdocs_rewrites_a_link_to_a_page_as_link_resolver_does``; anchors and title as
+  ``_ExtractAnchorsTreeprocessor``, ``_HTMLHandler`` and ``_ExtractTitleTreeprocessor`` collect
+  them (``pages.headings``) — ``test_mkdocs_collects_anchors_as_html_page_does``; no other
+  plugin may answer ``on_page_read_source`` or ``on_page_markdown``, read from
+  ``PluginCollection.events`` (``markdown_handled_elsewhere``) —
+  ``test_mkdocs_lists_each_events_handlers``. Python-Markdown's serializer and toc options, which
+  ``pages.headings`` follows, are guarded by ``test_markdown_serializes_as_html_page_writes``;
+  the whole by tests/site/test_site_report_html.py (the same page both ways).
 - Material's search plugin keeps its index in ``search_index`` (``entries``: dicts with a
   ``location``) and, in dirty builds, the previous one in the private ``search_index_prev``
   that it merges on the next build; ``DirtyBuilds.finish`` completes the entries and clears
@@ -94,7 +109,7 @@ from mkdocs.utils import CountHandler, get_relative_url
 
 from ..pages import PortalPage
 from ..pages.headings import HeadingStyle
-from ..pages.report_page import ReportHtml
+from ..pages.report_page import ReportHtml, package_template
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
 SearchEntry = dict[str, Any]
@@ -414,6 +429,22 @@ def heading_style(config: MkDocsConfig) -> HeadingStyle | None:
         return None
 
 
+# Events whose handlers could change a report page's Markdown or its source: only gongkai's may.
+MARKDOWN_EVENTS = ("page_read_source", "page_markdown")
+
+
+def markdown_handled_elsewhere(config: MkDocsConfig, plugin: object) -> list[str]:
+    """The plugins other than ``plugin`` that answer an event of ``MARKDOWN_EVENTS`` (from
+    ``PluginCollection.events``, the handlers MkDocs runs, in order)."""
+    names = []
+    for event in MARKDOWN_EVENTS:
+        for handler in config.plugins.events.get(event, []):
+            owner = getattr(handler, "__self__", None)
+            if owner is not plugin:
+                names.append(type(owner).__name__ if owner is not None else repr(handler))
+    return names
+
+
 def link_resolver(file: File, files: Files) -> Callable[[str], str | None]:
     """The URL of a page (by its source path) from ``file``'s page, as MkDocs rewrites a link to it
     (``_RelativePathTreeprocessor.path_to_url``); ``None`` when MkDocs would warn about the link."""
@@ -430,6 +461,19 @@ def link_resolver(file: File, files: Files) -> Callable[[str], str | None]:
 _PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 
 
+def populate_html(page: Page, config: MkDocsConfig, files: Files, rendered: ReportHtml) -> None:
+    """``populate_now`` for a report page written as HTML: no ``read_source``, no ``render``.
+
+    ``on_page_markdown`` fires with an empty Markdown (only gongkai answers it, see
+    ``markdown_handled_elsewhere``), then the page gets what ``render`` would set, then
+    ``on_page_content`` fires with the content as every plugin would get it from ``render``.
+    """
+    page.meta = {}
+    page.markdown = config.plugins.on_page_markdown("", page=page, config=config, files=files)
+    set_rendered(page, rendered)
+    page.content = config.plugins.on_page_content(page.content or "", page=page, config=config, files=files)
+
+
 def set_rendered(page: Page, rendered: ReportHtml) -> None:
     """What ``Page.render`` sets on a page, from a report page written as HTML."""
     page.content = rendered.content
@@ -438,3 +482,50 @@ def set_rendered(page: Page, rendered: ReportHtml) -> None:
     page.present_anchor_ids = rendered.anchor_ids
     if _PAGES_LOG.getEffectiveLevel() > logging.DEBUG:  # as Page.render: links kept only when checked
         page.links_to_anchors = {page.file: dict(rendered.self_links)} if rendered.self_links else {}
+
+
+_log = logging.getLogger("mkdocs.plugins.gongkai.html_pages")  # shown by `mkdocs build -v`
+
+
+@dataclass
+class HtmlPages:
+    """Report pages written as HTML (``pages.report_page.report_html``) when the build allows it.
+
+    Decided once per build (per ``MkDocsConfig``): the site keeps the package's report template
+    (``<custom_dir>/gongkai/pages/report.md`` would change what only Markdown knows), its Markdown
+    is no more than ``heading_style`` emulates, and no other plugin answers ``on_page_read_source``
+    or ``on_page_markdown`` (``markdown_handled_elsewhere``). Then per page: both links of the page
+    lead to a page MkDocs knows (else MkDocs would warn, from the Markdown). Otherwise the page
+    goes through Markdown (``populate_now``).
+    """
+
+    config: MkDocsConfig | None = None
+    style: HeadingStyle | None = None
+    reason: str = ""  # why report pages go through Markdown in this build ("" when they do not)
+
+    def decide(self, config: MkDocsConfig, plugin: object, env: Environment) -> HeadingStyle | None:
+        if config is not self.config:
+            self.config, self.style, self.reason = config, None, ""
+            others = markdown_handled_elsewhere(config, plugin)
+            if not package_template(env):
+                self.reason = "the site overrides the report page's template"
+            elif others:
+                self.reason = "other plugins handle page Markdown: " + ", ".join(others)
+            else:
+                self.style = heading_style(config)
+                if self.style is None:
+                    self.reason = "markdown_extensions hold more than toc, attr_list, tables and fenced_code"
+            _log.debug("report pages: " + (f"through Markdown ({self.reason})" if self.reason else "written as HTML"))
+        return self.style
+
+    def populate(self, page: Page, config: MkDocsConfig, files: Files, generated: PortalPage, plugin: object,
+                 env: Environment) -> bool:
+        """Reads and renders a report page now, as HTML when allowed; whether it was written as HTML."""
+        html = generated.html
+        style = self.decide(config, plugin, env) if html is not None else None
+        rendered = html(style, link_resolver(page.file, files)) if html is not None and style is not None else None
+        if rendered is None:
+            populate_now(page, config, files)
+            return False
+        populate_html(page, config, files, rendered)
+        return True

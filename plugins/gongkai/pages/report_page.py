@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from jinja2 import Environment
@@ -165,6 +166,16 @@ class ReportHtml:
     title: str | None  # what MkDocs takes from the first heading
     anchor_ids: set[str]  # ``present_anchor_ids``
     self_links: dict[str, str]  # links to the page's own anchors (anchor → link as written)
+
+
+PACKAGE_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / TEMPLATE
+
+
+def package_template(env: Environment) -> bool:
+    """Whether ``env`` makes report pages from the package's ``TEMPLATE`` (a site may override it:
+    ``report_html`` writes only what the package's template would)."""
+    filename = env.get_template(TEMPLATE).filename
+    return filename is not None and Path(filename).resolve() == PACKAGE_TEMPLATE
 
 
 def _inline(text: str) -> str | None:
