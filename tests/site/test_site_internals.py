@@ -234,3 +234,32 @@ def test_markdown_serializes_as_html_page_writes() -> None:
     for attribute in ("use_permalinks", "permalink_class", "permalink_title", "permalink_leading", "use_anchors",
                       "anchorlink_class", "base_level", "toc_top", "toc_bottom", "slugify", "sep"):
         assert f"self.{attribute}" in init, attribute
+
+
+def test_mkdocs_renders_a_blank_page_as_render_blank_cheaply_does(tmp_path: Path) -> None:
+    import markdown
+
+    assert "if not source.strip():\n            return ''" in inspect.getsource(markdown.Markdown.convert)
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "site_dir": str(tmp_path / "site"), "docs_dir": str(tmp_path),
+                      "markdown_extensions": ["attr_list", {"toc": {"permalink": True}}]})
+    config.validate()
+    config.plugins._current_plugin = "gongkai"  # as while an event runs
+    files = Files([File.generated(config, "a.md", content=""), File.generated(config, "b.md", content="")])
+    pages = [Page(None, file, config) for file in files]
+    real = list(vars(pages[0]).items())
+    for page in pages:
+        page.markdown = " \n"
+    pages[0].render(config, files)
+    internals.render_blank_cheaply(pages[1])
+    pages[1].render(config, files)
+    assert "render" not in vars(pages[1])  # once only
+    seen = [(p.content, list(p.toc), p.present_anchor_ids, p.links_to_anchors, p._title_from_render) for p in pages]
+    assert seen[0] == seen[1] == ("", [], set(), {}, None)
+    assert [p.title for p in pages] == ["A", "B"]  # from the file's name
+    assert set(vars(pages[1])) - {"file"} == set(vars(pages[0])) - {"file"}, real
+    later = Page(None, files.get_file_from_path("a.md"), config)  # not blank by then: MkDocs renders it
+    internals.render_blank_cheaply(later)
+    later.markdown = "# Titre\n"
+    later.render(config, files)
+    assert later.title == "Titre" and later.content is not None and 'id="titre"' in later.content

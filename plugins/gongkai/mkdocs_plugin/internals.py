@@ -43,6 +43,10 @@ with the test that fails when an upgrade of MkDocs or Material removes it
   ``test_mkdocs_lists_each_events_handlers``. Python-Markdown's serializer and toc options, which
   ``pages.headings`` follows, are guarded by ``test_markdown_serializes_as_html_page_writes``;
   the whole by tests/site/test_site_report_html.py (the same page both ways).
+- A report page read as blank in MkDocs' first pass is not rendered by a Markdown instance:
+  ``render_blank_cheaply`` replaces ``render`` on that page once, and sets what ``Page.render``
+  sets for a blank Markdown (``Markdown.convert`` returns "" before any processor runs) —
+  ``test_mkdocs_renders_a_blank_page_as_render_blank_cheaply_does``.
 - Material's search plugin keeps its index in ``search_index`` (``entries``: dicts with a
   ``location``) and, in dirty builds, the previous one in the private ``search_index_prev``
   that it merges on the next build; ``DirtyBuilds.finish`` completes the entries and clears
@@ -472,6 +476,27 @@ def populate_html(page: Page, config: MkDocsConfig, files: Files, rendered: Repo
     page.markdown = config.plugins.on_page_markdown("", page=page, config=config, files=files)
     set_rendered(page, rendered)
     page.content = config.plugins.on_page_content(page.content or "", page=page, config=config, files=files)
+
+
+def render_blank_cheaply(page: Page) -> None:
+    """The next ``page.render`` of a page read as blank (a report page in MkDocs' first pass) sets
+    what ``Page.render`` makes of a blank Markdown without making a Markdown instance (which costs
+    more than half a millisecond); a page whose Markdown is not blank by then is rendered by MkDocs.
+    """
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        del page.render  # the next render is MkDocs' own
+        if (page.markdown or "").strip():
+            page.render(config, files)
+            return
+        page.content = ""  # Markdown.convert: "" for a blank source, before any processor runs
+        page.toc = get_toc([])
+        page._title_from_render = None
+        page.present_anchor_ids = set()
+        if _PAGES_LOG.getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = {}
+
+    page.render = render  # type: ignore[method-assign]
 
 
 def set_rendered(page: Page, rendered: ReportHtml) -> None:

@@ -62,6 +62,7 @@ from .internals import (
     drop_checkbox_autocomplete,
     generated_file,
     release_page,
+    render_blank_cheaply,
     search_plugins,
     warnings_counted,
 )
@@ -207,7 +208,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         generated = self.generated.get(page.file.src_uri) if self.config.enabled else None
         if generated is not None and generated.is_report:
             # Empty while MkDocs reads every page; the real page just before it is written (_read_report_now).
-            return generated.markdown() if page.file.src_uri == self.reading else ""
+            if page.file.src_uri == self.reading:
+                return generated.markdown()
+            render_blank_cheaply(page)
+            return ""
         return None
 
     reading: str | None = None  # the report page being read just before it is written
