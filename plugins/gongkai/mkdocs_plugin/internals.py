@@ -468,9 +468,10 @@ _PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 def populate_html(page: Page, config: MkDocsConfig, files: Files, rendered: ReportHtml) -> None:
     """``populate_now`` for a report page written as HTML: no ``read_source``, no ``render``.
 
-    ``on_page_markdown`` fires with an empty Markdown (only gongkai answers it, see
-    ``markdown_handled_elsewhere``), then the page gets what ``render`` would set, then
-    ``on_page_content`` fires with the content as every plugin would get it from ``render``.
+    What changes for other plugins: ``on_page_read_source`` does not fire (only gongkai answers
+    it, see ``markdown_handled_elsewhere``); ``on_page_markdown`` fires with an empty Markdown
+    (only gongkai answers it too) and ``page.markdown`` stays empty; the page then gets what
+    ``render`` would set, and ``on_page_content`` fires with the same content as after ``render``.
     """
     page.meta = {}
     page.markdown = config.plugins.on_page_markdown("", page=page, config=config, files=files)
