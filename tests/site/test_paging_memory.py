@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from mkdocs.structure.pages import Page
 
+from gongkai.mkdocs_plugin import internals
+
 from .conftest import Portal, make_portal, seed_text, variant
 
 
@@ -34,10 +36,21 @@ def test_report_pages_are_read_one_at_a_time_and_released(tmp_path: Path, monkey
         real_render(page, config, files)  # type: ignore[arg-type]
         holding.append(sum(1 for p in seen if _is_report(p) and (p.content or p.markdown)))
 
+    real_set_rendered = internals.set_rendered
+
+    def set_rendered(page: Page, rendered: internals.ReportHtml) -> None:  # a report page written as HTML
+        if page not in seen:
+            seen.append(page)
+        real_set_rendered(page, rendered)
+        holding.append(sum(1 for p in seen if _is_report(p) and (p.content or p.markdown)))
+        written_as_html.append(page)
+
+    written_as_html: list[Page] = []
     monkeypatch.setattr(Page, "render", render)
+    monkeypatch.setattr(internals, "set_rendered", set_rendered)
     portal.build_in_process()
     reports = [p for p in seen if _is_report(p)]
-    assert len(reports) == 12
+    assert len(reports) == 12 and len(written_as_html) == 12
     assert max(holding) == 1  # never two report pages' text at once
     assert all(p.markdown is None and p.content is None and not p.toc for p in reports)
     page = portal.content("reports/jiguan-3/2024/")

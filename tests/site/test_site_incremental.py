@@ -14,6 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from gongkai.loading import load_file
+from gongkai.mkdocs_plugin import internals
 from gongkai.parsing import parse_document
 from gongkai.search import INDEX_DIR
 from gongkai.writing import report_to_yaml
@@ -43,7 +44,14 @@ class Serve:
                 self.rendered.append(page.file.src_uri)
             real_render(page, config, files)
 
+        real_set_rendered = internals.set_rendered
+
+        def set_rendered(page: Page, rendered: internals.ReportHtml) -> None:  # a report page written as HTML
+            self.rendered.append(page.file.src_uri)
+            real_set_rendered(page, rendered)
+
         monkeypatch.setattr(Page, "render", render)
+        monkeypatch.setattr(internals, "set_rendered", set_rendered)
         self.config().plugins.on_startup(command="serve", dirty=True)
 
     def config(self) -> MkDocsConfig:

@@ -14,7 +14,7 @@ import material
 from material.plugins.search.plugin import SearchIndex, SearchPlugin
 from mkdocs.commands import build
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import EVENTS
+from mkdocs.plugins import EVENTS, BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
@@ -150,3 +150,116 @@ def test_mkdocs_counts_warnings_on_its_logger() -> None:
     assert "utils.CountHandler()" in source and "logging.getLogger('mkdocs').addHandler(warning_counter)" in source
     assert source.index("on_post_build") < source.index("in strict mode!")  # the abort comes after post_build
     assert callable(CountHandler.get_counts)
+
+
+# --- report pages written as HTML (internals.HtmlPages) ----------------------------------------
+
+
+def test_mkdocs_render_sets_what_set_rendered_sets() -> None:
+    """``set_rendered`` sets what ``Page.render`` sets, from the same sources; the title is read from
+    ``_title_from_render``; links to anchors are kept only when the pages logger is above DEBUG."""
+    source = inspect.getsource(Page.render)
+    for line in ("self.content = md.convert(self.markdown)",
+                 "self.toc = get_toc(getattr(md, 'toc_tokens', []))",
+                 "self._title_from_render = extract_title_ext.title",
+                 "extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids",
+                 "if log.getEffectiveLevel() > logging.DEBUG:",
+                 "self.links_to_anchors = relative_path_ext.links_to_anchors"):
+        assert line in source, line
+    assert source.count("self.") - source.count("self.markdown") == 7  # nothing else is set on the page
+    assert "if self._title_from_render:" in inspect.getsource(Page.title.func)  # type: ignore[attr-defined]
+    from mkdocs.structure import pages
+    assert pages.log.name == internals._PAGES_LOG.name
+
+
+def test_mkdocs_rewrites_a_link_to_a_page_as_link_resolver_does() -> None:
+    from mkdocs.structure.pages import _RelativePathTreeprocessor
+    source = inspect.getsource(_RelativePathTreeprocessor.path_to_url)
+    for line in ("target_file = self.files.get_file_from_path(target_uri)",
+                 "if target_file.inclusion.is_excluded():",
+                 "path = utils.get_relative_url(target_file.url, self.file.url)",
+                 "self.links_to_anchors.setdefault(self.file, {}).setdefault(anchor, url)"):
+        assert line in source, line
+    assert "posixpath.normpath(" in inspect.getsource(_RelativePathTreeprocessor._target_uri)
+
+
+def test_mkdocs_collects_anchors_as_html_page_does() -> None:
+    """Ids of the tree after toc (headings) and of raw HTML (``_HTMLHandler``), as ``HtmlPage.present_anchor_ids``;
+    the title from the first element when an h1, its last ``headerlink`` dropped, tags stripped."""
+    from mkdocs.structure import pages
+    from mkdocs.utils import rendering
+
+    from gongkai.pages import headings
+    assert "if k == 'id' or (k == 'name' and tag == 'a'):" in inspect.getsource(pages._HTMLHandler.handle_starttag)
+    assert 'priority=5)  # Same as \'toc\'' in inspect.getsource(pages._ExtractAnchorsTreeprocessor._register)
+    assert "if el.tag == 'h1':" in inspect.getsource(pages._ExtractTitleTreeprocessor.run)
+    assert "el[-1].get('class') == 'headerlink'" in inspect.getsource(rendering._remove_anchorlink)
+    for text in ("a <b>c</b>  d", "<!-- x --> y\u3000z ", "&para; <a href='#x'>t</a>", "a < b", ""):
+        assert headings.strip_tags(text) == rendering._strip_tags(text), text
+
+
+def test_mkdocs_lists_each_events_handlers() -> None:
+    """``markdown_handled_elsewhere`` reads ``PluginCollection.events``: per event, the bound methods MkDocs runs."""
+    from mkdocs.plugins import PluginCollection
+
+    class Other(BasePlugin):  # type: ignore[type-arg]
+        def on_page_markdown(self, markdown: str, **kwargs: object) -> str:
+            return markdown
+
+    collection = PluginCollection()
+    other = Other()
+    collection["other"] = other
+    assert [getattr(h, "__self__", None) for h in collection.events["page_markdown"]] == [other]
+    assert set(internals.MARKDOWN_EVENTS) <= set(EVENTS)
+    config = MkDocsConfig()
+    config.plugins = collection  # type: ignore[assignment]
+    assert internals.markdown_handled_elsewhere(config, object()) == ["Other"]
+    assert internals.markdown_handled_elsewhere(config, other) == []
+
+
+def test_markdown_serializes_as_html_page_writes() -> None:
+    """The serializer's escaping (``escape_text``, ``escape_attribute``), the whitespace normalisation of
+    raw HTML and the toc options ``HeadingStyle`` reads are Python-Markdown's."""
+    from markdown import preprocessors, serializers
+    from markdown.extensions.toc import TocTreeprocessor
+
+    from gongkai.pages import headings
+    assert headings._AMP.pattern == serializers.RE_AMP.pattern and headings._AMP.flags == serializers.RE_AMP.flags
+    for text in ('a & b &amp; &#39; < > "q"', "&x; &#xZZ; &"):
+        assert headings.escape_text(text) == serializers._escape_cdata(text)
+        assert headings.escape_attribute(text) == serializers._escape_attrib_html(text)
+    normalize = inspect.getsource(preprocessors.NormalizeWhitespace.run)
+    assert "expandtabs(self.md.tab_length)" in normalize and r"re.sub(r'(?<=\n) +\n', '\n', source)" in normalize
+    init = inspect.getsource(TocTreeprocessor.__init__)
+    for attribute in ("use_permalinks", "permalink_class", "permalink_title", "permalink_leading", "use_anchors",
+                      "anchorlink_class", "base_level", "toc_top", "toc_bottom", "slugify", "sep"):
+        assert f"self.{attribute}" in init, attribute
+
+
+def test_mkdocs_renders_a_blank_page_as_render_blank_cheaply_does(tmp_path: Path) -> None:
+    import markdown
+
+    assert "if not source.strip():\n            return ''" in inspect.getsource(markdown.Markdown.convert)
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", "site_dir": str(tmp_path / "site"), "docs_dir": str(tmp_path),
+                      "markdown_extensions": ["attr_list", {"toc": {"permalink": True}}]})
+    config.validate()
+    config.plugins._current_plugin = "gongkai"  # as while an event runs
+    files = Files([File.generated(config, "a.md", content=""), File.generated(config, "b.md", content="")])
+    pages = [Page(None, file, config) for file in files]
+    real = list(vars(pages[0]).items())
+    for page in pages:
+        page.markdown = " \n"
+    pages[0].render(config, files)
+    internals.render_blank_cheaply(pages[1])
+    pages[1].render(config, files)
+    assert "render" not in vars(pages[1])  # once only
+    seen = [(p.content, list(p.toc), p.present_anchor_ids, p.links_to_anchors, p._title_from_render) for p in pages]
+    assert seen[0] == seen[1] == ("", [], set(), {}, None)
+    assert [p.title for p in pages] == ["A", "B"]  # from the file's name
+    assert set(vars(pages[1])) - {"file"} == set(vars(pages[0])) - {"file"}, real
+    later = Page(None, files.get_file_from_path("a.md"), config)  # not blank by then: MkDocs renders it
+    internals.render_blank_cheaply(later)
+    later.markdown = "# Titre\n"
+    later.render(config, files)
+    assert later.title == "Titre" and later.content is not None and 'id="titre"' in later.content

@@ -28,6 +28,25 @@ with the test that fails when an upgrade of MkDocs or Material removes it
   number of reports — ``test_mkdocs_renders_every_page_before_writing_any`` and
   ``test_populate_now_does_what_mkdocs_populate_does``. The template is chosen before
   ``on_page_context``: a report page cannot pick its template with front matter (``template:``).
+- A report page may be written as HTML without Markdown (``HtmlPages``, ``populate_html``):
+  ``set_rendered`` sets what ``Page.render`` sets (``content``, ``toc`` from ``get_toc``, the
+  private ``_title_from_render`` that ``Page.title`` reads, ``present_anchor_ids``, and
+  ``links_to_anchors`` only when the ``mkdocs.structure.pages`` logger is above DEBUG) —
+  ``test_mkdocs_render_sets_what_set_rendered_sets``; the two links of the page get the URL
+  ``_RelativePathTreeprocessor.path_to_url`` would give them (``link_resolver``: the target's
+  ``File.url`` relative to the page's, ``None`` where MkDocs would warn) —
+  ``test_mkdocs_rewrites_a_link_to_a_page_as_link_resolver_does``; anchors and title as
+  ``_ExtractAnchorsTreeprocessor``, ``_HTMLHandler`` and ``_ExtractTitleTreeprocessor`` collect
+  them (``pages.headings``) — ``test_mkdocs_collects_anchors_as_html_page_does``; no other
+  plugin may answer ``on_page_read_source`` or ``on_page_markdown``, read from
+  ``PluginCollection.events`` (``markdown_handled_elsewhere``) —
+  ``test_mkdocs_lists_each_events_handlers``. Python-Markdown's serializer and toc options, which
+  ``pages.headings`` follows, are guarded by ``test_markdown_serializes_as_html_page_writes``;
+  the whole by tests/site/test_site_report_html.py (the same page both ways).
+- A report page read as blank in MkDocs' first pass is not rendered by a Markdown instance:
+  ``render_blank_cheaply`` replaces ``render`` on that page once, and sets what ``Page.render``
+  sets for a blank Markdown (``Markdown.convert`` returns "" before any processor runs) —
+  ``test_mkdocs_renders_a_blank_page_as_render_blank_cheaply_does``.
 - Material's search plugin keeps its index in ``search_index`` (``entries``: dicts with a
   ``location``) and, in dirty builds, the previous one in the private ``search_index_prev``
   that it merges on the next build; ``DirtyBuilds.finish`` completes the entries and clears
@@ -89,10 +108,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents
-from mkdocs.utils import CountHandler
+from mkdocs.structure.toc import TableOfContents, get_toc
+from mkdocs.utils import CountHandler, get_relative_url
 
 from ..pages import PortalPage
+from ..pages.headings import HeadingStyle
+from ..pages.report_page import ReportHtml, package_template
 
 Stamp = tuple[int, int]  # (size, mtime_ns)
 SearchEntry = dict[str, Any]
@@ -383,3 +404,154 @@ def warnings_counted() -> bool:
 def set_lastmod(page: Page, day: date) -> None:
     """The ``lastmod`` MkDocs' sitemap.xml prints for ``page`` (``Page.update_date``, a date string)."""
     page.update_date = day.isoformat()
+
+
+# --- report pages written as HTML, without Markdown ------------------------------------------
+
+# The Markdown extensions whose effect on a report page ``pages.headings`` writes itself (toc,
+# attr_list), or that have none (tables, fenced_code: a report page's Markdown holds no table
+# and no code outside its HTML blocks). Any other sends report pages through Markdown.
+EMULATED_EXTENSIONS = {"toc": "toc", "attr_list": "attr_list", "tables": "tables", "fenced_code": "fenced_code"}
+EMULATED_EXTENSIONS |= {f"markdown.extensions.{name}": name for name in list(EMULATED_EXTENSIONS)}
+
+
+def heading_style(config: MkDocsConfig) -> HeadingStyle | None:
+    """The toc extension's style of the site's headings; ``None`` when its Markdown does more than
+    ``pages.headings`` emulates (an extension not in ``EMULATED_EXTENSIONS``, no attr_list, an
+    extension given as an object, an option the toc extension does not know)."""
+    names: dict[str, str] = {}
+    for extension in config.markdown_extensions:
+        if not isinstance(extension, str) or extension not in EMULATED_EXTENSIONS:
+            return None
+        names[EMULATED_EXTENSIONS[extension]] = extension
+    if "attr_list" not in names or "toc" not in names:
+        return None
+    options = (config.mdx_configs or {}).get(names["toc"], {})
+    try:
+        return HeadingStyle.from_options(options or {})
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+# Events whose handlers could change a report page's Markdown or its source: only gongkai's may.
+MARKDOWN_EVENTS = ("page_read_source", "page_markdown")
+
+
+def markdown_handled_elsewhere(config: MkDocsConfig, plugin: object) -> list[str]:
+    """The plugins other than ``plugin`` that answer an event of ``MARKDOWN_EVENTS`` (from
+    ``PluginCollection.events``, the handlers MkDocs runs, in order)."""
+    names = []
+    for event in MARKDOWN_EVENTS:
+        for handler in config.plugins.events.get(event, []):
+            owner = getattr(handler, "__self__", None)
+            if owner is not plugin:
+                names.append(type(owner).__name__ if owner is not None else repr(handler))
+    return names
+
+
+def link_resolver(file: File, files: Files) -> Callable[[str], str | None]:
+    """The URL of a page (by its source path) from ``file``'s page, as MkDocs rewrites a link to it
+    (``_RelativePathTreeprocessor.path_to_url``); ``None`` when MkDocs would warn about the link."""
+
+    def link(src_uri: str) -> str | None:
+        target = files.get_file_from_path(src_uri)
+        if target is None or target.inclusion.is_excluded():
+            return None
+        return get_relative_url(target.url, file.url)
+
+    return link
+
+
+_PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
+
+
+def populate_html(page: Page, config: MkDocsConfig, files: Files, rendered: ReportHtml) -> None:
+    """``populate_now`` for a report page written as HTML: no ``read_source``, no ``render``.
+
+    What changes for other plugins: ``on_page_read_source`` does not fire (only gongkai answers
+    it, see ``markdown_handled_elsewhere``); ``on_page_markdown`` fires with an empty Markdown
+    (only gongkai answers it too) and ``page.markdown`` stays empty; the page then gets what
+    ``render`` would set, and ``on_page_content`` fires with the same content as after ``render``.
+    """
+    page.meta = {}
+    page.markdown = config.plugins.on_page_markdown("", page=page, config=config, files=files)
+    set_rendered(page, rendered)
+    page.content = config.plugins.on_page_content(page.content or "", page=page, config=config, files=files)
+
+
+def render_blank_cheaply(page: Page) -> None:
+    """The next ``page.render`` of a page read as blank (a report page in MkDocs' first pass) sets
+    what ``Page.render`` makes of a blank Markdown without making a Markdown instance (which costs
+    more than half a millisecond); a page whose Markdown is not blank by then is rendered by MkDocs.
+    """
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        del page.render  # the next render is MkDocs' own
+        if (page.markdown or "").strip():
+            page.render(config, files)
+            return
+        page.content = ""  # Markdown.convert: "" for a blank source, before any processor runs
+        page.toc = get_toc([])
+        page._title_from_render = None
+        page.present_anchor_ids = set()
+        if _PAGES_LOG.getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = {}
+
+    page.render = render  # type: ignore[method-assign]
+
+
+def set_rendered(page: Page, rendered: ReportHtml) -> None:
+    """What ``Page.render`` sets on a page, from a report page written as HTML."""
+    page.content = rendered.content
+    page.toc = get_toc(rendered.toc_tokens)  # type: ignore[arg-type]
+    page._title_from_render = rendered.title
+    page.present_anchor_ids = rendered.anchor_ids
+    if _PAGES_LOG.getEffectiveLevel() > logging.DEBUG:  # as Page.render: links kept only when checked
+        page.links_to_anchors = {page.file: dict(rendered.self_links)} if rendered.self_links else {}
+
+
+_log = logging.getLogger("mkdocs.plugins.gongkai.html_pages")  # shown by `mkdocs build -v`
+
+
+@dataclass
+class HtmlPages:
+    """Report pages written as HTML (``pages.report_page.report_html``) when the build allows it.
+
+    Decided once per build (per ``MkDocsConfig``): the site keeps the package's report template
+    (``<custom_dir>/gongkai/pages/report.md`` would change what only Markdown knows), its Markdown
+    is no more than ``heading_style`` emulates, and no other plugin answers ``on_page_read_source``
+    or ``on_page_markdown`` (``markdown_handled_elsewhere``). Then per page: both links of the page
+    lead to a page MkDocs knows (else MkDocs would warn, from the Markdown). Otherwise the page
+    goes through Markdown (``populate_now``).
+    """
+
+    config: MkDocsConfig | None = None
+    style: HeadingStyle | None = None
+    reason: str = ""  # why report pages go through Markdown in this build ("" when they do not)
+
+    def decide(self, config: MkDocsConfig, plugin: object, env: Environment) -> HeadingStyle | None:
+        if config is not self.config:
+            self.config, self.style, self.reason = config, None, ""
+            others = markdown_handled_elsewhere(config, plugin)
+            if not package_template(env):
+                self.reason = "the site overrides the report page's template"
+            elif others:
+                self.reason = "other plugins handle page Markdown: " + ", ".join(others)
+            else:
+                self.style = heading_style(config)
+                if self.style is None:
+                    self.reason = "markdown_extensions hold more than toc, attr_list, tables and fenced_code"
+            _log.debug("report pages: " + (f"through Markdown ({self.reason})" if self.reason else "written as HTML"))
+        return self.style
+
+    def populate(self, page: Page, config: MkDocsConfig, files: Files, generated: PortalPage, plugin: object,
+                 env: Environment) -> bool:
+        """Reads and renders a report page now, as HTML when allowed; whether it was written as HTML."""
+        html = generated.html
+        style = self.decide(config, plugin, env) if html is not None else None
+        rendered = html(style, link_resolver(page.file, files)) if html is not None and style is not None else None
+        if rendered is None:
+            populate_now(page, config, files)
+            return False
+        populate_html(page, config, files, rendered)
+        return True

@@ -58,10 +58,11 @@ from .data_files import SiteData
 from .internals import (
     CompiledTemplates,
     DirtyBuilds,
+    HtmlPages,
     drop_checkbox_autocomplete,
     generated_file,
-    populate_now,
     release_page,
+    render_blank_cheaply,
     search_plugins,
     warnings_counted,
 )
@@ -209,11 +210,15 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         generated = self.generated.get(page.file.src_uri) if self.config.enabled else None
         if generated is not None and generated.is_report:
             # Empty while MkDocs reads every page; the real page just before it is written (_read_report_now).
-            return generated.markdown() if page.file.src_uri == self.reading else ""
+            if page.file.src_uri == self.reading:
+                return generated.markdown()
+            render_blank_cheaply(page)
+            return ""
         return None
 
     reading: str | None = None  # the report page being read just before it is written
     files: Files | None = None
+    html_pages = HtmlPages()  # report pages written as HTML, without Markdown, when the build allows it
 
     # First of all page_context handlers: the report page is read and rendered now, one at a time,
     # and released once written (on_post_page), so memory does not grow with the number of reports.
@@ -221,10 +226,10 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def _read_report_now(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                          nav: Navigation) -> TemplateContext | None:
         generated = self.generated.get(page.file.src_uri) if self.config.enabled else None
-        if generated is not None and generated.is_report and self.files is not None:
+        if generated is not None and generated.is_report and self.files is not None and self.env is not None:
             self.reading = page.file.src_uri
             try:
-                populate_now(page, config, self.files)
+                self.html_pages.populate(page, config, self.files, generated, self, self.env)
             finally:
                 self.reading = None
         return context

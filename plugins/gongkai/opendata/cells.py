@@ -82,6 +82,19 @@ def number_text(value: CellValue) -> str:
     return str(value)
 
 
+_PATHS: dict[int, tuple[Iterable[CellInfo], tuple[CellPath, ...]]] = {}
+
+
+def _paths(infos: Iterable[CellInfo]) -> tuple[CellPath, ...]:
+    """The cells' paths, worked out once per table (``table_cells``' tuple), else each time."""
+    if not isinstance(infos, tuple):
+        return tuple(info.path for info in infos)
+    cached = _PATHS.get(id(infos))
+    if cached is None or cached[0] is not infos:
+        cached = _PATHS[id(infos)] = (infos, tuple(info.path for info in infos))
+    return cached[1]
+
+
 def cell_states(report: Report, infos: Iterable[CellInfo]) -> list[tuple[CellValue | None, str, str]]:
     """(value, status, published text) of each cell: the one place a cell's status is read.
 
@@ -91,6 +104,10 @@ def cell_states(report: Report, infos: Iterable[CellInfo]) -> list[tuple[CellVal
     """
     published = report.as_published
     values = report.values
+    if not published:  # every cell a number (or None): one pass over the values
+        return [(value, "", str(value)) if value.__class__ is int
+                else (value, "", number_text(value) if value is not None else "")
+                for value in map(values.get, _paths(infos))]
     out: list[tuple[CellValue | None, str, str]] = []
     for info in infos:
         special = published.get(info.path) if published else None

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..formats import TableSpec
-from ..model import CellValue, Report
+from ..model import CellPath, CellValue, Report
 from .cells import STATUSES, CellInfo, cell_states, json_number, table_cells, tables_of
 from .xlsx import workbook
 
@@ -64,8 +64,27 @@ class _TableText:
     csv_middle: tuple[str, ...]  # "table,row,column,"
     csv_end: tuple[str, ...]  # ",cell\r\n"
     json_start: tuple[str, ...]  # '{"cell":…,"row":…,"column":…,"total":…,"value":'
+    totals: tuple[tuple[int, CellPath], ...]  # (index, path) of each total cell: computed unless given
+    cells: tuple[str, ...]  # each cell's dotted path (``CellInfo.cell``)
+    tails: dict[tuple[str, str, str], tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False)  # ``csv_tails``, per variant
+
+    def csv_tails(self, number_status: str, yes: str, no: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What follows a number in each cell's line (status, empty text, computed, cell): not computed, computed."""
+        key = (number_status, yes, no)
+        found = self.tails.get(key)
+        if found is None:
+            found = self.tails[key] = (tuple(f",{number_status},,{no}{end}" for end in self.csv_end),
+                                        tuple(f",{number_status},,{yes}{end}" for end in self.csv_end))
+        return found
+
+    def computed(self, report: Report) -> list[int]:
+        """The indexes of the totals the report did not give (computed by gongkai)."""
+        given = report.given_totals
+        return [i for i, path in self.totals if path not in given]
 
 
+JSON_ENDS = (',"computed":false}', ',"computed":true}')  # what closes a cell's record: not computed, computed
 
 
 def _dump(text: str) -> str:
@@ -80,7 +99,9 @@ def _table_text(table: TableSpec) -> _TableText:
         tuple(",".join(_csv_field(s) for s in (i.table, i.row, i.column)) + "," for i in infos),
         tuple("," + _csv_field(i.cell) + "\r\n" for i in infos),
         tuple(f'{{"cell":{_dump(i.cell)},"row":{_dump(i.row)},"column":{_dump(i.column)},'
-              f'"total":{"true" if i.is_total else "false"},"value":' for i in infos))
+              f'"total":{"true" if i.is_total else "false"},"value":' for i in infos),
+        tuple((n, i.path) for n, i in enumerate(infos) if i.is_total),
+        tuple(i.cell for i in infos))
 
 
 def csv_body(report: Report, *, statuses: dict[str, str], yes: str, no: str) -> str:
@@ -101,18 +122,24 @@ def csv_bodies(report: Report, variants: Sequence[tuple[dict[str, str], str, str
     """The report's cells as CSV lines, in each variant (status names, computed yes / no) in one pass."""
     lead = ",".join(_csv_field(s) for s in (report.agency.slug, report.agency.name, str(report.year),
                                              report.format.version)) + ","
-    given = report.given_totals
     outs: list[list[str]] = [[] for _ in variants]
     for table in tables_of(report):
         text = _table_text(table)
         of_table = states[table.key] if states is not None else cell_states(report, text.infos)
-        for info, middle, end, (_value, status, published) in zip(text.infos, text.csv_middle, text.csv_end,
-                                                                  of_table):
-            computed = info.is_total and not status and info.path not in given
-            start = lead + middle + (published if not status else "") + ","
-            rest = "," + (_csv_field(published) if status else "") + ","
-            for out, (statuses, yes, no) in zip(outs, variants):
-                out.append(start + statuses[status] + rest + (yes if computed else no) + end)
+        computed = text.computed(report)
+        special = [n for n, (_, status, _) in enumerate(of_table) if status] if report.as_published else []
+        for out, (statuses, yes, no) in zip(outs, variants):
+            plain, done = text.csv_tails(statuses[""], yes, no)
+            lines = [f"{lead}{middle}{published}{tail}"
+                     for middle, (_, _, published), tail in zip(text.csv_middle, of_table, plain)]
+            for n in computed:  # a number (a total with a status is never computed)
+                if not of_table[n][1]:
+                    lines[n] = f"{lead}{text.csv_middle[n]}{of_table[n][2]}{done[n]}"
+            for n in special:  # blank, not applicable, with its unit: the published text after the status
+                _, status, published = of_table[n]
+                lines[n] = (f"{lead}{text.csv_middle[n]},{statuses[status]},{_csv_field(published)},{no}"
+                            f"{text.csv_end[n]}")
+            out.extend(lines)
     return ["".join(out) for out in outs]
 
 
@@ -156,16 +183,27 @@ def rendered(report: Report) -> Rendered:
 
 def _cells_json(report: Report, table: TableSpec, states: CellStates | None = None) -> str:
     text = _table_text(table)
-    given = report.given_totals
-    parts = []
-    for info, start, (value, status, published) in zip(
-            text.infos, text.json_start, states[table.key] if states is not None else cell_states(report, text.infos)):
-        computed = info.is_total and not status and info.path not in given
-        number = value if value.__class__ is int else json_number(value)
-        parts.append(start + ("null" if number is None else str(number))
-                     + (f',"status":"{status}","text":{json.dumps(published, ensure_ascii=False)}' if status else "")
-                     + (',"computed":true}' if computed else ',"computed":false}'))
+    of_table = states[table.key] if states is not None else cell_states(report, text.infos)
+    plain, done = JSON_ENDS
+    parts = [f"{start}{value}{plain}" if value.__class__ is int else
+             f"{start}{_json_value(value)}{plain}"
+             for start, (value, _, _) in zip(text.json_start, of_table)]
+    for n in text.computed(report):
+        value, status, _ = of_table[n]
+        if not status:
+            parts[n] = f"{text.json_start[n]}{_json_value(value)}{done}"
+    if report.as_published:
+        for n, (value, status, published) in enumerate(of_table):
+            if status:
+                parts[n] = (f'{text.json_start[n]}{_json_value(value)},"status":"{status}",'
+                            f'"text":{json.dumps(published, ensure_ascii=False)}{plain}')
     return "[" + ",".join(parts) + "]"
+
+
+def _json_value(value: CellValue | None) -> str:
+    """A cell's value as JSON: an integer, a decimal amount (``json_number``), or null."""
+    number = value if value.__class__ is int else json_number(value)
+    return "null" if number is None else str(number)
 
 
 def report_head(report: Report) -> dict[str, Any]:
@@ -217,6 +255,7 @@ def _cell_values(report: Report, states: CellStates) -> dict[str, Any]:
     """Each cell's content for the workbook, by dotted path: its number, or the published text."""
     out: dict[str, Any] = {}
     for table in tables_of(report):
-        for info, (value, status, text) in zip(table_cells(table), states[table.key]):
-            out[info.cell] = text if status else value
+        of_table = states[table.key]
+        out.update(zip(_table_text(table).cells, (text if status else value for value, status, text in of_table)
+                       if report.as_published else (value for value, _, _ in of_table)))
     return out

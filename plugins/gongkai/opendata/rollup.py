@@ -50,8 +50,9 @@ def uncountable(report: Report) -> str | None:
         infos = table_cells(table)
         if table is not report.format.table(table.key):
             return f"{table.title}沿用其他格式的表格"
-        blank += [f"表{info.table[:1]} {info.row} › {info.column}" for info, (_, status, _) in
-                  zip(infos, cell_states(report, infos)) if status in ("blank", "not-applicable")]
+        if report.as_published:  # only a cell published as such is blank or not applicable (``cell_states``)
+            blank += [f"表{info.table[:1]} {info.row} › {info.column}" for info, (_, status, _) in
+                      zip(infos, cell_states(report, infos)) if status in ("blank", "not-applicable")]
     if blank:
         more = f"等 {len(blank)} 个单元格" if len(blank) > 1 else ""
         return f"{blank[0]}{more}原文空白或不适用（未填报），无法相加，不作 0 计"

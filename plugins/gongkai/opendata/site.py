@@ -46,6 +46,7 @@ from .exports import (
     rendered,
     report_xlsx,
 )
+from .fast_html import CHART_TEMPLATE, EXTRAS_TEMPLATE, chart_html, own_template, report_extras_html
 from .rollup import Left, Rollup, rollup, uncountable
 from .trends import (
     APPEAL_OUTCOMES,
@@ -366,10 +367,12 @@ class OpenData:
         """A report page's year-over-year table and download links (with sizes), as HTML."""
         previous = self.previous_report(report)
         downloads = self.downloads(report, self.layout.report(report))
-        return env.get_template("opendata/report_extras.html").render(
-            report=report, previous=previous,
-            rows=self.year_over_year(report, previous) if previous is not None else [],
-            downloads=[(d, size_text(d.file.measure())) for d in downloads]).strip()
+        rows = self.year_over_year(report, previous) if previous is not None else []
+        sized = [(d, size_text(d.file.measure())) for d in downloads]
+        if own_template(env, EXTRAS_TEMPLATE):  # written by its fast path: the same bytes (``fast_html``)
+            return report_extras_html(report, previous, rows, sized)
+        return env.get_template(EXTRAS_TEMPLATE).render(report=report, previous=previous, rows=rows,
+                                                        downloads=sized).strip()
 
     def reports_index(self) -> dict[str, Any]:
         entries = []
@@ -447,7 +450,9 @@ class OpenData:
         return out
 
     def charts_html(self, reports: Iterable[Report], prefix: str, env: Environment) -> Markup:
-        template = env.get_template("opendata/chart.html")
+        if own_template(env, CHART_TEMPLATE):  # written by its fast path: the same bytes (``fast_html``)
+            return Markup("\n".join(chart_html(c, draw(c), PALETTE) for c in charts(reports, prefix)))
+        template = env.get_template(CHART_TEMPLATE)
         return Markup("\n".join(template.render(chart=c, drawing=draw(c), palette=PALETTE).strip()
                                 for c in charts(reports, prefix)))
 

@@ -126,14 +126,15 @@ class Sheet:
         return tuple((before + f'<c r="{ref}" s="{PLAIN if key.startswith("info:") else RULED}"', key)
                      for before, (ref, key) in zip(self.parts, self.slots))
 
+    @cached_property
+    def _keys(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The heads and the keys of ``_heads``, apart."""
+        return tuple(head for head, _ in self._heads), tuple(key for _, key in self._heads)
+
     def xml(self, values: Mapping[str, Any]) -> str:
-        pieces = []
-        for head, key in self._heads:
-            value = values.get(key)
-            if value.__class__ is int:
-                pieces.append(f"{head}><v>{value}</v></c>")
-            else:
-                pieces.append(head + _cell_rest(value))
+        heads, keys = self._keys
+        pieces = [f"{head}><v>{value}</v></c>" if value.__class__ is int else head + _cell_rest(value)
+                  for head, value in zip(heads, map(values.get, keys))]
         pieces.append(self.parts[-1])
         return "".join(pieces)
 

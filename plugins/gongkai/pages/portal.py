@@ -15,10 +15,11 @@ from jinja2 import Environment
 
 from ..indexing import DEFAULT_PAGE_SIZE, Layout, PortalIndex
 from ..model import Report
+from .headings import HeadingStyle
 from .index_pages import DEFAULT_INDEX_TITLE, agency_page, listing_pages
 from .islands import Islands
 from .paging import wrap_pagers
-from .report_page import insert_tables, report_page
+from .report_page import ReportHtml, insert_tables, report_html, report_page
 
 if TYPE_CHECKING:
     from ..opendata.site import OpenData
@@ -33,6 +34,9 @@ class PortalPage:
     # Puts back, into the rendered HTML, what the Markdown left as slots (tables, charts, downloads).
     finish: Callable[[str], str] | None = None
     also_from: tuple[Path, ...] = ()  # other report files a report page shows figures of
+    # A report page's content written as HTML, as Markdown would render ``markdown()`` (``report_page.report_html``):
+    # given the site's heading style and the URL of a page by its source path; None when only Markdown can tell.
+    html: Callable[[HeadingStyle, Callable[[str], str | None]], ReportHtml | None] | None = None
 
     @property
     def is_report(self) -> bool:
@@ -60,5 +64,6 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
             layout.report(report), "report",
             partial(report_page, report, layout, env, tables_inline=False, opendata=opendata), report=report,
             finish=partial(insert_tables, report=report, env=env, opendata=opendata),
+            html=partial(report_html, report, layout=layout, env=env, tables_inline=False, opendata=opendata),
             also_from=(previous.source,) if previous is not None else ()))
     return pages

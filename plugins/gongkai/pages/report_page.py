@@ -9,24 +9,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..formats import Section
 from ..indexing import Layout, relative_link
 from ..model import Discrepancy, Report
 from ..rendering.tables import render_table
 from ..rules import DISCREPANCY_NOTES, RULES
+from ..sanitizing import plain_text
 from ..totals import cell_labels
+from .headings import HeadingStyle, HtmlPage, escape_attribute
 from .templates import make_environment
-from .text import safe_narrative
+from .text import NarrativeHeading, narrative_parts, safe_narrative
 
 if TYPE_CHECKING:
     from ..opendata.site import OpenData
 
 TEMPLATE = "pages/report.md"
+# The page's HTML parts, shared by TEMPLATE and ``report_html``: the publication facts, an archived report's note.
+META_TEMPLATE = "pages/_report_meta.html"
+ARCHIVE_NOTE_TEMPLATE = "pages/_archive_note.html"
+TITLE_ID = "report-title"
+LINKS_CLASS = "gk-report-links"
 # Narratives reach the page as cleaned HTML without comments (``safe_narrative``): none can forge a slot.
 TABLE_SLOT = "<!--gongkai-table:{key}-->"
 _TABLE_SLOT = re.compile(r"<!--gongkai-table:([a-z_]+)-->")
@@ -134,3 +142,90 @@ def report_page(report: Report, layout: Layout = Layout(), env: Environment | No
         year_link=relative_link(here, layout.year(report.year)),
         open_data=Markup(extras),
     )
+
+
+# --- the page as HTML, without Markdown -----------------------------------------------------
+# ``report_html`` writes what MkDocs makes of ``report_page``'s Markdown (Python-Markdown with
+# toc and attr_list, then MkDocs' tree processors), from the same parts: the HTML blocks come
+# from the same templates (``META_TEMPLATE``, ``ARCHIVE_NOTE_TEMPLATE``), the sections and
+# narratives from ``sections`` and ``narrative_parts``; only the order of the blocks, below, is
+# written again, and tests/site/test_site_report_html.py renders many reports both ways.
+# The adapter falls back to the Markdown when a site changes what it cannot see (its own
+# report.md, Markdown extensions or options not emulated by ``headings.HeadingStyle``).
+
+_CONTROL = re.compile(r"[\x00-\x1f]")  # none is left in a name or title (``plain_text``); Markdown would see them
+_NORMALIZED = re.compile(r"[\t\r\x02\x03]")  # what Python-Markdown changes in its source before reading it
+
+
+@dataclass(frozen=True)
+class ReportHtml:
+    """A report page's content as MkDocs would render it, and what MkDocs reads from the rendering."""
+
+    content: str
+    toc_tokens: list[dict[str, Any]]  # as Python-Markdown's ``toc_tokens``
+    title: str | None  # what MkDocs takes from the first heading
+    anchor_ids: set[str]  # ``present_anchor_ids``
+    self_links: dict[str, str]  # links to the page's own anchors (anchor → link as written)
+
+
+PACKAGE_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / TEMPLATE
+
+
+def package_template(env: Environment) -> bool:
+    """Whether ``env`` makes report pages from the package's ``TEMPLATE`` (a site may override it:
+    ``report_html`` writes only what the package's template would)."""
+    filename = env.get_template(TEMPLATE).filename
+    return filename is not None and Path(filename).resolve() == PACKAGE_TEMPLATE
+
+
+def _inline(text: str) -> str | None:
+    """A name or title as Markdown renders the ``md`` filter's output (``None``: not sure, use Markdown)."""
+    inner = str(escape(plain_text(text)))
+    return None if _CONTROL.search(inner) else inner
+
+
+def report_html(report: Report, style: HeadingStyle, link: Callable[[str], str | None],
+                layout: Layout = Layout(), env: Environment | None = None, *,
+                tables_inline: bool = True, opendata: OpenData | None = None) -> ReportHtml | None:
+    """The page ``report_page`` writes in Markdown, as HTML; ``None`` when only Markdown can tell.
+
+    ``link(src_uri)``: the URL of a page (its source path) from this report's page, as MkDocs
+    writes a link to it; ``None`` when MkDocs would not rewrite the link (no such page).
+    """
+    env = env or make_environment()
+    agency_url, year_url = link(layout.agency(report.agency.slug)), link(layout.year(report.year))
+    title, agency = _inline(report.title), _inline(report.agency.name)
+    if agency_url is None or year_url is None or title is None or agency is None:
+        return None
+    title = title.lstrip().rstrip(" ")  # the heading's text, then attr_list's `` { #id }`` with the spaces before it
+    if not title:
+        return None
+    page = HtmlPage(style, ids={TITLE_ID, *(section_id(section) for section in report.sections)})
+    page.heading(1, title, TITLE_ID)
+    context = {"report": report, "discrepancies": discrepancy_views(report)}
+    page.raw(env.get_template(META_TEMPLATE).render(context).strip("\n"))
+    if report.archived:
+        page.raw(env.get_template(ARCHIVE_NOTE_TEMPLATE).render(context).strip("\n"))
+    page.element(f'<p class="{LINKS_CLASS}"><a href="{escape_attribute(agency_url)}">{agency}历年报告</a> · '
+                 f'<a href="{escape_attribute(year_url)}">{report.year}年度全部报告</a></p>')
+    for section in report.sections:
+        heading = _inline(section.title)
+        if heading is None or not heading.strip():
+            return None
+        page.heading(2, heading.lstrip().rstrip(" "), section_id(section))
+        if section.table is not None:
+            page.raw(_table_html(report, section, env) if tables_inline else table_slot(section))
+            continue
+        for part in narrative_parts(report.narrative.get(section.key, "无。")):
+            if isinstance(part, NarrativeHeading):
+                words = str(escape(part.words))
+                if _NORMALIZED.search(words):
+                    return None
+                page.heading(part.level, words.strip())
+            else:
+                page.raw(part)
+    extras = "" if opendata is None else (
+        TABLE_SLOT.format(key=OPEN_DATA_SLOT) if not tables_inline else opendata.report_extras(report, env))
+    if extras:
+        page.raw(extras)
+    return ReportHtml(page.content, page.toc_tokens(), page.title, page.present_anchor_ids(), page.self_links())

@@ -8,6 +8,7 @@ they defend in depth, so that a report built without the validator still cannot 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from markupsafe import escape
 
@@ -22,7 +23,7 @@ from ..sanitizing import (
     render_narrative,
 )
 
-__all__ = ["is_safe_url", "markdown_inline", "markdown_text", "safe_narrative",
+__all__ = ["NarrativeHeading", "is_safe_url", "markdown_inline", "markdown_text", "narrative_parts", "safe_narrative",
            "sanitize_html"]
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -40,17 +41,27 @@ def markdown_text(text: str) -> str:
     return str(escape(markdown_inline(plain_text(text))))
 
 
-def safe_narrative(text: str, *, min_heading: int = MIN_HEADING) -> str:
-    """A narrative as a report page's Markdown: its headings, and between them its clean HTML.
+@dataclass(frozen=True)
+class NarrativeHeading:
+    """A narrative's heading on a report page: its level (``min_heading`` at least) and its words (plain text)."""
 
-    The headings stay Markdown (plain text, pushed down to ``min_heading``), so that they get
-    anchors and a place in the page's outline; everything else is rendered and cleaned by
-    ``sanitizing.render_narrative`` and passes through the page's Markdown as one HTML block,
-    untouched by the site's Markdown extensions.
+    level: int
+    words: str
+
+    def markdown(self) -> str:
+        return "#" * self.level + " " + str(escape(markdown_inline(self.words)))
+
+
+def narrative_parts(text: str, *, min_heading: int = MIN_HEADING) -> list[NarrativeHeading | str]:
+    """A narrative as a report page shows it: its headings, and between them its clean HTML blocks.
+
+    The headings stay headings of the page (plain text, pushed down to ``min_heading``), so that
+    they get anchors and a place in the page's outline; everything else is rendered and cleaned
+    by ``sanitizing.render_narrative``, one ``NARRATIVE_BLOCK`` between two headings.
     """
     lines = narrative_lines(text.strip("\n"))
     references = [line.text for line in lines if not line.in_code and _REFERENCE.match(line.text)]
-    out: list[str] = []
+    out: list[NarrativeHeading | str] = []
     chunk: list[str] = []
 
     def flush() -> None:
@@ -66,9 +77,17 @@ def safe_narrative(text: str, *, min_heading: int = MIN_HEADING) -> str:
             continue
         flush()
         level, words = found
-        out.append("#" * max(level, min_heading) + " " + str(escape(markdown_inline(heading_text(words)))))
+        out.append(NarrativeHeading(max(level, min_heading), heading_text(words)))
     flush()
-    return "\n\n".join(out)
+    return out
+
+
+def safe_narrative(text: str, *, min_heading: int = MIN_HEADING) -> str:
+    """A narrative as a report page's Markdown (``narrative_parts``): its headings as Markdown
+    headings, its HTML blocks as they are, which pass through the page's Markdown untouched by
+    the site's Markdown extensions."""
+    return "\n\n".join(part.markdown() if isinstance(part, NarrativeHeading) else part
+                        for part in narrative_parts(text, min_heading=min_heading))
 
 
 def sanitize_html(markup: str) -> str:

@@ -1,0 +1,165 @@
+"""Open data's HTML written without Jinja: fast paths of ``templates/opendata/chart.html`` (a trend
+chart) and ``templates/opendata/report_extras.html`` (a report page's year-over-year table and downloads).
+
+The package's templates are the definition; these write the same bytes (``tests/opendata/test_opendata_fastpaths.py``
+renders both and compares them) with one escape per text instead of one per placeholder: an agency
+page has four charts of some 60 elements each, every report page its extras, and Jinja's
+per-placeholder escaping and attribute look-ups were most of their cost. A site that overrides one
+of these templates gets its template (``OpenData`` uses a fast path only while the package's own
+template is the one found: ``own_template``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from jinja2 import Environment, Template
+from markupsafe import escape
+
+from ..model import Report
+from .trends import Chart, Drawing
+
+
+class _File(Protocol):
+    @property
+    def media_type(self) -> str: ...
+
+
+class Link(Protocol):
+    """What the extras read of a download (``site.Download``)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def href(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def file(self) -> _File: ...
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+CHART_TEMPLATE = "opendata/chart.html"
+EXTRAS_TEMPLATE = "opendata/report_extras.html"
+
+
+_OWN: dict[int, tuple[Template, bool]] = {}  # id of a loaded template → it, and whether it is the package's
+
+
+def own_template(env: Environment, name: str) -> bool:
+    """Whether ``env`` finds the package's own template ``name`` (not a site's override of it)."""
+    template = env.get_template(name)  # Jinja's cache: a changed or new file is a new template object
+    known = _OWN.get(id(template))
+    if known is None or known[0] is not template:
+        filename = template.filename
+        known = _OWN[id(template)] = (template, filename is not None and os.path.samefile(filename, TEMPLATES / name))
+    return known[1]
+
+
+def _e(text: object) -> str:
+    return str(escape(text))
+
+
+def chart_html(chart: Chart, drawing: Drawing, palette: Sequence[str]) -> str:
+    """What ``opendata/chart.html`` renders for ``chart`` (stripped)."""
+    cid = _e(chart.id)
+    title = _e(chart.title)
+    unit = _e(chart.unit)
+    out = [
+        f'<figure class="gk-chart" id="{cid}" aria-labelledby="{cid}-caption" data-search-exclude '
+        f'data-pagefind-ignore="all">\n',
+        f'<figcaption id="{cid}-caption">{title}（单位：{unit}）</figcaption>\n',
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{cid}-svg-title {cid}-svg-desc" '
+        f'width="{drawing.width}" height="{drawing.height}" viewBox="0 0 {drawing.width} {drawing.height}" '
+        f'class="gk-chart-svg">\n',
+        f'<title id="{cid}-svg-title">{title}</title>\n',
+        f'<desc id="{cid}-svg-desc">{_e(chart.summary)}</desc>\n',
+        "<defs>\n",
+    ]
+    for i, fill in enumerate(palette):
+        turn = ' patternTransform="rotate(45)"' if i % 3 == 1 else ' patternTransform="rotate(-45)"' if i % 3 == 2 else ""
+        line = f'<line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="{1 + i % 2}"/>' if i > 0 else ""
+        out.append(f'<pattern id="{cid}-p{i}" width="6" height="6" patternUnits="userSpaceOnUse"{turn}>'
+                   f'<rect width="6" height="6" fill="{_e(fill)}"/>{line}</pattern>\n')
+    if drawing.gaps:
+        out.append(f'<pattern id="{cid}-gap" width="6" height="6" patternUnits="userSpaceOnUse" '
+                   'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" '
+                   'x2="0" y2="6" stroke="#555" stroke-width="1.5"/></pattern>')
+    out.append("</defs>\n")
+    left, right, bottom = drawing.plot_left, drawing.plot_right, drawing.plot_bottom
+    for y, text_y, text in drawing.ticks:
+        y = _e(y)
+        out.append(f'<line x1="{left}" x2="{right}" y1="{y}" y2="{y}" stroke="#c8ccd2" stroke-width="1"/>\n'
+                   f'<text x="{left - 6}" y="{_e(text_y)}" text-anchor="end" font-size="12" fill="#333">'
+                   f"{_e(text)}</text>\n")
+    for bar in drawing.bars:
+        out.append(f'<rect x="{_e(bar.x)}" y="{_e(bar.y)}" width="{_e(bar.width)}" height="{_e(bar.height)}" '
+                   f'fill="url(#{cid}-p{bar.pattern % 6})" stroke="#222" stroke-width="0.5"><title>{_e(bar.label)}'
+                   "</title></rect>\n")
+    for x, y, width, label in drawing.gaps:
+        out.append(f'<rect x="{_e(x)}" y="{_e(y)}" width="{_e(width)}" height="12" fill="url(#{cid}-gap)" '
+                   f'stroke="#555" stroke-width="1" stroke-dasharray="3 2"><title>{_e(label)}</title></rect>\n')
+    for x, text in drawing.years:
+        out.append(f'<text x="{_e(x)}" y="{bottom + 18}" text-anchor="middle" font-size="12" fill="#333">'
+                   f"{_e(text)}</text>\n")
+    for x, text_x, label, _, pattern in drawing.legend:
+        out.append(f'<rect x="{_e(x)}" y="{bottom + 34}" width="14" height="14" fill="url(#{cid}-p{pattern % 6})" '
+                   'stroke="#222" stroke-width="0.5"/>\n'
+                   f'<text x="{_e(text_x)}" y="{bottom + 46}" font-size="12" fill="#333">{_e(label)}</text>\n')
+    out.append("</svg>\n")
+    gaps = chart.gaps
+    if gaps:
+        out.append('<p class="gk-chart-gaps">注：' + "；".join(_e(gap) for gap in gaps) + "（图中以斜线框标出）。</p>")
+    out.append("</figure>\n")
+    out.append(f'<div class="gk-table-scroll" role="region" aria-labelledby="{cid}-table-caption" tabindex="0" '
+               'data-search-exclude data-pagefind-ignore="all">\n<table class="gk-chart-table">\n'
+               f'<caption id="{cid}-table-caption">{title}：图中数据（单位：{unit}）</caption>\n'
+               '<thead><tr><th scope="col">年度</th>'
+               + "".join(f'<th scope="col">{_e(series.label)}</th>' for series in chart.series)
+               + "</tr></thead>\n<tbody>\n")
+    for year, texts in chart.table:
+        out.append(f'<tr><th scope="row">{_e(year)}年度</th>'
+                   + "".join(f'<td class="gk-num">{_e(text)}</td>' if text.isdigit() else
+                             f'<td class="gk-gap">{_e(text)}</td>' for text in texts)
+                   + "</tr>\n")
+    out.append("</tbody>\n</table>\n</div>")
+    return "".join(out)
+
+
+_GAPS = ("未填报", "—")
+
+
+def report_extras_html(report: Report, previous: Report | None, rows: Sequence[tuple[str, str, str, str]],
+                       downloads: Sequence[tuple[Link, str]]) -> str:
+    """What ``opendata/report_extras.html`` renders (stripped)."""
+    out = []
+    if rows:
+        assert previous is not None
+        before, now = _e(previous.year), _e(report.year)
+        out.append('<h2 id="year-over-year">与上年比较</h2>\n<div class="gk-table-scroll" role="region" '
+                   'aria-labelledby="yoy-caption" tabindex="0" data-search-exclude data-pagefind-ignore="all">'
+                   '<table class="gk-yoy">\n'
+                   f'<caption id="yoy-caption">主要数字：{before}年度与{now}年度（单位：件）</caption>\n'
+                   f'<thead><tr><th scope="col">项目</th><th scope="col">{before}年度</th><th scope="col">{now}年度'
+                   '</th><th scope="col">增减</th></tr></thead>\n<tbody>\n')
+        for label, *texts in rows:
+            out.append(f'<tr><th scope="row">{_e(label)}</th>'
+                       + "".join(f'<td class="{"gk-gap" if text in _GAPS else "gk-num"}">{_e(text)}</td>'
+                                 for text in texts)
+                       + "</tr>\n")
+        out.append("</tbody></table></div>\n")
+    if downloads:
+        out.append('<h2 id="downloads">数据下载</h2>\n<ul class="gk-downloads" data-search-exclude '
+                   'data-pagefind-ignore="all">\n')
+        year = _e(report.year)
+        for download, size in downloads:
+            name = (f"{_e(download.title)}（{_e(download.kind)}，{_e(size)}）" if download.title
+                    else f"{year}年度报告数据（{_e(download.kind)} 文件，{_e(size)}）")
+            out.append(f'<li><a href="{_e(download.href)}" download type="{_e(download.file.media_type)}">{name}</a>'
+                       f"：{_e(download.description)}</li>\n")
+        out.append("</ul>\n")
+    return "".join(out).strip()
