@@ -115,6 +115,23 @@ def test_theme_toggles_carry_no_autocomplete_attribute(tmp_path):
     assert cleaned.count('autocomplete="off"') == 1  # the text input keeps it
 
 
+@pytest.mark.parametrize("page", [
+    "",
+    "<p>no attribute at all</p>",
+    '<input type="checkbox" autocomplete="off">',
+    '<input type="checkbox" autocomplete="off"',  # no closing ">": nothing to match
+    '<input type="checkbox" id="a" autocomplete="off" class="x"><main>' + "<p>x</p>" * 50
+    + '<input type="checkbox" autocomplete="off"><p>autocomplete="off"</p><input type="text" autocomplete="off">',
+    '<p>autocomplete="off"</p><input type="checkbox" autocomplete="off">tail > more',
+    '<input type="checkbox"\n autocomplete="off" >' * 3 + "<p>end</p>",
+])
+def test_checkbox_autocomplete_scan_stops_at_the_last_attribute(page):
+    """Scanning only up to the last ``autocomplete="off"`` gives what the whole page's scan gives."""
+    from gongkai.mkdocs_plugin.internals import _TOGGLE_AUTOCOMPLETE, drop_checkbox_autocomplete
+
+    assert drop_checkbox_autocomplete(page) == _TOGGLE_AUTOCOMPLETE.sub(r"\1\2", page)
+
+
 @pytest.mark.parametrize("name, refused, shown", [
     ("示例镇人民政府", False, "示例镇人民政府"),
     ("示例镇A&B工作组", False, "示例镇A&B工作组"),  # no entity: the browser shows "&B" as typed

@@ -393,7 +393,13 @@ def drop_checkbox_autocomplete(page_html: str) -> str:
     Material's base template puts it on its drawer and search toggles, outside any block an
     override can replace; without it the page passes the Nu Html Checker with zero errors.
     """
-    return _TOGGLE_AUTOCOMPLETE.sub(r"\1\2", page_html)
+    # Every match ends at the first ">" after an ``autocomplete="off"``: nothing past the tag holding
+    # the last one can match, so only the part before it is scanned (Material's are in the page's head).
+    last = page_html.rfind('autocomplete="off"')
+    if last < 0:
+        return page_html
+    end = page_html.find(">", last) + 1 or len(page_html)
+    return _TOGGLE_AUTOCOMPLETE.sub(r"\1\2", page_html[:end]) + page_html[end:]
 
 
 def warnings_counted() -> bool:
