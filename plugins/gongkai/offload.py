@@ -40,8 +40,6 @@ from typing import Any
 
 from . import attachments
 from .attachments import KINDS
-from .embedding import rendered as attachment_rendered
-from .embedding import report_fragment
 from .formats import FORMATS, FormatSpec
 from .indexing import Layout
 from .model import Report
@@ -115,11 +113,8 @@ class FilesWriter:
             if self.dataset is not None:
                 self.dataset.add(made.cells_csv, made.json)
         if self.plan.attachments:
-            done = attachment_rendered(report)
-            fragment = report_fragment(done)
-            for attachment in KINDS:
-                out.append((attachments.src_uri(self.plan.layout, report, attachment),
-                            (attachments.make(report, attachment, done, fragment),)))
+            for attachment, data in zip(KINDS, attachments.make_all(report)):
+                out.append((attachments.src_uri(self.plan.layout, report, attachment), (data,)))
         return out
 
     def write(self, report: Report) -> tuple[int, ...]:
