@@ -5,7 +5,8 @@ the fragment to paste into a CMS article, the one-file page and the Word documen
 on demand and written atomically by MkDocs in ``mkdocs serve`` and dirty builds; a full build has
 gongkai write them beside the pages, ``gongkai.offload``);
 ``downloads(report)`` says what the report page links, beside its data files. The three files
-of a report are made one after the other from one rendering of the report (``_rendered``).
+of a report are made one after the other from one rendering of the report (``embedding.Rendered``;
+``make_all``: the page from the fragment's bytes).
 """
 
 from __future__ import annotations

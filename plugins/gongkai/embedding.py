@@ -9,6 +9,10 @@ scripts. Like the site's tables, each is styled once per table layout, with a sl
 cleaned as on the site (``sanitizing.render_narrative``), once per report for all three files
 (``Rendered``). The Word document is written by ``wordml``.
 
+The fragment and the page are what ``attachments/fragment.html`` and ``attachments/page.html`` render,
+written without Jinja (one escape per text; the templates are the definition, ``*_by_template``
+render them, and the tests compare the two). The page is the fragment's bytes with a head and a tail.
+
 Every number is the report's as published (``Report.text``): an archived report's blank,
 not-applicable and with-unit cells as printed, with its acknowledged discrepancies (原文数据说明).
 """
