@@ -5,7 +5,8 @@ the fragment to paste into a CMS article, the one-file page and the Word documen
 on demand and written atomically by MkDocs in ``mkdocs serve`` and dirty builds; a full build has
 gongkai write them beside the pages, ``gongkai.offload``);
 ``downloads(report)`` says what the report page links, beside its data files. The three files
-of a report are made one after the other from one rendering of the report (``_rendered``).
+of a report are made one after the other from one rendering of the report (``embedding.Rendered``;
+``make_all``: the page from the fragment's bytes).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from .embedding import Rendered, rendered, report_docx, report_fragment, report_page_html
+from .embedding import Rendered, rendered, report_docx, report_fragment, report_page_bytes
 from .indexing import Layout
 from .model import Report
 from .opendata.site import SiteFile
@@ -55,11 +56,17 @@ def src_uri(layout: Layout, report: Report, kind: Kind) -> str:
 def make(report: Report, kind: Kind, done: Rendered | None = None, fragment: str | None = None) -> bytes:
     """One attachment's bytes."""
     done = done or rendered(report)
-    if kind is FRAGMENT:
-        return (fragment if fragment is not None else report_fragment(done)).encode("utf-8")
-    if kind is PAGE:
-        return report_page_html(done, fragment).encode("utf-8")
-    return report_docx(done)
+    if kind is WORD:
+        return report_docx(done)
+    data = (fragment if fragment is not None else report_fragment(done)).encode("utf-8")
+    return data if kind is FRAGMENT else report_page_bytes(done.report, data)
+
+
+def make_all(report: Report) -> tuple[bytes, ...]:
+    """The report's attachments' bytes, in the order of ``KINDS``: one rendering, the page from the fragment's bytes."""
+    done = rendered(report)
+    fragment = report_fragment(done).encode("utf-8")
+    return fragment, report_page_bytes(report, fragment), report_docx(done)
 
 
 def _chunks(data: bytes) -> Callable[[], Iterable[bytes]]:
@@ -68,12 +75,9 @@ def _chunks(data: bytes) -> Callable[[], Iterable[bytes]]:
 
 def export(report: Report, folder: Path) -> list[tuple[Kind, Path]]:
     """The report's three attachments written into ``folder`` (``gongkai export``), each atomically."""
-    done = rendered(report)
-    fragment = report_fragment(done)
     written = []
-    for kind in KINDS:
+    for kind, data in zip(KINDS, make_all(report)):
         path = folder / file_name(report, kind)
-        data = make(report, kind, done, fragment)
         SiteFile(path.name, kind.media_type, _chunks(data)).write_to(str(path))
         written.append((kind, path))
     return written

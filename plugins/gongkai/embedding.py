@@ -9,6 +9,10 @@ scripts. Like the site's tables, each is styled once per table layout, with a sl
 cleaned as on the site (``sanitizing.render_narrative``), once per report for all three files
 (``Rendered``). The Word document is written by ``wordml``.
 
+The fragment and the page are what ``attachments/fragment.html`` and ``attachments/page.html`` render,
+written without Jinja (one escape per text; the templates are the definition, ``*_by_template``
+render them, and the tests compare the two). The page is the fragment's bytes with a head and a tail.
+
 Every number is the report's as published (``Report.text``): an archived report's blank,
 not-applicable and with-unit cells as printed, with its acknowledged discrepancies (原文数据说明).
 """
@@ -29,7 +33,17 @@ from .pages.report_page import DiscrepancyView, discrepancy_views, section_id
 from .pages.templates import date_zh, make_environment
 from .rendering.tables import BLANK_LABEL, DataCell, GridCell, default_environment, render_layout, table_layout
 from .sanitizing import render_narrative
-from .wordml import LAYOUT_ONLY, core_properties, fill_table, narrative_xml, package, paragraph, run, text_paragraph
+from .wordml import (
+    LAYOUT_ONLY,
+    core_properties,
+    fill_table,
+    interleave,
+    narrative_xml,
+    package,
+    paragraph,
+    run,
+    text_paragraph,
+)
 
 STYLES = {
     "h1": "font-size:22px;font-weight:bold;text-align:center;margin:0 0 .6em",
@@ -122,17 +136,19 @@ def _short_ids(markup: str, id_prefix: str) -> str:
 
 def table_html(report: Report, table: TableSpec, id_prefix: str) -> str:
     styled = styled_table(table, id_prefix)
-    values, published = report.values, report.as_published
-    out = [styled.parts[0]]
-    for path, after in zip(styled.paths, styled.parts[1:]):
-        value = values.get(path)
-        if value.__class__ is int and path not in published:
-            out.append(str(value))
-        else:
-            text = report.text(path)
-            out.append(str(escape(text)) if text else f'<span style="{HIDDEN}">{BLANK_LABEL}</span>')
-        out.append(after)
-    return "".join(out)
+    paths, published = styled.paths, report.as_published
+    got = zip(paths, map(report.values.get, paths))
+    if published:
+        texts = [str(value) if value.__class__ is int and path not in published else _cell_html(report, path)
+                 for path, value in got]
+    else:
+        texts = [str(value) if value.__class__ is int else _cell_html(report, path) for path, value in got]
+    return interleave(styled.parts, texts)
+
+
+def _cell_html(report: Report, path: CellPath) -> str:
+    text = report.text(path)
+    return str(escape(text)) if text else f'<span style="{HIDDEN}">{BLANK_LABEL}</span>'
 
 
 # --- the report, rendered once for its three files -----------------------------------------
@@ -155,7 +171,43 @@ def rendered(report: Report) -> Rendered:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return make_environment()
+    return make_environment()  # the package's templates only: a site cannot override them
+
+
+def _e(text: object) -> str:
+    return str(escape(text))
+
+
+_STYLE = {name: _e(style) for name, style in STYLES.items()}
+
+
+def report_fragment(report: Report | Rendered) -> str:
+    """The HTML to paste into a CMS article: no scripts, no stylesheets, every number of every table.
+
+    What ``attachments/fragment.html`` renders (``report_fragment_by_template``, the definition: the
+    tests compare the two), written without Jinja: one escape per text.
+    """
+    done = report if isinstance(report, Rendered) else rendered(report)
+    r, s = done.report, _STYLE
+    out = [f'<div lang="zh-CN">\n<h1 style="{s["h1"]}">{_e(r.title)}</h1>\n']
+    if r.draft:
+        out.append(f'<p style="{s["draft"]}">草稿：本报告尚未发布，内容可能还会修改。</p>\n')
+    out.append(f'<p style="{s["meta"]}">发布日期：{_e(date_zh(r.published))}</p>\n')
+    if r.archived:
+        retrieved = f"（{_e(date_zh(r.archived.retrieved))}存档）" if r.archived.retrieved else ""
+        out.append(f'<p style="{s["note_title"]}">原文数据说明</p>\n<p style="{s["p"]}">本报告按原文存档：表中数字与原文一致，'
+                   f"未作任何更正；空白的格子按原文留空。原文出处：{_e(r.archived.source)}{retrieved}。</p>\n")
+        if done.discrepancies:
+            out.append(f'<p style="{s["p"]}">原文中以下数字不符合表格的勾稽关系，按原文照录：</p>\n<ul style="{s["ul"]}">\n')
+            out.extend(f"<li>{_e(item.label)}：{_e(item.text)}</li>\n" for item in done.discrepancies)
+            out.append("</ul>\n")
+    for number, section in enumerate(r.sections, start=1):
+        out.append(f'<h2 id="{_e(section_id(section))}-title" style="{s["h2"]}">{_e(section.title)}</h2>\n')
+        out.append(table_html(r, section.table, f"gk{number}-") if section.table is not None
+                   else inline_styles(done.narratives[section.key]))
+        out.append("\n")
+    out.append("</div>\n")
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -165,8 +217,8 @@ class _Section:
     body: Markup
 
 
-def report_fragment(report: Report | Rendered) -> str:
-    """The HTML to paste into a CMS article: no scripts, no stylesheets, every number of every table."""
+def report_fragment_by_template(report: Report | Rendered) -> str:
+    """``report_fragment`` as ``attachments/fragment.html`` renders it (the reference the tests compare with)."""
     done = report if isinstance(report, Rendered) else rendered(report)
     sections = []
     for number, section in enumerate(done.report.sections, start=1):
@@ -180,8 +232,29 @@ def report_fragment(report: Report | Rendered) -> str:
         report=done.report, styles=STYLES, sections=sections, discrepancies=done.discrepancies).strip() + "\n"
 
 
+# What ``attachments/page.html`` renders around the title and the fragment (``report_page_by_template``).
+_PAGE_HEAD = ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+              '<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>')
+_PAGE_BODY = '</title>\n</head>\n<body style="max-width:60em;margin:1em auto;padding:0 1em;font-family:sans-serif">\n'
+_PAGE_END = "\n</body>\n</html>\n"
+
+
 def report_page_html(report: Report | Rendered, fragment: str | None = None) -> str:
     """The fragment as a one-file page (to upload, or open and copy from a browser)."""
+    done = report if isinstance(report, Rendered) else rendered(report)
+    body = fragment if fragment is not None else report_fragment(done)
+    return f"{_PAGE_HEAD}{_e(done.report.title)}{_PAGE_BODY}{body.strip()}{_PAGE_END}"
+
+
+def report_page_bytes(report: Report, fragment: bytes) -> bytes:
+    """``report_page_html(report, fragment)`` encoded, from the fragment's bytes (``report_fragment``'s:
+    a ``<div>`` and a newline, so that stripping its bytes strips what stripping its text would)."""
+    return b"".join(((_PAGE_HEAD + _e(report.title) + _PAGE_BODY).encode("utf-8"), fragment.strip(),
+                     _PAGE_END.encode("utf-8")))
+
+
+def report_page_by_template(report: Report | Rendered, fragment: str | None = None) -> str:
+    """``report_page_html`` as ``attachments/page.html`` renders it (the reference the tests compare with)."""
     done = report if isinstance(report, Rendered) else rendered(report)
     body = fragment if fragment is not None else report_fragment(done)
     return _environment().get_template(PAGE_TEMPLATE).render(report=done.report, fragment=Markup(body.strip()))
