@@ -24,6 +24,18 @@ def md(text: str) -> Markup:
     return Markup(markdown_text(str(text)))
 
 
+_PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def package_templates(env: Environment, names: Sequence[str]) -> bool:
+    """Whether ``env`` finds each of these templates in the package (a site may override any)."""
+    for name in names:
+        filename = env.get_template(name).filename
+        if filename is None or Path(filename).resolve() != _PACKAGE_TEMPLATES / name:
+            return False
+    return True
+
+
 def make_environment(override_dirs: Sequence[Path] = ()) -> Environment:
     """The project's environment (``gongkai.templating``) with the pages' filters: site overrides first."""
     env = templating.make_environment(override_dirs)
