@@ -538,17 +538,50 @@ class HtmlPages:
     def decide(self, config: MkDocsConfig, plugin: object, env: Environment) -> HeadingStyle | None:
         if config is not self.config:
             self.config, self.style, self.reason = config, None, ""
-            others = markdown_handled_elsewhere(config, plugin)
+            self.style = self.markdown_style(config, plugin)
             if not package_template(env):
-                self.reason = "the site overrides the report page's template"
-            elif others:
-                self.reason = "other plugins handle page Markdown: " + ", ".join(others)
-            else:
-                self.style = heading_style(config)
-                if self.style is None:
-                    self.reason = "markdown_extensions hold more than toc, attr_list, tables and fenced_code"
+                self.style, self.reason = None, "the site overrides the report page's template"
+            elif self.style is None:
+                self.reason = self.markdown_reason
             _log.debug("report pages: " + (f"through Markdown ({self.reason})" if self.reason else "written as HTML"))
         return self.style
+
+    markdown_config: MkDocsConfig | None = None
+    markdown_style_: HeadingStyle | None = None
+    markdown_reason: str = ""  # why no generated page may be written as HTML in this build
+
+    def markdown_style(self, config: MkDocsConfig, plugin: object) -> HeadingStyle | None:
+        """The heading style when the site's Markdown settings and plugins allow generated pages
+        written as HTML (whatever their templates), else ``None``; decided once per build."""
+        if config is not self.markdown_config:
+            self.markdown_config, self.markdown_style_, self.markdown_reason = config, None, ""
+            others = markdown_handled_elsewhere(config, plugin)
+            if others:
+                self.markdown_reason = "other plugins handle page Markdown: " + ", ".join(others)
+            else:
+                self.markdown_style_ = heading_style(config)
+                if self.markdown_style_ is None:
+                    self.markdown_reason = "markdown_extensions hold more than toc, attr_list, tables and fenced_code"
+        return self.markdown_style_
+
+    def render_later(self, page: Page, generated: PortalPage, plugin: object, env: Environment) -> None:
+        """A listing page (read by MkDocs with its Markdown) is rendered as HTML when its ``html``
+        allows it: its next ``render`` is replaced once, as ``render_blank_cheaply`` does; the page
+        keeps its Markdown, front matter and ``meta`` as MkDocs read them."""
+        html = generated.html
+        if html is None:
+            return
+
+        def render(config: MkDocsConfig, files: Files) -> None:
+            del page.render  # the next render is MkDocs' own
+            style = self.markdown_style(config, plugin)
+            rendered = html(style, link_resolver(page.file, files)) if style is not None else None
+            if rendered is None:
+                page.render(config, files)
+            else:
+                set_rendered(page, rendered)
+
+        page.render = render  # type: ignore[method-assign]
 
     def populate(self, page: Page, config: MkDocsConfig, files: Files, generated: PortalPage, plugin: object,
                  env: Environment) -> bool:

@@ -214,6 +214,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                 return generated.markdown()
             render_blank_cheaply(page)
             return ""
+        if generated is not None and self.env is not None:  # a listing page: written as HTML when it can be
+            self.html_pages.render_later(page, generated, self, self.env)
         return None
 
     reading: str | None = None  # the report page being read just before it is written

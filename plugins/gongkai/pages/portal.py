@@ -16,7 +16,7 @@ from jinja2 import Environment
 from ..indexing import DEFAULT_PAGE_SIZE, Layout, PortalIndex
 from ..model import Report
 from .headings import HeadingStyle
-from .index_pages import DEFAULT_INDEX_TITLE, agency_page, listing_pages
+from .index_pages import DEFAULT_INDEX_TITLE, agency_html, agency_page, listing_pages
 from .islands import Islands
 from .paging import wrap_pagers
 from .report_page import ReportHtml, insert_tables, report_html, report_page
@@ -34,7 +34,8 @@ class PortalPage:
     # Puts back, into the rendered HTML, what the Markdown left as slots (tables, charts, downloads).
     finish: Callable[[str], str] | None = None
     also_from: tuple[Path, ...] = ()  # other report files a report page shows figures of
-    # A report page's content written as HTML, as Markdown would render ``markdown()`` (``report_page.report_html``):
+    # The page's content written as HTML, as Markdown would render ``markdown()`` (``report_page.report_html``,
+    # ``index_pages.agency_html``):
     # given the site's heading style and the URL of a page by its source path; None when only Markdown can tell.
     html: Callable[[HeadingStyle, Callable[[str], str | None]], ReportHtml | None] | None = None
 
@@ -49,12 +50,13 @@ def portal_pages(index: PortalIndex, layout: Layout, env: Environment,
     """The index, the agency directory, the years (newest first), each in pages of at most
     ``page_size`` entries (``index_pages.listing_pages``), the agencies, open data's pages, then
     every report."""
-    pages = [PortalPage(listing.src_uri, listing.kind, listing.markdown, finish=wrap_pagers)
+    pages = [PortalPage(listing.src_uri, listing.kind, listing.markdown, finish=wrap_pagers, html=listing.html)
              for listing in listing_pages(index, layout, env, index_title, opendata, page_size)]
     for group in index.agencies:
         islands = Islands()
         pages.append(PortalPage(layout.agency(group.agency.slug), "agency",
-                                partial(agency_page, group, layout, env, opendata, islands), finish=islands.fill))
+                                partial(agency_page, group, layout, env, opendata, islands), finish=islands.fill,
+                                html=partial(agency_html, group, layout, env, opendata, islands)))
     if opendata is not None:
         for src, markdown, islands in opendata.pages(env, page_size):
             pages.append(PortalPage(src, "opendata", markdown, finish=islands.fill))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -22,6 +23,27 @@ def date_zh(value: date) -> str:
 def md(text: str) -> Markup:
     """Plain text made safe for Markdown inline content (no emphasis, links, markup or entity)."""
     return Markup(markdown_text(str(text)))
+
+
+_PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+_CHECKED: weakref.WeakKeyDictionary[Environment, dict[tuple[str, ...], bool]] = weakref.WeakKeyDictionary()
+
+
+def package_templates(env: Environment, names: Sequence[str]) -> bool:
+    """Whether ``env`` finds each of these templates in the package (a site may override any);
+    answered once per environment (Jinja too keeps a template it found until its file changes)."""
+    known = _CHECKED.setdefault(env, {})
+    key = tuple(names)
+    if key not in known:
+        known[key] = all(_in_package(env, name) for name in names)
+    return known[key]
+
+
+def _in_package(env: Environment, name: str) -> bool:
+    filename = env.get_template(name).filename
+    return filename is not None and Path(filename).resolve() == _PACKAGE_TEMPLATES / name
 
 
 def make_environment(override_dirs: Sequence[Path] = ()) -> Environment:
