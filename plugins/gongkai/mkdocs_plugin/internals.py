@@ -47,6 +47,11 @@ with the test that fails when an upgrade of MkDocs or Material removes it
   ``render_blank_cheaply`` replaces ``render`` on that page once, and sets what ``Page.render``
   sets for a blank Markdown (``Markdown.convert`` returns "" before any processor runs) —
   ``test_mkdocs_renders_a_blank_page_as_render_blank_cheaply_does``.
+- A listing page (an agency's page, a year's pages) is read by MkDocs with its Markdown and front
+  matter as usual, and its next ``render`` is replaced once by ``render_later``: the page is
+  written as HTML (``pages.index_pages``) through the same ``set_rendered`` when the settings and
+  the page allow it, else by MkDocs' own ``render`` — the guards of report pages above, and
+  tests/site/test_site_listing_html.py (the same page both ways).
 - Material's search plugin keeps its index in ``search_index`` (``entries``: dicts with a
   ``location``) and, in dirty builds, the previous one in the private ``search_index_prev``
   that it merges on the next build; ``DirtyBuilds.finish`` completes the entries and clears
