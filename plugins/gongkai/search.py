@@ -22,7 +22,6 @@ it was.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import html
 import importlib
@@ -34,7 +33,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -366,25 +364,26 @@ def _unit_dir(unit: Unit) -> str:
     return f"{unit[0] if unit[0] is not None else 'none'}.{unit[1]}"
 
 
-def pagefind_command() -> list[str]:
-    """The command that starts Pagefind's service (``--service``: pages and orders come base64-encoded
-    JSON messages on its standard input, each ending with a comma; its answers likewise on its
-    standard output). Its binary as the ``pagefind`` package finds it (``PAGEFIND_BINARY_PATH``,
-    then the extended build), started directly: ``python -m pagefind`` costs a Python start per part."""
+def pagefind_command(site_dir: Path, output: Path) -> list[str]:
+    """The Pagefind command line that indexes ``site_dir`` into ``output``."""
+    return [*pagefind_program(), "--site", str(site_dir), "--output-path", str(output),
+            "--force-language", LANGUAGE, "--quiet"]
+
+
+def pagefind_program() -> list[str]:
+    """Pagefind's binary as the ``pagefind`` package finds it (``PAGEFIND_BINARY_PATH``, then its
+    extended build, then the plain one), started directly: ``python -m pagefind`` costs a Python
+    start (about 0.2 s of CPU) per part. When neither is installed, ``python -m pagefind``, which
+    says what is missing."""
     configured = os.environ.get("PAGEFIND_BINARY_PATH")
     if configured:
-        return [configured, "--service"]
+        return [configured]
     for package in ("pagefind_bin_extended", "pagefind_bin"):
         try:
-            return [str(importlib.import_module(package).get_executable()), "--service"]
+            return [str(importlib.import_module(package).get_executable())]
         except (ImportError, AttributeError, OSError):
             continue
-    return [sys.executable, "-m", "pagefind", "--service"]  # its own search, or its message when it finds none
-
-
-def _message(message_id: int, payload: dict[str, object]) -> bytes:
-    return base64.b64encode(json.dumps({"message_id": message_id, "payload": payload},
-                                       ensure_ascii=False).encode("utf-8")) + b","
+    return [sys.executable, "-m", "pagefind"]
 
 
 def _pages(site_dir: Path) -> Iterator[tuple[str, Path]]:
@@ -399,88 +398,26 @@ def _pages(site_dir: Path) -> Iterator[tuple[str, Path]]:
                 yield path.relative_to(site_dir).as_posix(), path
 
 
-SmallPage = tuple[str, str]  # a page's path under the site, and its small page (:func:`digest_html`)
-
-
 @dataclass
 class _Run:
-    """One run of Pagefind's service: a part of the index being made. Two threads talk to it:
-    one writes the part's pages and the order to write the index, the other reads the answers
-    and closes Pagefind's input once the index is written (Pagefind then ends)."""
+    """One run of Pagefind: a part of the index being made."""
 
     name: str
     process: subprocess.Popen[bytes]
+    pages: Path  # its small pages
     output: Path
-    log: Path  # Pagefind's own output (standard error), for the message when it fails
-    errors: list[str] = field(default_factory=list)  # the errors Pagefind answered
-    threads: list[threading.Thread] = field(default_factory=list)
-
-    def talk(self, pages: list[SmallPage]) -> None:
-        index_id: list[int] = []
-        answered = threading.Event()  # the new index's number, or the end of Pagefind's answers
-        last = len(pages) + 2  # the order to write the index
-
-        def write() -> None:
-            assert self.process.stdin is not None
-            stdin = self.process.stdin
-            try:
-                stdin.write(_message(1, {"type": "NewIndex", "config": {"force_language": LANGUAGE}}))
-                stdin.flush()
-                answered.wait()
-                if not index_id:
-                    return
-                for number, (relative, text) in enumerate(pages, 2):
-                    stdin.write(_message(number, {"type": "AddFile", "index_id": index_id[0], "file_path": relative,
-                                                  "url": None, "file_contents": text}))
-                stdin.write(_message(last, {"type": "WriteFiles", "index_id": index_id[0],
-                                            "output_path": str(self.output)}))
-                stdin.flush()
-            except (OSError, ValueError):  # Pagefind ended, or was stopped
-                pass
-
-        def read() -> None:
-            assert self.process.stdout is not None
-            rest = b""
-            try:
-                while chunk := os.read(self.process.stdout.fileno(), 1 << 16):
-                    *answers, rest = (rest + chunk).split(b",")
-                    for answer in answers:
-                        message = json.loads(base64.b64decode(answer))
-                        payload = message.get("payload") or {}
-                        if payload.get("type") == "Error":
-                            self.errors.append(str(payload.get("message")))
-                            self.process.kill()
-                        elif payload.get("type") == "NewIndex":
-                            index_id.append(int(payload["index_id"]))
-                            answered.set()
-                        elif message.get("message_id") == last:
-                            with contextlib.suppress(OSError, ValueError):
-                                self.process.stdin.close()  # type: ignore[union-attr]
-            except (OSError, ValueError) as error:  # an answer that is not Pagefind's
-                self.errors.append(f"{type(error).__name__}: {error}")
-                self.process.kill()
-            finally:
-                answered.set()
-
-        self.threads = [threading.Thread(target=f, daemon=True) for f in (write, read)]
-        for thread in self.threads:
-            thread.start()
-
-    def join(self) -> None:
-        for thread in self.threads:
-            thread.join(_STOP_SECONDS)
+    log: Path  # Pagefind's output, for the message when it fails
 
 
 class Indexer:
     """The search index of a site, made while its pages are written.
 
-    :meth:`add` takes each page as it is written and keeps its small page (:func:`digest`,
-    :func:`digest_html`, about 3 KB) with those of its unit: its year's current slice of at most
+    :meth:`add` takes each page as it is written and writes its small page (:func:`digest`,
+    :func:`digest_html`) into the folder of its unit: its year's current slice of at most
     ``PART_PAGES`` pages. A unit is complete when it is full, or when every page of its year has
     been written (``expected``: the paths of the pages to be written, from which the pages of
     each year are counted); each complete unit is then indexed by Pagefind in a process of its
-    own (its service: the small pages go through a pipe, no file is written for them), one at a
-    time (the memory of one run is bounded), while the site is still being written.
+    own, one at a time (the memory of one run is bounded), while the site is still being written.
     An index of at most ``PART_PAGES`` pages in all is one part, made at the end.
 
     :meth:`finish` reads from disk the pages :meth:`add` was not given (pages written by other
@@ -506,7 +443,6 @@ class Indexer:
         self.filling: dict[int | None, tuple[int, int]] = {}  # per year: its slice being filled, and its pages
         self.slices: Counter[int | None] = Counter()  # per year: its complete slices
         self.units: dict[Unit, int] = {}  # the complete units and their pages
-        self.small: dict[Unit, list[SmallPage]] = {}  # the small pages of the units not yet given to Pagefind
         self.queue: list[Unit] = []  # complete units waiting for Pagefind (all of them while the index fits one part)
         self.pages = 0
         self.running: _Run | None = None
@@ -531,7 +467,9 @@ class Indexer:
         d = None if part is None else read_part(part)
         if d is not None and (d.title or d.blocks):
             k, n = self.filling.get(year, (self.slices[year], 0))
-            self.small.setdefault((year, k), []).append((relative, digest_html(d, year)))
+            target = self.work / _unit_dir((year, k)) / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(digest_html(d, year), encoding="utf-8")
             self.filling[year] = (k, n + 1)
             self.pages += 1
             if n + 1 >= self.size:
@@ -570,31 +508,29 @@ class Indexer:
             if self.error is not None or not (self.split and self.queue):
                 return
             unit = self.queue.pop(0)
-            self._start(_unit_dir(unit), self.small.pop(unit, []))
+            self._start(_unit_dir(unit), self.work / _unit_dir(unit))
             if not wait:
                 return
 
-    def _start(self, name: str, pages: list[SmallPage]) -> None:
+    def _start(self, name: str, pages: Path) -> None:
         output, log = self.fresh / name, self.work / f"{name}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         try:
             with open(log, "wb") as out:
-                process = subprocess.Popen(pagefind_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                           stderr=out, cwd=self.site_dir)
+                process = subprocess.Popen(pagefind_command(pages, output), stdin=subprocess.DEVNULL, stdout=out,
+                                           stderr=subprocess.STDOUT)
         except OSError as error:
             self.error = SearchIndexError(_failure_message(None, str(error)))
             return
-        self.running = _Run(name, process, output, log)
-        self.running.talk(pages)
+        self.running = _Run(name, process, pages, output, log)
 
     def _finished(self, run: _Run, code: int) -> None:
-        run.join()
-        if code != 0 or run.errors or not (run.output / "pagefind.js").is_file():
-            output = "\n".join([run.log.read_text(encoding="utf-8", errors="replace"), *run.errors])
-            self.error = SearchIndexError(_failure_message(code, output))
+        if code != 0 or not (run.output / "pagefind.js").is_file():
+            self.error = SearchIndexError(_failure_message(code, run.log.read_text(encoding="utf-8", errors="replace")))
             return
         for name in UNUSED:
             (run.output / name).unlink(missing_ok=True)
+        shutil.rmtree(run.pages, ignore_errors=True)  # its small pages: the disk holds only those still to index
         run.log.unlink(missing_ok=True)
 
     def _stop(self) -> None:
@@ -602,7 +538,6 @@ class Indexer:
         if run is not None:
             run.process.kill()
             run.process.wait()
-            run.join()
 
     def finish(self) -> SearchIndex:
         """Takes the pages not given to :meth:`add` from disk, indexes what is left and swaps the
@@ -616,9 +551,11 @@ class Indexer:
             for year in sorted(self.filling, key=lambda y: _unit_order((y, 0))):
                 self._complete(year)
             if self.error is None and not self.split:  # one part, of every unit
-                pages = [page for unit in self.queue for page in self.small.pop(unit, [])]
+                for unit in self.queue:
+                    _merge_tree(self.work / _unit_dir(unit), self.work / SINGLE)
                 self.queue = []
-                self._start(SINGLE, pages)
+                (self.work / SINGLE).mkdir(parents=True, exist_ok=True)
+                self._start(SINGLE, self.work / SINGLE)
             self._poll(wait=True)
             if self.error is not None:
                 raise self.error
@@ -646,9 +583,17 @@ class Indexer:
         """Stops Pagefind and removes the index made so far (the build failed): the old index stays."""
         self._stop()
         self.error = self.error or SearchIndexError("站内搜索索引未生成完毕，已放弃")
-        self.small.clear()
         shutil.rmtree(self.work, ignore_errors=True)
         shutil.rmtree(self.fresh, ignore_errors=True)
+
+
+def _merge_tree(source: Path, target: Path) -> None:
+    for folder, _dirs, files in os.walk(source):
+        destination = target / Path(folder).relative_to(source)
+        destination.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.replace(Path(folder, name), destination / name)
+    shutil.rmtree(source, ignore_errors=True)
 
 
 def build_search_index(site_dir: Path, *, timeout: float = TIMEOUT_SECONDS) -> SearchIndex:

@@ -154,7 +154,7 @@ def test_a_failure_says_why_and_keeps_the_old_index(tmp_path: Path, monkeypatch:
     build_search_index(site)
     monkeypatch.setattr(search, "PART_PAGES", part_pages)
     before = sorted(p.relative_to(site).as_posix() for p in (site / INDEX_DIR).rglob("*"))
-    monkeypatch.setattr(search, "pagefind_command", lambda: command)
+    monkeypatch.setattr(search, "pagefind_command", lambda site_dir, output: command)
     with pytest.raises(SearchIndexError, match=message):
         build_search_index(site)
     assert sorted(p.relative_to(site).as_posix() for p in (site / INDEX_DIR).rglob("*")) == before
@@ -262,7 +262,7 @@ def left_behind(site: Path) -> list[Path]:
 def test_a_build_that_fails_stops_pagefind_and_keeps_the_old_index(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     site, before = indexed_site(tmp_path, monkeypatch)
-    monkeypatch.setattr(search, "pagefind_command", lambda: SLEEPER)
+    monkeypatch.setattr(search, "pagefind_command", lambda site_dir, output: SLEEPER)
     pages = written_pages(site)
     indexer = search.Indexer(site, [relative for relative, _ in pages])
     for relative, page in pages:
@@ -276,7 +276,7 @@ def test_a_build_that_fails_stops_pagefind_and_keeps_the_old_index(tmp_path: Pat
 
 def test_a_pagefind_that_does_not_finish_in_time_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = write_site(tmp_path / "site")
-    monkeypatch.setattr(search, "pagefind_command", lambda: SLEEPER)
+    monkeypatch.setattr(search, "pagefind_command", lambda site_dir, output: SLEEPER)
     indexer = search.Indexer(site, timeout=1)
     with pytest.raises(SearchIndexError, match="1 秒内未生成完毕"):
         indexer.finish()
