@@ -246,7 +246,7 @@ def indexed_part(page: str) -> str | None:
 
 def read_part(part: str) -> Digest:
     """What the index holds of a page's :func:`indexed_part`: read by tokens (:func:`_read_plain`)
-    when the part is plain markup, as the built pages are (a third of the HTML parser's cost);
+    when the part is plain markup, as the built pages are (about half the HTML parser's cost);
     by the parser (:func:`read_part_parsed`) otherwise."""
     digest = _read_plain(part)
     return read_part_parsed(part) if digest is None else digest
