@@ -96,3 +96,11 @@ def test_a_build_that_fails_while_pagefind_runs_stops_it(tmp_path: Path, monkeyp
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)  # stopped and waited for
     assert not [p for p in portal.site.iterdir() if p.name.startswith(f".{INDEX_DIR}")]
+
+
+def test_every_built_page_reads_the_same_by_tokens_and_by_the_parser(in_parts: Portal) -> None:
+    parts = [search.indexed_part(p.read_text(encoding="utf-8")) for p in sorted(in_parts.site.rglob("*.html"))]
+    read = [part for part in parts if part is not None]
+    assert sum(search._read_plain(part) is not None for part in read) >= len(read) - 2 > 20  # all but the charts
+    for part in read:
+        assert search.read_part(part) == search.read_part_parsed(part)
