@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup, escape
 from opendata_kit import REPO
 
 from gongkai.indexing import Layout, build_index
@@ -118,3 +119,11 @@ def test_report_extras_fast_path_writes_what_the_template_writes(sample_reports:
         assert opendata.report_extras(report, env) == template.render(
             report=report, previous=previous, rows=rows, downloads=downloads).strip()
     assert seen == {(True, True), (True, False), (False, True), (False, False)}
+
+
+@pytest.mark.parametrize("text", ["", "2024", "+3", "未填报", "—", "a&b", "<x>", '"q"', "'s'", "&amp;", "全<部>&'\"",
+                                  12, -5, 0, 2.5, None, Markup("<b>已转义</b>"), Markup("a&amp;b")])
+def test_the_fast_paths_escape_as_markupsafe_does(text: object) -> None:
+    from gongkai.opendata.fast_html import _e
+
+    assert _e(text) == str(escape(text))

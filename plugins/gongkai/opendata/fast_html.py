@@ -61,6 +61,13 @@ def own_template(env: Environment, name: str) -> bool:
 
 
 def _e(text: object) -> str:
+    """``escape``'s text: most texts here are figures and labels with nothing to escape, returned as they are."""
+    if text.__class__ is str:
+        if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+            return str(escape(text))
+        return text
+    if text.__class__ is int:
+        return str(text)
     return str(escape(text))
 
 
