@@ -354,14 +354,23 @@ class OpenData:
 
     def downloads(self, report: Report, page_src: str) -> list[Download]:
         sizes = self.offloaded(report) if self.offloaded is not None else None
-        found = [Download(kind, description, file, self.href(page_src, file.src_uri))
-                 for (kind, _, _, description), file in zip(DOWNLOADS, self._report_files(report, sizes))]
+        files = self._report_files(report, sizes)
+        folder = self.href(page_src, posixpath.dirname(files[0].src_uri) + "/")  # the three are side by side
+        found = [Download(kind, description, file, self._in_folder(folder, file.src_uri, page_src))
+                 for (kind, _, _, description), file in zip(DOWNLOADS, files)]
         more = self.more.downloads(report) if self.more is not None else []
         for i, (title, kind, description, file) in enumerate(more):
             if sizes is not None:
                 file.size = sizes[len(DOWNLOADS) + i]
             found.append(Download(kind, description, file, self.href(page_src, file.src_uri), title))
         return found
+
+    def _in_folder(self, folder: str, src_uri: str, page_src: str) -> str:
+        """``href(page_src, src_uri)`` from the link to the file's folder (``folder``, ending in "/")."""
+        if "/" not in src_uri:
+            return self.href(page_src, src_uri)
+        name = posixpath.basename(src_uri)
+        return name if folder == "./" else folder + name
 
     def report_extras(self, report: Report, env: Environment) -> str:
         """A report page's year-over-year table and download links (with sizes), as HTML."""
@@ -460,8 +469,9 @@ class OpenData:
         return self.charts_html(group.reports, "trend-", env)
 
     def agency_trends_key(self, group: AgencyGroup) -> str:
-        """What an agency's charts are drawn from (their figures), for a dirty build to compare."""
-        return repr(charts(group.reports, "trend-", self.figures))
+        """What an agency's charts are drawn from (each report's year and figures: ``charts`` reads
+        nothing else), for a dirty build to compare."""
+        return repr([(r.year, self.figures(r)) for r in group.reports])
 
     # --- pages ----------------------------------------------------------------------------
 
