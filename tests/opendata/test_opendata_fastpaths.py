@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup, escape
 from opendata_kit import REPO
 
 from gongkai.indexing import Layout, build_index
@@ -118,3 +119,29 @@ def test_report_extras_fast_path_writes_what_the_template_writes(sample_reports:
         assert opendata.report_extras(report, env) == template.render(
             report=report, previous=previous, rows=rows, downloads=downloads).strip()
     assert seen == {(True, True), (True, False), (False, True), (False, False)}
+
+
+@pytest.mark.parametrize("text", ["", "2024", "+3", "未填报", "—", "a&b", "<x>", '"q"', "'s'", "&amp;", "全<部>&'\"",
+                                  12, -5, 0, 2.5, None, Markup("<b>已转义</b>"), Markup("a&amp;b")])
+def test_the_fast_paths_escape_as_markupsafe_does(text: object) -> None:
+    from gongkai.opendata.fast_html import _e
+
+    assert _e(text) == str(escape(text))
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_download_links_are_the_relative_links(sample_reports: list[Report], directory_urls: bool) -> None:
+    """A report page's download links, made from the link to their folder, are ``href``'s links."""
+    index = build_index(sample_reports)
+    for layout in (Layout(), Layout("nianbao/reports")):
+        opendata = OpenData(index, layout, directory_urls=directory_urls)
+        for report in index.reports:
+            page = layout.report(report)
+            found = opendata.downloads(report, page)
+            assert [d.href for d in found] == [opendata.href(page, d.file.src_uri) for d in found]
+            assert found[0].href in (f"../{report.year}.csv", f"{report.year}.csv")
+    odd = OpenData(index, Layout())
+    for page in ("index.md", "a/index.md", "a/b.md", "a/b/c.md"):
+        for target in ("x.csv", "a/x.csv", "a/b/x.csv", "c/d/x.csv"):
+            folder = odd.href(page, target.rpartition("/")[0] + "/") if "/" in target else ""
+            assert odd._in_folder(folder, target, page) == odd.href(page, target), (page, target)

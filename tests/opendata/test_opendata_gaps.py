@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from gongkai.indexing import Layout, build_index
 from gongkai.model import Archived, CellState, PublishedCell
 from gongkai.opendata.rollup import rollup
 from gongkai.opendata.site import OpenData
@@ -40,8 +41,8 @@ def test_a_blank_figure_is_a_gap_in_the_chart_its_table_and_its_text(sample_repo
     assert len(drawing.gaps) == 1 and f"{blank_year}年度" in drawing.gaps[0][3]
     assert not [b for b in drawing.bars if b.label.startswith(f"{blank_year}年度 本年新收")]  # no bar, not a zero bar
 
-    html = OpenData.__new__(OpenData).charts_html([_blank(reports[0], RECEIVED), *reports[1:]], "t-",
-                                                   make_environment())
+    html = OpenData(build_index(sample_reports), Layout()).charts_html(
+        [_blank(reports[0], RECEIVED), *reports[1:]], "t-", make_environment())
     table = html.split('id="t-applications-table-caption"', 1)[1].split("</table>", 1)[0]
     row = re.search(rf'<tr><th scope="row">{blank_year}年度</th>(.*?)</tr>', table)
     assert row is not None

@@ -4,6 +4,12 @@ CSV and JSON hold one record per table cell (``cells``). The XLSX workbook lays 
 out like the official form (``xlsx``: the layout is the HTML renderer's ``table_layout``, worked
 out once per set of table declarations, a report puts in its values). Labels are escaped once
 per table, so that a report costs only its values.
+
+Two ways to the same bytes: ``csv_bodies``, ``report_json_text`` and ``xlsx_reference`` write
+text cell by cell (the definition, kept for the tests and the rarely used whole-dataset files);
+``rendered`` and ``report_xlsx`` put a report's values, as UTF-8, between pieces encoded once per
+set of tables (``_Pieces``): most of a file is labels, and a report then costs one ``bytes.join``
+per file (``tests/opendata/test_opendata_bytes.py`` compares both ways).
 """
 
 from __future__ import annotations
@@ -11,14 +17,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 from ..formats import TableSpec
 from ..model import CellPath, CellValue, Report
-from .cells import STATUSES, CellInfo, cell_states, json_number, table_cells, tables_of
-from .xlsx import workbook
+from .cells import STATUSES, CellInfo, cell_states, json_number, number_text, table_cells, tables_of
+from .xlsx import Workbook, workbook
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_NAME = "report-data.schema.json"
@@ -171,14 +177,20 @@ class Rendered:
     csv: bytes  # the report's CSV download, header included
     cells_csv: bytes  # its lines of the portal's cells.csv
     json: bytes  # its JSON (UTF-8): the download (plus a line end) and its entry in reports-data.json
-    states: CellStates  # for its workbook
+    states: ReportCells  # its cells' values, for its workbook (``report_xlsx``)
 
 
 def rendered(report: Report) -> Rendered:
-    states = report_states(report)
-    own, portal = csv_bodies(report, (REPORT_CSV, DATASET_CSV), states)
-    return Rendered(csv_header([f.title for f in FIELDS]) + own.encode("utf-8"), portal.encode("utf-8"),
-                    report_json_text(report, states).encode("utf-8"), states)
+    """The report's CSV (its own and its share of cells.csv) and JSON: the bytes of ``csv_bodies`` and
+    ``report_json_text``, put together from pieces (``ReportCells``)."""
+    cells = ReportCells.of(report)
+    own, portal = cells.csv((REPORT_CSV, DATASET_CSV))
+    return Rendered(_report_csv_header() + own, portal, cells.json(), cells)
+
+
+@cache
+def _report_csv_header() -> bytes:
+    return csv_header([f.title for f in FIELDS])
 
 
 def _cells_json(report: Report, table: TableSpec, states: CellStates | None = None) -> str:
@@ -241,14 +253,29 @@ def report_json(report: Report) -> bytes:
 # --- XLSX ---------------------------------------------------------------------------------
 
 
-def report_xlsx(report: Report, source: str = "", states: CellStates | None = None) -> bytes:
-    """The report's tables laid out like the official forms, one sheet each, after a 说明 sheet."""
-    values: dict[str, Any] = _cell_values(report, states or report_states(report))
-    values.update({"info:title": report.title, "info:agency": f"{report.agency.name}（{report.agency.slug}）",
-                   "info:year": report.year, "info:format": report.format.document,
-                   "info:published": report.published.isoformat(), "info:source": source})
+def report_xlsx(report: Report, source: str = "", states: ReportCells | None = None) -> bytes:
+    """The report's tables laid out like the official forms, one sheet each, after a 说明 sheet: the
+    bytes of ``xlsx_reference``, each table's sheet put together from pieces (``Sheet.xml_bytes``)."""
+    cells = states if states is not None and states.report is report else ReportCells.of(report)
+    book = workbook(cells.pieces.tables)
+    sheets: list[str | bytes] = [book.sheets[0].xml(_info(report, source))]
+    sheets += cells.sheets(book)
     # Dated by the report, not the build: the same report gives the same bytes (cold = incremental builds).
+    return book.write_sheets(sheets, title=report.title, day=report.published)
+
+
+def xlsx_reference(report: Report, source: str = "") -> bytes:
+    """``report_xlsx`` written cell by cell from the values by cell path (``xlsx.Sheet.xml``): its definition."""
+    values: dict[str, Any] = _cell_values(report, report_states(report))
+    values.update(_info(report, source))
     return workbook(tables_of(report)).write(values, title=report.title, day=report.published)
+
+
+def _info(report: Report, source: str) -> dict[str, Any]:
+    """The 说明 sheet's values."""
+    return {"info:title": report.title, "info:agency": f"{report.agency.name}（{report.agency.slug}）",
+            "info:year": report.year, "info:format": report.format.document,
+            "info:published": report.published.isoformat(), "info:source": source}
 
 
 def _cell_values(report: Report, states: CellStates) -> dict[str, Any]:
@@ -259,3 +286,192 @@ def _cell_values(report: Report, states: CellStates) -> dict[str, Any]:
         out.update(zip(_table_text(table).cells, (text if status else value for value, status, text in of_table)
                        if report.as_published else (value for value, _, _ in of_table)))
     return out
+
+
+# --- the same files from pieces -----------------------------------------------------------------
+
+
+def _ascii_lines(texts: Sequence[str]) -> list[bytes]:
+    """Each text (numbers: ASCII, no line end) as bytes, encoded in one go."""
+    if not texts:
+        return []
+    out = "\n".join(texts).encode("utf-8").split(b"\n")
+    if len(out) != len(texts):  # a line end in a text after all: one by one
+        return [text.encode("utf-8") for text in texts]
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class _Pieces:
+    """Every cell of a set of tables (a format's, or the layouts an archived report keeps), and what does
+    not depend on the report around each cell's value in the CSV lines, the JSON records and the
+    workbook's sheets, encoded once (``pieces``)."""
+
+    tables: tuple[TableSpec, ...]
+    texts: tuple[_TableText, ...]
+    paths: tuple[CellPath, ...]  # every cell's, in the tables' order
+    totals: tuple[tuple[int, CellPath], ...]  # (index, path) of each total
+    csv_middle: tuple[str, ...]  # each cell's "table,row,column,"
+    csv_end: tuple[str, ...]  # each cell's ",cell\r\n"
+    json_pieces: tuple[bytes, ...]  # per cell: what goes before its value, its value (empty), what closes it; the end
+    variants: dict[tuple[str, str, str], tuple[tuple[bytes, ...], tuple[bytes, ...]]] = field(
+        default_factory=dict, compare=False, repr=False)
+    slots: dict[int, tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def index(self) -> dict[CellPath, int]:
+        return {path: n for n, path in enumerate(self.paths)}
+
+    def csv_template(self, number_status: str, yes: str, no: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+        """A CSV variant's pieces, four per cell (lead, "table,row,column,", value, the rest of the line),
+        with the lead and the value left empty; and the rest of each cell's line when it is a computed total."""
+        key = (number_status, yes, no)
+        found = self.variants.get(key)
+        if found is None:
+            plain: list[bytes] = []
+            done: list[bytes] = []
+            for middle, end in zip(self.csv_middle, self.csv_end):
+                plain += [b"", middle.encode("utf-8"), b"", f",{number_status},,{no}{end}".encode()]
+                done.append(f",{number_status},,{yes}{end}".encode())
+            found = self.variants[key] = (tuple(plain), tuple(done))
+        return found
+
+    def sheet_slots(self, book: Workbook) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+        """For each table's sheet (after the 说明 sheet): the cell in each of its slots, and the slots
+        that hold no cell of the tables (left empty)."""
+        found = self.slots.get(id(book))
+        if found is None:
+            index = self.index
+            out = []
+            for sheet in book.sheets[1:]:
+                keys = [key for _, key in sheet.slots]
+                cells = tuple(index.get(tuple(key.split(".")), 0) for key in keys)
+                empty = tuple(j for j, key in enumerate(keys) if tuple(key.split(".")) not in index)
+                out.append((cells, empty))
+            found = self.slots[id(book)] = tuple(out)
+        return found
+
+
+@cache  # declarations hash by identity: one entry per set of tables
+def table_pieces(tables: tuple[TableSpec, ...]) -> _Pieces:
+    texts = tuple(_table_text(t) for t in tables)
+    json_pieces: list[bytes] = []
+    pending = ""
+    offset = 0
+    totals: list[tuple[int, CellPath]] = []
+    for n, (table, text) in enumerate(zip(tables, texts)):
+        pending += (("," if n else "") + f'{{"key":{json.dumps(table.key)},'
+                    f'"number":{json.dumps(table.number, ensure_ascii=False)},'
+                    f'"title":{json.dumps(table.title, ensure_ascii=False)},"cells":[')
+        for k, start in enumerate(text.json_start):
+            json_pieces += [(pending + ("," if k else "") + start).encode("utf-8"), b"", JSON_BYTES_ENDS[0]]
+            pending = ""
+        pending += "]}"
+        totals += [(offset + i, path) for i, path in text.totals]
+        offset += len(text.infos)
+    json_pieces.append(pending.encode("utf-8"))
+    return _Pieces(tables, texts, tuple(i.path for t in texts for i in t.infos), tuple(totals),
+                   tuple(m for t in texts for m in t.csv_middle), tuple(e for t in texts for e in t.csv_end),
+                   tuple(json_pieces))
+
+
+JSON_BYTES_ENDS = tuple(end.encode("utf-8") for end in JSON_ENDS)
+
+
+@dataclass(frozen=True, eq=False)
+class ReportCells:
+    """A report's cell values once, as the files write them: the text of each number, each cell's
+    JSON value, the cells published blank, not applicable or with their unit, and the totals gongkai
+    computed. Its CSV, JSON and workbook sheets are the pieces of its tables with these put in."""
+
+    report: Report
+    pieces: _Pieces
+    values: list[CellValue | None]
+    numbers: list[bytes]  # each cell's number as the CSV and the workbook write it ("" for none)
+    json_values: list[bytes]  # each cell's value as JSON
+    special: list[tuple[int, str, str]]  # (index, status, published text) of each cell published as such
+    computed: list[int]  # the totals the report did not give (computed by gongkai) and published as numbers
+
+    @classmethod
+    def of(cls, report: Report) -> ReportCells:
+        spec = table_pieces(tables_of(report))
+        values = list(map(report.values.get, spec.paths))
+        if values and set(map(type, values)) == {int}:  # as good as every report: integers only
+            numbers = json_values = _ascii_lines(list(map(str, values)))
+        else:
+            numbers = _ascii_lines(["" if v is None else str(v) if v.__class__ is int else number_text(v)
+                                    for v in values])
+            json_values = _ascii_lines([str(v) if v.__class__ is int else _json_value(v) for v in values])
+        published = report.as_published
+        special: list[tuple[int, str, str]] = []
+        if published:
+            index = spec.index
+            special = sorted((index[path], str(cell.state.value), cell.text)
+                             for path, cell in published.items() if path in index)
+        given = report.given_totals
+        computed = [n for n, path in spec.totals if path not in given]
+        if special:
+            published_at = {n for n, _, _ in special}
+            computed = [n for n in computed if n not in published_at]
+        return cls(report, spec, values, numbers, json_values, special, computed)
+
+    @cached_property
+    def states(self) -> CellStates:
+        """(value, status, published text) of each cell by table (``report_states``)."""
+        return report_states(self.report)
+
+    def _lead(self) -> bytes:
+        report = self.report
+        return (",".join(_csv_field(s) for s in (report.agency.slug, report.agency.name, str(report.year),
+                                                  report.format.version)) + ",").encode("utf-8")
+
+    def csv(self, variants: Sequence[tuple[dict[str, str], str, str]]) -> list[bytes]:
+        """The CSV lines (no header) in each variant: ``csv_bodies``' text, encoded."""
+        spec = self.pieces
+        count = len(spec.paths)
+        leads = [self._lead()] * count
+        numbers = self.numbers
+        if self.special:
+            numbers = list(numbers)
+            for n, _, _ in self.special:  # its text goes after its status
+                numbers[n] = b""
+        out = []
+        for statuses, yes, no in variants:
+            template, done = spec.csv_template(statuses[""], yes, no)
+            parts = list(template)
+            parts[0::4] = leads
+            parts[2::4] = numbers
+            for n in self.computed:
+                parts[4 * n + 3] = done[n]
+            for n, status, text in self.special:
+                parts[4 * n + 3] = f",{statuses[status]},{_csv_field(text)},{no}{spec.csv_end[n]}".encode()
+            out.append(b"".join(parts))
+        return out
+
+    def json(self) -> bytes:
+        """The report model as JSON: ``report_json_text``, encoded."""
+        parts = list(self.pieces.json_pieces)
+        parts[1:-1:3] = self.json_values
+        done = JSON_BYTES_ENDS[1]
+        for n in self.computed:
+            parts[3 * n + 2] = done
+        for n, status, text in self.special:
+            parts[3 * n + 1] = (f'{_json_value(self.values[n])},"status":"{status}",'
+                                f'"text":{json.dumps(text, ensure_ascii=False)}').encode()
+        head = json.dumps(report_head(self.report), ensure_ascii=False)
+        return (head[:-1] + ',"tables":[').encode("utf-8") + b"".join(parts) + b"]}"
+
+    def sheets(self, book: Workbook) -> list[bytes]:
+        """Each table's sheet of the workbook (``Sheet.xml`` of the cell values, encoded)."""
+        numbers = self.numbers
+        others: dict[int, str | None] = {}
+        if None in self.values:  # left empty (an archived report's blank cell)
+            others = {n: None for n, value in enumerate(self.values) if value is None}
+        others.update((n, text) for n, _, text in self.special)
+        out = []
+        for sheet, (cells, empty) in zip(book.sheets[1:], self.pieces.sheet_slots(book)):
+            rest = [(j, others[n]) for j, n in enumerate(cells) if n in others] if others else []
+            rest += [(j, None) for j in empty]
+            out.append(sheet.xml_bytes([numbers[n] for n in cells], rest))
+        return out

@@ -12,11 +12,11 @@ template is the one found: ``own_template``).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from jinja2 import Environment, Template
+from jinja2 import Environment
 from markupsafe import escape
 
 from ..model import Report
@@ -47,20 +47,33 @@ CHART_TEMPLATE = "opendata/chart.html"
 EXTRAS_TEMPLATE = "opendata/report_extras.html"
 
 
-_OWN: dict[int, tuple[Template, bool]] = {}  # id of a loaded template → it, and whether it is the package's
+# (id of an environment, template name) → the environment, the found file's "up to date" check, whether it is the package's
+_OWN: dict[tuple[int, str], tuple[Environment, Callable[[], bool] | None, bool]] = {}
 
 
 def own_template(env: Environment, name: str) -> bool:
-    """Whether ``env`` finds the package's own template ``name`` (not a site's override of it)."""
-    template = env.get_template(name)  # Jinja's cache: a changed or new file is a new template object
-    known = _OWN.get(id(template))
-    if known is None or known[0] is not template:
-        filename = template.filename
-        known = _OWN[id(template)] = (template, filename is not None and os.path.samefile(filename, TEMPLATES / name))
-    return known[1]
+    """Whether ``env`` finds the package's own template ``name`` (not a site's override of it).
+
+    Asked of the loader, which finds the file Jinja would load, without compiling it (the fast path
+    never renders it); asked again when that file changed, as Jinja reloads a template."""
+    key = (id(env), name)
+    known = _OWN.get(key)
+    if known is None or known[0] is not env or (known[1] is not None and not known[1]()):
+        if env.loader is None:
+            return False
+        _, filename, uptodate = env.loader.get_source(env, name)
+        known = _OWN[key] = (env, uptodate, filename is not None and os.path.samefile(filename, TEMPLATES / name))
+    return known[2]
 
 
 def _e(text: object) -> str:
+    """``escape``'s text: most texts here are figures and labels with nothing to escape, returned as they are."""
+    if text.__class__ is str:
+        if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+            return str(escape(text))
+        return text
+    if text.__class__ is int:
+        return str(text)
     return str(escape(text))
 
 

@@ -52,13 +52,12 @@ from .trends import (
     APPEAL_OUTCOMES,
     OUTCOMES,
     PALETTE,
-    appeals,
-    applications_received,
-    carried_forward,
+    FigureMemo,
+    KeyFigures,
     charts,
     draw,
-    outcomes,
 )
+from .trends import key_figures as figures_of
 
 FOLDER = "open_data"  # reports/open_data/: "_" never occurs in an agency code, so it cannot clash
 NOT_COUNTED = "not_counted"  # totals-<year>/[<group>/]not_counted/: nor in a group's code
@@ -190,6 +189,7 @@ class OpenData:
         self._rollups: tuple[int, list[Rollup]] | None = None  # the last year's roll-ups
         self._files: dict[str, SiteFile] = {}  # the reports' files, once ``files()`` listed them
         self._made: tuple[Report, Rendered] | None = None  # the last report's CSV and JSON (its two files)
+        self.figures = FigureMemo()  # each report's key figures: its agency's charts, the portal's, its extras
         # A report's download sizes when gongkai writes its files itself (a full build, ``gongkai.offload``):
         # CSV, XLSX, JSON (``DOWNLOADS``), then ``more``'s, in its order.
         self.offloaded: Callable[[Report], Sequence[int]] | None = None
@@ -354,8 +354,10 @@ class OpenData:
 
     def downloads(self, report: Report, page_src: str) -> list[Download]:
         sizes = self.offloaded(report) if self.offloaded is not None else None
-        found = [Download(kind, description, file, self.href(page_src, file.src_uri))
-                 for (kind, _, _, description), file in zip(DOWNLOADS, self._report_files(report, sizes))]
+        files = self._report_files(report, sizes)
+        folder = self.href(page_src, posixpath.dirname(files[0].src_uri) + "/")  # the three are side by side
+        found = [Download(kind, description, file, self._in_folder(folder, file.src_uri, page_src))
+                 for (kind, _, _, description), file in zip(DOWNLOADS, files)]
         more = self.more.downloads(report) if self.more is not None else []
         for i, (title, kind, description, file) in enumerate(more):
             if sizes is not None:
@@ -363,11 +365,18 @@ class OpenData:
             found.append(Download(kind, description, file, self.href(page_src, file.src_uri), title))
         return found
 
+    def _in_folder(self, folder: str, src_uri: str, page_src: str) -> str:
+        """``href(page_src, src_uri)`` from the link to the file's folder (``folder``, ending in "/")."""
+        if "/" not in src_uri:
+            return self.href(page_src, src_uri)
+        name = posixpath.basename(src_uri)
+        return name if folder == "./" else folder + name
+
     def report_extras(self, report: Report, env: Environment) -> str:
         """A report page's year-over-year table and download links (with sizes), as HTML."""
         previous = self.previous_report(report)
         downloads = self.downloads(report, self.layout.report(report))
-        rows = self.year_over_year(report, previous) if previous is not None else []
+        rows = self.year_over_year(report, previous, self.figures) if previous is not None else []
         sized = [(d, size_text(d.file.measure())) for d in downloads]
         if own_template(env, EXTRAS_TEMPLATE):  # written by its fast path: the same bytes (``fast_html``)
             return report_extras_html(report, previous, rows, sized)
@@ -451,18 +460,18 @@ class OpenData:
 
     def charts_html(self, reports: Iterable[Report], prefix: str, env: Environment) -> Markup:
         if own_template(env, CHART_TEMPLATE):  # written by its fast path: the same bytes (``fast_html``)
-            return Markup("\n".join(chart_html(c, draw(c), PALETTE) for c in charts(reports, prefix)))
+            return Markup("\n".join(chart_html(c, draw(c), PALETTE) for c in charts(reports, prefix, self.figures)))
         template = env.get_template(CHART_TEMPLATE)
         return Markup("\n".join(template.render(chart=c, drawing=draw(c), palette=PALETTE).strip()
-                                for c in charts(reports, prefix)))
+                                for c in charts(reports, prefix, self.figures)))
 
     def agency_trends(self, group: AgencyGroup, env: Environment) -> Markup:
         return self.charts_html(group.reports, "trend-", env)
 
-    @staticmethod
-    def agency_trends_key(group: AgencyGroup) -> str:
-        """What an agency's charts are drawn from (their figures), for a dirty build to compare."""
-        return repr(charts(group.reports, "trend-"))
+    def agency_trends_key(self, group: AgencyGroup) -> str:
+        """What an agency's charts are drawn from (each report's year and figures: ``charts`` reads
+        nothing else), for a dirty build to compare."""
+        return repr([(r.year, self.figures(r)) for r in group.reports])
 
     # --- pages ----------------------------------------------------------------------------
 
@@ -633,7 +642,8 @@ class OpenData:
         return next((r for r in (group.reports if group else ()) if r.year < report.year), None)  # newest first
 
     @staticmethod
-    def year_over_year(report: Report, previous: Report) -> list[tuple[str, str, str, str]]:
+    def year_over_year(report: Report, previous: Report,
+                       figures: Callable[[Report], KeyFigures] = figures_of) -> list[tuple[str, str, str, str]]:
         """Key figures beside the previous report's: (label, previous, this, change), as text; a figure
         a report published blank is 未填报, and its change is not worked out."""
         def text(value: int | None) -> str:
@@ -641,19 +651,24 @@ class OpenData:
 
         return [(label, text(before), text(now),
                  "—" if before is None or now is None else f"{now - before:+d}" if now != before else "0")
-                for label, before, now in key_figures_side_by_side(previous, report)]
+                for label, before, now in key_figures_side_by_side(previous, report, figures)]
 
 
-def key_figures(report: Report) -> list[tuple[str, int | None]]:
-    received, carried = applications_received(report)
-    figures = [("本年新收政府信息公开申请", received), ("上年结转政府信息公开申请", carried)]
-    figures += [(f"办理结果：{label}", value) for (_, label), value in zip(OUTCOMES, outcomes(report))]
-    figures += [("结转下年度继续办理", carried_forward(report))]
-    figures += [(f"行政复议：{label}", value) for (_, label), value in zip(APPEAL_OUTCOMES, appeals(report, "review"))]
-    figures += [(f"行政诉讼：{label}", value)
-                for (_, label), value in zip(APPEAL_OUTCOMES, appeals(report, "litigation"))]
-    return figures
+KEY_FIGURE_LABELS = ("本年新收政府信息公开申请", "上年结转政府信息公开申请",
+                     *(f"办理结果：{label}" for _, label in OUTCOMES), "结转下年度继续办理",
+                     *(f"行政复议：{label}" for _, label in APPEAL_OUTCOMES),
+                     *(f"行政诉讼：{label}" for _, label in APPEAL_OUTCOMES))
 
 
-def key_figures_side_by_side(previous: Report, report: Report) -> list[tuple[str, int | None, int | None]]:
-    return [(label, before, now) for (label, before), (_, now) in zip(key_figures(previous), key_figures(report))]
+def key_figures(report: Report, figures: Callable[[Report], KeyFigures] = figures_of) -> list[tuple[str, int | None]]:
+    """The year-over-year table's figures of a report: (label, value)."""
+    return list(zip(KEY_FIGURE_LABELS, _figure_values(figures(report))))
+
+
+def _figure_values(f: KeyFigures) -> tuple[int | None, ...]:
+    return (*f.applications, *f.outcomes, f.carried_forward, *f.review, *f.litigation)
+
+
+def key_figures_side_by_side(previous: Report, report: Report, figures: Callable[[Report], KeyFigures] = figures_of
+                             ) -> list[tuple[str, int | None, int | None]]:
+    return list(zip(KEY_FIGURE_LABELS, _figure_values(figures(previous)), _figure_values(figures(report))))

@@ -130,14 +130,46 @@ def appeals(report: Report, kind: str) -> Figures:
     return tuple(_sum(report, ("appeals", kind), column) for column, _ in APPEAL_OUTCOMES)
 
 
+@dataclass(frozen=True)
+class KeyFigures:
+    """A report's figures that the charts and the year-over-year table show."""
+
+    applications: Figures  # received, carried over (``applications_received``)
+    outcomes: Figures  # ``OUTCOMES``
+    carried_forward: int | None
+    review: Figures  # ``APPEAL_OUTCOMES`` of 行政复议
+    litigation: Figures  # and of 行政诉讼
+
+
+def key_figures(report: Report) -> KeyFigures:
+    return KeyFigures(applications_received(report), outcomes(report), carried_forward(report),
+                      appeals(report, "review"), appeals(report, "litigation"))
+
+
+class FigureMemo:
+    """Each report's ``key_figures``, worked out once (key: the report object; one memo per build, so
+    that an agency's charts, the portal's and each report page's year-over-year table share them)."""
+
+    def __init__(self) -> None:
+        self._of: dict[int, tuple[Report, KeyFigures]] = {}
+
+    def __call__(self, report: Report) -> KeyFigures:
+        found = self._of.get(id(report))
+        if found is None or found[0] is not report:
+            found = self._of[id(report)] = (report, key_figures(report))
+        return found[1]
+
+
 def _add(figures: list[Figures], i: int) -> tuple[int | None, int]:
     """The sum of one figure over reports, and how many left it blank (None when all did)."""
     known = [f[i] for f in figures if f[i] is not None]
     return (sum(known) if known else None), len(figures) - len(known)  # type: ignore[arg-type]
 
 
-def charts(reports: Iterable[Report], prefix: str) -> list[Chart]:
-    """The trend charts over ``reports`` (one agency's, or sums of all), oldest year first."""
+def charts(reports: Iterable[Report], prefix: str,
+           figures_of: Callable[[Report], KeyFigures] = key_figures) -> list[Chart]:
+    """The trend charts over ``reports`` (one agency's, or sums of all), oldest year first (each
+    report's figures from ``figures_of``: ``key_figures``, or a ``FigureMemo`` of it)."""
     by_year: dict[int, list[Report]] = {}
     for report in reports:
         by_year.setdefault(report.year, []).append(report)
@@ -145,8 +177,10 @@ def charts(reports: Iterable[Report], prefix: str) -> list[Chart]:
     if len(years) < 2:
         return []
 
-    def series(labels: Sequence[str], figures: Callable[[Report], Figures]) -> tuple[Series, ...]:
-        per_year = [[figures(r) for r in by_year[y]] for y in years]
+    of_year = [[figures_of(r) for r in by_year[y]] for y in years]
+
+    def series(labels: Sequence[str], figures: Callable[[KeyFigures], Figures]) -> tuple[Series, ...]:
+        per_year = [[figures(f) for f in of] for of in of_year]
         out = []
         for i, label in enumerate(labels):
             sums = [_add(of_year, i) for of_year in per_year]
@@ -155,13 +189,13 @@ def charts(reports: Iterable[Report], prefix: str) -> list[Chart]:
 
     return [
         Chart(f"{prefix}applications", "政府信息公开申请数量", "件", years,
-              series(("本年新收", "上年结转"), applications_received), stacked=False),
+              series(("本年新收", "上年结转"), lambda f: f.applications), stacked=False),
         Chart(f"{prefix}outcomes", "申请办理结果构成", "件", years,
-              series([label for _, label in OUTCOMES], outcomes), stacked=True),
+              series([label for _, label in OUTCOMES], lambda f: f.outcomes), stacked=True),
         Chart(f"{prefix}review", "行政复议结果", "件", years,
-              series([label for _, label in APPEAL_OUTCOMES], lambda r: appeals(r, "review")), stacked=True),
+              series([label for _, label in APPEAL_OUTCOMES], lambda f: f.review), stacked=True),
         Chart(f"{prefix}litigation", "行政诉讼结果", "件", years,
-              series([label for _, label in APPEAL_OUTCOMES], lambda r: appeals(r, "litigation")), stacked=True),
+              series([label for _, label in APPEAL_OUTCOMES], lambda f: f.litigation), stacked=True),
     ]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -138,6 +138,26 @@ class Sheet:
         pieces.append(self.parts[-1])
         return "".join(pieces)
 
+    @cached_property
+    def template(self) -> tuple[bytes, ...]:
+        """``xml`` as UTF-8 pieces, four per slot (the XML before it and its '<c r=… s=…', '><v>', its
+        number, '</v></c>'), then the end: ``xml_bytes`` puts the numbers in."""
+        pieces: list[bytes] = []
+        for head in self._keys[0]:
+            pieces += [head.encode("utf-8"), b"><v>", b"", b"</v></c>"]
+        pieces.append(self.parts[-1].encode("utf-8"))
+        return tuple(pieces)
+
+    def xml_bytes(self, numbers: Sequence[bytes], others: Iterable[tuple[int, Any]] = ()) -> bytes:
+        """``xml`` encoded, made from the text of each slot's number (``numbers``, in slot order, ASCII),
+        but for the slots ``others`` gives another value (slot, value: None, a text…): the same bytes."""
+        pieces = list(self.template)
+        pieces[2::4] = numbers
+        for slot, value in others:
+            at = 4 * slot + 1
+            pieces[at:at + 3] = (_cell_rest(value).encode("utf-8"), b"", b"")
+        return b"".join(pieces)
+
 
 class _SheetWriter:
     """Collects a sheet's cells row by row; data cells become slots."""
@@ -248,8 +268,8 @@ class _Member:
     deflated: bool
 
 
-def _member(name: str, content: str, level: int = 1) -> _Member:
-    raw = content.encode("utf-8")
+def _member(name: str, content: str | bytes, level: int = 1) -> _Member:
+    raw = content.encode("utf-8") if isinstance(content, str) else content
     packer = zlib.compressobj(level, zlib.DEFLATED, -15)
     data = packer.compress(raw) + packer.flush()
     if len(data) >= len(raw):
@@ -286,9 +306,13 @@ class Workbook:
 
     def write(self, values: Mapping[str, Any], *, title: str, day: date) -> bytes:
         """The workbook with ``values`` (dotted cell path or ``info:<name>`` → number or text) put in."""
+        return self.write_sheets([sheet.xml(values) for sheet in self.sheets], title=title, day=day)
+
+    def write_sheets(self, sheets: Sequence[str | bytes], *, title: str, day: date) -> bytes:
+        """The workbook of the sheets' XML (``Sheet.xml`` or ``Sheet.xml_bytes``, one per sheet, in order)."""
         stamp = f"{day.isoformat()}T00:00:00Z"
         members = [*self.constant, _member("docProps/core.xml", _CORE.format(title=xml_text(title), stamp=stamp))]
-        members += [_member(f"xl/worksheets/sheet{n}.xml", sheet.xml(values)) for n, sheet in enumerate(self.sheets, 1)]
+        members += [_member(f"xl/worksheets/sheet{n}.xml", xml) for n, xml in enumerate(sheets, 1)]
         return _zip(members, day)
 
 
