@@ -128,13 +128,15 @@ def work(tasks: Connection, results: Connection, close: Sequence[Connection] = (
     while True:
         try:
             message = tasks.recv()
-        except EOFError:  # the main process is gone
+        except (EOFError, KeyboardInterrupt):  # the main process is gone, or Ctrl-C: it says so, not this one
             return
         if message is None:
             return
         number, chunk = message
         try:
             payload: bytes | None = dumps(_parse_chunk(chunk))
+        except KeyboardInterrupt:
+            return
         except Exception:  # noqa: BLE001 (the main process reads the chunk again and fails as it would alone)
             payload = None
         try:
@@ -168,7 +170,6 @@ class _Worker:
         self.lock = threading.Lock()
         self.sent: set[int] = set()  # chunks handed to the worker and not yet answered
         self.received: dict[int, bytes] = {}  # pickled results of the chunks the worker read
-        self.failed = False  # the worker is gone or stopped answering: its chunks are read here
         context: Any = multiprocessing.get_context(start_method)
         task_reader, self.tasks = context.Pipe(duplex=False)
         self.results, result_writer = context.Pipe(duplex=False)
@@ -210,12 +211,12 @@ class _Worker:
                         raise EOFError
                 number, payload = self.results.recv()
                 self.sent.discard(number)
-                if payload is None:  # read here instead
+                if payload is None:  # it failed on the chunk: read here, and no more handed to it
                     raise EOFError
                 self.received[number] = payload
                 self._hand()
-        except (EOFError, OSError, ValueError, pickle.PickleError):
-            self.failed = True
+        except Exception:  # noqa: BLE001 (the worker is gone or sent nonsense: what it did not send is read here)
+            pass
         finally:
             with contextlib.suppress(OSError, ValueError):
                 self.tasks.send(None)
@@ -245,6 +246,12 @@ def parse_in_parallel(tasks: Sequence[tuple[Path, Found, str]], *, start_method:
             results[index] = parse_file(path, found, display)
         done[number] = True
 
+    def take(worker: _Worker) -> None:
+        for number in list(worker.received):  # (the feeder thread adds to it)
+            chunk = loads(worker.received.pop(number))
+            results[number * CHUNK:number * CHUNK + len(chunk)] = chunk
+            done[number] = True
+
     try:
         worker: _Worker | None = _Worker(chunks, start_method)
     except (OSError, ValueError, RuntimeError):  # no worker: everything is read here
@@ -256,13 +263,11 @@ def parse_in_parallel(tasks: Sequence[tuple[Path, Found, str]], *, start_method:
         try:
             while (claimed := worker.claim()) is not None:
                 read_here(claimed)
+                take(worker)  # what the worker sent meanwhile: only a chunk or two is ever held pickled
         finally:  # also when reading a file here failed: nothing more is handed out, the worker ends
             worker.claim_all()
             worker.finish()
-        for number, payload in sorted(worker.received.items()):
-            chunk = loads(payload)
-            results[number * CHUNK:number * CHUNK + len(chunk)] = chunk
-            done[number] = True
+        take(worker)
         for number in range(len(chunks)):
             if not done[number]:  # the worker's, not sent back
                 read_here(number)
