@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 MODES = ("serial", "parallel")
 
@@ -29,8 +30,9 @@ def one_run(portal: Path, mode: str, memory: bool) -> dict[str, float]:
 
     from gongkai.collection import ReportStore
 
-    store = ReportStore(portal, parallel=mode == "parallel")
-    store.parallel_from = 1
+    store = ReportStore(portal)
+    if hasattr(store, "parallel"):  # (an older tree, e.g. with PYTHONPATH=<its plugins>, reads in one process)
+        store.parallel, store.parallel_from = mode == "parallel", 1
     if memory:
         tracemalloc.start()
     cpu, wall = time.process_time(), time.perf_counter()
@@ -50,11 +52,11 @@ def one_run(portal: Path, mode: str, memory: bool) -> dict[str, float]:
             **({"bytes_per_report": held, "values_bytes_per_report": values} if memory else {})}
 
 
-def _size_of_values(values: object) -> int:
-    """The dict and the numbers it alone holds (small ints are shared by every report)."""
-    if not isinstance(values, dict):
-        return sys.getsizeof(values)
-    return sys.getsizeof(values) + sum(sys.getsizeof(v) for v in values.values() if not -5 <= v <= 256)
+def _size_of_values(values: Any) -> int:
+    """The mapping and what it alone holds (small ints are shared by every report; a shared layout is not counted)."""
+    numbers = list(values.values())
+    own = sys.getsizeof(values) + (sys.getsizeof(values._numbers) if hasattr(values, "_numbers") else 0)
+    return own + sum(sys.getsizeof(v) for v in numbers if not (isinstance(v, int) and -5 <= v <= 256))
 
 
 def main() -> int:
@@ -62,26 +64,27 @@ def main() -> int:
     parser.add_argument("--portal", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--memory", action="store_true", help="also bytes held per report (tracemalloc: slower)")
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument("--one", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one_run(args.portal, args.one, args.memory)))
         return 0
-    runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in MODES}
+    runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in args.modes}
     load = os.getloadavg()[0]
     for _ in range(args.runs):
-        for mode in MODES:
+        for mode in args.modes:
             out = subprocess.run([sys.executable, __file__, "--portal", str(args.portal), "--one", mode],
                                  capture_output=True, text=True, check=True).stdout
             runs[mode].append(json.loads(out))
     if args.memory:
-        for mode in MODES:
+        for mode in args.modes:
             out = subprocess.run([sys.executable, __file__, "--portal", str(args.portal), "--one", mode, "--memory"],
                                  capture_output=True, text=True, check=True).stdout
             memory = json.loads(out)
             runs[mode][0].update({k: memory[k] for k in ("bytes_per_report", "values_bytes_per_report")})
     print(f"{args.portal.name}: {args.runs} runs per mode, load average {load:.1f} → {os.getloadavg()[0]:.1f}")
-    for mode in MODES:
+    for mode in args.modes:
         first = runs[mode][0]
         med = {k: statistics.median(r[k] for r in runs[mode]) for k in ("wall_ms", "cpu_ms", "worker_cpu_ms")}
         line = (f"{mode:<9} {int(first['reports'])} reports, {int(first['findings'])} findings: wall {med['wall_ms']:.2f} "

@@ -28,7 +28,7 @@ from .indexing import check_layout
 from .loading import load_file
 from .loading_pool import START_METHOD, Parsed, parse_file, parse_in_parallel
 from .marks import Mark
-from .model import CellPath, Report
+from .model import CellPath, CellValues, Report
 from .placement import REPORT_SUFFIXES, Found, display_path, survey
 from .roster import ROSTER_FILE, Roster, apply_roster, load_roster
 from .rules import Where, finding
@@ -102,9 +102,10 @@ _GIVEN: dict[frozenset[CellPath], frozenset[CellPath]] = {}  # one set for every
 
 
 def _compact(report: Report, path: Path, display: str) -> None:
-    """Keeps less of a validated report: positions read on demand, shared ``given_totals``."""
+    """Keeps less of a validated report: positions read on demand, shared ``given_totals``, values in a tuple."""
     report.marks = _MarksOnDemand(path, display)
     report.given_totals = _GIVEN.setdefault(report.given_totals, report.given_totals)
+    report.values = CellValues.of(report.values)
 
 
 @dataclass

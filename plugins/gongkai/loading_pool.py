@@ -32,7 +32,7 @@ from .findings import Finding, has_errors
 from .formats import FORMATS, FormatSpec
 from .loading import load_file
 from .loading_caches import shared_path
-from .model import Report
+from .model import CellValues, Report
 from .parsing import parse_document
 from .placement import Found, check_placement
 from .validation import validate_report
@@ -98,6 +98,7 @@ def _parse_chunk(tasks: Sequence[Task]) -> list[Parsed]:
         report, findings = parse_file(path, Found(path, None if task.root is None else Path(task.root)), task.display)
         if report is not None:
             report.marks = {}  # read again from the file in the main process (``collection._compact``)
+            report.values = CellValues.of(report.values)  # pickled as its layout (once a chunk) and numbers
         parsed.append((report, findings))
     return parsed
 
@@ -111,10 +112,10 @@ def dumps(parsed: list[Parsed]) -> bytes:
 
 
 def loads(data: bytes) -> list[Parsed]:
-    """A chunk's results, each report's cell paths the ones this process shares (``shared_path``)."""
+    """A chunk's results, each report's cell paths the ones this process shares (``shared_path``, ``CellValues``)."""
     parsed: list[Parsed] = pickle.loads(data)
     for report, _ in parsed:
-        if report is not None:
+        if isinstance(report, Report) and isinstance(report.values, dict):  # (past CellValues' bound of layouts)
             report.values = {shared_path(path): value for path, value in report.values.items()}
     return parsed
 
