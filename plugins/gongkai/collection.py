@@ -156,12 +156,10 @@ class ReportStore:
             stamp = (-1, -1)
         return key, stamp
 
-    def load_one(self, path: Path, found: Found | None = None) -> tuple[Report | None, list[Finding], bool]:
-        """Returns the report, its own findings, and whether the file was parsed now."""
-        return self._load_identified(path, found, *self._identify(path))
-
-    def _load_identified(self, path: Path, found: Found | None, key: Path,
-                         stamp: tuple[int, int]) -> tuple[Report | None, list[Finding], bool]:
+    def load_one(self, path: Path, found: Found | None = None,
+                 identity: tuple[Path, tuple[int, int]] | None = None) -> tuple[Report | None, list[Finding], bool]:
+        """Returns the report, its own findings, and whether the file was parsed now (``identity``: ``_identify``'s)."""
+        key, stamp = identity or self._identify(path)
         entry = self._entries.get(key)
         if entry is not None and entry.stamp == stamp:
             entry.load = self._loads
@@ -205,7 +203,7 @@ class ReportStore:
             identified = [(found, *self._identify(found.path)) for found in surveyed]
             self._read_in_parallel(identified)
             for found, key, stamp in identified:
-                report, own, parsed = self._load_identified(found.path, found, key, stamp)
+                report, own, parsed = self.load_one(found.path, found, (key, stamp))
                 findings.extend(own)
                 if parsed:
                     changed.append(found.path)
