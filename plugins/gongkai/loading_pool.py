@@ -91,15 +91,21 @@ def _reduce_format(spec: FormatSpec) -> tuple[Any, tuple[str]]:
 _DISPATCH = {**copyreg.dispatch_table, FormatSpec: _reduce_format}
 
 
+def _slim(parsed: Parsed) -> Parsed:
+    """What is kept of a report until the load ends: no positions (read again from the file when asked for:
+    ``collection._compact``), its values compact (pickled as their layout, once a chunk, and numbers)."""
+    report = parsed[0]
+    if report is not None:
+        report.marks = {}
+        report.values = CellValues.of(report.values)
+    return parsed
+
+
 def _parse_chunk(tasks: Sequence[Task]) -> list[Parsed]:
     parsed = []
     for task in tasks:
         path = Path(task.path)
-        report, findings = parse_file(path, Found(path, None if task.root is None else Path(task.root)), task.display)
-        if report is not None:
-            report.marks = {}  # read again from the file in the main process (``collection._compact``)
-            report.values = CellValues.of(report.values)  # pickled as its layout (once a chunk) and numbers
-        parsed.append((report, findings))
+        parsed.append(_slim(parse_file(path, Found(path, None if task.root is None else Path(task.root)), task.display)))
     return parsed
 
 
@@ -244,7 +250,7 @@ def parse_in_parallel(tasks: Sequence[tuple[Path, Found, str]], *, start_method:
         start = number * CHUNK
         for index in range(start, min(start + CHUNK, len(tasks))):
             path, found, display = tasks[index]
-            results[index] = parse_file(path, found, display)
+            results[index] = _slim(parse_file(path, found, display))
         done[number] = True
 
     def take(worker: _Worker) -> None:
