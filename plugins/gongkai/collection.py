@@ -26,13 +26,13 @@ from typing import Any, Iterable, Iterator, Sequence
 from .findings import Finding, has_errors
 from .indexing import check_layout
 from .loading import load_file
+from .loading_pool import START_METHOD, Parsed, parse_file, parse_in_parallel
 from .marks import Mark
-from .model import CellPath, Report
-from .parsing import parse_document
-from .placement import REPORT_SUFFIXES, Found, check_placement, display_path, survey
+from .model import CellPath, CellValues, Report
+from .placement import REPORT_SUFFIXES, Found, display_path, survey
 from .roster import ROSTER_FILE, Roster, apply_roster, load_roster
 from .rules import Where, finding
-from .validation import validate_collection, validate_report
+from .validation import validate_collection
 
 __all__ = ["REPORT_SUFFIXES", "Portal", "ReportStore", "find_report_files", "load_portal"]
 
@@ -94,13 +94,18 @@ class _MarksOnDemand(Mapping[tuple[Any, ...], Mark]):
         return len(self._loaded())
 
 
+# From how many files to read on, a load reads them in two processes (``loading_pool``): below, starting
+# the worker costs more than it saves; and a `mkdocs serve` store reads in this process (``parallel``).
+PARALLEL_FROM = 2000
+
 _GIVEN: dict[frozenset[CellPath], frozenset[CellPath]] = {}  # one set for every report that gave the same totals
 
 
 def _compact(report: Report, path: Path, display: str) -> None:
-    """Keeps less of a validated report: positions read on demand, shared ``given_totals``."""
+    """Keeps less of a validated report: positions read on demand, shared ``given_totals``, values in a tuple."""
     report.marks = _MarksOnDemand(path, display)
     report.given_totals = _GIVEN.setdefault(report.given_totals, report.given_totals)
+    report.values = CellValues.of(report.values)
 
 
 @dataclass
@@ -127,15 +132,19 @@ def _collector_paused() -> Iterator[None]:
 class ReportStore:
     """Parsed reports kept between loads, invalidated by each file's size and mtime."""
 
-    def __init__(self, base: Path | None = None) -> None:
+    def __init__(self, base: Path | None = None, *, parallel: bool = True) -> None:
         self.base = base
         # Resolved once (resolving means a system call per folder of the path, for every file).
         self._resolved_base = base.resolve() if base is not None else None
         self._entries: dict[Path, _Entry] = {}
         self._loads = 0
+        self._fresh: set[Path] = set()  # read in parallel for the current load, not yet taken
+        self.parallel = parallel
+        self.parallel_from = PARALLEL_FROM
+        self.start_method = START_METHOD
 
-    def load_one(self, path: Path, found: Found | None = None) -> tuple[Report | None, list[Finding], bool]:
-        """Returns the report, its own findings, and whether the file was parsed now."""
+    def _identify(self, path: Path) -> tuple[Path, tuple[int, int]]:
+        """The file's key in the store (its resolved path) and its stamp (size, mtime)."""
         try:
             key = path.resolve()
         except (OSError, RuntimeError):  # a symlink loop: the reader names it
@@ -145,27 +154,43 @@ class ReportStore:
             stamp = (stat.st_size, stat.st_mtime_ns)
         except OSError:
             stamp = (-1, -1)
+        return key, stamp
+
+    def load_one(self, path: Path, found: Found | None = None,
+                 identity: tuple[Path, tuple[int, int]] | None = None) -> tuple[Report | None, list[Finding], bool]:
+        """Returns the report, its own findings, and whether the file was parsed now (``identity``: ``_identify``'s)."""
+        key, stamp = identity or self._identify(path)
         entry = self._entries.get(key)
         if entry is not None and entry.stamp == stamp:
             entry.load = self._loads
-            return entry.report, entry.findings, False
+            parsed = key in self._fresh  # read by ``_read_in_parallel`` for this load
+            self._fresh.discard(key)
+            return entry.report, entry.findings, parsed
         display = _display(path, key, self._resolved_base)
-        document, findings = load_file(path, display)
-        report = None
-        if document is not None:
-            report, parse_findings = parse_document(document)
-            findings = findings + parse_findings
-            if has_errors(findings):
-                report = None
-            elif report is not None:
-                findings.extend(check_placement(report, found or Found(path)))
-                if has_errors(findings):
-                    report = None
-                else:
-                    findings.extend(validate_report(report))
-                    _compact(report, path, display)
+        self._store(key, stamp, path, display, parse_file(path, found, display))
+        return self._entries[key].report, self._entries[key].findings, True
+
+    def _store(self, key: Path, stamp: tuple[int, int], path: Path, display: str, parsed: Parsed) -> None:
+        report, findings = parsed
+        if report is not None:
+            _compact(report, path, display)
         self._entries[key] = _Entry(stamp, report, findings, self._loads)
-        return report, findings, True
+
+    def _read_in_parallel(self, identified: list[tuple[Found, Path, tuple[int, int]]]) -> None:
+        """Above ``parallel_from`` files to read, they are read by this process and a worker (``loading_pool``)."""
+        self._fresh.clear()
+        todo: dict[Path, tuple[Found, tuple[int, int]]] = {}
+        for found, key, stamp in identified:
+            entry = self._entries.get(key)
+            if (entry is None or entry.stamp != stamp) and key not in todo:  # a second link to a file: as read first
+                todo[key] = (found, stamp)
+        if not self.parallel or len(todo) < self.parallel_from:
+            return
+        tasks = [(found.path, found, _display(found.path, key, self._resolved_base)) for key, (found, _) in todo.items()]
+        for (key, (_, stamp)), (path, _, display), parsed in zip(
+                todo.items(), tasks, parse_in_parallel(tasks, start_method=self.start_method)):
+            self._store(key, stamp, path, display, parsed)
+            self._fresh.add(key)
 
     def load(self, paths: Sequence[Path]) -> Portal:
         self._loads += 1
@@ -175,12 +200,13 @@ class ReportStore:
         reports: list[Report] = []
         changed: list[Path] = []
         with _collector_paused():
-            for found in surveyed:
-                path = found.path
-                report, own, parsed = self.load_one(path, found)
+            identified = [(found, *self._identify(found.path)) for found in surveyed]
+            self._read_in_parallel(identified)
+            for found, key, stamp in identified:
+                report, own, parsed = self.load_one(found.path, found, (key, stamp))
                 findings.extend(own)
                 if parsed:
-                    changed.append(path)
+                    changed.append(found.path)
                 if report is not None:
                     reports.append(report)
         findings.extend(check_layout(reports))  # here, so the CLI and the site cannot disagree

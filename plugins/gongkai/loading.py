@@ -18,7 +18,7 @@ import yaml
 
 from . import limits
 from .findings import Finding
-from .loading_caches import BaseLoader, CachingLoader
+from .loading_caches import PLAIN_INTS, PLAIN_INTS_BOUND, BaseLoader, CachingLoader, child_paths
 from .loading_caches import shared_path as shared_path  # parsing imports it from here
 from .marks import Mark, nearest
 from .rules import Where, finding, yaml_syntax
@@ -209,18 +209,22 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         # The hot loop of loading (every key of every report): node classes are compared directly,
-        # plain strings and integers are read inline, and marks are packed without a call.
+        # plain strings and integers are read inline, paths and integers seen before are looked up,
+        # and marks are packed without a call.
         result: dict[Any, Any] = {}
         key_marks, value_marks = self.key_marks, self.value_marks
+        children, ints = child_paths(path), PLAIN_INTS
         for key_node, value_node in node.value:
             if key_node.__class__ is _ScalarNode and key_node.tag == _STR_TAG:
                 key = key_node.value
             else:
                 key = self._scalar(key_node) if isinstance(key_node, _ScalarNode) else str(key_node.value)
                 key = key if isinstance(key, str) else str(key)
-            # Interned: the same few dozen keys recur in every report, and every report stays in memory.
-            key = sys.intern(key)
-            here = shared_path(path + (key,))
+            here = children.get(key)
+            if here is None:
+                # Interned: the same few dozen keys recur in every report, and every report stays in memory.
+                here = children[key] = shared_path(path + (sys.intern(key),))
+            key = here[-1]
             start = key_node.start_mark
             key_mark = (start.line + 1) << _COLUMN_BITS | (start.column + 1)
             if key in result:
@@ -232,11 +236,15 @@ class _Builder:
             start = value_node.start_mark
             value_marks[here] = (start.line + 1) << _COLUMN_BITS | (start.column + 1)
             if value_node.__class__ is _ScalarNode:
-                tag = value_node.tag
-                if tag == _STR_TAG and (value_node.style or value_node.value[:1] not in _ZERO_OR_MINUS):
-                    result[key] = value_node.value
-                elif tag == _INT_TAG and _PLAIN_INT.fullmatch(value_node.value):
-                    result[key] = int(value_node.value)
+                tag, text = value_node.tag, value_node.value
+                if tag == _STR_TAG and (value_node.style or text[:1] not in _ZERO_OR_MINUS):
+                    result[key] = text
+                elif tag == _INT_TAG and (number := ints.get(text)) is not None:
+                    result[key] = number
+                elif tag == _INT_TAG and _PLAIN_INT.fullmatch(text):
+                    result[key] = number = int(text)
+                    if len(text) <= _CACHED_INT_LENGTH and len(ints) < PLAIN_INTS_BOUND:
+                        ints[text] = number
                 else:
                     result[key] = self._scalar(value_node)
             else:
@@ -266,6 +274,7 @@ class _Builder:
 
 
 _ZERO_OR_MINUS = frozenset("0-")
+_CACHED_INT_LENGTH = 6
 
 
 def _control_character(text: str, display: str) -> Finding | None:

@@ -8,6 +8,7 @@ logic of reading a report is there.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import yaml
@@ -28,14 +29,33 @@ _PATHS: dict[Path_, Path_] = {}
 _PATHS_BOUND = 100_000
 
 
+_CHILDREN: dict[Path_, dict[Any, Path_]] = {}  # a path's children's shared tuples by their last key
+
+
 def shared_path(path: Path_) -> Path_:
     """The one tuple kept for this path (equal to ``path``)."""
     found = _PATHS.get(path)
     if found is None:
         if len(_PATHS) >= _PATHS_BOUND:
             _PATHS.clear()
+            _CHILDREN.clear()
         found = _PATHS[path] = path
     return found
+
+
+def child_paths(path: Path_) -> dict[Any, Path_]:
+    """The shared tuples of ``path``'s children, by key (the caller adds the ones it makes: ``shared_path``).
+
+    The loader looks every key of a report up here: no tuple is made for a path seen before."""
+    found = _CHILDREN.get(path)
+    if found is None:
+        found = _CHILDREN[path] = {}
+    return found
+
+
+# Plain decimal integers as written (the loader checks the form first), short ones only, bounded.
+PLAIN_INTS: dict[str, int] = {}
+PLAIN_INTS_BOUND = 50_000
 
 
 # Implicit tags of plain scalars by their text. Keys and small numbers recur in every report and
@@ -48,6 +68,14 @@ _CACHED_TEXT_LENGTH = 32
 
 class CachingLoader(BaseLoader):  # type: ignore[misc]
     """libyaml's safe loader (where present), resolving each short plain scalar's tag once per text."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        if not self.yaml_path_resolvers:
+            # Without path resolvers (the safe loaders register none) these two do nothing, and libyaml's
+            # composer calls both for every node: a builtin that takes the same arguments is a cheaper no-op.
+            self.descend_resolver = operator.is_  # (parent node, index)
+            self.ascend_resolver = ().__len__  # ()
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is _ScalarNode and implicit[0] and not self.yaml_path_resolvers:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from .deadlines import Duty, duty_from_name
 from .formats import FORMATS, CellSpec, FormatSpec, Relation, Section, TableSpec
+from .loading_caches import shared_path
 from .marks import Mark, nearest
 
 CellValue = int | Decimal
@@ -75,6 +76,89 @@ class Discrepancy:
         return ".".join(self.cell)
 
 
+class CellValues(Mapping[CellPath, CellValue]):
+    """A report's cell values, stored compactly: the numbers in a tuple, their paths in an index
+    shared by every report that holds the same paths in the same order (``of``).
+
+    Every report stays in memory for the whole build, and a dict of its ~200 cells was two thirds
+    of it. A read-only mapping: ``values[path]``, ``get``, ``in``, iteration in the order the
+    cells were read; pickled as the index's paths and the numbers.
+    """
+
+    __slots__ = ("_index", "_numbers")
+
+    def __init__(self, index: _Layout, numbers: tuple[CellValue, ...]) -> None:
+        self._index, self._numbers = index, numbers
+
+    @classmethod
+    def of(cls, values: Mapping[CellPath, CellValue]) -> Mapping[CellPath, CellValue]:
+        """``values`` stored compactly; as given past ``_LAYOUTS_BOUND`` distinct layouts (cells in many orders)."""
+        if isinstance(values, CellValues):
+            return values
+        index = _layout(tuple(values))
+        return values if index is None else cls(index, tuple(values.values()))
+
+    def __getitem__(self, path: CellPath) -> CellValue:
+        return self._numbers[self._index[path]]
+
+    def get(self, path: CellPath, default: Any = None) -> Any:
+        position = self._index.get(path)
+        return default if position is None else self._numbers[position]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._index
+
+    def __iter__(self) -> Iterator[CellPath]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CellValues) and other._index is self._index:
+            return other._numbers == self._numbers
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # (equal to dicts, which are not hashable)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def __reduce__(self) -> tuple[Any, tuple[tuple[CellPath, ...], tuple[CellValue, ...]]]:
+        return _cell_values, (self._index.paths, self._numbers)
+
+
+class _Layout(dict[CellPath, int]):
+    """Each path's position, and the paths in order (pickled once per layout: the same tuple every time)."""
+
+    __slots__ = ("paths",)
+
+    def __init__(self, paths: tuple[CellPath, ...]) -> None:
+        super().__init__((path, position) for position, path in enumerate(paths))
+        self.paths = paths
+
+
+# One index per layout (the cells' paths in the order a report holds them): a few per portal.
+_LAYOUTS: dict[tuple[CellPath, ...], _Layout] = {}
+_LAYOUTS_BOUND = 1000
+
+
+def _layout(paths: tuple[CellPath, ...]) -> _Layout | None:
+    index = _LAYOUTS.get(paths)
+    if index is None:
+        if len(_LAYOUTS) >= _LAYOUTS_BOUND:
+            return None
+        paths = tuple(shared_path(path) for path in paths)  # the loader's tuples, also for an unpickled layout
+        index = _LAYOUTS[paths] = _Layout(paths)
+    return index
+
+
+def _cell_values(paths: tuple[CellPath, ...], numbers: tuple[CellValue, ...]) -> Mapping[CellPath, CellValue]:
+    """Unpickled: this process's index of the layout (its own tuples), or a dict past the bound."""
+    index = _layout(paths)
+    return dict(zip(paths, numbers)) if index is None else CellValues(index, numbers)
+
+
 @cache
 def _sections(version: str, layouts: tuple[tuple[str, str], ...]) -> tuple[Section, ...]:
     """The format's sections with each table in its declared layout (the same objects every time)."""
@@ -100,7 +184,7 @@ class Report:
     format: FormatSpec
     published: date
     narrative: dict[str, str]
-    values: dict[CellPath, CellValue]
+    values: Mapping[CellPath, CellValue]  # a dict, or ``CellValues`` once loaded (``collection``)
     given_totals: frozenset[CellPath] = frozenset()
     # Where each field was written (``loading.Marks`` for a parsed file: packed, paths shared).
     marks: Mapping[tuple[Any, ...], Mark] = field(default_factory=dict, repr=False)

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Iterator, Mapping
 
 from .formats import Block, CellSpec, Column, LeafRow, TableSpec
+from .loading_caches import shared_path
 
 CellPath = tuple[str, ...]
 
@@ -35,8 +36,9 @@ class TotalRule:
         return f"{self.rule}-sum"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "target_path", self.target.path)
-        object.__setattr__(self, "addend_paths", tuple(a.path for a in self.addends))
+        # The loader's tuples (``shared_path``): a total parsing fills in is keyed by the same object as a given one.
+        object.__setattr__(self, "target_path", shared_path(self.target.path))
+        object.__setattr__(self, "addend_paths", tuple(shared_path(a.path) for a in self.addends))
 
     def expected(self, values: Mapping[CellPath, int | Decimal]) -> int | Decimal:
         return sum((values[path] for path in self.addend_paths), 0)

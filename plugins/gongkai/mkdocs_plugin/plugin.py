@@ -106,6 +106,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.store = ReportStore(base)
         if self.dirty:  # stamped before parsing: a save during this build makes the next one render it
             self.dirty_builds.begin(config, find_report_files([reports_dir]))
+        self.store.parallel = getattr(self, "command", None) != "serve"  # a second process for large builds only
         portal = self.store.load([reports_dir])
         # Preview (`mkdocs serve`) never stops on a report; publishing stops on errors, leaves drafts out.
         self.site = plan_site(portal.reports, portal.findings, portal.files, layout=self.layout, base=base,
