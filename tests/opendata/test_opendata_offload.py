@@ -436,3 +436,23 @@ def test_a_build_whose_worker_is_held_equals_the_build_in_process(tmp_path: Path
     assert _tree(in_process / "site") == _tree(with_worker / "site")
     assert taken and taken[0].stolen > 0
     assert _no_worker_left()
+
+
+def test_a_build_failing_after_the_worker_started_leaves_no_worker(tmp_path: Path, monkeypatch, caplog) -> None:
+    """The worker starts as the pages are planned (``on_files``): a page of docs/ in the place of a
+    generated one fails the build after that, with the site untouched and no worker left."""
+    real = Offload.start
+    started: list[Offload] = []
+
+    def start(self):
+        real(self)
+        started.append(self)
+
+    monkeypatch.setattr(Offload, "start", start)
+    root = _portal(tmp_path, workers=1)
+    clash = root / "docs" / "reports" / "shifan-zhen" / "2023.md"
+    clash.parent.mkdir(parents=True, exist_ok=True)
+    clash.write_text("# 同名页面\n", encoding="utf-8")
+    text = _fails(root, caplog)
+    assert "docs 目录中的 reports/shifan-zhen/2023.md 与自动生成的页面同名" in text
+    assert started and started[0].process.exitcode is not None
