@@ -13,8 +13,11 @@ a time (``BATCH``, one pickle), in the order the pages are written, by a feeder 
 (so at most a pipe's worth of reports is in flight: memory stays bounded however large the
 portal), each without its source marks and with its format declaration by name (``dumps_batch``:
 the worker's caches are per declaration). The worker sends back each report's file sizes, which the report page's
-download links show: ``sizes(report)`` waits only when the worker is behind. In process, ``sizes``
-writes the reports up to the one asked for.
+download links show, from a thread (it never stops because this process is busy elsewhere). When a page
+asks ``sizes(report)`` and the worker is behind, this process does not wait: it takes the next report
+nobody has taken (a shared counter: each report is made once, by either process) and makes it, and the
+worker puts that report's share of the dataset, sent to it, in its place: the dataset keeps its order and
+its bytes. In process, ``sizes`` writes the reports up to the one asked for.
 
 A failure (an exception while making a file, a write that fails, the worker killed) is an
 ``OffloadError`` naming the file; ``stop()`` ends the worker (a failed build), ``finish()`` waits for
