@@ -34,6 +34,7 @@ PHASES: tuple[tuple[str, str, str], ...] = (
     ("page sanitizing (nh3, on_page_content)", "gongkai.mkdocs_plugin.plugin", "sanitize_html"),
     ("report tables (insert_tables)", "gongkai.pages.portal", "insert_tables"),
     ("report open data extras", "gongkai.opendata.site", "OpenData.report_extras"),
+    ("report files made in this process", "gongkai.offload", "Offload._make"),
     ("theme template + write (_build_page)", "mkdocs.commands.build", "_build_page"),
     ("page context (get_context)", "mkdocs.commands.build", "get_context"),
     ("page write (write_file)", "mkdocs.utils", "write_file"),

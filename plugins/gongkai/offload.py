@@ -13,8 +13,11 @@ a time (``BATCH``, one pickle), in the order the pages are written, by a feeder 
 (so at most a pipe's worth of reports is in flight: memory stays bounded however large the
 portal), each without its source marks and with its format declaration by name (``dumps_batch``:
 the worker's caches are per declaration). The worker sends back each report's file sizes, which the report page's
-download links show: ``sizes(report)`` waits only when the worker is behind. In process, ``sizes``
-writes the reports up to the one asked for.
+download links show, from a thread (it never stops because this process is busy elsewhere). When a page
+asks ``sizes(report)`` and the worker is behind, this process does not wait: it takes the next report
+nobody has taken (a shared counter: each report is made once, by either process) and makes it, and the
+worker puts that report's share of the dataset, sent to it, in its place: the dataset keeps its order and
+its bytes. In process, ``sizes`` writes the reports up to the one asked for.
 
 A failure (an exception while making a file, a write that fails, the worker killed) is an
 ``OffloadError`` naming the file; ``stop()`` ends the worker (a failed build), ``finish()`` waits for
@@ -30,6 +33,7 @@ import io
 import multiprocessing
 import os
 import pickle
+import queue
 import sys
 import threading
 import types
@@ -79,6 +83,9 @@ def _make_failed(report: Report | None, error: BaseException) -> str:
     return f"生成报告{what}下载文件和附件时出错（{type(error).__name__}：{error}），网站未生成，原网站保持不变"
 
 
+Share = tuple[bytes, bytes]  # a report's lines of cells.csv, its JSON (``exports.Rendered``)
+
+
 class FilesWriter:
     """Makes each report's files and writes them straight to the staged site (one report after another)."""
 
@@ -101,8 +108,17 @@ class FilesWriter:
                 raise OffloadError(_write_failed(folder + dataset.CELLS_CSV, error)) from None
 
     def files(self, report: Report) -> list[tuple[str, Sequence[bytes]]]:
-        """The report's files (site path, chunks): ``DOWNLOADS``' then the attachments', in ``KINDS``' order."""
+        """The report's files (site path, chunks): ``DOWNLOADS``' then the attachments', in ``KINDS``' order;
+        its share of the dataset is appended (``open``)."""
+        out, share = self.make(report)
+        if self.dataset is not None and share is not None:
+            self.dataset.add(*share)
+        return out
+
+    def make(self, report: Report) -> tuple[list[tuple[str, Sequence[bytes]]], Share | None]:
+        """The report's files, and its share of the dataset (with open data), appended nowhere."""
         out: list[tuple[str, Sequence[bytes]]] = []
+        share: Share | None = None
         if self.plan.open_data:
             made = rendered(report)
             for kind, suffix, _, _ in DOWNLOADS:
@@ -110,17 +126,20 @@ class FilesWriter:
                     (made.csv,) if kind == "CSV" else (made.json, b"\n") if kind == "JSON"
                     else (report_xlsx(report, source=report.title, states=made.states),))
                 out.append((report_file(self.plan.layout, report, suffix), chunks))
-            if self.dataset is not None:
-                self.dataset.add(made.cells_csv, made.json)
+            share = (made.cells_csv, made.json)
         if self.plan.attachments:
             for attachment, data in zip(KINDS, attachments.make_all(report)):
                 out.append((attachments.src_uri(self.plan.layout, report, attachment), (data,)))
-        return out
+        return out, share
 
     def write(self, report: Report) -> tuple[int, ...]:
         """Make and write the report's files: their sizes, in the order of ``files``."""
+        return self.put(self.files(report))
+
+    def put(self, files: Sequence[tuple[str, Sequence[bytes]]]) -> tuple[int, ...]:
+        """Write files made by ``files`` or ``make``: their sizes."""
         sizes = []
-        for uri, chunks in self.files(report):
+        for uri, chunks in files:
             path = self._path(uri)
             folder = os.path.dirname(path)
             try:
@@ -134,6 +153,11 @@ class FilesWriter:
                 raise OffloadError(_write_failed(uri, error)) from None
             sizes.append(sum(len(chunk) for chunk in chunks))
         return tuple(sizes)
+
+    def add_share(self, share: Share) -> None:
+        """A report's share of the dataset made elsewhere (the main process took the report: ``Offload``)."""
+        if self.dataset is not None:
+            self.dataset.add(*share)
 
     def finish(self) -> tuple[int, int] | None:
         """Close the dataset's files: their sizes (CSV, JSON), or None without open data."""
@@ -205,12 +229,25 @@ def loads_batch(data: bytes) -> list[Report]:
     return reports
 
 
-def work(plan: Plan, tasks: Connection, results: Connection, close: Sequence[Connection] = ()) -> None:
-    """The worker: reports in, their sizes out (``("done", dataset sizes)`` at the end, or ``("error", text)``)."""
+def work(plan: Plan, tasks: Connection, results: Connection, close: Sequence[Connection] = (),
+         claimed: Any = None, shares: Connection | None = None) -> None:
+    """The worker: reports in, their sizes out (``(position, sizes)``; ``("done", dataset sizes)`` at the end,
+    or ``("error", text)``).
+
+    Each report is claimed before it is made (``claimed``: the next position nobody has taken, shared with
+    the main process, which takes that one itself when it would otherwise wait for this worker); a report
+    the main process took is skipped, and its share of the dataset, sent by the main process, is put in
+    its place (``shares``, in the same order)."""
     for end in close:  # the main process's ends, inherited when forked: EOF must reach each side
         end.close()
+    # Sent by a thread: the worker goes on while the main process is busy elsewhere (MkDocs reading every
+    # page, the listing pages), however many sizes wait for it.
+    outbox: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
+    sender = threading.Thread(target=_forward, args=(outbox, results), name="gongkai-files-results", daemon=True)
+    sender.start()
     writer = FilesWriter(plan)
     report: Report | None = None
+    position = 0
     try:
         writer.open()
         while True:
@@ -218,22 +255,44 @@ def work(plan: Plan, tasks: Connection, results: Connection, close: Sequence[Con
             if not payload:
                 break
             for report in loads_batch(payload):
-                results.send(writer.write(report))
+                if claimed is None or _claim(claimed, position):
+                    outbox.put((position, writer.write(report)))
+                elif shares is not None and writer.dataset is not None:
+                    taken, share = shares.recv()
+                    if taken != position:  # not reached: both sides take positions in order
+                        raise RuntimeError(f"数据集的第 {taken + 1} 份应为第 {position + 1} 份")
+                    writer.add_share(share)
+                position += 1
             report = None
-        results.send(("done", writer.finish()))
+        outbox.put(("done", writer.finish()))
     except EOFError:  # the main process is gone
         writer.abort()
     except OffloadError as error:
         writer.abort()
-        _send(results, ("error", str(error)))
+        outbox.put(("error", str(error)))
     except BaseException as error:  # noqa: BLE001 (any failure is reported, never a traceback)
         writer.abort()
-        _send(results, ("error", _make_failed(report, error)))
+        outbox.put(("error", _make_failed(report, error)))
+    finally:
+        outbox.put(None)
+        sender.join()
 
 
-def _send(results: Connection, message: tuple[str, str]) -> None:
-    with contextlib.suppress(OSError):  # the main process is gone
-        results.send(message)
+def _forward(outbox: queue.SimpleQueue[tuple[Any, ...] | None], results: Connection) -> None:
+    while (message := outbox.get()) is not None:
+        try:
+            results.send(message)
+        except OSError:  # the main process is gone
+            return
+
+
+def _claim(claimed: Any, position: int) -> bool:
+    """Take ``position`` unless the other process has: positions are taken in order, by either."""
+    with claimed.get_lock():
+        if claimed.value != position:
+            return False
+        claimed.value = position + 1
+        return True
 
 
 @contextlib.contextmanager
@@ -251,7 +310,12 @@ def _without_main() -> Iterator[None]:
 
 
 class Offload:
-    """The reports' files of one full build: made in a worker process (``worker``) or in this one."""
+    """The reports' files of one full build: made in a worker process (``worker``) or in this one.
+
+    With the worker, this process does not wait for it: when a page needs a report's sizes and the
+    worker has not sent them, this process takes the next report nobody has taken (``_take``) and
+    makes it itself (``_steal``), sending its share of the dataset to the worker, which puts it in
+    its place; so the two cores share the files whichever is busier."""
 
     def __init__(self, plan: Plan, reports: Sequence[Report], *, worker: bool, start_method: str | None = None) -> None:
         self.plan = plan
@@ -260,16 +324,23 @@ class Offload:
         self.start_method = start_method or START_METHOD
         self.position = {r.key: i for i, r in enumerate(reports)}
         self.ready: dict[int, tuple[int, ...]] = {}  # sizes received (or written) and not asked for yet
-        self.received = 0  # reports whose sizes came back
+        self.given: set[int] = set()  # positions whose sizes were asked for
+        self.received = 0  # reports whose sizes are known (sent by the worker or written here)
         self.dataset_sizes: tuple[int, int] | None = None
         self.finished = False
         self.failure: str | None = None
-        self.writer: FilesWriter | None = None
+        self.writer: FilesWriter | None = None  # in process: every report, in order
+        self.thief: FilesWriter | None = None  # with the worker: the reports this process takes
         self.process: Any = None  # multiprocessing's Process of the start method
         self.tasks: Connection | None = None
         self.results: Connection | None = None
+        self.claimed: Any = None  # the next position nobody has taken (shared with the worker)
+        self.shares: Connection | None = None  # the shares of the dataset of the reports taken here
+        self.outbox: queue.SimpleQueue[tuple[int, Share] | None] = queue.SimpleQueue()
         self.feeder: threading.Thread | None = None
+        self.sender: threading.Thread | None = None
         self.stopping = threading.Event()
+        self.stolen = 0  # reports made here instead of waiting
 
     def start(self) -> None:
         if not self.worker:
@@ -279,14 +350,20 @@ class Offload:
         context: Any = multiprocessing.get_context(self.start_method)
         task_reader, self.tasks = context.Pipe(duplex=False)
         self.results, result_writer = context.Pipe(duplex=False)
+        share_reader, self.shares = context.Pipe(duplex=False)
+        self.claimed = context.Value("q", 0)
         self.process = context.Process(target=work, name="gongkai-files", daemon=True,
-                                       args=(self.plan, task_reader, result_writer, (self.tasks, self.results)))
+                                       args=(self.plan, task_reader, result_writer,
+                                             (self.tasks, self.results, self.shares), self.claimed, share_reader))
         with _without_main():
             self.process.start()
-        task_reader.close()  # the worker's ends: closed here, so that either side sees the other go
-        result_writer.close()
+        for end in (task_reader, result_writer, share_reader):  # the worker's: closed here, so that either side sees the other go
+            end.close()
+        self.thief = FilesWriter(self.plan)
         self.feeder = threading.Thread(target=self._feed, name="gongkai-files-feeder", daemon=True)
         self.feeder.start()
+        self.sender = threading.Thread(target=self._send_shares, name="gongkai-files-shares", daemon=True)
+        self.sender.start()
 
     def _feed(self) -> None:
         """Send the reports ``BATCH`` at a time: a send waits while the pipe is full (the worker is behind)."""
@@ -301,16 +378,28 @@ class Offload:
         except (OSError, ValueError, TypeError):  # the worker is gone (or stopped): the main thread reports it
             return
 
+    def _send_shares(self) -> None:
+        """Send the shares of the reports taken here, in order: a thread, so that a full pipe (the worker
+        busy on the reports before them) never holds up the pages."""
+        shares = self.shares
+        assert shares is not None
+        while (item := self.outbox.get()) is not None:
+            try:
+                shares.send(item)
+            except (OSError, ValueError):  # the worker is gone (or stopped): the main thread reports it
+                return
+
     # --- the main process -------------------------------------------------------------------
 
     def sizes(self, report: Report) -> tuple[int, ...]:
         """The sizes of the report's files (``FilesWriter.files``' order), once written."""
         position = self.position[report.key]
         while position not in self.ready:
-            if position < self.received:  # asked for twice: written once, measured from the disk
+            if position in self.given:  # asked for twice: written once, measured from the disk
                 return tuple(os.path.getsize(os.path.join(self.plan.site_dir, *uri.split("/")))
                              for uri in self._uris(report))
             self._next()
+        self.given.add(position)
         return self.ready.pop(position)
 
     def _uris(self, report: Report) -> list[str]:
@@ -318,28 +407,65 @@ class Offload:
         return uris + ([attachments.src_uri(self.plan.layout, report, k) for k in KINDS] if self.plan.attachments else [])
 
     def _next(self) -> None:
-        """One more report written (in process) or its sizes received (from the worker)."""
+        """One more report written (in process, or taken from the worker) or its sizes received."""
         if self.failure is not None:
             raise OffloadError(self.failure)
         if self.received >= len(self.reports):
             raise OffloadError("所有报告的文件均已写出")  # not reached: every report's sizes are asked for once
         if self.writer is not None:
-            try:
-                self.ready[self.received] = self.writer.write(self.reports[self.received])
-            except OffloadError as error:
-                self.failure = str(error)
-                raise
-            except Exception as error:  # noqa: BLE001 (reported with the file, never a traceback)
-                self.failure = _make_failed(self.reports[self.received], error)
-                raise OffloadError(self.failure) from None
-            self.received += 1
+            self._make(self.writer, self.received)
             return
+        results = self.results
+        assert results is not None
+        if not results.poll(0):  # the worker is behind: take the next report nobody has, or wait
+            taken = self._take()
+            if taken is not None:
+                self._steal(taken)
+                return
         message = self._receive()
         if message[0] == "error" or message[0] == "done":
             self.failure = message[1] if message[0] == "error" else "后台进程提前结束"
             raise OffloadError(self.failure)
-        self.ready[self.received] = message
+        position, sizes = message
+        self.ready[position] = sizes
         self.received += 1
+
+    def _make(self, writer: FilesWriter, position: int) -> Share | None:
+        """Make and write the report at ``position`` here (its share of the dataset returned, unless
+        ``writer`` appends it); ``OffloadError`` naming the file or the report."""
+        report = self.reports[position]
+        try:
+            if writer is self.writer:
+                self.ready[position], share = writer.write(report), None
+            else:
+                files, share = writer.make(report)
+                self.ready[position] = writer.put(files)
+        except OffloadError as error:
+            self.failure = str(error)
+            raise
+        except Exception as error:  # noqa: BLE001 (reported with the file, never a traceback)
+            self.failure = _make_failed(report, error)
+            raise OffloadError(self.failure) from None
+        self.received += 1
+        return share
+
+    def _take(self) -> int | None:
+        """The next position nobody has taken, now this process's (None: the worker has them all)."""
+        claimed = self.claimed
+        with claimed.get_lock():
+            position: int = claimed.value
+            if position >= len(self.reports):
+                return None
+            claimed.value = position + 1
+        return position
+
+    def _steal(self, position: int) -> None:
+        """The report at ``position`` made here; its share of the dataset goes to the worker."""
+        assert self.thief is not None
+        share = self._make(self.thief, position)
+        self.stolen += 1
+        if share is not None:
+            self.outbox.put((position, share))
 
     def _receive(self) -> tuple[Any, ...]:
         results = self.results
@@ -395,9 +521,11 @@ class Offload:
             if process.is_alive():
                 process.kill()
                 process.join()
-        if self.feeder is not None:  # its send fails once the worker is gone
-            self.feeder.join(10)
-        self.feeder = None
-        for end in (self.tasks, self.results):
+        self.outbox.put(None)
+        for thread in (self.feeder, self.sender):  # a send fails once the worker is gone
+            if thread is not None:
+                thread.join(10)
+        self.feeder = self.sender = None
+        for end in (self.tasks, self.results, self.shares):
             if end is not None:
                 end.close()

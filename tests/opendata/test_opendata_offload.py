@@ -5,6 +5,7 @@ message naming the file, with no half-published site and no process left behind.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import errno
 import logging
@@ -136,8 +137,8 @@ def test_an_exception_while_making_a_file_names_the_report(sample_reports, tmp_p
 def test_a_killed_worker_is_reported_and_no_process_is_left(sample_reports, tmp_path: Path) -> None:
     job = _offload(sample_reports, tmp_path, worker=True)
     os.kill(job.process.pid, signal.SIGKILL)  # still starting: it has written nothing
-    with pytest.raises(OffloadError, match=r"后台进程意外退出（退出码 -9，正在处理 reports/"):
-        job.sizes(job.reports[0])
+    with pytest.raises(OffloadError, match=r"后台进程意外退出（退出码 -9"):  # (the first reports may be made here)
+        _run(job)
     job.stop()
     assert not job.process.is_alive()
     assert _no_worker_left()
@@ -288,3 +289,170 @@ def test_a_script_without_a_main_guard_can_use_the_worker(tmp_path: Path) -> Non
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[True, True]"  # printed once: the script ran once
+
+
+# --- the build process takes reports when the worker is behind --------------------------------------
+
+
+def _held(job: Offload, seconds: float):
+    """The worker stopped (SIGSTOP) now and let go on after ``seconds``: it is behind, whatever the machine."""
+    import threading
+
+    os.kill(job.process.pid, signal.SIGSTOP)
+
+    def go_on() -> None:
+        with contextlib.suppress(ProcessLookupError):  # (ended meanwhile)
+            os.kill(job.process.pid, signal.SIGCONT)
+
+    timer = threading.Timer(seconds, go_on)
+    timer.start()
+    return timer
+
+
+@pytest.mark.parametrize("hold", [0.0, 0.3, 3.0])
+def test_reports_taken_from_a_held_worker_give_the_same_bytes_and_sizes(sample_reports, tmp_path: Path,
+                                                                        hold: float) -> None:
+    """Stopped for a while, the worker leaves the next reports to the build process: every file, every
+    size and the dataset (whose shares come from both processes, in the pages' order) as in process."""
+    in_process = _run(_offload(sample_reports, tmp_path / "a", worker=False))
+    job = _offload(sample_reports, tmp_path / "b", worker=True)
+    timer = _held(job, hold)
+    try:
+        in_worker = _run(job)
+    finally:
+        timer.join()
+    assert in_worker == in_process
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    if hold >= 3.0:  # every report asked for while the worker was stopped was made here
+        assert job.stolen >= len(sample_reports) - 1
+    assert job.process.exitcode == 0 and _no_worker_left()
+
+
+def test_a_slow_worker_shares_the_reports_with_the_build_process(sample_reports, tmp_path: Path, monkeypatch) -> None:
+    """A worker slower than the pages: the two processes alternate, the dataset stays in order."""
+    if "fork" not in METHODS:
+        pytest.skip("the delay is put into the worker by forking")
+    import time
+
+    in_process = _run(_offload(sample_reports, tmp_path / "a", worker=False))
+    real = FilesWriter.write
+
+    def slow(self, report):
+        time.sleep(0.15)
+        return real(self, report)
+
+    monkeypatch.setattr(FilesWriter, "write", slow)  # the worker's (the build process uses make + put)
+    job = _offload(sample_reports, tmp_path / "b", worker=True, method="fork")
+    in_worker = _run(job)
+    assert in_worker == in_process
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    assert 0 < job.stolen < len(sample_reports)  # both made some
+    folder = tmp_path / "b" / "reports" / "open_data"
+    ordered = build_index(sample_reports).reports
+    assert (folder / dataset.CELLS_CSV).read_bytes() == b"".join(dataset.dataset_csv(ordered))
+    assert (folder / dataset.CELLS_JSON).read_bytes() == b"".join(dataset.dataset_json(ordered))
+
+
+@pytest.mark.parametrize("open_data, attachments", [(True, False), (False, True)])
+def test_taking_reports_without_open_data_or_attachments(sample_reports, tmp_path: Path, open_data: bool,
+                                                         attachments: bool) -> None:
+    plan = Plan(str(tmp_path / "a"), Layout(), open_data=open_data, attachments=attachments)
+    reports = build_index(sample_reports).reports
+    expected = _run(_started(Offload(plan, reports, worker=False)))
+    job = _started(Offload(Plan(str(tmp_path / "b"), Layout(), open_data=open_data, attachments=attachments),
+                           reports, worker=True))
+    timer = _held(job, 1.0)
+    try:
+        assert _run(job) == expected
+    finally:
+        timer.join()
+    assert job.stolen and _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def _started(job: Offload) -> Offload:
+    job.start()
+    return job
+
+
+def test_a_failed_write_in_the_build_process_names_the_file_and_ends_the_worker(sample_reports,
+                                                                                 tmp_path: Path) -> None:
+    victim = build_index(sample_reports).reports[3]
+    uri = _blocked(tmp_path, victim)
+    job = _offload(sample_reports, tmp_path, worker=True)
+    timer = _held(job, 1.0)  # reports 1, 2, 3… are the build process's
+    try:
+        with pytest.raises(OffloadError, match=f"写入 {uri} 失败") as caught:
+            _run(job)
+    finally:
+        timer.join()
+    assert job.stolen and "网站未生成" in str(caught.value)
+    assert not job.process.is_alive() and _no_worker_left()
+
+
+def test_an_exception_in_the_build_process_names_the_report(sample_reports, tmp_path: Path) -> None:
+    broken = copy.copy(build_index(sample_reports).reports[2])
+    broken.display_path = "reports/broken/2023.yml"
+    broken.narrative = None  # making its JSON raises AttributeError
+    reports = [*build_index(sample_reports).reports[:2], broken]
+    job = _started(Offload(Plan(str(tmp_path), Layout()), reports, worker=True))
+    timer = _held(job, 1.0)
+    try:
+        with pytest.raises(OffloadError, match="生成报告 reports/broken/2023.yml 的下载文件和附件时出错（AttributeError"):
+            _run(job)
+    finally:
+        timer.join()
+    assert not job.process.is_alive() and _no_worker_left()
+
+
+def test_a_worker_killed_while_reports_are_taken_is_reported(sample_reports, tmp_path: Path) -> None:
+    """Killed while the build process makes reports itself (and sends their shares of the dataset)."""
+    job = _offload(sample_reports, tmp_path, worker=True)
+    os.kill(job.process.pid, signal.SIGSTOP)
+    for report in job.reports[:3]:
+        job.sizes(report)
+    assert job.stolen >= 2
+    os.kill(job.process.pid, signal.SIGKILL)
+    with pytest.raises(OffloadError, match=r"后台进程意外退出（退出码 -9"):
+        _run(job)
+    assert not job.process.is_alive() and _no_worker_left()
+
+
+def test_a_build_whose_worker_is_held_equals_the_build_in_process(tmp_path: Path, monkeypatch) -> None:
+    """``mkdocs build`` with the worker stopped for the first seconds: the pages take its reports, and the
+    site is the in-process build's, byte for byte."""
+    in_process = _portal(tmp_path / "zero", workers=0)
+    _build(in_process, in_process / "site")
+    real = Offload.start
+    taken: list[Offload] = []
+
+    def start_and_hold(self):
+        real(self)
+        taken.append(self)
+        _held(self, 2.0)
+
+    monkeypatch.setattr(Offload, "start", start_and_hold)
+    with_worker = _portal(tmp_path / "one", workers=1)
+    _build(with_worker, with_worker / "site")
+    assert _tree(in_process / "site") == _tree(with_worker / "site")
+    assert taken and taken[0].stolen > 0
+    assert _no_worker_left()
+
+
+def test_a_build_failing_after_the_worker_started_leaves_no_worker(tmp_path: Path, monkeypatch, caplog) -> None:
+    """The worker starts as the pages are planned (``on_files``): a page of docs/ in the place of a
+    generated one fails the build after that, with the site untouched and no worker left."""
+    real = Offload.start
+    started: list[Offload] = []
+
+    def start(self):
+        real(self)
+        started.append(self)
+
+    monkeypatch.setattr(Offload, "start", start)
+    root = _portal(tmp_path, workers=1)
+    clash = root / "docs" / "reports" / "shifan-zhen" / "2023.md"
+    clash.parent.mkdir(parents=True, exist_ok=True)
+    clash.write_text("# 同名页面\n", encoding="utf-8")
+    text = _fails(root, caplog)
+    assert "docs 目录中的 reports/shifan-zhen/2023.md 与自动生成的页面同名" in text
+    assert started and started[0].process.exitcode is not None

@@ -166,6 +166,11 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             return files
         assert self.env is not None
         builds = self.dirty_builds if self.dirty else None
+        if self.data is not None:  # a serve rebuild after a failed one
+            self.data.stop()
+        self.data = SiteData(self.opendata, config, staged=self.staging is not None, workers=self.config.workers,
+                             layout=self.layout)
+        data_files = self.data.files()  # a full build: the files worker starts now, beside the pages' planning
         self.generated = {}
         for page in (portal_pages(self.index, self.layout, self.env, self.config.index_title, self.opendata,
                                   self.config.page_size)
@@ -175,11 +180,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                                   f"（报告页面都在 {self.layout.prefix}/ 下自动生成）")
             files.append(generated_file(config, page, builds))
             self.generated[page.src_uri] = page
-        if self.data is not None:  # a serve rebuild after a failed one
-            self.data.stop()
-        self.data = SiteData(self.opendata, config, staged=self.staging is not None, workers=self.config.workers,
-                             layout=self.layout)
-        for data_file in self.data.files():
+        for data_file in data_files:
             files.append(data_file)
             if builds is not None:  # remembered, so that a later dirty build removes it when its report is gone
                 builds.add(data_file, None)
