@@ -599,3 +599,25 @@ class HtmlPages:
             return False
         populate_html(page, config, files, rendered)
         return True
+
+
+# --- report pages written from a shell (``page_shell``) ------------------------------------------
+
+SHELLED_TEMPLATE = "main.html"  # the template MkDocs renders a page with (no ``template:`` in its meta)
+
+
+def render_from_shells(env: Environment, render: Callable[[Any, Callable[[Any], str]], str]) -> None:
+    """Pages rendered with ``SHELLED_TEMPLATE`` go through ``render(context, jinja)`` (``page_shell``):
+    MkDocs' ``_build_page`` renders a page by ``env.get_template(name).render(context)``, the
+    context its ``TemplateContext``; the templates of ``env`` are made of the class set here
+    (``Environment.template_class``) — ``test_mkdocs_renders_a_page_by_its_templates_render``."""
+    base = env.template_class
+
+    class ShellTemplate(base):  # type: ignore[valid-type,misc]
+        def render(self, *args: Any, **kwargs: Any) -> str:
+            if self.name != SHELLED_TEMPLATE or kwargs or len(args) != 1 or not isinstance(args[0], dict):
+                return str(super().render(*args, **kwargs))
+            jinja = super().render
+            return render(args[0], lambda context: str(jinja(context)))
+
+    env.template_class = ShellTemplate

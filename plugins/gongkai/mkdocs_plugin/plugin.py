@@ -63,9 +63,11 @@ from .internals import (
     generated_file,
     release_page,
     render_blank_cheaply,
+    render_from_shells,
     search_plugins,
     warnings_counted,
 )
+from .page_shell import PageShells, TemplateValues
 from .theme import ThemeMemo
 
 log = get_plugin_logger(__name__)
@@ -204,7 +206,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.compiled.attach(env, self.dirty_builds.settings)
         if self.config.enabled:
             self.conventions.add_globals(env)
-            env.globals["gongkai_theme"] = ThemeMemo()  # the theme's pieces rendered once per build
+            memo = env.globals["gongkai_theme"] = ThemeMemo()  # the theme's pieces rendered once per build
+            shells = PageShells(lambda context: memo.nav_key(TemplateValues(context, env)))
+            render_from_shells(env, shells.render)  # report pages: the whole output from a shell per key
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
