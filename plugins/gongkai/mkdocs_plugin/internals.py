@@ -52,6 +52,12 @@ with the test that fails when an upgrade of MkDocs or Material removes it
   written as HTML (``pages.index_pages``) through the same ``set_rendered`` when the settings and
   the page allow it, else by MkDocs' own ``render`` — the guards of report pages above, and
   tests/site/test_site_listing_html.py (the same page both ways).
+- A report page may be written from a shell (``mkdocs_plugin.page_shell``): MkDocs' ``_build_page``
+  renders a page by ``env.get_template(name).render(context)``, the context ``get_context``'s dict;
+  ``render_from_shells`` makes the environment's templates of a class whose ``render`` of
+  ``main.html`` goes through the shells (``Environment.template_class``) —
+  ``test_mkdocs_renders_a_page_by_its_templates_render``; the whole by tests/site/test_page_shell.py
+  (every page with and without the shell).
 - Material's search plugin keeps its index in ``search_index`` (``entries``: dicts with a
   ``location``) and, in dirty builds, the previous one in the private ``search_index_prev``
   that it merges on the next build; ``DirtyBuilds.finish`` completes the entries and clears
