@@ -6,7 +6,8 @@
   page's Markdown is made in ``on_page_read_source``, only when MkDocs reads the page), and the
   navigation (``gongkai.navigation``);
 - ``on_nav``: in a dirty build, which pages to render;
-- ``on_env``: in a dirty build, the theme's templates compiled once for all rebuilds;
+- ``on_env``: the theme's pieces rendered once per key (``theme``), report pages written from a
+  shell per key (``page_shell``); in a dirty build, the theme's templates compiled once for all rebuilds;
 - ``on_page_markdown``: ``{{ gongkai.* }}`` placeholders in hand-written pages;
 - ``on_page_content``: last safety pass over generated report pages;
 - ``on_page_context``: the report's tables, after the search plugin has read the page;
