@@ -10,6 +10,7 @@ import inspect
 import logging
 from pathlib import Path
 
+import jinja2
 import material
 from material.plugins.search.plugin import SearchIndex, SearchPlugin
 from mkdocs.commands import build
@@ -20,7 +21,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 from mkdocs.utils import CountHandler
 
-from gongkai.mkdocs_plugin import internals
+from gongkai.mkdocs_plugin import internals, page_shell
 
 
 def test_the_header_names_every_guard_in_this_file() -> None:
@@ -263,3 +264,22 @@ def test_mkdocs_renders_a_blank_page_as_render_blank_cheaply_does(tmp_path: Path
     later.markdown = "# Titre\n"
     later.render(config, files)
     assert later.title == "Titre" and later.content is not None and 'id="titre"' in later.content
+
+
+# --- report pages written from a shell (internals.render_from_shells) ---------------------------
+
+
+def test_mkdocs_renders_a_page_by_its_templates_render() -> None:
+    """``_build_page`` renders a page with ``env.get_template(<main.html or meta template>).render(context)``,
+    the context a ``TemplateContext`` (a dict), and ``get_context`` gives the keys ``page_shell`` expects;
+    Jinja makes an environment's templates of its ``template_class``."""
+    source = inspect.getsource(build._build_page)
+    assert "template = env.get_template(page.meta.get('template', 'main.html'))" in source
+    assert "output = template.render(context)" in source
+    context = build.get_context(nav=None, files=[], config=MkDocsConfig(), page=None)  # type: ignore[arg-type]
+    assert isinstance(context, dict) and context.keys() == page_shell._CONTEXT
+    env = jinja2.Environment(loader=jinja2.DictLoader({internals.SHELLED_TEMPLATE: "{{ page }}", "other": "x"}))
+    calls: list[object] = []
+    internals.render_from_shells(env, lambda context, jinja: calls.append(context) or "shell:" + jinja(context))
+    assert env.get_template(internals.SHELLED_TEMPLATE).render({"page": "p"}) == "shell:p"
+    assert env.get_template("other").render({"page": "p"}) == "x" and calls == [{"page": "p"}]

@@ -52,6 +52,12 @@ with the test that fails when an upgrade of MkDocs or Material removes it
   written as HTML (``pages.index_pages``) through the same ``set_rendered`` when the settings and
   the page allow it, else by MkDocs' own ``render`` — the guards of report pages above, and
   tests/site/test_site_listing_html.py (the same page both ways).
+- A report page may be written from a shell (``mkdocs_plugin.page_shell``): MkDocs' ``_build_page``
+  renders a page by ``env.get_template(name).render(context)``, the context ``get_context``'s dict;
+  ``render_from_shells`` makes the environment's templates of a class whose ``render`` of
+  ``main.html`` goes through the shells (``Environment.template_class``) —
+  ``test_mkdocs_renders_a_page_by_its_templates_render``; the whole by tests/site/test_page_shell.py
+  (every page with and without the shell).
 - Material's search plugin keeps its index in ``search_index`` (``entries``: dicts with a
   ``location``) and, in dirty builds, the previous one in the private ``search_index_prev``
   that it merges on the next build; ``DirtyBuilds.finish`` completes the entries and clears
@@ -599,3 +605,25 @@ class HtmlPages:
             return False
         populate_html(page, config, files, rendered)
         return True
+
+
+# --- report pages written from a shell (``page_shell``) ------------------------------------------
+
+SHELLED_TEMPLATE = "main.html"  # the template MkDocs renders a page with (no ``template:`` in its meta)
+
+
+def render_from_shells(env: Environment, render: Callable[[Any, Callable[[Any], str]], str]) -> None:
+    """Pages rendered with ``SHELLED_TEMPLATE`` go through ``render(context, jinja)`` (``page_shell``):
+    MkDocs' ``_build_page`` renders a page by ``env.get_template(name).render(context)``, the
+    context its ``TemplateContext``; the templates of ``env`` are made of the class set here
+    (``Environment.template_class``) — ``test_mkdocs_renders_a_page_by_its_templates_render``."""
+    base = env.template_class
+
+    class ShellTemplate(base):  # type: ignore[valid-type,misc]
+        def render(self, *args: Any, **kwargs: Any) -> str:
+            if self.name != SHELLED_TEMPLATE or kwargs or len(args) != 1 or not isinstance(args[0], dict):
+                return str(super().render(*args, **kwargs))
+            jinja = super().render
+            return render(args[0], lambda context: str(jinja(context)))
+
+    env.template_class = ShellTemplate

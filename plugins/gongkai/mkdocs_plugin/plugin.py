@@ -6,7 +6,8 @@
   page's Markdown is made in ``on_page_read_source``, only when MkDocs reads the page), and the
   navigation (``gongkai.navigation``);
 - ``on_nav``: in a dirty build, which pages to render;
-- ``on_env``: in a dirty build, the theme's templates compiled once for all rebuilds;
+- ``on_env``: the theme's pieces rendered once per key (``theme``), report pages written from a
+  shell per key (``page_shell``); in a dirty build, the theme's templates compiled once for all rebuilds;
 - ``on_page_markdown``: ``{{ gongkai.* }}`` placeholders in hand-written pages;
 - ``on_page_content``: last safety pass over generated report pages;
 - ``on_page_context``: the report's tables, after the search plugin has read the page;
@@ -63,9 +64,11 @@ from .internals import (
     generated_file,
     release_page,
     render_blank_cheaply,
+    render_from_shells,
     search_plugins,
     warnings_counted,
 )
+from .page_shell import PageShells, TemplateValues
 from .theme import ThemeMemo
 
 log = get_plugin_logger(__name__)
@@ -205,7 +208,9 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             self.compiled.attach(env, self.dirty_builds.settings)
         if self.config.enabled:
             self.conventions.add_globals(env)
-            env.globals["gongkai_theme"] = ThemeMemo()  # the theme's pieces rendered once per build
+            memo = env.globals["gongkai_theme"] = ThemeMemo()  # the theme's pieces rendered once per build
+            shells = PageShells(lambda context: memo.nav_key(TemplateValues(context, env)))
+            render_from_shells(env, shells.render)  # report pages: the whole output from a shell per key
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:

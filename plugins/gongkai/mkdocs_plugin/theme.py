@@ -74,7 +74,7 @@ class ThemeMemo:
         return found
 
     @pass_context
-    def nav_key(self, context: Context) -> Hashable | None:
+    def nav_key(self, context: Context | Any) -> Hashable | None:  # or page_shell.TemplateValues
         """Everything Material's sidebars (``partials/nav.html``, ``partials/toc.html``, in the block
         ``site_nav``) read, for a page the navigation does not list; None for a listed page
         (its items are active: rendered every time).
