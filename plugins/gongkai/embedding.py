@@ -7,7 +7,8 @@ with their classes traded for inline styles, since a CMS article keeps neither s
 scripts. Like the site's tables, each is styled once per table layout, with a slot per number
 (``styled_table``), and a report only writes its numbers in. Narratives are rendered and
 cleaned as on the site (``sanitizing.render_narrative``), once per report for all three files
-(``Rendered``). The Word document is written by ``wordml``.
+(``Rendered``); one of plain paragraphs and headings without Markdown (``headed_paragraphs``). The
+Word document is written by ``wordml``.
 
 The fragment and the page are what ``attachments/fragment.html`` and ``attachments/page.html`` render,
 written without Jinja (one escape per text; the templates are the definition, ``*_by_template``
@@ -32,7 +33,7 @@ from .model import CellPath, Report
 from .pages.report_page import DiscrepancyView, discrepancy_views, section_id
 from .pages.templates import date_zh, make_environment
 from .rendering.tables import BLANK_LABEL, DataCell, GridCell, default_environment, render_layout, table_layout
-from .sanitizing import render_narrative
+from .sanitizing import MIN_HEADING, plain_paragraphs, render_narrative
 from .wordml import (
     LAYOUT_ONLY,
     core_properties,
@@ -164,9 +165,43 @@ class Rendered:
 
 
 def rendered(report: Report) -> Rendered:
-    narratives = {section.key: render_narrative(report.narrative.get(section.key, "无。"))
+    narratives = {section.key: narrative_html(report.narrative.get(section.key, "无。"))
                   for section in report.sections if section.table is None}
     return Rendered(report, narratives, discrepancy_views(report))
+
+
+_BLOCKS = re.compile(r"\n{2,}")  # what ``plain_paragraphs`` splits paragraphs at
+_HEADING = re.compile(r"(#{1,6}) ([^#\n]+)")  # an ATX heading, a block of its own, no closing "#"
+
+
+def narrative_html(text: str) -> str:
+    """``render_narrative(text)`` (Markdown, then nh3), which the site's pages call between headings:
+    here a whole narrative, headings included. Plain paragraphs with headings (``headed_paragraphs``)
+    are written without Markdown; anything else goes to ``render_narrative``."""
+    fast = headed_paragraphs(text)
+    return fast if fast is not None else render_narrative(text)
+
+
+def headed_paragraphs(text: str) -> str | None:
+    """What Markdown + nh3 make of plain paragraphs (``sanitizing.plain_paragraphs``) and ATX headings,
+    each heading a block of its own (blank lines around it), "#" to "######", one space, and plain words
+    with no "#": ``<hN>words</hN>``, N at least ``MIN_HEADING`` (``sanitizing.prepared``); else None.
+    ``render_narrative_slowly`` is the definition (tests/attach/test_attach_narrative_fast.py)."""
+    out = []
+    for block in _BLOCKS.split(text.strip("\n")):
+        heading = _HEADING.fullmatch(block)
+        if heading is None:
+            html = plain_paragraphs(block)
+            if html is None:
+                return None
+            out.append(html)
+            continue
+        words = heading.group(2)
+        if plain_paragraphs(words) != f"<p>{words}</p>":
+            return None
+        level = max(len(heading.group(1)), MIN_HEADING)
+        out.append(f"<h{level}>{words}</h{level}>")
+    return "\n".join(out)
 
 
 @lru_cache(maxsize=1)
