@@ -1,8 +1,10 @@
 """The attachments' fast paths against their definitions, byte for byte: the fragment and the one-file
 page written without Jinja (``report_fragment``, ``report_page_html``, ``report_page_bytes``) against
 ``attachments/fragment.html`` and ``attachments/page.html`` rendered; the Word document's zip written
-record by record (``wordml.package``) against ``zipfile``'s; the tables' numbers filled in by list
-(``table_html``, ``wordml.fill_table``) against the per-number loops they replaced (kept here); and
+record by record (``wordml.package``) from the document's bytes, its tables' XML put together as UTF-8
+(``report_docx``, ``wordml.table_bytes``) against ``zipfile``'s of the document's text
+(``report_docx_by_text``); the tables' numbers filled in by list (``table_html``, ``wordml.fill_table``,
+``table_bytes``) against the per-number loops they replaced (kept here); and
 ``make_all`` (what the files worker and ``gongkai export`` write) against each attachment made alone.
 
 Over every sample report and archived fixture (blank, not-applicable and with-unit cells,
@@ -136,6 +138,7 @@ def test_the_tables_numbers_as_the_loops_wrote_them(where: str, report: Report) 
     for number, table in tables:
         assert embedding.table_html(report, table, f"gk{number}-") == _table_html_by_loop(report, table, f"gk{number}-")
         assert wordml.fill_table(report, table) == _fill_table_by_loop(report, table)
+        assert wordml.table_bytes(report, table) == _fill_table_by_loop(report, table).encode("utf-8")
 
 
 @pytest.mark.parametrize(("where", "report"), CASES, ids=IDS)
@@ -154,7 +157,7 @@ def test_the_word_documents_zip_as_zipfile_writes_it(where: str, report: Report,
     fast = embedding.report_docx(report)
     monkeypatch.setattr(embedding, "package", wordml.package_by_zipfile)
     monkeypatch.setattr(embedding, "fill_table", _fill_table_by_loop)
-    assert fast == embedding.report_docx(report), where
+    assert fast == embedding.report_docx_by_text(report), where
 
 
 @pytest.mark.parametrize(("where", "report"), CASES, ids=IDS)
