@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TypeVar
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -41,6 +42,7 @@ from .wordml import (
     LAYOUT_ONLY,
     core_properties,
     fill_table,
+    filled,
     interleave,
     narrative_xml,
     package,
@@ -152,6 +154,23 @@ def table_html(report: Report, table: TableSpec, id_prefix: str) -> str:
     return interleave(styled.parts, texts)
 
 
+@cache  # by declaration and id prefix, as ``styled_table``
+def _styled_template(table: TableSpec, id_prefix: str) -> tuple[bytes, ...]:
+    """``styled_table``'s parts as UTF-8, an empty piece for each number between them."""
+    parts = styled_table(table, id_prefix).parts
+    pieces: list[bytes] = []
+    for part in parts[:-1]:
+        pieces += [part.encode("utf-8"), b""]
+    pieces.append(parts[-1].encode("utf-8"))
+    return tuple(pieces)
+
+
+def table_html_bytes(report: Report, table: TableSpec, id_prefix: str) -> bytes:
+    """``table_html`` encoded, from pieces encoded once: the same bytes (tests/attach/test_attach_fastpaths.py)."""
+    return filled(_styled_template(table, id_prefix), 2, styled_table(table, id_prefix).paths, report,
+                  lambda path: _cell_html(report, path))
+
+
 def _cell_html(report: Report, path: CellPath) -> str:
     text = report.text(path)
     return str(escape(text)) if text else f'<span style="{HIDDEN}">{BLANK_LABEL}</span>'
@@ -228,26 +247,55 @@ def report_fragment(report: Report | Rendered) -> str:
     tests compare the two), written without Jinja: one escape per text.
     """
     done = report if isinstance(report, Rendered) else rendered(report)
+    return "".join(part if isinstance(part, str) else table_html(done.report, *part) for part in _fragment(done))
+
+
+def report_fragment_bytes(done: Rendered) -> bytes:
+    """``report_fragment(done)`` encoded, its tables put together as UTF-8 (``table_html_bytes``)."""
+    return b"".join(_utf8(_fragment(done), lambda table: table_html_bytes(done.report, *table)))
+
+
+def _fragment(done: Rendered) -> Iterator[str | tuple[TableSpec, str]]:
+    """``report_fragment``'s HTML, and each table (with its id prefix) to fill in."""
     r, s = done.report, _STYLE
-    out = [f'<div lang="zh-CN">\n<h1 style="{s["h1"]}">{_e(r.title)}</h1>\n']
+    yield f'<div lang="zh-CN">\n<h1 style="{s["h1"]}">{_e(r.title)}</h1>\n'
     if r.draft:
-        out.append(f'<p style="{s["draft"]}">草稿：本报告尚未发布，内容可能还会修改。</p>\n')
-    out.append(f'<p style="{s["meta"]}">发布日期：{_e(date_zh(r.published))}</p>\n')
+        yield f'<p style="{s["draft"]}">草稿：本报告尚未发布，内容可能还会修改。</p>\n'
+    yield f'<p style="{s["meta"]}">发布日期：{_e(date_zh(r.published))}</p>\n'
     if r.archived:
         retrieved = f"（{_e(date_zh(r.archived.retrieved))}存档）" if r.archived.retrieved else ""
-        out.append(f'<p style="{s["note_title"]}">原文数据说明</p>\n<p style="{s["p"]}">本报告按原文存档：表中数字与原文一致，'
-                   f"未作任何更正；空白的格子按原文留空。原文出处：{_e(r.archived.source)}{retrieved}。</p>\n")
+        yield (f'<p style="{s["note_title"]}">原文数据说明</p>\n<p style="{s["p"]}">本报告按原文存档：表中数字与原文一致，'
+               f"未作任何更正；空白的格子按原文留空。原文出处：{_e(r.archived.source)}{retrieved}。</p>\n")
         if done.discrepancies:
-            out.append(f'<p style="{s["p"]}">原文中以下数字不符合表格的勾稽关系，按原文照录：</p>\n<ul style="{s["ul"]}">\n')
-            out.extend(f"<li>{_e(item.label)}：{_e(item.text)}</li>\n" for item in done.discrepancies)
-            out.append("</ul>\n")
+            yield f'<p style="{s["p"]}">原文中以下数字不符合表格的勾稽关系，按原文照录：</p>\n<ul style="{s["ul"]}">\n'
+            yield from (f"<li>{_e(item.label)}：{_e(item.text)}</li>\n" for item in done.discrepancies)
+            yield "</ul>\n"
     for number, section in enumerate(r.sections, start=1):
-        out.append(f'<h2 id="{_e(section_id(section))}-title" style="{s["h2"]}">{_e(section.title)}</h2>\n')
-        out.append(table_html(r, section.table, f"gk{number}-") if section.table is not None
-                   else inline_styles(done.narratives[section.key]))
-        out.append("\n")
-    out.append("</div>\n")
-    return "".join(out)
+        yield f'<h2 id="{_e(section_id(section))}-title" style="{s["h2"]}">{_e(section.title)}</h2>\n'
+        if section.table is not None:
+            yield section.table, f"gk{number}-"
+        else:
+            yield inline_styles(done.narratives[section.key])
+        yield "\n"
+    yield "</div>\n"
+
+
+Filled = TypeVar("Filled")
+
+
+def _utf8(parts: Iterable[str | Filled], fill: Callable[[Filled], bytes]) -> list[bytes]:
+    """The texts encoded (each run of them at once), and each other part as ``fill`` writes it."""
+    chunks: list[bytes] = []
+    text: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            text.append(part)
+            continue
+        chunks.append("".join(text).encode("utf-8"))
+        text.clear()
+        chunks.append(fill(part))
+    chunks.append("".join(text).encode("utf-8"))
+    return chunks
 
 
 @dataclass(frozen=True)
@@ -333,18 +381,10 @@ def report_docx(report: Report | Rendered) -> bytes:
     ``report_docx_by_text``'s bytes (the definition: tests/attach/test_attach_fastpaths.py), with the
     tables' XML put together as UTF-8 (``wordml.table_bytes``) and only the rest encoded."""
     done = report if isinstance(report, Rendered) else rendered(report)
-    chunks = [DOCUMENT_START_BYTES]
-    text: list[str] = []
-    for part in _docx_body(done):
-        if isinstance(part, str):
-            text.append(part)
-            continue
-        chunks.append("".join(text).encode("utf-8"))
-        text.clear()
-        chunks.append(table_bytes(done.report, part))
-    chunks += ["".join(text).encode("utf-8"), DOCUMENT_END_BYTES]
     r = done.report
-    return package_document(b"".join(chunks), core_properties(r.title, r.agency.name, r.published))
+    document = b"".join([DOCUMENT_START_BYTES, *_utf8(_docx_body(done), lambda table: table_bytes(r, table)),
+                         DOCUMENT_END_BYTES])
+    return package_document(document, core_properties(r.title, r.agency.name, r.published))
 
 
 def report_docx_by_text(report: Report | Rendered) -> bytes:

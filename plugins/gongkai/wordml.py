@@ -20,7 +20,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -320,19 +320,27 @@ def _table_template(table: TableSpec) -> tuple[bytes, ...]:
 def table_bytes(report: Report, table: TableSpec) -> bytes:
     """``fill_table(report, table)`` encoded, from pieces encoded once: the same bytes
     (tests/attach/test_attach_fastpaths.py)."""
-    paths = table_xml(table).paths
+    return filled(_table_template(table), 4, table_xml(table).paths, report, lambda path: run(report.text(path)))
+
+
+def filled(template: tuple[bytes, ...], stride: int, paths: Sequence[CellPath], report: Report,
+           other: Callable[[CellPath], str]) -> bytes:
+    """A skeleton's UTF-8 pieces with the report's numbers put in: ``stride`` pieces per number (the XML
+    before it first, the number's digits in the middle), then the end. A number that is not an int, or
+    is published otherwise (an archive's), is ``other(path)`` in place of all but the first of its pieces."""
     values = list(map(report.values.get, paths))
-    pieces = list(_table_template(table))
+    pieces = list(template)
     published = report.as_published
+    middle = stride // 2
     if values and not published and set(map(type, values)) == {int}:  # as good as every report
-        numbers = "\n".join(map(str, values)).encode("ascii").split(b"\n")
-        pieces[2::4] = numbers
+        pieces[middle::stride] = "\n".join(map(str, values)).encode("ascii").split(b"\n")
         return b"".join(pieces)
     for n, (path, value) in enumerate(zip(paths, values)):
+        at = stride * n
         if value.__class__ is int and path not in published:
-            pieces[4 * n + 2] = str(value).encode("ascii")
+            pieces[at + middle] = str(value).encode("ascii")
         else:
-            pieces[4 * n + 1:4 * n + 4] = (run(report.text(path)).encode("utf-8"), b"", b"")
+            pieces[at + 1:at + stride] = (other(path).encode("utf-8"), *(b"",) * (stride - 2))
     return b"".join(pieces)
 
 
