@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from .embedding import Rendered, rendered, report_docx, report_fragment, report_page_bytes
+from .embedding import Rendered, rendered, report_docx, report_fragment, report_fragment_bytes, report_page_bytes
 from .indexing import Layout
 from .model import Report
 from .opendata.site import SiteFile
@@ -65,7 +65,7 @@ def make(report: Report, kind: Kind, done: Rendered | None = None, fragment: str
 def make_all(report: Report) -> tuple[bytes, ...]:
     """The report's attachments' bytes, in the order of ``KINDS``: one rendering, the page from the fragment's bytes."""
     done = rendered(report)
-    fragment = report_fragment(done).encode("utf-8")
+    fragment = report_fragment_bytes(done)
     return fragment, report_page_bytes(report, fragment), report_docx(done)
 
 

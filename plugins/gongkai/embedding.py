@@ -7,7 +7,8 @@ with their classes traded for inline styles, since a CMS article keeps neither s
 scripts. Like the site's tables, each is styled once per table layout, with a slot per number
 (``styled_table``), and a report only writes its numbers in. Narratives are rendered and
 cleaned as on the site (``sanitizing.render_narrative``), once per report for all three files
-(``Rendered``). The Word document is written by ``wordml``.
+(``Rendered``); one of plain paragraphs and headings without Markdown (``headed_paragraphs``). The
+Word document is written by ``wordml``.
 
 The fragment and the page are what ``attachments/fragment.html`` and ``attachments/page.html`` render,
 written without Jinja (one escape per text; the templates are the definition, ``*_by_template``
@@ -21,8 +22,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TypeVar
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -32,16 +35,21 @@ from .model import CellPath, Report
 from .pages.report_page import DiscrepancyView, discrepancy_views, section_id
 from .pages.templates import date_zh, make_environment
 from .rendering.tables import BLANK_LABEL, DataCell, GridCell, default_environment, render_layout, table_layout
-from .sanitizing import render_narrative
+from .sanitizing import MIN_HEADING, plain_paragraphs, render_narrative
 from .wordml import (
+    DOCUMENT_END_BYTES,
+    DOCUMENT_START_BYTES,
     LAYOUT_ONLY,
     core_properties,
     fill_table,
+    filled,
     interleave,
     narrative_xml,
     package,
+    package_document,
     paragraph,
     run,
+    table_bytes,
     text_paragraph,
 )
 
@@ -146,6 +154,23 @@ def table_html(report: Report, table: TableSpec, id_prefix: str) -> str:
     return interleave(styled.parts, texts)
 
 
+@cache  # by declaration and id prefix, as ``styled_table``
+def _styled_template(table: TableSpec, id_prefix: str) -> tuple[bytes, ...]:
+    """``styled_table``'s parts as UTF-8, an empty piece for each number between them."""
+    parts = styled_table(table, id_prefix).parts
+    pieces: list[bytes] = []
+    for part in parts[:-1]:
+        pieces += [part.encode("utf-8"), b""]
+    pieces.append(parts[-1].encode("utf-8"))
+    return tuple(pieces)
+
+
+def table_html_bytes(report: Report, table: TableSpec, id_prefix: str) -> bytes:
+    """``table_html`` encoded, from pieces encoded once: the same bytes (tests/attach/test_attach_fastpaths.py)."""
+    return filled(_styled_template(table, id_prefix), 2, styled_table(table, id_prefix).paths, report,
+                  lambda path: _cell_html(report, path))
+
+
 def _cell_html(report: Report, path: CellPath) -> str:
     text = report.text(path)
     return str(escape(text)) if text else f'<span style="{HIDDEN}">{BLANK_LABEL}</span>'
@@ -164,9 +189,43 @@ class Rendered:
 
 
 def rendered(report: Report) -> Rendered:
-    narratives = {section.key: render_narrative(report.narrative.get(section.key, "无。"))
+    narratives = {section.key: narrative_html(report.narrative.get(section.key, "无。"))
                   for section in report.sections if section.table is None}
     return Rendered(report, narratives, discrepancy_views(report))
+
+
+_BLOCKS = re.compile(r"\n{2,}")  # what ``plain_paragraphs`` splits paragraphs at
+_HEADING = re.compile(r"(#{1,6}) ([^#\n]+)")  # an ATX heading, a block of its own, no closing "#"
+
+
+def narrative_html(text: str) -> str:
+    """``render_narrative(text)`` (Markdown, then nh3), which the site's pages call between headings:
+    here a whole narrative, headings included. Plain paragraphs with headings (``headed_paragraphs``)
+    are written without Markdown; anything else goes to ``render_narrative``."""
+    fast = headed_paragraphs(text)
+    return fast if fast is not None else render_narrative(text)
+
+
+def headed_paragraphs(text: str) -> str | None:
+    """What Markdown + nh3 make of plain paragraphs (``sanitizing.plain_paragraphs``) and ATX headings,
+    each heading a block of its own (blank lines around it), "#" to "######", one space, and plain words
+    with no "#": ``<hN>words</hN>``, N at least ``MIN_HEADING`` (``sanitizing.prepared``); else None.
+    ``render_narrative_slowly`` is the definition (tests/attach/test_attach_narrative_fast.py)."""
+    out = []
+    for block in _BLOCKS.split(text.strip("\n")):
+        heading = _HEADING.fullmatch(block)
+        if heading is None:
+            html = plain_paragraphs(block)
+            if html is None:
+                return None
+            out.append(html)
+            continue
+        words = heading.group(2)
+        if plain_paragraphs(words) != f"<p>{words}</p>":
+            return None
+        level = max(len(heading.group(1)), MIN_HEADING)
+        out.append(f"<h{level}>{words}</h{level}>")
+    return "\n".join(out)
 
 
 @lru_cache(maxsize=1)
@@ -188,26 +247,55 @@ def report_fragment(report: Report | Rendered) -> str:
     tests compare the two), written without Jinja: one escape per text.
     """
     done = report if isinstance(report, Rendered) else rendered(report)
+    return "".join(part if isinstance(part, str) else table_html(done.report, *part) for part in _fragment(done))
+
+
+def report_fragment_bytes(done: Rendered) -> bytes:
+    """``report_fragment(done)`` encoded, its tables put together as UTF-8 (``table_html_bytes``)."""
+    return b"".join(_utf8(_fragment(done), lambda table: table_html_bytes(done.report, *table)))
+
+
+def _fragment(done: Rendered) -> Iterator[str | tuple[TableSpec, str]]:
+    """``report_fragment``'s HTML, and each table (with its id prefix) to fill in."""
     r, s = done.report, _STYLE
-    out = [f'<div lang="zh-CN">\n<h1 style="{s["h1"]}">{_e(r.title)}</h1>\n']
+    yield f'<div lang="zh-CN">\n<h1 style="{s["h1"]}">{_e(r.title)}</h1>\n'
     if r.draft:
-        out.append(f'<p style="{s["draft"]}">草稿：本报告尚未发布，内容可能还会修改。</p>\n')
-    out.append(f'<p style="{s["meta"]}">发布日期：{_e(date_zh(r.published))}</p>\n')
+        yield f'<p style="{s["draft"]}">草稿：本报告尚未发布，内容可能还会修改。</p>\n'
+    yield f'<p style="{s["meta"]}">发布日期：{_e(date_zh(r.published))}</p>\n'
     if r.archived:
         retrieved = f"（{_e(date_zh(r.archived.retrieved))}存档）" if r.archived.retrieved else ""
-        out.append(f'<p style="{s["note_title"]}">原文数据说明</p>\n<p style="{s["p"]}">本报告按原文存档：表中数字与原文一致，'
-                   f"未作任何更正；空白的格子按原文留空。原文出处：{_e(r.archived.source)}{retrieved}。</p>\n")
+        yield (f'<p style="{s["note_title"]}">原文数据说明</p>\n<p style="{s["p"]}">本报告按原文存档：表中数字与原文一致，'
+               f"未作任何更正；空白的格子按原文留空。原文出处：{_e(r.archived.source)}{retrieved}。</p>\n")
         if done.discrepancies:
-            out.append(f'<p style="{s["p"]}">原文中以下数字不符合表格的勾稽关系，按原文照录：</p>\n<ul style="{s["ul"]}">\n')
-            out.extend(f"<li>{_e(item.label)}：{_e(item.text)}</li>\n" for item in done.discrepancies)
-            out.append("</ul>\n")
+            yield f'<p style="{s["p"]}">原文中以下数字不符合表格的勾稽关系，按原文照录：</p>\n<ul style="{s["ul"]}">\n'
+            yield from (f"<li>{_e(item.label)}：{_e(item.text)}</li>\n" for item in done.discrepancies)
+            yield "</ul>\n"
     for number, section in enumerate(r.sections, start=1):
-        out.append(f'<h2 id="{_e(section_id(section))}-title" style="{s["h2"]}">{_e(section.title)}</h2>\n')
-        out.append(table_html(r, section.table, f"gk{number}-") if section.table is not None
-                   else inline_styles(done.narratives[section.key]))
-        out.append("\n")
-    out.append("</div>\n")
-    return "".join(out)
+        yield f'<h2 id="{_e(section_id(section))}-title" style="{s["h2"]}">{_e(section.title)}</h2>\n'
+        if section.table is not None:
+            yield section.table, f"gk{number}-"
+        else:
+            yield inline_styles(done.narratives[section.key])
+        yield "\n"
+    yield "</div>\n"
+
+
+Filled = TypeVar("Filled")
+
+
+def _utf8(parts: Iterable[str | Filled], fill: Callable[[Filled], bytes]) -> list[bytes]:
+    """The texts encoded (each run of them at once), and each other part as ``fill`` writes it."""
+    chunks: list[bytes] = []
+    text: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            text.append(part)
+            continue
+        chunks.append("".join(text).encode("utf-8"))
+        text.clear()
+        chunks.append(fill(part))
+    chunks.append("".join(text).encode("utf-8"))
+    return chunks
 
 
 @dataclass(frozen=True)
@@ -260,30 +348,48 @@ def report_page_by_template(report: Report | Rendered, fragment: str | None = No
     return _environment().get_template(PAGE_TEMPLATE).render(report=done.report, fragment=Markup(body.strip()))
 
 
-def report_docx(report: Report | Rendered) -> bytes:
-    """The report as a Word document: title, the six sections, the tables in the official grid."""
-    done = report if isinstance(report, Rendered) else rendered(report)
+def _docx_body(done: Rendered) -> Iterator[str | TableSpec]:
+    """The Word document's body: its XML, and each table (filled in by ``report_docx``)."""
     r = done.report
-    body = [text_paragraph(r.title, "Title")]
+    yield text_paragraph(r.title, "Title")
     if r.draft:
-        body.append(text_paragraph("草稿：本报告尚未发布，内容可能还会修改。", "Subtitle", bold=True))
-    body.append(text_paragraph(f"发布日期：{date_zh(r.published)}", "Subtitle"))
+        yield text_paragraph("草稿：本报告尚未发布，内容可能还会修改。", "Subtitle", bold=True)
+    yield text_paragraph(f"发布日期：{date_zh(r.published)}", "Subtitle")
     if r.archived is not None:
         retrieved = f"（{date_zh(r.archived.retrieved)}存档）" if r.archived.retrieved else ""
-        body.append(text_paragraph("原文数据说明", "Heading3"))
-        body.append(text_paragraph("本报告按原文存档：表中数字与原文一致，未作任何更正；空白的格子按原文留空。"
-                                   f"原文出处：{r.archived.source}{retrieved}。"))
+        yield text_paragraph("原文数据说明", "Heading3")
+        yield text_paragraph("本报告按原文存档：表中数字与原文一致，未作任何更正；空白的格子按原文留空。"
+                             f"原文出处：{r.archived.source}{retrieved}。")
         if done.discrepancies:
-            body.append(text_paragraph("原文中以下数字不符合表格的勾稽关系，按原文照录："))
-            body.extend(paragraph(run(f"{item.label}：", bold=True) + run(item.text), "Note")
+            yield text_paragraph("原文中以下数字不符合表格的勾稽关系，按原文照录：")
+            yield from (paragraph(run(f"{item.label}：", bold=True) + run(item.text), "Note")
                         for item in done.discrepancies)
     for section in r.sections:
-        body.append(text_paragraph(section.title, "Heading1"))
+        yield text_paragraph(section.title, "Heading1")
         if section.table is None:
-            body.append(narrative_xml(done.narratives[section.key]))
+            yield narrative_xml(done.narratives[section.key])
             continue
         if section.table.note:
-            body.append(text_paragraph(section.table.note, "Note"))
-        body.append(fill_table(r, section.table))
-        body.append(paragraph(""))  # Word needs a paragraph between two tables, and after the last
-    return package("".join(body), core_properties(r.title, r.agency.name, r.published))
+            yield text_paragraph(section.table.note, "Note")
+        yield section.table
+        yield paragraph("")  # Word needs a paragraph between two tables, and after the last
+
+
+def report_docx(report: Report | Rendered) -> bytes:
+    """The report as a Word document: title, the six sections, the tables in the official grid.
+
+    ``report_docx_by_text``'s bytes (the definition: tests/attach/test_attach_fastpaths.py), with the
+    tables' XML put together as UTF-8 (``wordml.table_bytes``) and only the rest encoded."""
+    done = report if isinstance(report, Rendered) else rendered(report)
+    r = done.report
+    document = b"".join([DOCUMENT_START_BYTES, *_utf8(_docx_body(done), lambda table: table_bytes(r, table)),
+                         DOCUMENT_END_BYTES])
+    return package_document(document, core_properties(r.title, r.agency.name, r.published))
+
+
+def report_docx_by_text(report: Report | Rendered) -> bytes:
+    """``report_docx`` with the document written as text, the tables by ``wordml.fill_table``."""
+    done = report if isinstance(report, Rendered) else rendered(report)
+    r = done.report
+    body = "".join(part if isinstance(part, str) else fill_table(r, part) for part in _docx_body(done))
+    return package(body, core_properties(r.title, r.agency.name, r.published))

@@ -20,7 +20,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -305,6 +305,45 @@ def fill_table(report: Report, table: TableSpec) -> str:
     return interleave(skeleton.parts, runs)
 
 
+@cache  # by declaration, as ``table_xml``
+def _table_template(table: TableSpec) -> tuple[bytes, ...]:
+    """``table_xml`` as UTF-8 pieces, four per number (the XML before it, its run's start, the number, the
+    run's end), then the end: ``table_bytes`` puts the numbers in."""
+    parts = table_xml(table).parts
+    pieces: list[bytes] = []
+    for part in parts[:-1]:
+        pieces += [part.encode("utf-8"), b"<w:r><w:t>", b"", b"</w:t></w:r>"]
+    pieces.append(parts[-1].encode("utf-8"))
+    return tuple(pieces)
+
+
+def table_bytes(report: Report, table: TableSpec) -> bytes:
+    """``fill_table(report, table)`` encoded, from pieces encoded once: the same bytes
+    (tests/attach/test_attach_fastpaths.py)."""
+    return filled(_table_template(table), 4, table_xml(table).paths, report, lambda path: run(report.text(path)))
+
+
+def filled(template: tuple[bytes, ...], stride: int, paths: Sequence[CellPath], report: Report,
+           other: Callable[[CellPath], str]) -> bytes:
+    """A skeleton's UTF-8 pieces with the report's numbers put in: ``stride`` pieces per number (the XML
+    before it first, the number's digits in the middle), then the end. A number that is not an int, or
+    is published otherwise (an archive's), is ``other(path)`` in place of all but the first of its pieces."""
+    values = list(map(report.values.get, paths))
+    pieces = list(template)
+    published = report.as_published
+    middle = stride // 2
+    if values and not published and set(map(type, values)) == {int}:  # as good as every report
+        pieces[middle::stride] = "\n".join(map(str, values)).encode("ascii").split(b"\n")
+        return b"".join(pieces)
+    for n, (path, value) in enumerate(zip(paths, values)):
+        at = stride * n
+        if value.__class__ is int and path not in published:
+            pieces[at + middle] = str(value).encode("ascii")
+        else:
+            pieces[at + 1:at + stride] = (other(path).encode("utf-8"), *(b"",) * (stride - 2))
+    return b"".join(pieces)
+
+
 def interleave(parts: Sequence[str], slots: Sequence[str]) -> str:
     """``parts[0]``, ``slots[0]``, ``parts[1]``, … ``parts[-1]``, joined (a skeleton filled in)."""
     out = [""] * (len(parts) + len(slots))
@@ -491,15 +530,24 @@ _PARTS = ("[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "word/_rels
 _CORE, _DOCUMENT = 2, 4  # the two parts that differ between reports (the others are ``_FIXED``)
 
 
+DOCUMENT_START_BYTES = DOCUMENT_START.encode("utf-8")
+DOCUMENT_END_BYTES = DOCUMENT_END.encode("utf-8")
+
+
 def package(body: str, core: str) -> bytes:
-    """The ``.docx`` file: the fixed parts, the document's body and its core properties, zipped.
+    """The ``.docx`` file: the fixed parts, the document's body and its core properties, zipped
+    (``package_document`` of the document encoded)."""
+    return package_document((DOCUMENT_START + body + DOCUMENT_END).encode("utf-8"), core)
+
+
+def package_document(document: bytes, core: str) -> bytes:
+    """The ``.docx`` file of ``word/document.xml``'s bytes (``DOCUMENT_START``, the body, ``DOCUMENT_END``).
 
     Only the body is compressed: the other parts are a few KB, and compressing each costs more
     than storing it. The same bytes as ``zipfile`` writes (``package_by_zipfile``, the reference:
     tests/attach/test_attach_fastpaths.py), without its per-member machinery: the fixed parts'
     records are made once (``_fixed_members``).
     """
-    document = (DOCUMENT_START + body + DOCUMENT_END).encode("utf-8")
     members = _fixed_members()
     locals_: list[bytes] = []
     centrals: list[bytes] = []

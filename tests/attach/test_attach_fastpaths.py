@@ -1,8 +1,10 @@
 """The attachments' fast paths against their definitions, byte for byte: the fragment and the one-file
 page written without Jinja (``report_fragment``, ``report_page_html``, ``report_page_bytes``) against
 ``attachments/fragment.html`` and ``attachments/page.html`` rendered; the Word document's zip written
-record by record (``wordml.package``) against ``zipfile``'s; the tables' numbers filled in by list
-(``table_html``, ``wordml.fill_table``) against the per-number loops they replaced (kept here); and
+record by record (``wordml.package``) from the document's bytes, its tables' XML put together as UTF-8
+(``report_docx``, ``wordml.table_bytes``) against ``zipfile``'s of the document's text
+(``report_docx_by_text``); the tables' numbers filled in by list (``table_html``, ``wordml.fill_table``,
+``table_bytes``, ``table_html_bytes``; ``report_fragment_bytes``) against the per-number loops they replaced (kept here); and
 ``make_all`` (what the files worker and ``gongkai export`` write) against each attachment made alone.
 
 Over every sample report and archived fixture (blank, not-applicable and with-unit cells,
@@ -134,8 +136,11 @@ def test_the_tables_numbers_as_the_loops_wrote_them(where: str, report: Report) 
     tables = [(n, s.table) for n, s in enumerate(report.sections, start=1) if s.table is not None]
     assert tables, where
     for number, table in tables:
-        assert embedding.table_html(report, table, f"gk{number}-") == _table_html_by_loop(report, table, f"gk{number}-")
+        by_loop = _table_html_by_loop(report, table, f"gk{number}-")
+        assert embedding.table_html(report, table, f"gk{number}-") == by_loop
+        assert embedding.table_html_bytes(report, table, f"gk{number}-") == by_loop.encode("utf-8")
         assert wordml.fill_table(report, table) == _fill_table_by_loop(report, table)
+        assert wordml.table_bytes(report, table) == _fill_table_by_loop(report, table).encode("utf-8")
 
 
 @pytest.mark.parametrize(("where", "report"), CASES, ids=IDS)
@@ -143,6 +148,7 @@ def test_the_fragment_and_the_page_as_their_templates_render_them(where: str, re
     done = embedding.rendered(report)
     fragment = report_fragment(done)
     assert fragment == report_fragment_by_template(done), where
+    assert embedding.report_fragment_bytes(done) == fragment.encode("utf-8"), where
     assert report_page_html(done, fragment) == report_page_by_template(done, fragment), where
     assert report_page_html(done) == report_page_by_template(done), where
     assert report_page_bytes(report, fragment.encode("utf-8")) == report_page_by_template(done).encode("utf-8")
@@ -154,7 +160,7 @@ def test_the_word_documents_zip_as_zipfile_writes_it(where: str, report: Report,
     fast = embedding.report_docx(report)
     monkeypatch.setattr(embedding, "package", wordml.package_by_zipfile)
     monkeypatch.setattr(embedding, "fill_table", _fill_table_by_loop)
-    assert fast == embedding.report_docx(report), where
+    assert fast == embedding.report_docx_by_text(report), where
 
 
 @pytest.mark.parametrize(("where", "report"), CASES, ids=IDS)
