@@ -23,7 +23,8 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-EXTRA = ["2020年", "2021年", "2022年", "政府信息公开", "年度报告", "人民政府", "镇", "公开", "依申请", "2023",
+EXTRA = ["year:2019", "year:2023", "year:2024",
+         "2020年", "2021年", "2022年", "政府信息公开", "年度报告", "人民政府", "镇", "公开", "依申请", "2023",
          "主动公开", "行政复议", "政务公开", "东湖", "凤凰", "市场", "信息", "收费", "不予公开", "总体情况"]
 
 
@@ -51,7 +52,8 @@ SCRIPT = """async ([dirs, queries, urls]) => {
     await pf.init();
     out[dir] = {};
     for (const q of queries) {
-      const found = await pf.search(q);
+      // "year:2023": the year's pages, by the filter alone (the search box's query naming only a year)
+      const found = q.startsWith("year:") ? await pf.search(null, {filters: {year: q.slice(5)}}) : await pf.search(q);
       const rows = [];
       for (let i = 0; i < found.results.length; i++) {
         const r = found.results[i];

@@ -49,11 +49,13 @@ def test_a_year_alone_ranks_that_years_reports_in_the_set_order_whatever_the_wri
         for relative, page in order:
             indexer.add(relative, page)
         indexer.finish()
-        rankings.append(ranked(site, ["2023年", "人民政府"]))
+        rankings.append(ranked(site, ["2023年", "人民政府", "year:2023"]))
         shutil.rmtree(site)
     assert rankings[0] == rankings[1] == rankings[2] == rankings[3]
     year = rankings[0]["2023年"]
     assert len({score for _, score in year}) == 1  # every 2023 report alike
     assert [url for url, _ in year] == sorted(f"/reports/{slug}/2023/" for slug in SLUGS)
+    # What the search box asks for a query naming only a year: the year's pages, by the filter alone.
+    assert [url for url, _ in rankings[0]["year:2023"]] == [url for url, _ in year]
     alike = rankings[0]["人民政府"]  # every report: the newest year's first, then by path
     assert [url for url, _ in alike] == [f"/reports/{slug}/{year}/" for year in (2023, 2022) for slug in sorted(SLUGS)]
