@@ -420,6 +420,12 @@ def pagefind_order(relative: str) -> tuple[int, int, str]:
     return (0, -year, relative) if year is not None else (1, 0, relative)
 
 
+# Requests Pagefind's service has not answered yet, at most: it reads and decodes all it is sent
+# ahead of indexing them. Sending all of a part's pages at once cost it, at 1,000 reports, about
+# 15 MB more memory and more system time than 16 at a time.
+_IN_FLIGHT = 16
+
+
 def _message(message_id: int, payload: dict[str, object]) -> bytes:
     """A request to Pagefind's service: JSON in base64, ending with a comma."""
     request = json.dumps({"message_id": message_id, "payload": payload}, ensure_ascii=False)
@@ -449,9 +455,14 @@ class _Service:
                                          "file_contents": page})
                             for n, (relative, page) in enumerate(sorted(pages, key=lambda p: pagefind_order(p[0])), 1))
             requests.append(_message(len(pages) + 1, {"type": "WriteFiles", "index_id": 0, "output_path": str(output)}))
-            stdin.write(b"".join(requests))
+            stdin.write(b"".join(requests[:_IN_FLIGHT]))
             stdin.flush()
+            sent = _IN_FLIGHT
             for payload in _answers(stdout.fileno()):
+                if sent < len(requests):  # one more for each answer: Pagefind's queue stays short
+                    stdin.write(requests[sent])
+                    stdin.flush()
+                    sent += 1
                 if payload.get("type") == "Error":
                     self.errors.append(f"{payload.get('message')} {payload.get('original_message') or ''}".strip())
                 elif payload.get("type") == "WriteFiles":
