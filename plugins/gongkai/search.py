@@ -701,7 +701,7 @@ _STOP_SECONDS = 30
 
 class IndexerProcess:
     """An :class:`Indexer` in a process of its own: the build hands over each page's
-    :func:`indexed_part` as the page is written and goes on writing; reading it, writing its
+    :func:`indexed_part` as the page is written and goes on writing; reading it, making its
     small page and running Pagefind take the machine's other core. The same methods as
     :class:`Indexer`; :meth:`abort`, or the build's process ending, stops the worker and Pagefind."""
 
