@@ -6,6 +6,7 @@ and keeps the old index."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -154,7 +155,7 @@ def test_a_failure_says_why_and_keeps_the_old_index(tmp_path: Path, monkeypatch:
     build_search_index(site)
     monkeypatch.setattr(search, "PART_PAGES", part_pages)
     before = sorted(p.relative_to(site).as_posix() for p in (site / INDEX_DIR).rglob("*"))
-    monkeypatch.setattr(search, "pagefind_command", lambda site_dir, output: command)
+    monkeypatch.setattr(search, "pagefind_service_command", lambda: command)
     with pytest.raises(SearchIndexError, match=message):
         build_search_index(site)
     assert sorted(p.relative_to(site).as_posix() for p in (site / INDEX_DIR).rglob("*")) == before
@@ -262,7 +263,7 @@ def left_behind(site: Path) -> list[Path]:
 def test_a_build_that_fails_stops_pagefind_and_keeps_the_old_index(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     site, before = indexed_site(tmp_path, monkeypatch)
-    monkeypatch.setattr(search, "pagefind_command", lambda site_dir, output: SLEEPER)
+    monkeypatch.setattr(search, "pagefind_service_command", lambda: SLEEPER)
     pages = written_pages(site)
     indexer = search.Indexer(site, [relative for relative, _ in pages])
     for relative, page in pages:
@@ -276,7 +277,7 @@ def test_a_build_that_fails_stops_pagefind_and_keeps_the_old_index(tmp_path: Pat
 
 def test_a_pagefind_that_does_not_finish_in_time_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = write_site(tmp_path / "site")
-    monkeypatch.setattr(search, "pagefind_command", lambda site_dir, output: SLEEPER)
+    monkeypatch.setattr(search, "pagefind_service_command", lambda: SLEEPER)
     indexer = search.Indexer(site, timeout=1)
     with pytest.raises(SearchIndexError, match="1 秒内未生成完毕"):
         indexer.finish()
@@ -306,3 +307,74 @@ def test_a_worker_that_ended_is_a_clear_error(tmp_path: Path) -> None:
         indexer.add(relative, page)
     with pytest.raises(SearchIndexError, match="索引进程退出码 -9"):
         indexer.finish()
+
+
+# --- Pagefind's service against its command line on files ------------------------------------
+
+def small_pages_indexed_from_files(pages: list[tuple[str, str]], folder: Path) -> Path:
+    """The index the command line makes of the pages' small pages written as files (the way the
+    index was made before the service): the reference the service's index is compared with."""
+    for relative, page in pages:
+        d = search.digest(page)
+        if d is not None and (d.title or d.blocks):
+            target = folder / "pages" / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(search.digest_html(d, search.page_year(relative)), encoding="utf-8")
+    result = subprocess.run(search.pagefind_command(folder / "pages", folder / "index"), capture_output=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder / "index"
+
+
+def test_the_service_indexes_what_the_command_line_indexes_from_files(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", years=(2021, 2022, 2023, 2024))
+    pages = written_pages(site)
+    reference = small_pages_indexed_from_files(pages, tmp_path / "files")
+    index = build_search_index(site)
+    made = fragments(index.folder)
+    # The same pages with the same words, title, URL and year filter, byte for byte.
+    assert made == {p.name: p.read_bytes() for p in (reference / "fragment").iterdir()} and len(made) == 9
+
+
+# --- the order Pagefind numbers the pages in: tied results ------------------------------------
+
+def index_chunks(index: Path) -> dict[str, bytes]:
+    """The index's word chunks (each word's pages, by Pagefind's page numbers) and fragments."""
+    return {p.relative_to(index).as_posix(): p.read_bytes() for p in sorted(index.glob("*/index/*"))
+            } | {p.relative_to(index).as_posix(): p.read_bytes() for p in sorted(index.glob("*/fragment/*"))}
+
+
+@pytest.mark.parametrize("part_pages", [2500, 3], ids=["one-part", "in-parts"])
+def test_pages_are_numbered_in_a_set_order_whatever_order_they_come_in(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     part_pages: int) -> None:
+    monkeypatch.setattr(search, "PART_PAGES", part_pages)
+    site = write_site(tmp_path / "site", years=(2022, 2023, 2024))
+    pages = written_pages(site)
+    made = []
+    for order in (pages, pages[::-1], sorted(pages, key=lambda p: hash(p[0]))):
+        indexer = search.Indexer(site, [relative for relative, _ in order])
+        for relative, page in order:
+            indexer.add(relative, page)
+        made.append(index_chunks(indexer.finish().folder))
+    # Pagefind breaks ties between results by its page numbers, which the word chunks hold: the
+    # same chunks, byte for byte, rank alike.
+    assert made[0] == made[1] == made[2] and any("/index/" in name for name in made[0])
+    expected = sorted((relative for relative, _ in pages if search.digest(_) is not None), key=search.pagefind_order)
+    assert expected[:2] == ["reports/a/2024/index.html", "reports/b/2024/index.html"]
+    assert expected[-1] == "index.html"
+
+
+def test_a_pagefind_killed_while_it_runs_is_a_clear_error_and_keeps_the_old_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, before = indexed_site(tmp_path, monkeypatch)
+    monkeypatch.setattr(search, "pagefind_service_command", lambda: SLEEPER)  # a service that does not answer
+    pages = written_pages(site)
+    indexer = search.Indexer(site, [relative for relative, _ in pages])
+    for relative, page in pages:
+        indexer.add(relative, page)
+    run = indexer.running
+    assert run is not None
+    run.process.kill()  # as the kernel's out-of-memory killer would
+    with pytest.raises(SearchIndexError, match="Pagefind 退出码 -9"):
+        indexer.finish()
+    assert files(site / INDEX_DIR) == before and not left_behind(site)

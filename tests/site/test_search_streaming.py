@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -104,3 +105,16 @@ def test_every_built_page_reads_the_same_by_tokens_and_by_the_parser(in_parts: P
     assert sum(search._read_plain(part) is not None for part in read) >= len(read) - 2 > 20  # all but the charts
     for part in read:
         assert search.read_part(part) == search.read_part_parsed(part)
+
+
+def test_the_service_indexes_the_portal_as_the_command_line_on_files_did(in_parts: Portal, tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    for relative, path in search._pages(in_parts.site):  # every page's small page, as a file
+        d = search.digest(path.read_text(encoding="utf-8"))
+        if d is not None and (d.title or d.blocks):
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_text(search.digest_html(d, search.page_year(relative)), encoding="utf-8")
+    result = subprocess.run(search.pagefind_command(folder, tmp_path / "index"), capture_output=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    made = fragments(in_parts.site / INDEX_DIR)
+    assert made == {p.name: p.read_bytes() for p in (tmp_path / "index" / "fragment").iterdir()} and len(made) > 20
