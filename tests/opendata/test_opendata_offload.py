@@ -343,6 +343,9 @@ def test_a_slow_worker_shares_the_reports_with_the_build_process(sample_reports,
 
     monkeypatch.setattr(FilesWriter, "write", slow)  # the worker's (the build process uses make + put)
     job = _offload(sample_reports, tmp_path / "b", worker=True, method="fork")
+    deadline = time.monotonic() + 60  # however slowly the worker starts, it takes the first report
+    while job.claimed.value == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
     in_worker = _run(job)
     assert in_worker == in_process
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
