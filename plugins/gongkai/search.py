@@ -435,9 +435,15 @@ def _message(message_id: int, payload: dict[str, object]) -> bytes:
 class _Service:
     """One run of Pagefind's service (``pagefind --service``) indexing the pages of one part: a
     thread sends it the pages (the small pages' HTML, :func:`digest_html`, in
-    :func:`pagefind_order`) and asks it to write the index into ``output``, reads its answers,
-    then closes its input, on which it ends. No page file is written; the process ending is the
-    run's end, its answers' errors are kept for the message."""
+    :func:`pagefind_order`), asks it for the index's files (``GetFiles``: their contents in its
+    answer) and writes them into ``output`` itself, then closes its input, on which it ends. No
+    page file is written; the process ending is the run's end, its answers' errors are kept for
+    the message.
+
+    The service's own ``WriteFiles`` is not used: it answers while its last writes may still be
+    under way, and it exits the moment its input ends, so a file of the index could be left
+    empty (seen in CI: a part's ``pagefind-entry.json`` of 0 bytes, and search on that part
+    failing in the browser)."""
 
     def __init__(self, process: subprocess.Popen[bytes], pages: list[tuple[str, str]], output: Path) -> None:
         self.process = process
@@ -454,7 +460,7 @@ class _Service:
             requests.extend(_message(n, {"type": "AddFile", "index_id": 0, "file_path": relative,
                                          "file_contents": page})
                             for n, (relative, page) in enumerate(sorted(pages, key=lambda p: pagefind_order(p[0])), 1))
-            requests.append(_message(len(pages) + 1, {"type": "WriteFiles", "index_id": 0, "output_path": str(output)}))
+            requests.append(_message(len(pages) + 1, {"type": "GetFiles", "index_id": 0}))
             stdin.write(b"".join(requests[:_IN_FLIGHT]))
             stdin.flush()
             sent = _IN_FLIGHT
@@ -465,7 +471,8 @@ class _Service:
                     sent += 1
                 if payload.get("type") == "Error":
                     self.errors.append(f"{payload.get('message')} {payload.get('original_message') or ''}".strip())
-                elif payload.get("type") == "WriteFiles":
+                elif payload.get("type") == "GetFiles":
+                    _write_index(payload.get("files") or [], output)
                     self.written = True
                     break
         except (OSError, ValueError) as error:  # Pagefind ended, or answered what it should not
@@ -476,14 +483,36 @@ class _Service:
 
 
 def _answers(stdout: int) -> Iterator[dict[str, Any]]:
-    """The payloads of the service's answers (JSON in base64, each ending with a comma) until it ends."""
-    buffer = b""
-    while chunk := os.read(stdout, 1 << 16):
+    """The payloads of the service's answers (JSON in base64, each ending with a comma) until it
+    ends. The index's files come in one answer of several MB: the bytes read are searched once."""
+    buffer = bytearray()
+    while chunk := os.read(stdout, 1 << 20):
+        searched = len(buffer)
         buffer += chunk
-        *complete, buffer = buffer.split(b",")
-        for encoded in complete:
-            answer = json.loads(base64.b64decode(encoded))
+        while (end := buffer.find(b",", searched)) != -1:
+            answer = json.loads(base64.b64decode(bytes(buffer[:end])))
+            del buffer[:end + 1]
+            searched = 0
             yield answer.get("payload") or {} if isinstance(answer, dict) else {}
+
+
+def _write_index(files: list[dict[str, Any]], output: Path) -> None:
+    """Writes the index's files from the service's ``GetFiles`` answer (each a path relative to
+    the index's folder and its contents in base64) under ``output``, but Pagefind's ready-made
+    interfaces (:data:`UNUSED`). A path that would leave ``output`` is an error."""
+    folders: set[Path] = set()
+    for file in files:
+        relative = str(file.get("path") or "")
+        parts = Path(relative).parts
+        if not parts or Path(relative).is_absolute() or ".." in parts:
+            raise ValueError(f"Pagefind 给出的索引文件路径不对：{relative!r}")
+        if relative in UNUSED:
+            continue
+        target = output.joinpath(*parts)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(base64.b64decode(file.get("content") or ""))
 
 
 @dataclass
@@ -619,8 +648,6 @@ class Indexer:
         if code != 0 or run.service.errors or not run.service.written or not (run.output / "pagefind.js").is_file():
             self.error = SearchIndexError(_failure_message(code, "\n".join([output, *run.service.errors])))
             return
-        for name in UNUSED:
-            (run.output / name).unlink(missing_ok=True)
 
     def _stop(self) -> None:
         run, self.running = self.running, None

@@ -335,6 +335,56 @@ def test_the_service_indexes_what_the_command_line_indexes_from_files(tmp_path: 
     assert made == {p.name: p.read_bytes() for p in (reference / "fragment").iterdir()} and len(made) == 9
 
 
+def test_every_file_of_every_part_is_whole_and_what_the_command_line_writes(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pagefind's service writing the index itself (WriteFiles) answered before its last writes
+    # were done and exited when its input ended: a part's pagefind-entry.json was left empty now
+    # and then, and search on that part failed in the browser. Many small parts, each file whole.
+    monkeypatch.setattr(search, "PART_PAGES", 1)
+    site = write_site(tmp_path / "site", years=(2019, 2020, 2021, 2022, 2023, 2024))
+    index = build_search_index(site)
+    parts = search_parts(index.folder)
+    assert len(parts) == 13
+    for part in parts:
+        pages = [(relative, page) for relative, page in written_pages(site)
+                 if search.page_year(relative) == (None if part.startswith("none") else int(part[:4]))]
+        pages = sorted(pages, key=lambda p: search.pagefind_order(p[0]))[int(part[-1]):int(part[-1]) + 1]
+        if part.startswith("none"):  # the pages without a year: one part of their own whatever their number
+            pages = [(r, page) for r, page in written_pages(site) if search.page_year(r) is None
+                     and search.digest(page) is not None]
+        reference = small_pages_indexed_from_files(pages, tmp_path / "files" / part)
+        expected = {name: data for name, data in files(reference).items() if name not in search.UNUSED}
+        made = files(index.folder / part)
+        assert made == expected, part
+        entry = json.loads(made["pagefind-entry.json"])
+        assert entry["languages"]["zh"]["page_count"] == len(pages)
+
+
+def test_an_answer_read_in_pieces_is_read_whole(tmp_path: Path) -> None:
+    import base64
+    import os
+
+    big = {"message_id": 7, "payload": {"type": "GetFiles", "files": [
+        {"path": "fragment/x.pf_fragment", "content": base64.b64encode(os.urandom(3_000_000)).decode()}]}}
+    small = {"message_id": 8, "payload": {"type": "Error", "message": "不对"}}
+    stream = b"".join(base64.b64encode(json.dumps(m).encode()) + b"," for m in (big, small))
+    read, write = os.pipe()
+    with open(write, "wb") as sink:  # the reader below takes 1 MB at a time: the big answer in four pieces
+        import threading
+
+        threading.Thread(target=lambda: (sink.write(stream), sink.close()), daemon=True).start()
+        answers = list(search._answers(read))
+    os.close(read)
+    assert answers == [big["payload"], small["payload"]]
+
+
+@pytest.mark.parametrize("path", ["../escape.js", "/etc/escape.js", "", "fragment/../../escape.js"])
+def test_an_index_file_that_would_leave_the_index_folder_is_refused(tmp_path: Path, path: str) -> None:
+    with pytest.raises(ValueError, match="索引文件路径"):
+        search._write_index([{"path": path, "content": ""}], tmp_path / "index")
+    assert not (tmp_path / "escape.js").exists() and not list(tmp_path.rglob("escape.js"))
+
+
 # --- the order Pagefind numbers the pages in: tied results ------------------------------------
 
 def index_chunks(index: Path) -> dict[str, bytes]:
