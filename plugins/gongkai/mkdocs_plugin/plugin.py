@@ -30,6 +30,7 @@ changed. Plain ``mkdocs serve`` works too, and renders the whole site on every s
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from jinja2 import Environment
@@ -94,6 +95,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
         self.compiled = CompiledTemplates()  # the theme's templates, for dirty rebuilds
         self.site = SitePlan(preview=False, reports=[])  # what this build shows (``preview.plan_site``)
         self.conventions = Conventions()  # footer identifiers, descriptions, lastmod, Atom feed
+        self.collector_paused = False  # the cyclic collector paused by on_config until on_env
 
     # Defining on_startup makes MkDocs keep this instance (and its store) across serve rebuilds.
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -103,6 +105,31 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
+        self._pause_collector()
+        try:
+            return self._configure(config)
+        except BaseException:
+            self._resume_collector(freeze=False)
+            raise
+
+    def _pause_collector(self) -> None:
+        """From the reports' loading until the pages are written, the build makes what lives until
+        it ends (reports, the index, open data's plan, files, nav: 1.3 GB at 50,000 reports) and
+        little garbage: the cyclic collector would walk all of it again and again as it grows (7
+        full passes, 1.5-1.9 s of CPU at 10,000 reports). It is paused until :meth:`on_env`,
+        which sets all of it aside (``gc.freeze``) for the rest of the build."""
+        gc.unfreeze()  # the last build's objects (a serve rebuild) are the collector's again
+        self.collector_paused = gc.isenabled()
+        gc.disable()
+
+    def _resume_collector(self, *, freeze: bool) -> None:
+        if freeze:
+            gc.freeze()
+        if self.collector_paused:
+            gc.enable()
+        self.collector_paused = False
+
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         reports_dir, self.layout = self._settings(base)
         if self.store is None or self.store.base != base or not self.config.cache:
@@ -211,6 +238,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             memo = env.globals["gongkai_theme"] = ThemeMemo()  # the theme's pieces rendered once per build
             shells = PageShells(lambda context: memo.nav_key(TemplateValues(context, env)))
             render_from_shells(env, shells.render)  # report pages: the whole output from a shell per key
+            self._resume_collector(freeze=True)  # what lives until the build ends is set aside
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -351,6 +379,7 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
                                   _publish_site)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._resume_collector(freeze=False)
         if self.data is not None:
             self.data.stop()
         if self.search_index is not None:  # Pagefind stopped, the index made so far removed
