@@ -4,7 +4,8 @@
   ``striptags``, the navigation, the search index): never markup, never an entity;
 - ``render_narrative``: a narrative's Markdown made into HTML by a Markdown instance of its
   own (no ``attr_list``, no raw HTML, no extension the site adds), then cleaned by nh3;
-- ``clean_page``: the last pass over a generated page's content, by nh3 too.
+- ``clean_page``: the last pass over a generated page's content, by nh3 too (markup nh3 would keep
+  as it is is recognised without it: ``kept_markup``; ``clean_page_slowly`` is the definition).
 
 What HTML survives is declared below as data (``NARRATIVE_HTML``, ``PAGE_HTML``). The
 validator (``text_checks``) reports every construct these functions would drop, so nothing is
@@ -22,6 +23,8 @@ from html.entities import html5 as html5_entities
 
 import markdown
 import nh3
+
+from .kept_markup import KeptMarkup
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
@@ -249,6 +252,18 @@ def heading_text(text: str) -> str:
     return html.unescape(nh3.clean(rendered, tags=set())).strip()
 
 
+_PAGE_KEPT = KeptMarkup(PAGE_HTML)
+
+
 def clean_page(markup: str) -> str:
-    """A generated page's rendered content, cleaned by ``PAGE_HTML``."""
+    """A generated page's rendered content, cleaned by ``PAGE_HTML``: ``clean_page_slowly``, without nh3
+    for markup nh3 would keep as it is (``kept_markup``; a report page's content, most of the time)."""
+    if not markup:  # a report page read as blank in MkDocs' first pass
+        return markup
+    kept = _PAGE_KEPT.clean(markup)
+    return kept if kept is not None else PAGE_HTML.clean(markup)
+
+
+def clean_page_slowly(markup: str) -> str:
+    """``clean_page`` by nh3, whatever the markup (the definition)."""
     return PAGE_HTML.clean(markup)

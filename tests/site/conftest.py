@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import json
 import os
 import posixpath
 import shutil
@@ -174,6 +176,23 @@ def make_portal(root: Path, *, copy_reports: bool = True) -> Portal:
     else:
         (root / "reports").mkdir()
     return Portal(root)
+
+
+CORPUS = REPO / "tests" / "corpus"
+
+
+def import_corpus(reports: Path) -> int:
+    """Every published report of tests/corpus imported into ``reports``, one agency each; how many."""
+    from gongkai.importing import command
+
+    parser = argparse.ArgumentParser(prog="gongkai import")
+    command.add_arguments(parser)
+    cases = [case for case in json.loads((CORPUS / "cases.json").read_text(encoding="utf-8")) if "refused" not in case]
+    for index, case in enumerate(cases):
+        code = command.run(parser.parse_args([str(CORPUS / "sources" / case["file"]), "-o", str(reports),
+                                              "--agency", f"corpus-{index:02d}", *case.get("options", [])]))
+        assert code == 0, case["file"]
+    return len(cases)
 
 
 def seed_text() -> str:

@@ -4,7 +4,6 @@ reports (the sample, real published reports, the injection payloads), and the sh
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shutil
@@ -14,14 +13,11 @@ from typing import Any
 
 import pytest
 
-from gongkai.importing import command
 from gongkai.mkdocs_plugin import page_shell
 from gongkai.mkdocs_plugin.page_shell import PageShells, Shell, cut, plain_title
 
-from .conftest import Portal, make_portal
+from .conftest import Portal, import_corpus, make_portal
 from .injection_kit import build_past_the_validator, write_valid_portal
-
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 def _pages(site: Path) -> dict[str, bytes]:
@@ -140,13 +136,7 @@ def test_published_reports_are_the_same_with_and_without_the_shell(tmp_path: Pat
                                                                  "      search: false\n      nav_agencies_max: 0\n"),
                       encoding="utf-8")
     shutil.rmtree(portal.reports)
-    parser = argparse.ArgumentParser(prog="gongkai import")
-    command.add_arguments(parser)
-    cases = [case for case in json.loads((CORPUS / "cases.json").read_text(encoding="utf-8")) if "refused" not in case]
-    for index, case in enumerate(cases):
-        code = command.run(parser.parse_args([str(CORPUS / "sources" / case["file"]), "-o", str(portal.reports),
-                                              "--agency", f"corpus-{index:02d}", *case.get("options", [])]))
-        assert code == 0, case["file"]
+    import_corpus(portal.reports)
     with_shell, without, filled = both_ways(_in_process(portal), tmp_path)
     assert_same(with_shell, without)
     assert sum(page.startswith("reports/corpus-") for page in with_shell) >= 15
