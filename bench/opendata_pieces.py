@@ -69,11 +69,11 @@ def main(argv: list[str] | None = None) -> int:
 
     def csv() -> None:
         for r in reports:
-            exports.csv_bodies(r, (exports.REPORT_CSV, exports.DATASET_CSV), made[id(r)].states)
+            exports.csv_bodies(r, (exports.REPORT_CSV, exports.DATASET_CSV), made[id(r)].states.states)
 
     def json_text() -> None:
         for r in reports:
-            exports.report_json_text(r, made[id(r)].states)
+            exports.report_json_text(r, made[id(r)].states.states)
 
     def rendered() -> None:
         for r in reports:

@@ -105,6 +105,10 @@ class CellValues(Mapping[CellPath, CellValue]):
         position = self._index.get(path)
         return default if position is None else self._numbers[position]
 
+    def in_order(self) -> tuple[tuple[CellPath, ...], tuple[CellValue, ...]]:
+        """The paths (one tuple shared by every report of the layout) and the values, in the same order."""
+        return self._index.paths, self._numbers
+
     def __contains__(self, path: object) -> bool:
         return path in self._index
 

@@ -49,6 +49,7 @@ from .indexing import Layout
 from .model import Report
 from .opendata import dataset
 from .opendata.exports import rendered, report_xlsx
+from .opendata.fileio import write_chunks
 from .opendata.site import DOWNLOADS, FOLDER, report_file
 
 START_METHOD = "spawn"  # the same on every system (Windows has no other); the worker imports only what it needs
@@ -146,12 +147,9 @@ class FilesWriter:
                 if folder not in self.folders:
                     os.makedirs(folder, exist_ok=True)
                     self.folders.add(folder)
-                with open(path, "wb") as out:
-                    for chunk in chunks:
-                        out.write(chunk)
+                sizes.append(write_chunks(path, chunks))
             except OSError as error:
                 raise OffloadError(_write_failed(uri, error)) from None
-            sizes.append(sum(len(chunk) for chunk in chunks))
         return tuple(sizes)
 
     def add_share(self, share: Share) -> None:

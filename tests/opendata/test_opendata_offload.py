@@ -217,14 +217,14 @@ def _fails(root: Path, caplog) -> str:
 @pytest.mark.parametrize("workers", [0, 1])
 def test_a_full_disk_fails_the_build_naming_the_file(tmp_path: Path, monkeypatch, caplog, workers: int) -> None:
     monkeypatch.setattr(offload, "START_METHOD", "fork" if "fork" in METHODS else "spawn")  # the worker inherits the fault
-    real = open
+    real = offload.write_chunks
 
-    def full(path, mode="r", *args, **kwargs):
+    def full(path, chunks):
         if str(path).endswith("shifan-zhen-2023.docx"):
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(path, mode, *args, **kwargs)
+        return real(path, chunks)
 
-    monkeypatch.setattr(offload, "open", full, raising=False)
+    monkeypatch.setattr(offload, "write_chunks", full)
     if workers and "fork" not in METHODS:
         pytest.skip("the fault is put into the worker by forking")
     text = _fails(_portal(tmp_path, workers=workers), caplog)

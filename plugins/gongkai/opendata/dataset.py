@@ -297,4 +297,60 @@ def reports_index(entries: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def to_json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """``json.dumps(data, ensure_ascii=False, indent=1)`` and a line end, as UTF-8 (``indented_json``)."""
+    return (indented_json(data) + "\n").encode("utf-8")
+
+
+class _Unusual(Exception):
+    """A value ``indented_json`` leaves to ``json.dumps`` (a key that is no text, a type JSON does not take as it is)."""
+
+
+def indented_json(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=1)``: its text, written without its pure-Python encoder
+    (``json`` takes its C encoder only without ``indent``) for what ``reports.json`` and ``datapackage.json``
+    hold (dicts with text keys, lists, text, numbers, true, false, null); anything else is ``json.dumps``'s."""
+    out: list[str] = []
+    try:
+        _put(data, "\n", out)
+    except (_Unusual, RecursionError):
+        return json.dumps(data, ensure_ascii=False, indent=1)
+    return "".join(out)
+
+
+_TEXT = json.encoder.encode_basestring  # what ``ensure_ascii=False`` writes a text with (the C one when built)
+_CONSTANTS = {True: "true", False: "false", None: "null"}
+
+
+def _put(value: Any, line: str, out: list[str]) -> None:
+    """Append ``value``'s JSON at the indentation ``line`` (a line end and its spaces)."""
+    kind = value.__class__
+    if kind is str:
+        out.append(_TEXT(value))
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif value is True or value is False or value is None:
+        out.append(_CONSTANTS[value])
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = line + " "
+        first = True
+        for key, item in value.items():
+            if key.__class__ is not str:
+                raise _Unusual
+            out.append(("{" if first else ",") + inner + _TEXT(key) + ": ")
+            first = False
+            _put(item, inner, out)
+        out.append(line + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = line + " "
+        for n, item in enumerate(value):
+            out.append(("[" if not n else ",") + inner)
+            _put(item, inner, out)
+        out.append(line + "]")
+    else:  # floats (nan, infinity), subclasses, what JSON cannot write: as json writes them, or its error
+        raise _Unusual

@@ -15,14 +15,15 @@ per file (``tests/opendata/test_opendata_bytes.py`` compares both ways).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from ..formats import TableSpec
-from ..model import CellPath, CellValue, Report
+from ..model import CellPath, CellValue, CellValues, Report
 from .cells import STATUSES, CellInfo, cell_states, json_number, number_text, table_cells, tables_of
 from .xlsx import Workbook, workbook
 
@@ -318,10 +319,33 @@ class _Pieces:
         default_factory=dict, compare=False, repr=False)
     slots: dict[int, tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]] = field(
         default_factory=dict, compare=False, repr=False)
+    # id of a ``CellValues`` layout → the layout, and what takes this set's values from its numbers (None: as they are)
+    takers: dict[int, tuple[tuple[CellPath, ...], Callable[[tuple[Any, ...]], tuple[Any, ...]] | None]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def index(self) -> dict[CellPath, int]:
         return {path: n for n, path in enumerate(self.paths)}
+
+    def values_of(self, values: Mapping[CellPath, CellValue]) -> Sequence[CellValue | None]:
+        """A report's value of each cell (None where it has none), in ``paths``' order: ``values.get`` of each
+        path, taken from a ``CellValues``' numbers by positions worked out once per layout."""
+        if values.__class__ is CellValues and len(self.paths) > 1:
+            layout, numbers = values.in_order()
+            found = self.takers.get(id(layout))
+            if found is None or found[0] is not layout:
+                found = self.takers[id(layout)] = (layout, self._taker(layout))
+            take = found[1]
+            return numbers if take is None else take((*numbers, None))
+        return list(map(values.get, self.paths))
+
+    def _taker(self, layout: tuple[CellPath, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
+        """None when the layout holds these cells in this order, else a getter of their positions in its
+        numbers followed by a None (the position of a cell the layout does not hold)."""
+        if layout == self.paths:
+            return None
+        position = {path: n for n, path in enumerate(layout)}
+        return itemgetter(*(position.get(path, len(layout)) for path in self.paths))
 
     def csv_template(self, number_status: str, yes: str, no: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
         """A CSV variant's pieces, four per cell (lead, "table,row,column,", value, the rest of the line),
@@ -387,7 +411,7 @@ class ReportCells:
 
     report: Report
     pieces: _Pieces
-    values: list[CellValue | None]
+    values: Sequence[CellValue | None]
     numbers: list[bytes]  # each cell's number as the CSV and the workbook write it ("" for none)
     json_values: list[bytes]  # each cell's value as JSON
     special: list[tuple[int, str, str]]  # (index, status, published text) of each cell published as such
@@ -396,13 +420,15 @@ class ReportCells:
     @classmethod
     def of(cls, report: Report) -> ReportCells:
         spec = table_pieces(tables_of(report))
-        values = list(map(report.values.get, spec.paths))
-        if values and set(map(type, values)) == {int}:  # as good as every report: integers only
-            numbers = json_values = _ascii_lines(list(map(str, values)))
-        else:
-            numbers = _ascii_lines(["" if v is None else str(v) if v.__class__ is int else number_text(v)
-                                    for v in values])
-            json_values = _ascii_lines([str(v) if v.__class__ is int else _json_value(v) for v in values])
+        values = spec.values_of(report.values)
+        numbers = _ascii_lines(list(map(str, values)))  # an integer's text, in the CSV, workbook and JSON alike
+        json_values = numbers
+        if values and set(map(type, values)) != {int}:  # a decimal amount, a cell left empty: their own texts
+            json_values = list(numbers)
+            for n, value in enumerate(values):
+                if value.__class__ is not int:
+                    numbers[n] = ("" if value is None else number_text(value)).encode("utf-8")
+                    json_values[n] = _json_value(value).encode("utf-8")
         published = report.as_published
         special: list[tuple[int, str, str]] = []
         if published:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding
-from ..model import Agency, CellPath, CellValue, Report
+from ..model import Agency, CellPath, CellValue, CellValues, Report
 from ..validation import validate_report
 from .cells import cell_states, table_cells, tables_of
 
@@ -63,12 +63,37 @@ def sum_reports(reports: list[Report], year: int, scope: str) -> Report:
     """The cell-by-cell sum of reports of one format version, as a report."""
     spec = reports[0].format
     values: dict[CellPath, CellValue] = {}
+    columns = _columns(reports)
     for table in spec.tables:
         for info in table_cells(table):
-            values[info.path] = sum((r.values[info.path] for r in reports), start=type(reports[0].values[info.path])())
+            if columns is not None and info.path in columns[0]:  # every report's value of the cell, in order
+                column = columns[1][columns[0][info.path]]
+                values[info.path] = sum(column, start=type(column[0])())
+            else:
+                values[info.path] = sum((r.values[info.path] for r in reports),
+                                        start=type(reports[0].values[info.path])())
     return Report(source=Path(f"{scope}-{year}"), display_path=f"{scope}{year}年度合计", agency=Agency(TOTAL_SLUG, scope),
                   year=year, format=spec, published=max(r.published for r in reports), narrative={},
                   values=values, given_totals=frozenset(values))
+
+
+def _columns(reports: list[Report]) -> tuple[dict[CellPath, int], list[tuple[CellValue, ...]]] | None:
+    """When every report holds its values in one ``CellValues`` layout: each path's position, and each
+    position's values over the reports (``r.values[path]`` of each report, in order); else None."""
+    first = reports[0].values
+    if first.__class__ is not CellValues:
+        return None
+    paths, _ = first.in_order()
+    rows = []
+    for report in reports:
+        values = report.values
+        if values.__class__ is not CellValues:
+            return None
+        layout, numbers = values.in_order()
+        if layout is not paths:
+            return None
+        rows.append(numbers)
+    return {path: n for n, path in enumerate(paths)}, list(zip(*rows))
 
 
 def rollup(year: int, scope: str, reports: Iterable[Report], missing: Iterable[Left] = (),

@@ -82,6 +82,28 @@ class PagedIslands(Islands):
         return wrap_pagers(super().fill(page_html))
 
 
+def relpath(path: str, start: str) -> str:
+    """``posixpath.relpath(path, start)`` of two site paths, without its ``abspath`` of each (two ``os.getcwd``):
+    worked out from their parts when neither has an empty, "." or ".." part nor starts with "/"."""
+    parts = path.split("/")
+    base = start.split("/")
+    if parts[-1] == "" and len(parts) > 1:  # a folder's trailing "/"
+        parts.pop()
+    if base[-1] == "" and len(base) > 1:
+        base.pop()
+    if path.startswith("/") or start.startswith("/") or _ODD.intersection(parts) or _ODD.intersection(base):
+        return posixpath.relpath(path, start)
+    common = 0
+    for mine, theirs in zip(parts, base):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+
+
+_ODD = frozenset(("", ".", ".."))
+
+
 def size_text(size: int) -> str:
     if size < 1024:
         return f"{size} 字节"
@@ -308,7 +330,7 @@ class OpenData:
         here = self.url(from_src)
         base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
         target = self.url(to_src)
-        relative = posixpath.relpath(target or ".", base or ".")
+        relative = relpath(target or ".", base or ".")
         return relative + ("/" if target.endswith("/") and not relative.endswith("/") else "")
 
     # --- files ----------------------------------------------------------------------------

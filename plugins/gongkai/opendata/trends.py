@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from ..model import Report
+from ..model import CellPath, CellValues, Report
 
 # Outcome groups of table 三 (rows under 三、本年度办理结果), in the form's order.
 OUTCOMES = (("disclosed", "予以公开"), ("partially_disclosed", "部分公开"), ("withheld", "不予公开"),
@@ -141,9 +141,51 @@ class KeyFigures:
     litigation: Figures  # and of 行政诉讼
 
 
-def key_figures(report: Report) -> KeyFigures:
+def key_figures_reference(report: Report) -> KeyFigures:
+    """``key_figures`` figure by figure (``_sum``): its definition."""
     return KeyFigures(applications_received(report), outcomes(report), carried_forward(report),
                       appeals(report, "review"), appeals(report, "litigation"))
+
+
+# Each key figure's row prefix and column, in ``KeyFigures``' order (applications 2, outcomes, carried
+# forward 1, review, litigation): what ``key_figures_reference`` sums.
+_FIGURES = (((("applications", "received"), "total"), (("applications", "carried_over"), "total")),
+            tuple(((("applications", "results", key), "total")) for key, _ in OUTCOMES),
+            ((("applications", "carried_forward"), "total"),),
+            tuple(((("appeals", "review"), column)) for column, _ in APPEAL_OUTCOMES),
+            tuple(((("appeals", "litigation"), column)) for column, _ in APPEAL_OUTCOMES))
+# (id of a format, id of a values layout) → both, and each figure's cells' positions in the layout's values
+_PLANS: dict[tuple[int, int], tuple[object, tuple[CellPath, ...], tuple[tuple[tuple[int, ...], ...], ...]]] = {}
+
+
+def _plan(report: Report, layout: tuple[CellPath, ...]) -> tuple[tuple[tuple[int, ...], ...], ...]:
+    """The positions in ``layout``'s values of each key figure's cells (``len(layout)``: a cell it does not hold)."""
+    key = (id(report.format), id(layout))
+    found = _PLANS.get(key)
+    if found is None or found[0] is not report.format or found[1] is not layout:
+        position = {path: n for n, path in enumerate(layout)}
+        plan = tuple(tuple(tuple(position.get(path, len(layout)) for path in _paths(report, prefix, column))
+                           for prefix, column in group) for group in _FIGURES)
+        found = _PLANS[key] = (report.format, layout, plan)
+    return found[2]
+
+
+def key_figures(report: Report) -> KeyFigures:
+    """A report's figures for the charts and the year-over-year table: ``key_figures_reference``'s, summed
+    from the values by positions worked out once per format and layout when the report holds ``CellValues``."""
+    values = report.values
+    if values.__class__ is not CellValues:
+        return key_figures_reference(report)
+    layout, numbers = values.in_order()
+    held = (*numbers, None)
+    groups = []
+    for group in _plan(report, layout):
+        figures: list[int | None] = []
+        for positions in group:
+            cells = [held[n] for n in positions]
+            figures.append(None if None in cells else sum(map(int, cells)))  # type: ignore[arg-type]
+        groups.append(tuple(figures))
+    return KeyFigures(groups[0], groups[1], groups[2][0], groups[3], groups[4])
 
 
 class FigureMemo:
