@@ -272,7 +272,10 @@ _NAME = "[a-zA-Z][a-zA-Z0-9-]*"
 _ATTRIBUTE_NAME = "[a-zA-Z_:][-a-zA-Z0-9_:.]*"
 _ATTRIBUTE_VALUE = "\"[^\"]*\"|'[^']*'|[-a-zA-Z0-9_:.#%]+(?![^\\t\\n\\r\\f >])"  # the parser reads a=b/> as "b/"
 _ATTRIBUTES = re.compile(f"{_WS}+({_ATTRIBUTE_NAME})(?:{_WS}*={_WS}*({_ATTRIBUTE_VALUE}))?")
-_TOKENS = re.compile(f"([^<]+)|<({_NAME})((?:{_WS}+{_ATTRIBUTE_NAME}(?:{_WS}*={_WS}*(?:{_ATTRIBUTE_VALUE}))?)*)"
+# A heading's permalink sign as Python-Markdown writes it (a dozen on a report page): an element
+# the reader skips, read as one token (its attribute values and text need no unescaping).
+_PERMALINK = '<a class="headerlink"(?: href="([^"<>&]*)")?(?: title="([^"<>&]*)")?>([^<>&]*)</a>'
+_TOKENS = re.compile(f"{_PERMALINK}|([^<]+)|<({_NAME})((?:{_WS}+{_ATTRIBUTE_NAME}(?:{_WS}*={_WS}*(?:{_ATTRIBUTE_VALUE}))?)*)"
                      f"{_WS}*(/?)>|</({_NAME}){_WS}*>")
 _PARSER_ONLY = re.compile(r"<[!?]|<(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)\b",
                           re.IGNORECASE)
@@ -291,8 +294,20 @@ def _read_plain(part: str) -> Digest | None:
         if m.start() != at:  # something the tokens do not read (a stray "<")
             return None
         at = m.end()
-        text, tag, attributes, closing, end_tag = m.groups()
-        if text is not None:
+        href, title, sign, text, tag, attributes, closing, end_tag = m.groups()
+        if sign is not None:  # a permalink sign
+            if reader._depth and not reader._agency:
+                # inside the indexed content, what the reader does with its start tag, text and
+                # end tag comes to ending the current block (unless it is already skipping)
+                if not reader._skip:
+                    reader._end_block()
+            else:  # outside it, or while the agency's name is read (its text counts there)
+                reader.handle_starttag("a", [("class", "headerlink"), *([("href", href)] if href is not None else []),
+                                             *([("title", title)] if title is not None else [])])
+                if sign:
+                    reader.handle_data(sign)
+                reader.handle_endtag("a")
+        elif text is not None:
             reader.handle_data(unescape(text) if "&" in text else text)
         elif end_tag is not None:
             reader.handle_endtag(end_tag.lower())
