@@ -40,6 +40,7 @@ class ReaderFigures:
     query_files: list[tuple[str, float]] = field(default_factory=list)  # first query: (file, KB) as loaded
     second_query_kb: float = 0.0
     later: list[tuple[str, float, float]] = field(default_factory=list)  # further queries: (query, ms, KB)
+    first_ms: list[float] = field(default_factory=list)  # each query: last keystroke → its first results shown
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -102,14 +103,19 @@ def _type(box: Any, query: str) -> float:
     return start
 
 
-def _search_gongkai(page: Any, query: str) -> tuple[int, float]:
+def _search_gongkai(page: Any, query: str) -> tuple[int, float, float]:
+    """Results shown, the clock at the last keystroke and when the first results were shown (a
+    large index's first part, before the other parts are searched; or the whole answer)."""
     start = _type(page.locator("#gk-search-input"), query)
+    page.wait_for_function("q => { const d = document.getElementById('gk-search-results').dataset;"
+                           " return d.query === q || d.first === q; }", arg=query, timeout=TIMEOUT_MS)
+    first = time.perf_counter()
     page.wait_for_function("q => document.getElementById('gk-search-results').dataset.query === q",
                            arg=query, timeout=TIMEOUT_MS)
-    return int(page.locator("#gk-search-results a").count()), start
+    return int(page.locator("#gk-search-results a").count()), start, first
 
 
-def _search_material(page: Any, query: str) -> tuple[int, float]:
+def _search_material(page: Any, query: str) -> tuple[int, float, float]:
     box = page.locator("input.md-search__input")
     if not box.is_visible():
         page.locator("label.md-header__button[for='__search']").first.click()
@@ -121,7 +127,7 @@ def _search_material(page: Any, query: str) -> tuple[int, float]:
     page.wait_for_function("() => document.querySelector('.md-search-result__item')"
                            " && /\\d/.test(document.querySelector('.md-search-result__meta').textContent)",
                            timeout=TIMEOUT_MS)
-    return int(page.locator(".md-search-result__item").count()), start
+    return int(page.locator(".md-search-result__item").count()), start, time.perf_counter()
 
 
 def measure_site(site: Path, report_path: str, queries: tuple[str, ...], reports: int, *,
@@ -141,11 +147,12 @@ def measure_site(site: Path, report_path: str, queries: tuple[str, ...], reports
             page.goto(root + report_path, wait_until="load")
             page.wait_for_load_state("networkidle")
             view_kb, view_index_kb = transfers.kb(), transfers.kb(only=index_parts)
-            times, kbs = [], []
+            times, kbs, firsts = [], [], []
             for query in queries:
                 before = transfers.mark()
-                found, start = search(page, query)
+                found, start, first = search(page, query)
                 times.append((time.perf_counter() - start) * 1000)
+                firsts.append((first - start) * 1000)
                 page.wait_for_load_state("networkidle")  # what the query loaded after its results too
                 kbs.append(transfers.kb(before))
                 if len(times) == 1:
@@ -157,7 +164,7 @@ def measure_site(site: Path, report_path: str, queries: tuple[str, ...], reports
     per_report = (lambda folder: _folder_bytes(folder) / 1024 / reports) if sizes else (lambda folder: 0.0)
     return ReaderFigures(view_kb=view_kb, view_index_kb=view_index_kb, query_kb=kbs[0], query_ms=times[0],
                          second_query_ms=times[1], results=results, query_files=query_files,
-                         second_query_kb=kbs[1], later=list(zip(queries[2:], times[2:], kbs[2:], strict=True)),
+                         second_query_kb=kbs[1], later=list(zip(queries[2:], times[2:], kbs[2:], strict=True)), first_ms=firsts,
                          site_kb_per_report=per_report(site), index_kb_per_report=per_report(index_dir))
 
 
@@ -206,19 +213,22 @@ def main(argv: list[str] | None = None) -> int:
     ms = [statistics.median(ms) for ms in zip(*[[r.query_ms, r.second_query_ms, *(t for _, t, _ in r.later)]
                                                  for r in runs], strict=True)]
     kb = [f.query_kb, f.second_query_kb, *(k for _, _, k in f.later)]
+    first_ms = [statistics.median(ms) for ms in zip(*[r.first_ms for r in runs], strict=True)]
     if args.json:
-        print(json.dumps({"load_average": load, "load_average_after": os.getloadavg()[0], "median_ms": ms,
+        print(json.dumps({"load_average": load, "load_average_after": os.getloadavg()[0], "median_ms": ms, "median_first_ms": first_ms,
                           "runs": [r.__dict__ for r in runs]}, ensure_ascii=False, indent=2))
         return 0
     print(f"{args.site} ({args.reports} reports), load average {load:.1f} (after: {os.getloadavg()[0]:.1f})")
     print(f"first view {f.view_kb:.0f} KB (index {f.view_index_kb:.0f} KB)")
     every = " ".join(f"{r.query_ms:.0f}" for r in runs)
-    print(f"first query “{queries[0]}”: {kb[0]:.0f} KB, {ms[0]:.0f} ms to results ({f.results} shown; runs: {every})")
+    print(f"first query “{queries[0]}”: {kb[0]:.0f} KB, {ms[0]:.0f} ms to results, first shown {first_ms[0]:.0f} ms "
+          f"({f.results} shown; runs: {every})")
     for name, size in f.query_files:
         print(f"    {size:7.1f} KB  {name}")
     for n, query in enumerate(queries[1:], 1):
         every = " ".join(f"{[r.query_ms, r.second_query_ms, *(t for _, t, _ in r.later)][n]:.0f}" for r in runs)
-        print(f"next query “{query}”: {kb[n]:.0f} KB, {ms[n]:.0f} ms to results (runs: {every})")
+        print(f"next query “{query}”: {kb[n]:.0f} KB, {ms[n]:.0f} ms to results, first shown {first_ms[n]:.0f} ms "
+              f"(runs: {every})")
     if not args.no_sizes:
         print(f"site {f.site_kb_per_report:.1f} KB per report (index {f.index_kb_per_report:.1f} KB)")
     return 0

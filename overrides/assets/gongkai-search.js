@@ -31,6 +31,7 @@
   var timer = 0;
   var latest = 0;
   var shown = null;  // the current results: {query, results, partial}
+  var drawn = 0;  // counts the list's renderings: a late fragment of an earlier one is not added
   var STALE = {};  // thrown when a newer query replaced the one searching
 
   function say(text) {
@@ -212,15 +213,16 @@
 
   // The next results' fragments, in order; each is shown as soon as it and those before it arrived.
   function showMore(mine) {
+    var at = drawn;
     var next = shown.results.slice(list.children.length, list.children.length + PAGE);
     var pending = next.map(function (r) { return r.data(); });
     more.hidden = true;
     return pending.reduce(function (chain, data) {
       return chain.then(function () {
-        return data.then(function (d) { if (mine === latest) list.appendChild(item(d)); });
+        return data.then(function (d) { if (mine === latest && at === drawn) list.appendChild(item(d)); });
       });
     }, Promise.resolve()).then(function () {
-      if (mine !== latest) return;
+      if (mine !== latest || at !== drawn) return;
       list.dataset.query = shown.query;  // which query the list answers (for tests and styles)
       more.hidden = list.children.length >= shown.results.length;
       wider.hidden = !shown.partial;
@@ -258,9 +260,13 @@
   // that score alike in the parts' order. The parts' index chunks load side by side; they are
   // searched one after the other (each search holds the page's thread), and a query that a newer
   // one replaced stops before the next part.
-  function searchParts(e, dirs, words, year, mine) {
+  // ``first`` is given the results of the hub and the first other part while more parts remain.
+  function searchParts(e, dirs, words, year, mine, first) {
     var preloads = dirs.map(function (dir) { return e.preload(dir, words, year); });
     var answers = [];
+    var merged = function () {
+      return [].concat.apply([], answers).sort(function (x, y) { return y.score - x.score; });
+    };
     return dirs.reduce(function (chain, dir, n) {
       return chain.then(function () {
         return preloads[n];
@@ -269,9 +275,27 @@
         return e.answer(dir, words, year);
       }).then(function (results) {
         answers.push(results);
+        if (dir !== e.hub && n < dirs.length - 1 && first) {
+          first(merged());
+          first = null;
+        }
       });
-    }, Promise.resolve()).then(function () {
-      return [].concat.apply([], answers).sort(function (x, y) { return y.score - x.score; });
+    }, Promise.resolve()).then(merged);
+  }
+
+  // The first part's results while the other parts are searched: the reader sees results at once,
+  // and the status says the search goes on; the whole query's results replace them.
+  function showFirst(query, results, mine) {
+    if (!results.length) return;
+    drawn++;
+    shown = { query: query, results: results, partial: false };
+    list.replaceChildren();
+    wider.hidden = true;
+    showMore(mine).then(function () {
+      if (mine !== latest || shown.results !== results) return;
+      more.hidden = true;
+      list.dataset.first = query;  // which query the first results answer (for the benchmark)
+      say("已显示最先找到的结果，正在搜索其余部分……");
     });
   }
 
@@ -282,16 +306,26 @@
     load().then(function (e) {
       var q = parse(query, e.parts);
       var dirs = ordered(everything && !q.year ? e.parts.map(function (p) { return p.dir; }) : q.dirs, e);
-      return searchParts(e, dirs, q.words, q.year, mine).then(function (results) {
+      var first = function (results) { showFirst(query, results, mine); };
+      return searchParts(e, dirs, q.words, q.year, mine, first).then(function (results) {
         return { results: results, partial: !q.year && dirs.length < e.parts.length };
       });
     }).then(function (found) {
       if (mine !== latest) return null;
+      // A reader already moving through the first results keeps their place.
+      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+      var place = links.indexOf(document.activeElement);
+      drawn++;
       shown = { query: query, results: found.results, partial: found.partial };
       list.replaceChildren();
-      return showMore(mine);
+      return showMore(mine).then(function () {
+        if (place < 0 || mine !== latest) return;
+        var now = list.querySelectorAll("a");
+        (now[Math.min(place, now.length - 1)] || input).focus();
+      });
     }).catch(function (error) {
       if (mine !== latest) return;
+      drawn++;
       list.replaceChildren();
       more.hidden = wider.hidden = true;
       list.dataset.query = query;
@@ -306,6 +340,7 @@
     var query = input.value.trim();
     if (!query) {
       ++latest;
+      delete list.dataset.first;
       list.replaceChildren();
       more.hidden = wider.hidden = true;
       status.textContent = "";
