@@ -1,13 +1,9 @@
 /* gongkai: the header's search box, on Pagefind's index (<site>/pagefind/, made after the build).
    Nothing is loaded until a reader starts a search. The index is in parts (pagefind/parts.json:
    the years each part holds): a query naming a year (2023年) searches only the parts holding that
-   year, filtered to it; any other query the newest year's parts (and the pages without a year),
-   the older years on request. Each part is a Pagefind instance of its own, so a query searches
-   exactly its parts (not every part an earlier query loaded); their index chunks load side by
-   side, then the parts are searched one after the other, a query that a keystroke made stale
-   stopping at the next part; a part's answer to the same words is kept for the next query.
-   Only the index chunks of the query's words are loaded, and the result fragments of the results
-   shown (five, then five more on request). Every text from the index reaches the page as text. */
+   year, filtered to it; any other query searches all parts at once. Only the index chunks of the
+   query's words are loaded, and the result fragments of the results shown (five, then five more
+   on request). Every text from the index reaches the page as text. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-gk-search]");
@@ -26,39 +22,14 @@
   // rest: a year decides which parts of the index the query loads.
   var YEAR_TYPED_MS = 300;
   var YEAR_START = /(^|[^0-9])(1|2|19|20|19[0-9]|20[0-9])$/;
-  var KEPT = 64;  // parts' answers kept (a part, the words, the year): typing back and forth, 更早年度
-  var engine = null;  // Promise of the index: {parts, part(dir), answer(dir, words, year)}
+  var engine = null;  // Promise of {pf, parts}
   var timer = 0;
   var latest = 0;
-  var shown = null;  // the current results: {query, results, partial}
-  var drawn = 0;  // counts the list's renderings: a late fragment of an earlier one is not added
-  var STALE = {};  // thrown when a newer query replaced the one searching
+  var shown = null;  // the current results: {query, results, count}
 
   function say(text) {
     panel.hidden = false;
     status.textContent = text;
-  }
-
-  // Every part's folder holds the same Pagefind WebAssembly (each part's module starts its own
-  // from it): it is fetched once, not once a part.
-  function fetchWasmOnce(folder) {
-    var real = window.fetch;
-    var kept = {};
-    window.fetch = function (resource, options) {
-      var url = new URL(typeof resource === "string" ? resource : resource.url, location.href);
-      var name = /\/(wasm\.[a-z0-9_-]+\.pagefind)$/.exec(url.pathname);
-      if (!name || url.origin !== folder.origin || url.pathname.indexOf(folder.pathname) !== 0) {
-        return real.apply(this, arguments);
-      }
-      if (!kept[name[1]]) {
-        kept[name[1]] = real.call(window, url.href, options).then(function (response) {
-          if (!response.ok) throw new Error("index");
-          return response.arrayBuffer();
-        });
-        kept[name[1]].catch(function () { delete kept[name[1]]; });
-      }
-      return kept[name[1]].then(function (bytes) { return new Response(bytes.slice(0)); });
-    };
   }
 
   function load() {
@@ -74,59 +45,23 @@
       }).then(function (manifest) {
         var parts = manifest.parts || [];
         if (!parts.length || !manifest.hub) throw new Error("index");
-        var script = new URL(manifest.hub + "/pagefind.js", folder).href;
-        return fetch(script).then(function (response) {
-          if (!response.ok) throw new Error("index");
-          return response.text();
-        }).then(function (source) {
-          fetchWasmOnce(folder);
-          var instances = {};
-          var answers = new Map();
-          // Each part runs in a copy of Pagefind's module of its own (its own WebAssembly memory:
-          // a second instance in one module corrupts the first's), made from the script loaded
-          // once; where a policy forbids blob: scripts, from the script's address made distinct.
-          var module = function (dir) {
-            var blob = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-            return import(blob).catch(function () {
-              return import(script + "?part=" + encodeURIComponent(dir));
-            }).finally(function () { URL.revokeObjectURL(blob); });
-          };
-          var part = function (dir) {
-            if (!instances[dir]) {
-              instances[dir] = module(dir).then(function (pf) {
-                var index = pf.createInstance({ basePath: path(dir), baseUrl: base.pathname,
-                                                excerptLength: 30, noWorker: true });
-                return index.init().then(function () { return index; });
-              });
-              instances[dir].catch(function () { delete instances[dir]; });
-            }
-            return instances[dir];
-          };
-          part(manifest.hub).catch(function () {});  // while the reader types
+        return import(new URL(manifest.hub + "/pagefind.js", folder).href).then(function (pf) {
+          var index = pf.createInstance({ basePath: path(manifest.hub), baseUrl: base.pathname,
+                                          excerptLength: 30, noWorker: true });
+          var merged = {};
+          merged[manifest.hub] = Promise.resolve();
           return {
             parts: parts,
-            hub: manifest.hub,
-            part: part,
-            preload: function (dir, words, year) {
-              if (answers.has(key(dir, words, year))) return Promise.resolve();
-              return part(dir).then(function (index) { return index.preload(words, options(year)); });
+            index: index,
+            // Adds parts to the index (each once); a search then covers every part added so far.
+            add: function (dirs) {
+              return Promise.all(dirs.map(function (dir) {
+                if (!merged[dir]) merged[dir] = index.mergeIndex(path(dir));
+                return merged[dir];
+              }));
             },
-            // A part's results for the words (and the year), Pagefind's own; kept for the next query.
-            answer: function (dir, words, year) {
-              var k = key(dir, words, year);
-              if (answers.has(k)) {
-                var kept = answers.get(k);
-                answers.delete(k);  // the newest at the end: the oldest go first
-                answers.set(k, kept);
-                return Promise.resolve(kept);
-              }
-              return part(dir).then(function (index) {
-                return index.search(words, options(year));
-              }).then(function (found) {
-                answers.set(k, found.results);
-                if (answers.size > KEPT) answers.delete(answers.keys().next().value);
-                return found.results;
-              });
+            missing: function () {
+              return parts.filter(function (p) { return !merged[p.dir]; });
             }
           };
         });
@@ -134,14 +69,6 @@
       engine.catch(function () { engine = null; });  // try again on the next query
     }
     return engine;
-  }
-
-  function key(dir, words, year) {
-    return JSON.stringify([dir, words, year]);
-  }
-
-  function options(year) {
-    return year ? { filters: { year: year } } : {};
   }
 
   // A year in a query: 2023年, 2023年度, or 2023 standing alone (not a number such as 2023件).
@@ -213,16 +140,15 @@
 
   // The next results' fragments, in order; each is shown as soon as it and those before it arrived.
   function showMore(mine) {
-    var at = drawn;
     var next = shown.results.slice(list.children.length, list.children.length + PAGE);
     var pending = next.map(function (r) { return r.data(); });
     more.hidden = true;
     return pending.reduce(function (chain, data) {
       return chain.then(function () {
-        return data.then(function (d) { if (mine === latest && at === drawn) list.appendChild(item(d)); });
+        return data.then(function (d) { if (mine === latest) list.appendChild(item(d)); });
       });
     }, Promise.resolve()).then(function () {
-      if (mine !== latest || at !== drawn) return;
+      if (mine !== latest) return;
       list.dataset.query = shown.query;  // which query the list answers (for tests and styles)
       more.hidden = list.children.length >= shown.results.length;
       wider.hidden = !shown.partial;
@@ -238,94 +164,32 @@
       var dirs = e.parts.filter(function (p) {
         return p.years.some(function (y) { return String(y).indexOf(digits) === 0; });
       }).map(function (p) { return p.dir; });
-      if (!dirs.length || dirs.length > 5) return null;
-      return Promise.all(dirs.map(function (dir) {
-        return words ? e.preload(dir, words, null) : e.part(dir);
-      }));
+      if (!dirs.length || dirs.length > 3) return null;
+      return e.add(dirs).then(function () { if (words) return e.index.preload(words); });
     }).catch(function () {});
   }
 
-  // The parts in the order their results are merged, whatever order they were loaded or answered
-  // in: the hub (the pages without a year), then the newest year's, then the older years', each
-  // year's parts in the index's order. Results that score alike keep this order.
-  function ordered(dirs, e) {
-    var year = function (p) { return p.dir === e.hub ? Infinity : Math.max.apply(null, [0].concat(p.years)); };
-    var at = e.parts.map(function (p, n) { return { dir: p.dir, year: year(p), n: n }; });
-    return at.filter(function (p) { return dirs.indexOf(p.dir) >= 0; }).sort(function (x, y) {
-      return y.year - x.year || x.n - y.n;
-    }).map(function (p) { return p.dir; });
-  }
-
-  // The results of the parts, merged as Pagefind merges its own merged indexes: by score, results
-  // that score alike in the parts' order. The parts' index chunks load side by side; they are
-  // searched one after the other (each search holds the page's thread), and a query that a newer
-  // one replaced stops before the next part.
-  // ``first`` is given the results of the hub and the first other part while more parts remain.
-  function searchParts(e, dirs, words, year, mine, first) {
-    var preloads = dirs.map(function (dir) { return e.preload(dir, words, year); });
-    var answers = [];
-    var merged = function () {
-      return [].concat.apply([], answers).sort(function (x, y) { return y.score - x.score; });
-    };
-    return dirs.reduce(function (chain, dir, n) {
-      return chain.then(function () {
-        return preloads[n];
-      }).then(function () {
-        if (mine !== latest) throw STALE;
-        return e.answer(dir, words, year);
-      }).then(function (results) {
-        answers.push(results);
-        if (dir !== e.hub && n < dirs.length - 1 && first) {
-          first(merged());
-          first = null;
-        }
-      });
-    }, Promise.resolve()).then(merged);
-  }
-
-  // The first part's results while the other parts are searched: the reader sees results at once,
-  // and the status says the search goes on; the whole query's results replace them.
-  function showFirst(query, results, mine) {
-    if (!results.length) return;
-    drawn++;
-    shown = { query: query, results: results, partial: false };
-    list.replaceChildren();
-    wider.hidden = true;
-    showMore(mine).then(function () {
-      if (mine !== latest || shown.results !== results) return;
-      more.hidden = true;
-      list.dataset.first = query;  // which query the first results answer (for the benchmark)
-      say("已显示最先找到的结果，正在搜索其余部分……");
-    });
-  }
-
   // A query naming a year searches the parts holding it, filtered to it; any other query the
-  // newest year's parts, until the reader asks for the older years.
+  // parts added so far (at first the newest year's), until the reader asks for the older years.
   function search(query, everything) {
     var mine = ++latest;
     load().then(function (e) {
       var q = parse(query, e.parts);
-      var dirs = ordered(everything && !q.year ? e.parts.map(function (p) { return p.dir; }) : q.dirs, e);
-      var first = function (results) { showFirst(query, results, mine); };
-      return searchParts(e, dirs, q.words, q.year, mine, first).then(function (results) {
-        return { results: results, partial: !q.year && dirs.length < e.parts.length };
+      var dirs = everything ? e.parts.map(function (p) { return p.dir; }) : q.dirs;
+      return e.add(dirs).then(function () {
+        // A query replaced while its parts loaded does not search: a search holds the page's thread.
+        if (mine !== latest) throw new Error("stale");
+        return e.index.search(q.words, q.year ? { filters: { year: q.year } } : {});
+      }).then(function (found) {
+        return { results: found.results, partial: !q.year && e.missing().length > 0 };
       });
     }).then(function (found) {
       if (mine !== latest) return null;
-      // A reader already moving through the first results keeps their place.
-      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
-      var place = links.indexOf(document.activeElement);
-      drawn++;
       shown = { query: query, results: found.results, partial: found.partial };
       list.replaceChildren();
-      return showMore(mine).then(function () {
-        if (place < 0 || mine !== latest) return;
-        var now = list.querySelectorAll("a");
-        (now[Math.min(place, now.length - 1)] || input).focus();
-      });
+      return showMore(mine);
     }).catch(function (error) {
       if (mine !== latest) return;
-      drawn++;
       list.replaceChildren();
       more.hidden = wider.hidden = true;
       list.dataset.query = query;
@@ -340,7 +204,6 @@
     var query = input.value.trim();
     if (!query) {
       ++latest;
-      delete list.dataset.first;
       list.replaceChildren();
       more.hidden = wider.hidden = true;
       status.textContent = "";

@@ -217,8 +217,8 @@ def test_five_results_at_a_time_and_the_next_five_on_request(gk, parts_portal, c
     assert len([u for u in ctx.requests if u.endswith(".pf_fragment")]) == page.locator("#gk-search-results a").count()
 
 
-# --- the box searches each part as an instance of its own and merges their results itself: the same
-# results, in the same order, as Pagefind's own merged index of those parts (the reference).
+# --- the box's results, every one of them, in order: those of Pagefind's merged index of the parts the
+# query needs (the reference), also when queries typed before it loaded other parts.
 
 REFERENCE = """async ([hub, dirs, words, year]) => {
   const pf = await import(`/pagefind/${hub}/pagefind.js`);
@@ -259,11 +259,11 @@ def _ask(page, query: str) -> None:
 
 
 def _merge_order(manifest: dict, dirs: list[str]) -> list[str]:
-    """The hub, then the newest year's parts, then the older years', each year's in the index's order."""
-    def year(n_part: tuple[int, dict]) -> tuple[float, int]:
-        n, part = n_part
-        return (-float("inf") if part["dir"] == manifest["hub"] else -max(part["years"] or [0]), n)
-    return [p["dir"] for _, p in sorted(enumerate(manifest["parts"]), key=year) if p["dir"] in dirs]
+    """The order the box merges parts in on a new page: the hub, then the newest year's parts (a query
+    without a year), then the others in the index's order (results that score alike keep it)."""
+    newest = max(y for p in manifest["parts"] for y in p["years"])
+    rank = {p["dir"]: (p["dir"] != manifest["hub"], newest not in p["years"], n) for n, p in enumerate(manifest["parts"])}
+    return sorted(dirs, key=rank.__getitem__)
 
 
 @pytest.mark.parametrize(("query", "words", "year"), [
