@@ -39,16 +39,26 @@ class ReaderFigures:
     index_kb_per_report: float  # search index on disk, per report
     query_files: list[tuple[str, float]] = field(default_factory=list)  # first query: (file, KB) as loaded
     second_query_kb: float = 0.0
+    later: list[tuple[str, float, float]] = field(default_factory=list)  # further queries: (query, ms, KB)
+    first_ms: list[float] = field(default_factory=list)  # each query: last keystroke → its first results shown
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    overlay: dict[str, str] = {}  # URL path → a file served in its place (the site is not written to)
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
         pass
 
+    def translate_path(self, path: str) -> str:
+        return self.overlay.get(path.split("?", 1)[0].split("#", 1)[0]) or super().translate_path(path)
+
 
 @contextmanager
-def served(site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+def served(site: Path, overlay: dict[str, Path] | None = None) -> Iterator[str]:
+    """The site on 127.0.0.1; ``overlay`` serves other files at some URL paths (e.g. a new script
+    on a large site built before it), without copying or writing the site."""
+    handler = type("_Handler", (_Quiet,), {"overlay": {url: str(path) for url, path in (overlay or {}).items()}})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -93,14 +103,19 @@ def _type(box: Any, query: str) -> float:
     return start
 
 
-def _search_gongkai(page: Any, query: str) -> tuple[int, float]:
+def _search_gongkai(page: Any, query: str) -> tuple[int, float, float]:
+    """Results shown, the clock at the last keystroke and when the first results were shown (a
+    large index's first part, before the other parts are searched; or the whole answer)."""
     start = _type(page.locator("#gk-search-input"), query)
+    page.wait_for_function("q => { const d = document.getElementById('gk-search-results').dataset;"
+                           " return d.query === q || d.first === q; }", arg=query, timeout=TIMEOUT_MS)
+    first = time.perf_counter()
     page.wait_for_function("q => document.getElementById('gk-search-results').dataset.query === q",
                            arg=query, timeout=TIMEOUT_MS)
-    return int(page.locator("#gk-search-results a").count()), start
+    return int(page.locator("#gk-search-results a").count()), start, first
 
 
-def _search_material(page: Any, query: str) -> tuple[int, float]:
+def _search_material(page: Any, query: str) -> tuple[int, float, float]:
     box = page.locator("input.md-search__input")
     if not box.is_visible():
         page.locator("label.md-header__button[for='__search']").first.click()
@@ -112,17 +127,18 @@ def _search_material(page: Any, query: str) -> tuple[int, float]:
     page.wait_for_function("() => document.querySelector('.md-search-result__item')"
                            " && /\\d/.test(document.querySelector('.md-search-result__meta').textContent)",
                            timeout=TIMEOUT_MS)
-    return int(page.locator(".md-search-result__item").count()), start
+    return int(page.locator(".md-search-result__item").count()), start, time.perf_counter()
 
 
-def measure_site(site: Path, report_path: str, queries: tuple[str, str], reports: int, *,
-                 gongkai: bool) -> ReaderFigures:
-    """Figures for one built site; ``report_path`` is a report page's URL path from the root."""
+def measure_site(site: Path, report_path: str, queries: tuple[str, ...], reports: int, *,
+                 gongkai: bool, overlay: dict[str, Path] | None = None, sizes: bool = True) -> ReaderFigures:
+    """Figures for one built site; ``report_path`` is a report page's URL path from the root; at
+    least two queries, typed one after the other on the same page (the third on: ``later``)."""
     from playwright.sync_api import sync_playwright
 
     index_parts = ("/pagefind/",) if gongkai else ("/search/search_index.json", "/workers/search")
     search = _search_gongkai if gongkai else _search_material
-    with served(site) as root, sync_playwright() as pw:
+    with served(site, overlay) as root, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         try:
             context = browser.new_context(locale="zh-CN", service_workers="block")
@@ -131,11 +147,12 @@ def measure_site(site: Path, report_path: str, queries: tuple[str, str], reports
             page.goto(root + report_path, wait_until="load")
             page.wait_for_load_state("networkidle")
             view_kb, view_index_kb = transfers.kb(), transfers.kb(only=index_parts)
-            times, kbs = [], []
+            times, kbs, firsts = [], [], []
             for query in queries:
                 before = transfers.mark()
-                found, start = search(page, query)
+                found, start, first = search(page, query)
                 times.append((time.perf_counter() - start) * 1000)
+                firsts.append((first - start) * 1000)
                 page.wait_for_load_state("networkidle")  # what the query loaded after its results too
                 kbs.append(transfers.kb(before))
                 if len(times) == 1:
@@ -144,11 +161,11 @@ def measure_site(site: Path, report_path: str, queries: tuple[str, str], reports
         finally:
             browser.close()
     index_dir = site / ("pagefind" if gongkai else "search")
+    per_report = (lambda folder: _folder_bytes(folder) / 1024 / reports) if sizes else (lambda folder: 0.0)
     return ReaderFigures(view_kb=view_kb, view_index_kb=view_index_kb, query_kb=kbs[0], query_ms=times[0],
                          second_query_ms=times[1], results=results, query_files=query_files,
-                         second_query_kb=kbs[1],
-                         site_kb_per_report=_folder_bytes(site) / 1024 / reports,
-                         index_kb_per_report=_folder_bytes(index_dir) / 1024 / reports)
+                         second_query_kb=kbs[1], later=list(zip(queries[2:], times[2:], kbs[2:], strict=True)), first_ms=firsts,
+                         site_kb_per_report=per_report(site), index_kb_per_report=per_report(index_dir))
 
 
 def available() -> bool:
@@ -166,35 +183,54 @@ def main(argv: list[str] | None = None) -> int:
     """Reader-side figures of a site already built (e.g. bench/out/n10000/gongkai/site), without a build."""
     import argparse
     import json
+    import statistics
     import sys
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("site", type=Path, help="the built site's folder")
     parser.add_argument("--reports", type=int, required=True, help="reports in the portal (for the per-report sizes)")
     parser.add_argument("--page", default="reports/donghu-zhen/2019/", help="the report page opened first (URL path)")
-    parser.add_argument("--query", action="append", help="the queries typed (default: %s)" % " / ".join(QUERIES))
+    parser.add_argument("--query", action="append",
+                        help="the queries typed, two or more (default: %s)" % " / ".join(QUERIES))
     parser.add_argument("--baseline", action="store_true", help="the site uses Material's search")
+    parser.add_argument("--script", type=Path,
+                        help="serve this file as assets/gongkai-search.js (a new search box on a site built before it)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs (a new browser each); times are their medians")
+    parser.add_argument("--no-sizes", action="store_true", help="skip the site's size on disk (slow on a large site)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if not available():
         print("Playwright or /usr/bin/chromium missing: bash .ci/install-browser-tools.sh", file=sys.stderr)
         return 2
     queries = tuple(args.query or QUERIES)
-    if len(queries) != 2:
-        parser.error("give two --query (a first and a second query)")
+    if len(queries) < 2:
+        parser.error("give two --query or more (a first query and the next ones)")
+    overlay = {"/assets/gongkai-search.js": args.script.resolve()} if args.script else None
     load = os.getloadavg()[0]
-    f = measure_site(args.site, args.page.lstrip("/"), (queries[0], queries[1]), args.reports,
-                     gongkai=not args.baseline)
+    runs = [measure_site(args.site, args.page.lstrip("/"), queries, args.reports, gongkai=not args.baseline,
+                         overlay=overlay, sizes=not args.no_sizes and n == 0) for n in range(args.repeat)]
+    f = runs[0]
+    ms = [statistics.median(ms) for ms in zip(*[[r.query_ms, r.second_query_ms, *(t for _, t, _ in r.later)]
+                                                 for r in runs], strict=True)]
+    kb = [f.query_kb, f.second_query_kb, *(k for _, _, k in f.later)]
+    first_ms = [statistics.median(ms) for ms in zip(*[r.first_ms for r in runs], strict=True)]
     if args.json:
-        print(json.dumps({"load_average": load, **f.__dict__}, ensure_ascii=False, indent=2))
+        print(json.dumps({"load_average": load, "load_average_after": os.getloadavg()[0], "median_ms": ms, "median_first_ms": first_ms,
+                          "runs": [r.__dict__ for r in runs]}, ensure_ascii=False, indent=2))
         return 0
-    print(f"{args.site} ({args.reports} reports), load average {load:.1f}")
+    print(f"{args.site} ({args.reports} reports), load average {load:.1f} (after: {os.getloadavg()[0]:.1f})")
     print(f"first view {f.view_kb:.0f} KB (index {f.view_index_kb:.0f} KB)")
-    print(f"first query “{queries[0]}”: {f.query_kb:.0f} KB, {f.query_ms:.0f} ms to results ({f.results} shown)")
-    for name, kb in f.query_files:
-        print(f"    {kb:7.1f} KB  {name}")
-    print(f"second query “{queries[1]}”: {f.second_query_kb:.0f} KB, {f.second_query_ms:.0f} ms to results")
-    print(f"site {f.site_kb_per_report:.1f} KB per report (index {f.index_kb_per_report:.1f} KB)")
+    every = " ".join(f"{r.query_ms:.0f}" for r in runs)
+    print(f"first query “{queries[0]}”: {kb[0]:.0f} KB, {ms[0]:.0f} ms to results, first shown {first_ms[0]:.0f} ms "
+          f"({f.results} shown; runs: {every})")
+    for name, size in f.query_files:
+        print(f"    {size:7.1f} KB  {name}")
+    for n, query in enumerate(queries[1:], 1):
+        every = " ".join(f"{[r.query_ms, r.second_query_ms, *(t for _, t, _ in r.later)][n]:.0f}" for r in runs)
+        print(f"next query “{query}”: {kb[n]:.0f} KB, {ms[n]:.0f} ms to results, first shown {first_ms[n]:.0f} ms "
+              f"(runs: {every})")
+    if not args.no_sizes:
+        print(f"site {f.site_kb_per_report:.1f} KB per report (index {f.index_kb_per_report:.1f} KB)")
     return 0
 
 

@@ -177,6 +177,8 @@
       var q = parse(query, e.parts);
       var dirs = everything ? e.parts.map(function (p) { return p.dir; }) : q.dirs;
       return e.add(dirs).then(function () {
+        // A query replaced while its parts loaded does not search: a search holds the page's thread.
+        if (mine !== latest) throw new Error("stale");
         return e.index.search(q.words, q.year ? { filters: { year: q.year } } : {});
       }).then(function (found) {
         return { results: found.results, partial: !q.year && e.missing().length > 0 };

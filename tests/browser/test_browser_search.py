@@ -215,3 +215,91 @@ def test_five_results_at_a_time_and_the_next_five_on_request(gk, parts_portal, c
     page.wait_for_function("() => document.activeElement === document.querySelectorAll('#gk-search-results a')[5]")
     assert "显示前 10 个" in status.inner_text() or page.locator("#gk-search-results a").count() < 10
     assert len([u for u in ctx.requests if u.endswith(".pf_fragment")]) == page.locator("#gk-search-results a").count()
+
+
+# --- the box's results, every one of them, in order: those of Pagefind's merged index of the parts the
+# query needs (the reference), also when queries typed before it loaded other parts.
+
+REFERENCE = """async ([hub, dirs, words, year]) => {
+  const pf = await import(`/pagefind/${hub}/pagefind.js`);
+  const index = pf.createInstance({basePath: `/pagefind/${hub}/`, baseUrl: "/", excerptLength: 30, noWorker: true});
+  await index.init();
+  for (const dir of dirs) if (dir !== hub) await index.mergeIndex(`/pagefind/${dir}/`);
+  const found = await index.search(words, year ? {filters: {year}} : {});
+  return Promise.all(found.results.map(r => r.data().then(d => new URL(d.url, location.href).pathname)));
+}"""
+
+
+def _reference(page, url: str, manifest: dict, dirs: list[str], words: str | None, year: int | None) -> list[str]:
+    """Pagefind's merged index of ``dirs`` (merged in that order), in a page of its own."""
+    page.goto(url, wait_until="load")
+    return page.evaluate(REFERENCE, [manifest["hub"], dirs, words, str(year) if year else None])
+
+
+def _every_result(page) -> list[str]:
+    """Every result of the box's current query: 显示更多结果 until there are no more."""
+    more = page.locator(".gk-search__more")
+    while more.is_visible():
+        shown = page.locator("#gk-search-results a").count()
+        more.click()
+        # Done when the status counts the results now listed (it is set after the last of them).
+        page.wait_for_function("""n => {
+            const listed = document.querySelectorAll('#gk-search-results a').length;
+            const said = document.getElementById('gk-search-status').textContent;
+            return listed > n && (said.includes(`显示前 ${listed} 个`) || !said.includes('显示前'));
+        }""", arg=shown)
+    return page.eval_on_selector_all("#gk-search-results a", "links => links.map(a => new URL(a.href).pathname)")
+
+
+def _ask(page, query: str) -> None:
+    box = page.locator("#gk-search-input")
+    box.fill(query)
+    box.press("Enter")
+    page.wait_for_function("q => document.getElementById('gk-search-results').dataset.query === q", arg=query)
+
+
+def _merge_order(manifest: dict, dirs: list[str]) -> list[str]:
+    """The order the box merges parts in on a new page: the hub, then the newest year's parts (a query
+    without a year), then the others in the index's order (results that score alike keep it)."""
+    newest = max(y for p in manifest["parts"] for y in p["years"])
+    rank = {p["dir"]: (p["dir"] != manifest["hub"], newest not in p["years"], n) for n, p in enumerate(manifest["parts"])}
+    return sorted(dirs, key=rank.__getitem__)
+
+
+@pytest.mark.parametrize(("query", "words", "year"), [
+    ("示例区人民政府", "示例区人民政府", None), ("政府信息公开", "政府信息公开", None), ("依申请公开 2022年", "依申请公开", 2022),
+    ("东湖镇 2023年", "东湖镇", 2023), ("2021年", None, 2021), ("年度报告 2019", "年度报告", 2019)])
+def test_the_box_gives_pagefinds_merged_results_in_its_order(query, words, year, parts_portal, context_factory) -> None:
+    url, manifest = parts_portal
+    newest = max(y for p in manifest["parts"] for y in p["years"])
+    ctx = context_factory()
+    page, reference = ctx.new_page(), ctx.new_page()
+    page.goto(url, wait_until="load")
+    _ask(page, query)
+    if year:
+        dirs = [manifest["hub"]] + [p["dir"] for p in manifest["parts"] if year in p["years"]]
+    else:
+        dirs = [p["dir"] for p in manifest["parts"] if not p["years"] or newest in p["years"]]
+    expected = _reference(reference, url, manifest, _merge_order(manifest, dirs), words, year)
+    assert expected and _every_result(page) == expected
+    if not year:  # the older years on request: every part, the newest year's answers kept
+        page.locator(".gk-search__wider").click()
+        page.wait_for_function("() => !/最近年度/.test(document.getElementById('gk-search-status').textContent)"
+                               " && document.getElementById('gk-search-status').textContent.startsWith('找到')")
+        everything = _reference(reference, url, manifest, _merge_order(manifest, [p["dir"] for p in manifest["parts"]]),
+                                words, None)
+        assert len(everything) > len(expected) and _every_result(page) == everything
+
+
+def test_a_query_replaced_while_it_searches_leaves_only_the_newer_ones_results(parts_portal, context_factory) -> None:
+    url, manifest = parts_portal
+    ctx = context_factory()
+    page, reference = ctx.new_page(), ctx.new_page()
+    page.goto(url, wait_until="load")
+    box = page.locator("#gk-search-input")
+    for query in ("政府信息公开", "依申请公开", "示例区"):  # each replaces the one before while it searches
+        box.fill(query)
+        box.press("Enter")
+    _ask(page, "东湖镇 2023年")
+    dirs = [manifest["hub"]] + [p["dir"] for p in manifest["parts"] if 2023 in p["years"]]
+    assert _every_result(page) == _reference(reference, url, manifest, _merge_order(manifest, dirs), "东湖镇", 2023)
