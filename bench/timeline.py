@@ -12,7 +12,11 @@ It prints, per phase: its wall time, each role's CPU time, how many of the two c
 kept busy, the idle core-seconds (2 × wall − the build's CPU: a core the build left idle, or that
 another program on the machine took; the machine's own figure is beside it), and the time the
 build process spent waiting for the files worker (``Offload._receive`` with nothing to read), with
-the reports it wrote itself instead (``Offload.stolen``). ``--json`` keeps every sample.
+the reports it wrote itself instead (``Offload.stolen``), in writes to the search indexer's pipe
+(``IndexerProcess._send``: a full pipe, the indexer behind) and for the loading worker's last chunk.
+On a busy machine the idle core-seconds are mostly other programs': read the CPU per role instead
+(after the last page, what runs while the build process waits is the serial end). ``--json``
+keeps every sample.
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ def _child(config: str, site: str, marks_path: str) -> None:
     import multiprocessing.process
 
     marks = open(marks_path, "w", encoding="utf-8", buffering=1)  # noqa: SIM115 (open for the whole build)
-    state: dict[str, Any] = {"label": "", "offload": None, "waited": 0.0, "waits": 0}
+    state: dict[str, Any] = {"label": "", "offload": None, "waited": 0.0, "waits": 0, "index_waited": 0.0,
+                             "load_waited": 0.0}
 
     def mark(label: str) -> None:
         if label == state["label"]:
@@ -49,7 +54,8 @@ def _child(config: str, site: str, marks_path: str) -> None:
         state["label"] = label
         job = state["offload"]
         marks.write(json.dumps({"t": time.monotonic(), "phase": label, "waited": state["waited"],
-                                "waits": state["waits"], "stolen": getattr(job, "stolen", 0)}) + "\n")
+                                "waits": state["waits"], "stolen": getattr(job, "stolen", 0),
+                                "index_waited": state["index_waited"], "load_waited": state["load_waited"]}) + "\n")
 
     def note(**values: Any) -> None:
         marks.write(json.dumps({"t": time.monotonic(), **values}) + "\n")
@@ -100,6 +106,17 @@ def _child(config: str, site: str, marks_path: str) -> None:
                 state["waits"] += 1
         return timed
 
+    def timed(key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def wrap(function: Callable[..., Any]) -> Callable[..., Any]:
+            def measured(*args: Any, **kwargs: Any) -> Any:  # the build process blocked (a full pipe, a join)
+                began = time.perf_counter()
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    state[key] += time.perf_counter() - began
+            return measured
+        return wrap
+
     from gongkai.indexing import Layout
 
     prefix = Layout().prefix + "/"
@@ -120,6 +137,8 @@ def _child(config: str, site: str, marks_path: str) -> None:
     patch("gongkai.mkdocs_plugin.plugin", "GongkaiPlugin.on_files", phase("files/nav", after="files/nav"))
     patch("gongkai.offload", "Offload.start", keep_offload)
     patch("gongkai.offload", "Offload._receive", timed_wait)
+    patch("gongkai.search", "IndexerProcess._send", timed("index_waited"))
+    patch("gongkai.loading_pool", "_Worker.finish", timed("load_waited"))
     patch("mkdocs.commands.build", "_populate_page", phase("populate pass"))
     patch("mkdocs.structure.files", "Files.copy_static_files", phase("static and data files"))
     patch("mkdocs.commands.build", "_build_page", page_phase)
@@ -199,6 +218,7 @@ class Sampler:
     names: dict[int, str] = field(default_factory=dict)  # pid → multiprocessing name (from the marks)
     roles: dict[tuple[int, str], str] = field(default_factory=dict)  # (pid, name: it changes on exec) → role
     last: dict[int, Proc] = field(default_factory=dict)
+    reaped: dict[int, float] = field(default_factory=dict)  # pid → CPU counted of the children it reaped
 
     def role(self, proc: Proc) -> str:
         key = (proc.pid, proc.comm)
@@ -229,7 +249,12 @@ class Sampler:
         return self.roles[key]
 
     def sample(self) -> dict[str, float]:
-        """CPU seconds per role since the last sample (a process gone meanwhile: what its parent reaped)."""
+        """CPU seconds per role since the last sample (a process gone meanwhile: what its parent reaped).
+
+        A process's ``reaped_s`` grows by a reaped child's whole CPU, its own children's included; what
+        was counted of that child (its samples, and what it reaped: ``counted``) is taken off, so a child
+        reaped after its parent's last sample (Pagefind's last run, reaped by the indexer as it ends) is
+        not counted twice."""
         now = _tree(self.root)
         spent: dict[str, float] = {}
         for pid, proc in now.items():
@@ -237,18 +262,35 @@ class Sampler:
             delta = proc.self_s - (before.self_s if before is not None else 0.0)
             role = self.role(proc)
             spent[role] = spent.get(role, 0.0) + delta
+        gone = [p for p in self.last.values() if p.pid not in now]
+        depth = {p.pid: self._depth(p.pid) for p in gone}
+        for proc in sorted(gone, key=lambda p: -depth[p.pid]):  # a gone child's count goes to its gone parent first
+            if proc.ppid in self.last:
+                self.reaped[proc.ppid] = self.reaped.get(proc.ppid, 0.0) + self._counted(proc)
         for pid, proc in now.items():  # the tail of children reaped since: their parent's reaped time grew
             before = self.last.get(pid)
-            if before is None:
+            children = [p for p in gone if p.ppid == pid]
+            if before is None or not children:
                 continue
-            gone = [p for p in self.last.values() if p.ppid == pid and p.pid not in now]
-            # (what a gone child had reaped itself, Pagefind's runs for the indexer, was counted already)
-            tail = proc.reaped_s - before.reaped_s - sum(p.self_s + p.reaped_s for p in gone)
-            if tail > 0 and gone:
-                role = self.role(gone[0])
+            tail = proc.reaped_s - before.reaped_s - sum(self._counted(p) for p in children)
+            if tail > 0:
+                role = self.role(children[0])
                 spent[role] = spent.get(role, 0.0) + tail
+                self.reaped[pid] = self.reaped.get(pid, 0.0) + tail
+        for proc in gone:
+            self.reaped.pop(proc.pid, None)
         self.last = now
         return spent
+
+    def _counted(self, proc: Proc) -> float:
+        """What was counted of a process: its own CPU at its last sample, and of the children it reaped."""
+        return proc.self_s + self.reaped.get(proc.pid, 0.0)
+
+    def _depth(self, pid: int) -> int:
+        depth = 0
+        while pid in self.last and pid != self.root:
+            pid, depth = self.last[pid].ppid, depth + 1
+        return depth
 
 
 def run(config: Path, site: Path, interval: float, log: Path, nice_worker: int = 0) -> dict[str, Any]:
@@ -301,6 +343,9 @@ def _lines(path: Path, everything: bool = False) -> list[dict[str, Any]]:
 
 
 ROLES = ("build", "loading worker", "files worker", "search indexer", "Pagefind")
+# The build process's waits (from the marks): for the files worker's sizes (and how often), the reports it
+# made itself instead, its writes to the search indexer's pipe, its wait for the loading worker's last chunk.
+WAITS = ("waited", "waits", "stolen", "index_waited", "load_waited")
 
 
 def phases(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -310,14 +355,14 @@ def phases(result: dict[str, Any]) -> list[dict[str, Any]]:
     for i, m in enumerate(marks):
         end = marks[i + 1]["t"] if i + 1 < len(marks) else result["end"]
         after = marks[i + 1] if i + 1 < len(marks) else marks[-1]
-        spans.append({"phase": m["phase"], "start": m["t"], "end": end, "waited": after["waited"] - m["waited"],
-                      "waits": after["waits"] - m["waits"], "stolen": after["stolen"] - m["stolen"]})
+        spans.append({"phase": m["phase"], "start": m["t"], "end": end,
+                      **{key: after.get(key, 0) - m.get(key, 0) for key in WAITS}})
     table: dict[str, dict[str, Any]] = {}
     for span in spans:
         row = table.setdefault(span["phase"], {"phase": span["phase"], "wall": 0.0, "cpu": {}, "machine": 0.0,
-                                               "waited": 0.0, "waits": 0, "stolen": 0})
+                                               **{key: 0 for key in WAITS}})
         row["wall"] += span["end"] - span["start"]
-        for key in ("waited", "waits", "stolen"):
+        for key in WAITS:
             row[key] += span[key]
     previous = marks[0]["t"] if marks else 0.0
     for sample in result["samples"]:  # spread over the phases the interval covers, by their share of it
@@ -343,7 +388,7 @@ def report(result: dict[str, Any]) -> str:
     roles = [r for r in ROLES if any(row["cpu"].get(r, 0) > 0.005 for row in rows)]
     others = sorted({k for row in rows for k in row["cpu"]} - set(roles))
     heads = ["phase", "wall s", *roles, "other", "build CPU", "cores busy", "idle core-s", "machine busy",
-             "waited s (n)", "stolen"]
+             "waited s (n)", "stolen", "index pipe s", "load wait s"]
     lines = ["| " + " | ".join(heads) + " |", "| --- |" + " ---: |" * (len(heads) - 1)]
     totals: dict[str, float] = {}
 
@@ -353,13 +398,14 @@ def report(result: dict[str, Any]) -> str:
         wall = max(row["wall"], 1e-9)
         return [row["phase"], f"{row['wall']:.1f}", *(f"{row['cpu'].get(r, 0.0):.1f}" for r in roles), f"{other:.1f}",
                 f"{cpu:.1f}", f"{cpu / wall:.2f}", f"{2 * row['wall'] - cpu:.1f}", f"{row['machine'] / wall:.2f}",
-                f"{row['waited']:.1f} ({row['waits']})", str(row["stolen"])]
+                f"{row['waited']:.1f} ({row['waits']})", str(row["stolen"]), f"{row['index_waited']:.1f}",
+                f"{row['load_waited']:.1f}"]
 
-    whole: dict[str, Any] = {"phase": "**whole build**", "wall": 0.0, "cpu": {}, "machine": 0.0, "waited": 0.0,
-                             "waits": 0, "stolen": 0}
+    whole: dict[str, Any] = {"phase": "**whole build**", "wall": 0.0, "cpu": {}, "machine": 0.0,
+                             **{key: 0 for key in WAITS}}
     for row in rows:
         lines.append("| " + " | ".join(cells(row)) + " |")
-        for key in ("wall", "machine", "waited", "waits", "stolen"):
+        for key in ("wall", "machine", *WAITS):
             whole[key] += row[key]
         for role, seconds in row["cpu"].items():
             whole["cpu"][role] = whole["cpu"].get(role, 0.0) + seconds
