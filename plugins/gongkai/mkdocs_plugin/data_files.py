@@ -22,10 +22,12 @@ from ..opendata.site import OpenData, SiteFile
 
 # ``workers: auto`` uses the worker process from this many reports on. The worker costs CPU: its
 # start-up (a new interpreter importing gongkai, about 1 s) and each report's pickling and unpickling
-# (1-1.5 ms in all, measured at 1,000 reports), while it takes about 3.3 ms a report off the build
-# process, so a build gains wall time only when the second core is free. Below this size the build
-# is short either way and the CPU is what counts (bench/README.md, "Open data's cost").
-WORKER_FROM_REPORTS = 2000
+# (1-1.5 ms in all), while it takes open data's and the attachments' files off the build process,
+# so a build gains wall time when the second core is free. At 1,000 reports on an idle 2-core
+# machine (bench/opendata_cost.py --runs 4, interleaved, 2026-12-07) the build with open data took
+# 1.20 times the wall time of the build without it in process, 1.01 times with the worker (CPU 1.15).
+# Below this size the build is short either way (bench/README.md, "Open data's cost").
+WORKER_FROM_REPORTS = 1000
 
 
 class DataFile(File):
