@@ -46,7 +46,7 @@ from .exports import (
     rendered,
     report_xlsx,
 )
-from .fast_html import CHART_TEMPLATE, EXTRAS_TEMPLATE, chart_html, own_template, report_extras_html
+from .fast_html import CHART_TEMPLATE, EXTRAS_TEMPLATE, chart_markup, own_template, report_extras_html
 from .rollup import Left, Rollup, rollup, uncountable
 from .trends import (
     APPEAL_OUTCOMES,
@@ -482,7 +482,7 @@ class OpenData:
 
     def charts_html(self, reports: Iterable[Report], prefix: str, env: Environment) -> Markup:
         if own_template(env, CHART_TEMPLATE):  # written by its fast path: the same bytes (``fast_html``)
-            return Markup("\n".join(chart_html(c, draw(c), PALETTE) for c in charts(reports, prefix, self.figures)))
+            return Markup("\n".join(chart_markup(c, PALETTE) for c in charts(reports, prefix, self.figures)))
         template = env.get_template(CHART_TEMPLATE)
         return Markup("\n".join(template.render(chart=c, drawing=draw(c), palette=PALETTE).strip()
                                 for c in charts(reports, prefix, self.figures)))
