@@ -168,6 +168,7 @@ def chart_html(chart: Chart, drawing: Drawing, palette: Sequence[str]) -> str:
 _KEPT = 256
 _KEPT_DEFS: dict[tuple[str, tuple[str, ...], bool], str] = {}
 _KEPT_TICKS: dict[int, str] = {}
+_KEPT_HEADS: dict[tuple[str, ...], tuple[str, ...]] = {}  # the year-over-year rows' heads, by their labels
 _KEPT_LEGENDS: dict[tuple[str, tuple[str, ...], tuple[int, ...]], tuple[str, int]] = {}
 
 
@@ -276,8 +277,35 @@ _GAPS = ("未填报", "—")
 def report_extras_html(report: Report, previous: Report | None, rows: Sequence[tuple[str, str, str, str]],
                        downloads: Sequence[tuple[Link, str]]) -> str:
     """What ``opendata/report_extras.html`` renders (stripped)."""
+    body = "".join(f'<tr><th scope="row">{_e(label)}</th>'
+                   + "".join(f'<td class="{"gk-gap" if text in _GAPS else "gk-num"}">{_e(text)}</td>' for text in texts)
+                   + "</tr>\n" for label, *texts in rows)
+    return _extras(report, previous, body, downloads)
+
+
+def report_extras_of_figures(report: Report, previous: Report | None, labels: Sequence[str],
+                             before: Sequence[int | None], now: Sequence[int | None],
+                             downloads: Sequence[tuple[Link, str]]) -> str:
+    """``report_extras_html`` of ``OpenData.year_over_year``'s rows, written from the figures (``labels``, the
+    previous report's and this one's, integers or None), without the rows' texts: a figure's text, its
+    change and their classes need no escaping (digits, a sign, 未填报, —)."""
+    if previous is None:
+        return _extras(report, previous, "", downloads)
+    heads = _kept(_KEPT_HEADS, tuple(labels), lambda: tuple(f'<tr><th scope="row">{_e(label)}</th>' for label in labels))
     out = []
-    if rows:
+    for head, old, new in zip(heads, before, now):
+        old_text = '<td class="gk-gap">未填报</td>' if old is None else f'<td class="gk-num">{old}</td>'
+        new_text = '<td class="gk-gap">未填报</td>' if new is None else f'<td class="gk-num">{new}</td>'
+        change = ('<td class="gk-gap">—</td>' if old is None or new is None else
+                  f'<td class="gk-num">{new - old:+d}</td>' if new != old else '<td class="gk-num">0</td>')
+        out.append(f"{head}{old_text}{new_text}{change}</tr>\n")
+    return _extras(report, previous, "".join(out), downloads)
+
+
+def _extras(report: Report, previous: Report | None, body: str, downloads: Sequence[tuple[Link, str]]) -> str:
+    """The extras around the year-over-year table's rows (``body``: none, no table)."""
+    out = []
+    if body:
         assert previous is not None
         before, now = _e(previous.year), _e(report.year)
         out.append('<h2 id="year-over-year">与上年比较</h2>\n<div class="gk-table-scroll" role="region" '
@@ -286,11 +314,7 @@ def report_extras_html(report: Report, previous: Report | None, rows: Sequence[t
                    f'<caption id="yoy-caption">主要数字：{before}年度与{now}年度（单位：件）</caption>\n'
                    f'<thead><tr><th scope="col">项目</th><th scope="col">{before}年度</th><th scope="col">{now}年度'
                    '</th><th scope="col">增减</th></tr></thead>\n<tbody>\n')
-        for label, *texts in rows:
-            out.append(f'<tr><th scope="row">{_e(label)}</th>'
-                       + "".join(f'<td class="{"gk-gap" if text in _GAPS else "gk-num"}">{_e(text)}</td>'
-                                 for text in texts)
-                       + "</tr>\n")
+        out.append(body)
         out.append("</tbody></table></div>\n")
     if downloads:
         out.append('<h2 id="downloads">数据下载</h2>\n<ul class="gk-downloads" data-search-exclude '
