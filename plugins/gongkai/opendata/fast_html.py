@@ -77,8 +77,8 @@ def _e(text: object) -> str:
     return str(escape(text))
 
 
-def _figure_head(chart: Chart, width: int, height: int) -> list[str]:
-    """A chart's figure up to its patterns' ``<defs>`` (not included)."""
+def _figure_head(chart: Chart, width: int, height: int, summary: str) -> list[str]:
+    """A chart's figure up to its patterns' ``<defs>`` (not included); ``summary``: ``chart.summary`` escaped."""
     cid = _e(chart.id)
     title = _e(chart.title)
     return [
@@ -88,7 +88,7 @@ def _figure_head(chart: Chart, width: int, height: int) -> list[str]:
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{cid}-svg-title {cid}-svg-desc" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" class="gk-chart-svg">\n',
         f'<title id="{cid}-svg-title">{title}</title>\n',
-        f'<desc id="{cid}-svg-desc">{_e(chart.summary)}</desc>\n',
+        f'<desc id="{cid}-svg-desc">{summary}</desc>\n',
     ]
 
 
@@ -108,15 +108,15 @@ def _defs(cid: str, palette: Sequence[str], gaps: bool) -> str:
     return "".join(out)
 
 
-def _figure_tail(chart: Chart) -> str:
-    """A chart's figure after its ``</svg>``: the gaps in words, then the table of its figures."""
+def _figure_tail(chart: Chart, gaps: Sequence[str], rows: str) -> str:
+    """A chart's figure after its ``</svg>``: the gaps in words (``chart.gaps``, escaped), then the table of
+    its figures (``rows``: its body's rows, ``chart.table``'s)."""
     cid = _e(chart.id)
     title = _e(chart.title)
     unit = _e(chart.unit)
     out = []
-    gaps = chart.gaps
     if gaps:
-        out.append('<p class="gk-chart-gaps">注：' + "；".join(_e(gap) for gap in gaps) + "（图中以斜线框标出）。</p>")
+        out.append('<p class="gk-chart-gaps">注：' + "；".join(gaps) + "（图中以斜线框标出）。</p>")
     out.append("</figure>\n")
     out.append(f'<div class="gk-table-scroll" role="region" aria-labelledby="{cid}-table-caption" tabindex="0" '
                'data-search-exclude data-pagefind-ignore="all">\n<table class="gk-chart-table">\n'
@@ -124,19 +124,25 @@ def _figure_tail(chart: Chart) -> str:
                '<thead><tr><th scope="col">年度</th>'
                + "".join(f'<th scope="col">{_e(series.label)}</th>' for series in chart.series)
                + "</tr></thead>\n<tbody>\n")
-    for year, texts in chart.table:
-        out.append(f'<tr><th scope="row">{_e(year)}年度</th>'
-                   + "".join(f'<td class="gk-num">{_e(text)}</td>' if text.isdigit() else
-                             f'<td class="gk-gap">{_e(text)}</td>' for text in texts)
-                   + "</tr>\n")
+    out.append(rows)
     out.append("</tbody>\n</table>\n</div>")
     return "".join(out)
+
+
+def _cell(text: str) -> str:
+    """A figure of the table beside a chart (escaped): a number, or a gap or partial sum said in words."""
+    return f'<td class="gk-num">{text}</td>' if text.isdigit() else f'<td class="gk-gap">{text}</td>'
+
+
+def _table_rows(chart: Chart) -> str:
+    return "".join(f'<tr><th scope="row">{_e(year)}年度</th>' + "".join(_cell(_e(text)) for text in texts) + "</tr>\n"
+                   for year, texts in chart.table)
 
 
 def chart_html(chart: Chart, drawing: Drawing, palette: Sequence[str]) -> str:
     """What ``opendata/chart.html`` renders for ``chart`` (stripped)."""
     cid = _e(chart.id)
-    out = _figure_head(chart, drawing.width, drawing.height)
+    out = _figure_head(chart, drawing.width, drawing.height, _e(chart.summary))
     out.append(_defs(cid, palette, bool(drawing.gaps)))
     left, right, bottom = drawing.plot_left, drawing.plot_right, drawing.plot_bottom
     for y, text_y, text in drawing.ticks:
@@ -159,7 +165,7 @@ def chart_html(chart: Chart, drawing: Drawing, palette: Sequence[str]) -> str:
                    'stroke="#222" stroke-width="0.5"/>\n'
                    f'<text x="{_e(text_x)}" y="{bottom + 46}" font-size="12" fill="#333">{_e(label)}</text>\n')
     out.append("</svg>\n")
-    out.append(_figure_tail(chart))
+    out.append(_figure_tail(chart, [_e(gap) for gap in chart.gaps], _table_rows(chart)))
     return "".join(out)
 
 
@@ -226,7 +232,27 @@ def chart_markup(chart: Chart, palette: Sequence[str]) -> str:
     body: list[str] = []
     gaps: list[str] = []
     years: list[str] = []
+    said: list[str] = []  # ``chart.summary``'s figures of each year, escaped
+    left_out: list[str] = []  # ``chart.gaps``, escaped
+    table: list[str] = []  # ``chart.table``'s rows
     for i, (year, values) in enumerate(rows):
+        figures = []
+        cells = []
+        for j, value in enumerate(values):
+            blank = series[j].left_blank(i)
+            if value is None:
+                figures.append(f"{marks[j]}：{year} 年度报告该项未填报")
+                left_out.append(f"{marks[j]}：{year} 年度报告该项未填报，图中空缺，不作 0 计")
+                cells.append('<td class="gk-gap">未填报</td>')
+            elif blank:
+                figures.append(f"{marks[j]}{value}{unit}（另有 {blank} 份报告该项未填报）")
+                left_out.append(f"{marks[j]}：{year} 年度有 {blank} 份报告该项未填报，合计只含已填报的报告")
+                cells.append(f'<td class="gk-gap">{value}（另有 {blank} 份报告未填报，未计入）</td>')
+            else:
+                figures.append(f"{marks[j]}{value}{unit}")
+                cells.append(_cell(f"{value}"))
+        said.append(f"{year}年度：" + "，".join(figures))
+        table.append(f'<tr><th scope="row">{year}年度</th>' + "".join(cells) + "</tr>\n")
         x0 = LEFT + GAP / 2 + i * step
         years.append(f'<text x="{_n(x0 + per_year / 2)}" y="{BOTTOM + 18}" text-anchor="middle" font-size="12" '
                      f'fill="#333">{_e(f"{year}")}</text>\n')
@@ -253,7 +279,8 @@ def chart_markup(chart: Chart, palette: Sequence[str]) -> str:
                         f'stroke="#222" stroke-width="0.5"><title>{title}</title></rect>\n')
         if stacked and missing:  # above the stack: what it leaves out
             gaps.append(_gap(_n(x0), _n(base - 12), _n(per_year), cid, f"{year}年度 {'、'.join(missing)}：报告该项未填报"))
-    out = _figure_head(chart, width, BOTTOM + 56)
+    summary = f"{_e(str(chart.title))}。" + "；".join(said) + "。"
+    out = _figure_head(chart, width, BOTTOM + 56, summary)
     out.append(_kept(_KEPT_DEFS, (cid, tuple(palette), bool(gaps)), lambda: _defs(cid, palette, bool(gaps))))
     out.append(_kept(_KEPT_TICKS, peak, lambda: _ticks(peak)).replace("{right}", str(width - RIGHT)))
     out += body
@@ -261,7 +288,7 @@ def chart_markup(chart: Chart, palette: Sequence[str]) -> str:
     out += years
     out.append(legend)
     out.append("</svg>\n")
-    out.append(_figure_tail(chart))
+    out.append(_figure_tail(chart, left_out, "".join(table)))
     return "".join(out)
 
 
