@@ -34,11 +34,25 @@ def _timed(work: Callable[[], object], rounds: int) -> list[float]:
     return out
 
 
+def _profiled(work: Callable[[], object], path: Path) -> None:
+    """One more run of ``work`` under cProfile, its statistics saved to ``path`` (the top lines printed)."""
+    import cProfile
+    import pstats
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    profile = cProfile.Profile()
+    profile.runcall(work)
+    profile.dump_stats(path)
+    pstats.Stats(str(path)).sort_stats("tottime").print_stats(12)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=Path, default=DEFAULT_PORTAL, help="the portal's reports folder")
     parser.add_argument("--rounds", type=int, default=3, help="timings of each piece (default: %(default)s)")
     parser.add_argument("--only", default="", help="comma-separated piece names (default: all)")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="write a cProfile of each piece timed (one more round) to this folder")
     args = parser.parse_args(argv)
 
     import gongkai
@@ -126,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
             if only and not any(o in name for o in only):
                 continue
             times = _timed(work, args.rounds)
+            if args.profile is not None:
+                _profiled(work, args.profile / (name.split(" (")[0].split(":")[0].replace(" ", "-") + ".prof"))
             print(f"{name:<48} {1000 * statistics.median(times) / n:7.3f} ms/report  (min {1000 * min(times) / n:.3f})",
                   flush=True)
     finally:

@@ -46,7 +46,7 @@ from .exports import (
     rendered,
     report_xlsx,
 )
-from .fast_html import CHART_TEMPLATE, EXTRAS_TEMPLATE, chart_html, own_template, report_extras_html
+from .fast_html import CHART_TEMPLATE, EXTRAS_TEMPLATE, chart_markup, own_template, report_extras_of_figures
 from .rollup import Left, Rollup, rollup, uncountable
 from .trends import (
     APPEAL_OUTCOMES,
@@ -398,10 +398,13 @@ class OpenData:
         """A report page's year-over-year table and download links (with sizes), as HTML."""
         previous = self.previous_report(report)
         downloads = self.downloads(report, self.layout.report(report))
-        rows = self.year_over_year(report, previous, self.figures) if previous is not None else []
         sized = [(d, size_text(d.file.measure())) for d in downloads]
         if own_template(env, EXTRAS_TEMPLATE):  # written by its fast path: the same bytes (``fast_html``)
-            return report_extras_html(report, previous, rows, sized)
+            if previous is None:
+                return report_extras_of_figures(report, None, KEY_FIGURE_LABELS, (), (), sized)
+            return report_extras_of_figures(report, previous, KEY_FIGURE_LABELS, _figure_values(self.figures(previous)),
+                                            _figure_values(self.figures(report)), sized)
+        rows = self.year_over_year(report, previous, self.figures) if previous is not None else []
         return env.get_template(EXTRAS_TEMPLATE).render(report=report, previous=previous, rows=rows,
                                                         downloads=sized).strip()
 
@@ -482,7 +485,7 @@ class OpenData:
 
     def charts_html(self, reports: Iterable[Report], prefix: str, env: Environment) -> Markup:
         if own_template(env, CHART_TEMPLATE):  # written by its fast path: the same bytes (``fast_html``)
-            return Markup("\n".join(chart_html(c, draw(c), PALETTE) for c in charts(reports, prefix, self.figures)))
+            return Markup("\n".join(chart_markup(c, PALETTE) for c in charts(reports, prefix, self.figures)))
         template = env.get_template(CHART_TEMPLATE)
         return Markup("\n".join(template.render(chart=c, drawing=draw(c), palette=PALETTE).strip()
                                 for c in charts(reports, prefix, self.figures)))

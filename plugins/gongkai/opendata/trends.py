@@ -283,11 +283,15 @@ def _nice_top(peak: int) -> int:
     return peak
 
 
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 200  # the plot's margins: left, right, top, and its bottom line
+GAP = 28  # between two years' bars
+
+
 def draw(chart: Chart) -> Drawing:
     """Bar geometry: grouped bars per year, or one stacked bar per year."""
-    left, right, top, bottom = 48, 16, 16, 200
+    left, right, top, bottom = LEFT, RIGHT, TOP, BOTTOM
     per_year = 34 if chart.stacked else 18 * len(chart.series)
-    gap = 28
+    gap = GAP
     width = left + right + len(chart.years) * (per_year + gap)
     totals = [sum(x for x in v if x is not None) if chart.stacked else max((x for x in v if x is not None), default=0)
               for _, v in chart.rows]
