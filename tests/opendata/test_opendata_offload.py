@@ -478,10 +478,14 @@ def test_a_batch_taken_whole_by_the_build_process_is_not_unpickled(sample_report
     worker = threading.Thread(target=offload.work, args=(plan, task_reader, result_writer, (), claimed, share_reader))
     worker.start()
     thief = FilesWriter(plan)
+    made = []
     for position, report in enumerate(reports[:offload.BATCH]):
         files, share = thief.make(report)
         thief.put(files)
-        shares.send((position, share))
+        made.append((position, share))
+    # From a thread, as Offload._send_shares: the shares fill the pipe before the worker reads them.
+    sender = threading.Thread(target=lambda: [shares.send(item) for item in made])
+    sender.start()
     tasks.send_bytes(b"not a pickle")
     for start in range(offload.BATCH, len(reports), offload.BATCH):
         tasks.send_bytes(offload.dumps_batch(reports[start:start + offload.BATCH]))
@@ -491,6 +495,7 @@ def test_a_batch_taken_whole_by_the_build_process_is_not_unpickled(sample_report
         assert message[0] != "error", message
         messages.append(message)
     worker.join(30)
+    sender.join(30)
     assert message[0] == "done" and not worker.is_alive()
     assert [position for position, _ in messages] == list(range(offload.BATCH, len(reports)))
     in_process = _offload(sample_reports, tmp_path / "a", worker=False)
