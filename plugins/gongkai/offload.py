@@ -198,9 +198,17 @@ def dumps(report: Report) -> bytes:
     return _pickled(_slim(report))
 
 
+_COUNT_BYTES = 4  # a batch's message starts with how many reports it holds (read without unpickling)
+
+
 def dumps_batch(reports: Sequence[Report]) -> bytes:
-    """Several reports (``dumps``'), in one message."""
-    return _pickled([_slim(report) for report in reports])
+    """Several reports (``dumps``'), in one message: their number, then their pickle."""
+    return len(reports).to_bytes(_COUNT_BYTES, "little") + _pickled([_slim(report) for report in reports])
+
+
+def batch_size(data: bytes) -> int:
+    """How many reports a message of ``dumps_batch`` holds."""
+    return int.from_bytes(data[:_COUNT_BYTES], "little")
 
 
 def _slim(report: Report) -> Report:
@@ -223,7 +231,7 @@ def loads(data: bytes) -> Report:
 
 
 def loads_batch(data: bytes) -> list[Report]:
-    reports: list[Report] = pickle.loads(data)
+    reports: list[Report] = pickle.loads(memoryview(data)[_COUNT_BYTES:])
     return reports
 
 
@@ -254,10 +262,11 @@ def work(plan: Plan, tasks: Connection, results: Connection, close: Sequence[Con
             if not payload:
                 break
             report = None
-            if claimed is not None and claimed.value >= position + BATCH:
-                # The main process took every report of this batch (a batch holds BATCH reports but the
-                # last; positions are taken in order): only their shares, the reports not even unpickled.
-                for _ in range(BATCH):
+            count = batch_size(payload)
+            if claimed is not None and claimed.value >= position + count:
+                # The main process took every report of this batch (positions are taken in order): only
+                # their shares, the reports not even unpickled.
+                for _ in range(count):
                     _put_share(writer, shares, position)
                     position += 1
                 continue

@@ -463,7 +463,7 @@ def test_a_build_failing_after_the_worker_started_leaves_no_worker(tmp_path: Pat
 
 def test_a_batch_taken_whole_by_the_build_process_is_not_unpickled(sample_reports, tmp_path: Path) -> None:
     """The worker behind by a whole batch puts the build process's shares in place without unpickling
-    the batch (here not a pickle at all: unpickled, it would fail), then goes on with its own reports;
+    the batch (here its count and then not a pickle at all: unpickled, it would fail), then goes on with its own reports;
     the dataset is the in-process one, byte for byte."""
     import threading
 
@@ -486,7 +486,7 @@ def test_a_batch_taken_whole_by_the_build_process_is_not_unpickled(sample_report
     # From a thread, as Offload._send_shares: the shares fill the pipe before the worker reads them.
     sender = threading.Thread(target=lambda: [shares.send(item) for item in made])
     sender.start()
-    tasks.send_bytes(b"not a pickle")
+    tasks.send_bytes(offload.BATCH.to_bytes(4, "little") + b"not a pickle")
     for start in range(offload.BATCH, len(reports), offload.BATCH):
         tasks.send_bytes(offload.dumps_batch(reports[start:start + offload.BATCH]))
     tasks.send_bytes(b"")
