@@ -170,6 +170,7 @@ class Proc:
     comm: str
     self_s: float  # utime + stime
     reaped_s: float  # cutime + cstime: the children it waited for
+    sys_s: float = 0.0  # stime: the kernel's work for it (file writes, page faults, reclaim)
 
 
 def _read(pid: int) -> Proc | None:
@@ -181,7 +182,7 @@ def _read(pid: int) -> Proc | None:
     comm = text[text.index("(") + 1:text.rindex(")")]
     fields = text[text.rindex(")") + 2:].split()
     utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
-    return Proc(pid, int(fields[1]), comm, (utime + stime) / TICK, (cutime + cstime) / TICK)
+    return Proc(pid, int(fields[1]), comm, (utime + stime) / TICK, (cutime + cstime) / TICK, stime / TICK)
 
 
 def _tree(root: int) -> dict[int, Proc]:
@@ -204,6 +205,17 @@ def _tree(root: int) -> dict[int, Proc]:
     return tree
 
 
+def _dirty_mb() -> tuple[float, float]:
+    """The machine's dirty page cache and the part being written back (MB, ``/proc/meminfo``)."""
+    values = {}
+    with open("/proc/meminfo", encoding="ascii") as meminfo:
+        for line in meminfo:
+            name, _, rest = line.partition(":")
+            if name in ("Dirty", "Writeback"):
+                values[name] = int(rest.split()[0]) / 1024
+    return values.get("Dirty", 0.0), values.get("Writeback", 0.0)
+
+
 def _machine_busy() -> float:
     """CPU seconds the whole machine spent busy since boot (every core)."""
     with open("/proc/stat", encoding="ascii") as stat:
@@ -219,6 +231,7 @@ class Sampler:
     roles: dict[tuple[int, str], str] = field(default_factory=dict)  # (pid, name: it changes on exec) → role
     last: dict[int, Proc] = field(default_factory=dict)
     reaped: dict[int, float] = field(default_factory=dict)  # pid → CPU counted of the children it reaped
+    system: dict[str, float] = field(default_factory=dict)  # role → system time sampled (reaped tails not split)
 
     def role(self, proc: Proc) -> str:
         key = (proc.pid, proc.comm)
@@ -262,6 +275,7 @@ class Sampler:
             delta = proc.self_s - (before.self_s if before is not None else 0.0)
             role = self.role(proc)
             spent[role] = spent.get(role, 0.0) + delta
+            self.system[role] = self.system.get(role, 0.0) + proc.sys_s - (before.sys_s if before is not None else 0.0)
         gone = [p for p in self.last.values() if p.pid not in now]
         depth = {p.pid: self._depth(p.pid) for p in gone}
         for proc in sorted(gone, key=lambda p: -depth[p.pid]):  # a gone child's count goes to its gone parent first
@@ -318,7 +332,9 @@ def run(config: Path, site: Path, interval: float, log: Path, nice_worker: int =
                     sampler.roles = {k: v for k, v in sampler.roles.items() if k[0] != line["pid"]}
             spent = sampler.sample()
             busy = _machine_busy()
-            samples.append({"t": t, "cpu": spent, "machine": busy - machine})
+            dirty, writeback = _dirty_mb()
+            samples.append({"t": t, "cpu": spent, "machine": busy - machine, "dirty_mb": dirty,
+                            "writeback_mb": writeback})
             machine = busy
             time.sleep(max(0.0, interval - (time.monotonic() - t)))
     end = time.monotonic()
@@ -330,6 +346,7 @@ def run(config: Path, site: Path, interval: float, log: Path, nice_worker: int =
                     "machine": _machine_busy() - machine})
     return {"samples": samples, "marks": _lines(marks_path, everything=True), "end": end, "cpu_total": total,
             "returncode": returncode, "load_before": load_before, "load_after": os.getloadavg(),
+            "system_s": sampler.system,
             "log_tail": log.read_text(encoding="utf-8", errors="replace").splitlines()[-10:]}
 
 
@@ -415,6 +432,14 @@ def report(result: dict[str, Any]) -> str:
     usage = next((m for m in result["marks"] if "own" in m), None)
     if usage is not None:
         lines.append(f"\nbuild process (getrusage): {usage['own']:.1f} s, the children it waited for {usage['children']:.1f} s")
+    system = result.get("system_s", {})
+    if system:
+        lines.append("system time (sampled, of the CPU above): " + ", ".join(
+            f"{role} {system[role]:.1f} s" for role in sorted(system, key=lambda r: -system[r]) if system[role] >= 0.05))
+    dirty = [s.get("dirty_mb", 0.0) for s in result["samples"]]
+    if any(dirty):
+        lines.append(f"machine's dirty page cache: max {max(dirty):.0f} MB, "
+                     f"written back at most {max(s.get('writeback_mb', 0.0) for s in result['samples']):.0f} MB at once")
     lines.append(f"CPU of the build's tree (os.wait4): {result['cpu_total']:.1f} s; load {lb[0]:.1f} → {la[0]:.1f}; "
                  f"exit {result['returncode']}; other roles: {', '.join(others) or 'none'}")
     return "\n".join(lines)

@@ -198,9 +198,17 @@ def dumps(report: Report) -> bytes:
     return _pickled(_slim(report))
 
 
+_COUNT_BYTES = 4  # a batch's message starts with how many reports it holds (read without unpickling)
+
+
 def dumps_batch(reports: Sequence[Report]) -> bytes:
-    """Several reports (``dumps``'), in one message."""
-    return _pickled([_slim(report) for report in reports])
+    """Several reports (``dumps``'), in one message: their number, then their pickle."""
+    return len(reports).to_bytes(_COUNT_BYTES, "little") + _pickled([_slim(report) for report in reports])
+
+
+def batch_size(data: bytes) -> int:
+    """How many reports a message of ``dumps_batch`` holds."""
+    return int.from_bytes(data[:_COUNT_BYTES], "little")
 
 
 def _slim(report: Report) -> Report:
@@ -223,7 +231,7 @@ def loads(data: bytes) -> Report:
 
 
 def loads_batch(data: bytes) -> list[Report]:
-    reports: list[Report] = pickle.loads(data)
+    reports: list[Report] = pickle.loads(memoryview(data)[_COUNT_BYTES:])
     return reports
 
 
@@ -235,7 +243,8 @@ def work(plan: Plan, tasks: Connection, results: Connection, close: Sequence[Con
     Each report is claimed before it is made (``claimed``: the next position nobody has taken, shared with
     the main process, which takes that one itself when it would otherwise wait for this worker); a report
     the main process took is skipped, and its share of the dataset, sent by the main process, is put in
-    its place (``shares``, in the same order)."""
+    its place (``shares``, in the same order). A batch the main process took whole is not unpickled: a
+    worker far behind catches up on shares alone, not on reports it will not make."""
     for end in close:  # the main process's ends, inherited when forked: EOF must reach each side
         end.close()
     # Sent by a thread: the worker goes on while the main process is busy elsewhere (MkDocs reading every
@@ -252,14 +261,20 @@ def work(plan: Plan, tasks: Connection, results: Connection, close: Sequence[Con
             payload = tasks.recv_bytes()
             if not payload:
                 break
+            report = None
+            count = batch_size(payload)
+            if claimed is not None and claimed.value >= position + count:
+                # The main process took every report of this batch (positions are taken in order): only
+                # their shares, the reports not even unpickled.
+                for _ in range(count):
+                    _put_share(writer, shares, position)
+                    position += 1
+                continue
             for report in loads_batch(payload):
                 if claimed is None or _claim(claimed, position):
                     outbox.put((position, writer.write(report)))
-                elif shares is not None and writer.dataset is not None:
-                    taken, share = shares.recv()
-                    if taken != position:  # not reached: both sides take positions in order
-                        raise RuntimeError(f"数据集的第 {taken + 1} 份应为第 {position + 1} 份")
-                    writer.add_share(share)
+                else:
+                    _put_share(writer, shares, position)
                 position += 1
             report = None
         outbox.put(("done", writer.finish()))
@@ -274,6 +289,15 @@ def work(plan: Plan, tasks: Connection, results: Connection, close: Sequence[Con
     finally:
         outbox.put(None)
         sender.join()
+
+
+def _put_share(writer: FilesWriter, shares: Connection | None, position: int) -> None:
+    """The share of the dataset of the report at ``position``, which the main process made, put in its place."""
+    if shares is not None and writer.dataset is not None:
+        taken, share = shares.recv()
+        if taken != position:  # not reached: both sides take positions in order
+            raise RuntimeError(f"数据集的第 {taken + 1} 份应为第 {position + 1} 份")
+        writer.add_share(share)
 
 
 def _forward(outbox: queue.SimpleQueue[tuple[Any, ...] | None], results: Connection) -> None:

@@ -459,3 +459,45 @@ def test_a_build_failing_after_the_worker_started_leaves_no_worker(tmp_path: Pat
     text = _fails(root, caplog)
     assert "docs 目录中的 reports/shifan-zhen/2023.md 与自动生成的页面同名" in text
     assert started and started[0].process.exitcode is not None
+
+
+def test_a_batch_taken_whole_by_the_build_process_is_not_unpickled(sample_reports, tmp_path: Path) -> None:
+    """The worker behind by a whole batch puts the build process's shares in place without unpickling
+    the batch (here its count and then not a pickle at all: unpickled, it would fail), then goes on with its own reports;
+    the dataset is the in-process one, byte for byte."""
+    import threading
+
+    reports = build_index(sample_reports).reports
+    assert len(reports) > offload.BATCH
+    plan = Plan(str(tmp_path / "b"), Layout())
+    context = multiprocessing.get_context("spawn")
+    task_reader, tasks = context.Pipe(duplex=False)
+    results, result_writer = context.Pipe(duplex=False)
+    share_reader, shares = context.Pipe(duplex=False)
+    claimed = context.Value("q", offload.BATCH)  # the build process took the first batch
+    worker = threading.Thread(target=offload.work, args=(plan, task_reader, result_writer, (), claimed, share_reader))
+    worker.start()
+    thief = FilesWriter(plan)
+    made = []
+    for position, report in enumerate(reports[:offload.BATCH]):
+        files, share = thief.make(report)
+        thief.put(files)
+        made.append((position, share))
+    # From a thread, as Offload._send_shares: the shares fill the pipe before the worker reads them.
+    sender = threading.Thread(target=lambda: [shares.send(item) for item in made])
+    sender.start()
+    tasks.send_bytes(offload.BATCH.to_bytes(4, "little") + b"not a pickle")
+    for start in range(offload.BATCH, len(reports), offload.BATCH):
+        tasks.send_bytes(offload.dumps_batch(reports[start:start + offload.BATCH]))
+    tasks.send_bytes(b"")
+    messages = []
+    while results.poll(60) and (message := results.recv())[0] != "done":
+        assert message[0] != "error", message
+        messages.append(message)
+    worker.join(30)
+    sender.join(30)
+    assert message[0] == "done" and not worker.is_alive()
+    assert [position for position, _ in messages] == list(range(offload.BATCH, len(reports)))
+    in_process = _offload(sample_reports, tmp_path / "a", worker=False)
+    _run(in_process)
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
