@@ -200,7 +200,7 @@ class ReportStore:
         reports: list[Report] = []
         changed: list[Path] = []
         with _collector_paused():
-            identified = [(found, *self._identify(found.path)) for found in surveyed]
+            identified = [(found, *(found.identity or self._identify(found.path))) for found in surveyed]
             self._read_in_parallel(identified)
             for found, key, stamp in identified:
                 report, own, parsed = self.load_one(found.path, found, (key, stamp))

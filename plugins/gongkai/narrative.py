@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .findings import Finding
+from .formats import FORMATS
 from .model import CellPath, CellValue, Report
 from .rules import Where, finding
 from .totals import cell_labels, cells_by_path
@@ -72,11 +73,29 @@ class StatedCount:
     cells: tuple[CellPath, ...]
 
 
+def _read_patterns(report: Report) -> tuple[_Pattern, ...]:
+    """The patterns whose cells the report's tables have (e.g. 现行有效件数: a column of the 2021 layout of
+    table 二 only): the same for every report of one format and layouts, worked out once for them."""
+    if FORMATS.get(report.format.version) is not report.format:  # a format of its own (not declared): no cache
+        return _patterns_of(report)
+    key = (report.format.version, tuple(sorted(report.layouts.items())))
+    found = _READ_PATTERNS.get(key)
+    if found is None:
+        found = _READ_PATTERNS[key] = _patterns_of(report)
+    return found
+
+
+def _patterns_of(report: Report) -> tuple[_Pattern, ...]:
+    return tuple(p for p in PATTERNS if all(path in cells_by_path(report.table(path[0])) for path in p.cells))
+
+
+_READ_PATTERNS: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[_Pattern, ...]] = {}
+
+
 def stated_counts(report: Report) -> Iterator[StatedCount]:
+    patterns = _read_patterns(report)
     for section, text in report.narrative.items():
-        for pattern in PATTERNS:
-            if not all(path in cells_by_path(report.table(path[0])) for path in pattern.cells):
-                continue  # e.g. 现行有效件数: a column of the 2021 layout of table 二 only
+        for pattern in patterns:
             for match in pattern.regex.finditer(text):
                 year = match.groupdict().get("year")
                 if year is not None and int(year) != report.year - 1:

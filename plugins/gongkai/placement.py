@@ -12,7 +12,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Finding
@@ -32,6 +32,9 @@ class Found:
 
     path: Path
     root: Path | None = None
+    # Its resolved path and (size, mtime) as the walk saw them (a regular file, not a link), else None:
+    # what ``collection.ReportStore`` keys it by, without resolving each file's path again.
+    identity: tuple[Path, tuple[int, int]] | None = field(default=None, compare=False, repr=False)
 
 
 def is_report_name(name: str) -> bool:
@@ -59,6 +62,7 @@ def survey(paths: Iterable[Path], base: Path | None = None) -> tuple[list[Found]
 
         for folder, dirs, files in os.walk(path):
             here = Path(folder)
+            resolved_here: Path | None = None
             for name in sorted(d for d in dirs if d.startswith(".") and d not in NOISE):
                 findings.append(finding("hidden-file", Where(_display(here / name)), name=name, kind="文件夹"))
             for name in sorted(d for d in dirs if not d.startswith(".")):
@@ -77,37 +81,44 @@ def survey(paths: Iterable[Path], base: Path | None = None) -> tuple[list[Found]
                 file = here / name
                 if here == path and name == ROSTER_FILE:
                     continue
-                refusal = _refusal(file, real_root, _display(file))
+                refusal, info = _refusal(file, real_root, _display(file))
                 if refusal is not None:
                     findings.append(refusal)
                 elif is_report_name(name):
-                    found.append(Found(file, path))
+                    identity = None
+                    if info is not None:  # the file itself, no link: its resolved path is its folder's and its name
+                        resolved_here = resolved_here or Path(os.path.realpath(folder))
+                        identity = (resolved_here / name, (info.st_size, info.st_mtime_ns))
+                    found.append(Found(file, path, identity))
                 else:
                     findings.append(finding("stray-file", Where(_display(file))))
     return found, findings
 
 
-def _refusal(file: Path, real_root: str, display: str) -> Finding | None:
-    """Why a directory entry is not read: a link out of the folder or in a loop, a FIFO, a device."""
+def _refusal(file: Path, real_root: str, display: str) -> tuple[Finding | None, os.stat_result | None]:
+    """Why a directory entry is not read: a link out of the folder or in a loop, a FIFO, a device; and,
+    for a regular file that is no link, its ``lstat``."""
     where = Where(display)
     try:
         info = os.lstat(file)
     except OSError:
-        return None  # gone since the listing: the reader says so
+        return None, None  # gone since the listing: the reader says so
+    own = True
     if stat.S_ISLNK(info.st_mode):
+        own = False
         try:
             target_info = os.stat(file)
         except OSError as error:
             if error.errno == errno.ELOOP:
-                return finding("symlink-loop", where)
-            return None  # a dangling link: the reader reports it unreadable
+                return finding("symlink-loop", where), None
+            return None, None  # a dangling link: the reader reports it unreadable
         target = os.path.realpath(file)
         if os.path.commonpath([target, real_root]) != real_root:
-            return finding("outside-portal", where, target=target)
+            return finding("outside-portal", where, target=target), None
         info = target_info
     if not stat.S_ISREG(info.st_mode):
-        return finding("not-a-regular-file", where, kind=file_kind(info.st_mode))
-    return None
+        return finding("not-a-regular-file", where, kind=file_kind(info.st_mode)), None
+    return None, info if own else None
 
 
 def display_path(path: Path, resolved_base: Path | None, *targets: Path) -> str:
