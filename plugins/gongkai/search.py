@@ -57,6 +57,8 @@ TIMEOUT_SECONDS = 3600
 # memory adds to the build's: 1,800 pages keep it under 400 MB.
 # GONGKAI_SEARCH_PART_PAGES sets it (the tests make small parts).
 PART_PAGES = int(os.environ.get("GONGKAI_SEARCH_PART_PAGES", "1800"))
+# GONGKAI_SEARCH_TRACE names a file the indexer appends its runs' events to (bench/tail_trace.py reads it).
+TRACE = os.environ.get("GONGKAI_SEARCH_TRACE")
 # How much of a page's running text is indexed: the first paragraphs of every section, cut at
 # a sentence end. Headings, the title and the agency's names are always indexed.
 SECTION_PARAGRAPHS = 1
@@ -687,6 +689,12 @@ class Indexer:
                 self._stop()
         self._poll()
 
+    def _trace(self, event: str, run: _Run | None, **values: object) -> None:
+        if TRACE:
+            with open(TRACE, "a", encoding="utf-8") as trace:
+                trace.write(json.dumps({"t": time.monotonic(), "event": event, "part": run.name if run else None,
+                                        "pages": self.pages, "seen": len(self.seen), **values}) + "\n")
+
     def _complete(self, year: int | None) -> None:
         if year in self.filling:
             k, n = self.filling.pop(year)
@@ -718,6 +726,7 @@ class Indexer:
                         f"站内搜索索引在 {self.timeout:.0f} 秒内未生成完毕，已放弃；网站其余部分已生成，原有的搜索索引保持不变")
                     return
                 self.running = None
+                self._trace("end", run)
                 self._finished(run, code)
             if self.error is not None:
                 return
@@ -760,6 +769,7 @@ class Indexer:
                 return
             pages = self._pages_of(run.unit)
             if [relative for relative, _ in pages[:len(run.sent)]] != run.sent:  # a page came out of order
+                self._trace("again", run)
                 self._stop()
                 self._start(run.unit, stream=False)
             else:
@@ -791,6 +801,7 @@ class Indexer:
             return
         self.single_started |= unit is None
         run = self.running = _Run(name, unit, process, _Service(process, output), output, log)
+        self._trace("start", run, stream=stream)
         if stream:
             run.pending = [(pagefind_order(relative), relative, small) for relative, small in self._pages_of(unit)]
             heapq.heapify(run.pending)
@@ -800,6 +811,7 @@ class Indexer:
 
     def _close(self, run: _Run, pages: list[tuple[str, str]]) -> None:
         """Gives a run its last pages and asks for the index: its pages are no longer held here."""
+        self._trace("close", run, given=len(run.sent), left=len(pages))
         run.service.give(pages)
         run.service.close()
         run.closed = True
@@ -828,6 +840,7 @@ class Indexer:
     def finish(self) -> SearchIndex:
         """Takes the pages not given to :meth:`add` from disk, indexes what is left and swaps the
         new index in whole: the index's folder, with every page written under ``site_dir``."""
+        self._trace("finish", self.running)
         try:
             for relative, path in _pages(self.site_dir):
                 if self.error is not None:
@@ -835,6 +848,7 @@ class Indexer:
                 if relative not in self.seen:
                     self.add(relative, path.read_text(encoding="utf-8", errors="replace"))
             self.finishing = True
+            self._trace("walked", self.running)
             for year in sorted(self.filling, key=lambda y: _unit_order((y, 0))):
                 self._complete(year)
             if self.error is None and not self.split:  # one part, of every unit
