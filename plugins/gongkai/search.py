@@ -470,42 +470,49 @@ class _Service:
         self.errors: list[str] = []
         self.written = False
         self.given = 0  # pages given so far
-        self._lock = threading.Lock()
+        # The requests not yet sent, and how many sent are unanswered: a thread sends them (the
+        # caller never waits for Pagefind), another reads the answers.
+        self._ready = threading.Condition()
         self._waiting: deque[bytes] = deque([_message(0, {"type": "NewIndex", "config": {"force_language": LANGUAGE}})])
         self._in_flight = 0
-        with self._lock:
-            self._pump()
+        self._ended = False
         self.thread = threading.Thread(target=self._read, args=(output,), daemon=True)
         self.thread.start()
+        threading.Thread(target=self._send, daemon=True).start()
 
     def give(self, pages: Iterable[tuple[str, str]]) -> None:
         """Gives Pagefind these pages, after those given before."""
-        with self._lock:
+        with self._ready:
             for relative, page in pages:
                 self.given += 1
                 self._waiting.append(_message(self.given, {"type": "AddFile", "index_id": 0, "file_path": relative,
                                                            "file_contents": page}))
-            self._pump()
+            self._ready.notify_all()
 
     def close(self) -> None:
-        """No more pages: Pagefind makes the index, the thread writes it."""
-        with self._lock:
+        """No more pages: Pagefind makes the index, the thread reading its answers writes it."""
+        with self._ready:
             self._waiting.append(_message(self.given + 1, {"type": "GetFiles", "index_id": 0}))
-            self._pump()
+            self._ready.notify_all()
 
-    def _pump(self) -> None:
-        """Sends the waiting requests while fewer than ``_IN_FLIGHT`` are unanswered (the lock held)."""
+    def _send(self) -> None:
+        """Sends the waiting requests, at most ``_IN_FLIGHT`` unanswered (one more for each answer:
+        Pagefind's queue stays short), until it ends."""
         stdin = self.process.stdin
         assert stdin is not None
-        if not self._waiting or self._in_flight >= _IN_FLIGHT:
-            return
         try:
-            while self._waiting and self._in_flight < _IN_FLIGHT:
-                stdin.write(self._waiting.popleft())
-                self._in_flight += 1
-            stdin.flush()
+            while True:
+                with self._ready:
+                    self._ready.wait_for(lambda: self._ended or (self._waiting and self._in_flight < _IN_FLIGHT))
+                    if self._ended:
+                        return
+                    batch = []
+                    while self._waiting and self._in_flight < _IN_FLIGHT:
+                        batch.append(self._waiting.popleft())
+                        self._in_flight += 1
+                stdin.write(b"".join(batch))
+                stdin.flush()
         except (OSError, ValueError) as error:  # Pagefind ended
-            self._waiting.clear()
             self.errors.append(str(error))
 
     def _read(self, output: Path) -> None:
@@ -513,9 +520,9 @@ class _Service:
         assert stdout is not None
         try:
             for payload in _answers(stdout.fileno()):
-                with self._lock:  # one more for each answer: Pagefind's queue stays short
+                with self._ready:
                     self._in_flight -= 1
-                    self._pump()
+                    self._ready.notify_all()
                 if payload.get("type") == "Error":
                     self.errors.append(f"{payload.get('message')} {payload.get('original_message') or ''}".strip())
                 elif payload.get("type") == "GetFiles":
@@ -525,7 +532,10 @@ class _Service:
         except (OSError, ValueError) as error:  # Pagefind ended, or answered what it should not
             self.errors.append(str(error))
         finally:
-            with self._lock, contextlib.suppress(OSError, AssertionError):
+            with self._ready:
+                self._ended = True
+                self._ready.notify_all()
+            with contextlib.suppress(OSError, AssertionError):
                 assert self.process.stdin is not None
                 self.process.stdin.close()  # the end of its input: the service ends
 
