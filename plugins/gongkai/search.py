@@ -12,10 +12,11 @@ The small pages are given to Pagefind's service through a pipe (no file is writt
 in a set order (:func:`pagefind_order`), which decides the order of results that score alike.
 
 A large portal's index is made in parts, each holding the pages of one year (or a slice of at
-most ``PART_PAGES`` pages of a larger year; the pages without a year likewise): as soon as a
-part's pages are all written, Pagefind indexes it in a process of its own, on the machine's
-other core while the build writes the next pages, one run at a time so that the memory of
-Pagefind stays bounded. ``pagefind/parts.json`` tells the search box which part holds which year: a
+most ``PART_PAGES`` pages of a larger year; the pages without a year likewise), each by
+Pagefind in a process of its own, on the machine's other core while the build writes the next
+pages, one run at a time so that the memory of Pagefind stays bounded. The part being written is
+given to Pagefind page by page as it is written (in Pagefind's order, :class:`Indexer`): when its
+last page is written, only Pagefind's final step is left. ``pagefind/parts.json`` tells the search box which part holds which year: a
 query that names a year (``2023年``) loads only the parts holding it; any other query the newest
 year's parts first, the older ones when the reader asks (Pagefind's ``mergeIndex``). The index is
 written next to the site's pages and swapped in whole, so a failure leaves the previous index as
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import heapq
 import html
 import importlib
 import json
@@ -38,7 +40,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -55,6 +57,8 @@ TIMEOUT_SECONDS = 3600
 # memory adds to the build's: 1,800 pages keep it under 400 MB.
 # GONGKAI_SEARCH_PART_PAGES sets it (the tests make small parts).
 PART_PAGES = int(os.environ.get("GONGKAI_SEARCH_PART_PAGES", "1800"))
+# GONGKAI_SEARCH_TRACE names a file the indexer appends its runs' events to (bench/tail_trace.py reads it).
+TRACE = os.environ.get("GONGKAI_SEARCH_TRACE")
 # How much of a page's running text is indexed: the first paragraphs of every section, cut at
 # a sentence end. Headings, the title and the agency's names are always indexed.
 SECTION_PARAGRAPHS = 1
@@ -448,42 +452,77 @@ def _message(message_id: int, payload: dict[str, object]) -> bytes:
 
 
 class _Service:
-    """One run of Pagefind's service (``pagefind --service``) indexing the pages of one part: a
-    thread sends it the pages (the small pages' HTML, :func:`digest_html`, in
-    :func:`pagefind_order`), asks it for the index's files (``GetFiles``: their contents in its
-    answer) and writes them into ``output`` itself, then closes its input, on which it ends. No
-    page file is written; the process ending is the run's end, its answers' errors are kept for
-    the message.
+    """One run of Pagefind's service (``pagefind --service``) indexing the pages of one part. The
+    pages (the small pages' HTML, :func:`digest_html`) are given as they come (:meth:`give`, in
+    :func:`pagefind_order`: Pagefind numbers them in the order it takes them), at most
+    ``_IN_FLIGHT`` unanswered at a time; :meth:`close` asks for the index's files (``GetFiles``:
+    their contents in its answer), which a thread reading its answers writes into ``output``
+    itself, then closes its input, on which it ends. No page file is written; the process ending
+    is the run's end, its answers' errors are kept for the message.
 
     The service's own ``WriteFiles`` is not used: it answers while its last writes may still be
     under way, and it exits the moment its input ends, so a file of the index could be left
     empty (seen in CI: a part's ``pagefind-entry.json`` of 0 bytes, and search on that part
     failing in the browser)."""
 
-    def __init__(self, process: subprocess.Popen[bytes], pages: list[tuple[str, str]], output: Path) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], output: Path) -> None:
         self.process = process
         self.errors: list[str] = []
         self.written = False
-        self.thread = threading.Thread(target=self._talk, args=(pages, output), daemon=True)
+        self.given = 0  # pages given so far
+        # The requests not yet sent, and how many sent are unanswered: a thread sends them (the
+        # caller never waits for Pagefind), another reads the answers.
+        self._ready = threading.Condition()
+        self._waiting: deque[bytes] = deque([_message(0, {"type": "NewIndex", "config": {"force_language": LANGUAGE}})])
+        self._in_flight = 0
+        self._ended = False
+        self.thread = threading.Thread(target=self._read, args=(output,), daemon=True)
         self.thread.start()
+        threading.Thread(target=self._send, daemon=True).start()
 
-    def _talk(self, pages: list[tuple[str, str]], output: Path) -> None:
-        stdin, stdout = self.process.stdin, self.process.stdout
-        assert stdin is not None and stdout is not None
+    def give(self, pages: Iterable[tuple[str, str]]) -> None:
+        """Gives Pagefind these pages, after those given before."""
+        with self._ready:
+            for relative, page in pages:
+                self.given += 1
+                self._waiting.append(_message(self.given, {"type": "AddFile", "index_id": 0, "file_path": relative,
+                                                           "file_contents": page}))
+            self._ready.notify_all()
+
+    def close(self) -> None:
+        """No more pages: Pagefind makes the index, the thread reading its answers writes it."""
+        with self._ready:
+            self._waiting.append(_message(self.given + 1, {"type": "GetFiles", "index_id": 0}))
+            self._ready.notify_all()
+
+    def _send(self) -> None:
+        """Sends the waiting requests, at most ``_IN_FLIGHT`` unanswered (one more for each answer:
+        Pagefind's queue stays short), until it ends."""
+        stdin = self.process.stdin
+        assert stdin is not None
         try:
-            requests = [_message(0, {"type": "NewIndex", "config": {"force_language": LANGUAGE}})]
-            requests.extend(_message(n, {"type": "AddFile", "index_id": 0, "file_path": relative,
-                                         "file_contents": page})
-                            for n, (relative, page) in enumerate(sorted(pages, key=lambda p: pagefind_order(p[0])), 1))
-            requests.append(_message(len(pages) + 1, {"type": "GetFiles", "index_id": 0}))
-            stdin.write(b"".join(requests[:_IN_FLIGHT]))
-            stdin.flush()
-            sent = _IN_FLIGHT
+            while True:
+                with self._ready:
+                    self._ready.wait_for(lambda: self._ended or (self._waiting and self._in_flight < _IN_FLIGHT))
+                    if self._ended:
+                        return
+                    batch = []
+                    while self._waiting and self._in_flight < _IN_FLIGHT:
+                        batch.append(self._waiting.popleft())
+                        self._in_flight += 1
+                stdin.write(b"".join(batch))
+                stdin.flush()
+        except (OSError, ValueError) as error:  # Pagefind ended
+            self.errors.append(str(error))
+
+    def _read(self, output: Path) -> None:
+        stdout = self.process.stdout
+        assert stdout is not None
+        try:
             for payload in _answers(stdout.fileno()):
-                if sent < len(requests):  # one more for each answer: Pagefind's queue stays short
-                    stdin.write(requests[sent])
-                    stdin.flush()
-                    sent += 1
+                with self._ready:
+                    self._in_flight -= 1
+                    self._ready.notify_all()
                 if payload.get("type") == "Error":
                     self.errors.append(f"{payload.get('message')} {payload.get('original_message') or ''}".strip())
                 elif payload.get("type") == "GetFiles":
@@ -493,8 +532,12 @@ class _Service:
         except (OSError, ValueError) as error:  # Pagefind ended, or answered what it should not
             self.errors.append(str(error))
         finally:
-            with contextlib.suppress(OSError):
-                stdin.close()  # the end of its input: the service ends
+            with self._ready:
+                self._ended = True
+                self._ready.notify_all()
+            with contextlib.suppress(OSError, AssertionError):
+                assert self.process.stdin is not None
+                self.process.stdin.close()  # the end of its input: the service ends
 
 
 def _answers(stdout: int) -> Iterator[dict[str, Any]]:
@@ -532,13 +575,20 @@ def _write_index(files: list[dict[str, Any]], output: Path) -> None:
 
 @dataclass
 class _Run:
-    """One run of Pagefind: a part of the index being made."""
+    """One run of Pagefind: a part of the index being made (``unit``; None: the single part).
+    A run may start while its part's pages are still being written: it is given the pages that
+    can no longer be preceded by another in :func:`pagefind_order` (``sent``, in that order), and
+    the rest when its part is complete (``closed``)."""
 
     name: str
+    unit: Unit | None
     process: subprocess.Popen[bytes]
     service: _Service
     output: Path
     log: BinaryIO  # Pagefind's output (standard error), for the message when it fails
+    pending: list[tuple[tuple[int, int, str], str, str]] = field(default_factory=list)  # a heap: not yet given
+    sent: list[str] = field(default_factory=list)
+    closed: bool = False
 
 
 class Indexer:
@@ -548,10 +598,19 @@ class Indexer:
     :func:`digest_html`, a few KB) with the pages of its unit: its year's current slice of at most
     ``PART_PAGES`` pages. A unit is complete when it is full, or when every page of its year has
     been written (``expected``: the paths of the pages to be written, from which the pages of
-    each year are counted); each complete unit is then indexed by Pagefind's service in a process
-    of its own, its pages given through a pipe (no files), one run at a time (the memory of one
-    run is bounded), while the site is still being written.
-    An index of at most ``PART_PAGES`` pages in all is one part, made at the end.
+    each year are counted); each unit is indexed by Pagefind's service in a process of its own,
+    its pages given through a pipe (no files), one run at a time (the memory of one run is
+    bounded), while the site is still being written. An index of at most ``PART_PAGES`` pages in
+    all is one part.
+
+    Pagefind's run for a unit starts before the unit is complete (a *stream*): the unit being
+    written when no other run is under way (the single part, when the expected pages are at most
+    ``PART_PAGES``), given each page as soon as every expected page that would precede it in
+    :func:`pagefind_order` has been written, so that Pagefind reads and segments the pages while
+    the build writes the next ones and only its final step is left when the unit completes. The
+    pages it was given are checked then against the unit's pages in order: a page that came out
+    of order (one not expected) makes the run start again with every page, so the index is the
+    one made from the complete unit whatever the order the pages came in.
 
     :meth:`finish` reads from disk the pages :meth:`add` was not given (pages written by other
     plugins, the theme's 404 page), indexes what is left, writes ``pagefind/parts.json`` and
@@ -569,22 +628,44 @@ class Indexer:
         self.fresh = self.site_dir / f".{INDEX_DIR}.new"
         for leftover in (self.site_dir / f".{INDEX_DIR}.pages", self.fresh, self.site_dir / f".{INDEX_DIR}.old"):
             shutil.rmtree(leftover, ignore_errors=True)
+        expected = sorted(set(expected), key=pagefind_order)
         self.expected = Counter(page_year(relative) for relative in expected)  # pages to be written, per year
+        # The expected pages in Pagefind's order, of each year and all: a stream gives a page once
+        # those before it are written (``upcoming``: the first not yet written, per list).
+        self.ordered: dict[int | None | str, list[str]] = {SINGLE: expected}
+        for relative in expected:
+            self.ordered.setdefault(page_year(relative), []).append(relative)
+        self.upcoming: Counter[int | None | str] = Counter()
+        # One part of every page when the pages expected fit in one: its run streams from the start.
+        self.single = 0 < len(expected) <= self.size
         self.written: Counter[int | None] = Counter()  # pages written so far, per year (indexed or not)
         self.seen: set[str] = set()
         self.filling: dict[int | None, tuple[int, int]] = {}  # per year: its slice being filled, and its pages
         self.slices: Counter[int | None] = Counter()  # per year: its complete slices
         self.units: dict[Unit, int] = {}  # the complete units and their pages
-        self.held: dict[Unit, list[tuple[str, str]]] = {}  # the small pages of the units not yet given to Pagefind
+        self.held: dict[Unit, list[tuple[str, str]]] = {}  # the small pages of the units not yet wholly given
         self.queue: list[Unit] = []  # complete units waiting for Pagefind (all of them while the index fits one part)
         self.pages = 0
+        self.last_year: int | None = None  # of the page taken last
+        self.single_started = False
+        self.finishing = False
         self.running: _Run | None = None
         self.error: SearchIndexError | None = None
 
     @property
     def split(self) -> bool:
-        """Whether the index is in parts (more than ``size`` pages): only then is Pagefind run before the end."""
+        """Whether the index is in parts (more than ``size`` pages)."""
         return self.pages > self.size
+
+    def _likely_split(self) -> bool:
+        """Whether the index will be in parts, as far as the pages written so far tell: a unit's
+        run may stream before the index is known to be in parts (a wrong guess costs the
+        stream's run, stopped at the end)."""
+        if self.split:
+            return True
+        if self.single or self.finishing or len(self.seen) < 50:
+            return False
+        return self.pages * len(self.ordered[SINGLE]) > 1.25 * self.size * len(self.seen)
 
     def add(self, relative: str, page: str) -> None:
         """Takes the page written at ``relative`` (under the site) into the index."""
@@ -596,11 +677,15 @@ class Indexer:
         if self.error is not None or relative in self.seen:
             return
         self.seen.add(relative)
-        year = page_year(relative)
+        year = self.last_year = page_year(relative)
         d = None if part is None else read_part(part)
         if d is not None and (d.title or d.blocks):
             k, n = self.filling.get(year, (self.slices[year], 0))
-            self.held.setdefault((year, k), []).append((relative, digest_html(d, year)))
+            small = digest_html(d, year)
+            self.held.setdefault((year, k), []).append((relative, small))
+            run = self.running
+            if run is not None and not run.closed and run.unit in (None, (year, k)):
+                heapq.heappush(run.pending, (pagefind_order(relative), relative, small))
             self.filling[year] = (k, n + 1)
             self.pages += 1
             if n + 1 >= self.size:
@@ -608,7 +693,17 @@ class Indexer:
         self.written[year] += 1
         if self.written[year] == self.expected[year]:
             self._complete(year)
+        if self.single and self.split:  # more pages than expected: parts after all, no single stream
+            self.single = False
+            if self.running is not None and self.running.unit is None:
+                self._stop()
         self._poll()
+
+    def _trace(self, event: str, run: _Run | None, **values: object) -> None:
+        if TRACE:
+            with open(TRACE, "a", encoding="utf-8") as trace:
+                trace.write(json.dumps({"t": time.monotonic(), "event": event, "part": run.name if run else None,
+                                        "pages": self.pages, "seen": len(self.seen), **values}) + "\n")
 
     def _complete(self, year: int | None) -> None:
         if year in self.filling:
@@ -618,10 +713,16 @@ class Indexer:
             self.queue.append((year, k))
 
     def _poll(self, wait: bool = False) -> None:
-        """Notes a finished run of Pagefind and starts the next (``wait``: until none is left)."""
+        """Feeds the stream, notes a finished run of Pagefind and starts the next (``wait``: until none is left)."""
         while True:
             run = self.running
             if run is not None:
+                if not run.closed:
+                    self._feed(run)
+                if self.running is not run:  # started again, in order
+                    continue
+                if not run.closed:
+                    return
                 try:
                     code = (run.process.wait(max(self.deadline - time.monotonic(), 0.01)) if wait
                             else run.process.poll())
@@ -635,15 +736,70 @@ class Indexer:
                         f"站内搜索索引在 {self.timeout:.0f} 秒内未生成完毕，已放弃；网站其余部分已生成，原有的搜索索引保持不变")
                     return
                 self.running = None
+                self._trace("end", run)
                 self._finished(run, code)
-            if self.error is not None or not (self.split and self.queue):
+            if self.error is not None:
                 return
-            unit = self.queue.pop(0)
-            self._start(_unit_dir(unit), self.held.pop(unit, []))
-            if not wait:
+            if self.split and self.queue:
+                self._start(self.queue[0])
+            elif self.single and not self.single_started and self.pages:
+                self._start(None)
+            elif (stream := self._stream()) is not None:
+                self._start(stream)
+            else:
+                return
+            if not wait and self.running is not None and self.running.closed:
                 return
 
-    def _start(self, name: str, pages: list[tuple[str, str]]) -> None:
+    def _stream(self) -> Unit | None:
+        """The unit whose run may start before it is complete: the slice being filled of the year
+        of the page written last, once the index is likely in parts."""
+        if self.finishing or not self.seen or not self._likely_split():
+            return None
+        year = self.last_year
+        return (year, self.filling[year][0]) if year in self.filling else None
+
+    def _pages_of(self, unit: Unit | None) -> list[tuple[str, str]]:
+        """The pages of a unit's run (None: every unit's, the single part), in Pagefind's order."""
+        units = [unit] if unit is not None else list(self.held)
+        return sorted((page for u in units for page in self.held.get(u, [])), key=lambda p: pagefind_order(p[0]))
+
+    def _bound(self, key: int | None | str) -> tuple[int, int, str] | None:
+        """The order of the first expected page of ``key`` (a year, or every page) not yet written."""
+        names, at = self.ordered.get(key, []), self.upcoming[key]
+        while at < len(names) and names[at] in self.seen:
+            at += 1
+        self.upcoming[key] = at
+        return pagefind_order(names[at]) if at < len(names) else None
+
+    def _feed(self, run: _Run) -> None:
+        """Gives a stream the pages it may have; all of them, and asks for the index, once its unit is complete."""
+        if run.unit in self.units if run.unit is not None else self.finishing:
+            if not self.split and run.unit is not None:  # the index may still be one part: the run waits
+                return
+            pages = self._pages_of(run.unit)
+            if [relative for relative, _ in pages[:len(run.sent)]] != run.sent:  # a page came out of order
+                self._trace("again", run)
+                self._stop()
+                self._start(run.unit, stream=False)
+            else:
+                self._close(run, pages[len(run.sent):])
+            return
+        bound = self._bound(SINGLE if run.unit is None else run.unit[0])
+        given = []
+        while run.pending and (bound is None or run.pending[0][0] < bound):
+            _, relative, small = heapq.heappop(run.pending)
+            given.append((relative, small))
+        if given:
+            run.sent.extend(relative for relative, _ in given)
+            run.service.give(given)
+
+    def _start(self, unit: Unit | None, *, stream: bool = True) -> None:
+        """Starts Pagefind's run for ``unit`` (None: the single part): complete, it is given every
+        page; else (a stream) the pages it may have, the others as they come."""
+        if unit is not None and unit in self.queue:
+            self.queue.remove(unit)
+        name = SINGLE if unit is None else _unit_dir(unit)
         output = self.fresh / name
         log = tempfile.TemporaryFile()  # noqa: SIM115 - closed when the run ends (_finished, _stop)
         try:
@@ -653,7 +809,26 @@ class Indexer:
             log.close()
             self.error = SearchIndexError(_failure_message(None, str(error)))
             return
-        self.running = _Run(name, process, _Service(process, pages, output), output, log)
+        self.single_started |= unit is None
+        run = self.running = _Run(name, unit, process, _Service(process, output), output, log)
+        self._trace("start", run, stream=stream)
+        if stream:
+            run.pending = [(pagefind_order(relative), relative, small) for relative, small in self._pages_of(unit)]
+            heapq.heapify(run.pending)
+            self._feed(run)
+        else:
+            self._close(run, self._pages_of(unit))
+
+    def _close(self, run: _Run, pages: list[tuple[str, str]]) -> None:
+        """Gives a run its last pages and asks for the index: its pages are no longer held here."""
+        self._trace("close", run, given=len(run.sent), left=len(pages))
+        run.service.give(pages)
+        run.service.close()
+        run.closed = True
+        for unit in [run.unit] if run.unit is not None else list(self.held):
+            self.held.pop(unit, None)
+            if unit in self.queue:
+                self.queue.remove(unit)
 
     def _finished(self, run: _Run, code: int) -> None:
         run.service.thread.join()
@@ -675,17 +850,22 @@ class Indexer:
     def finish(self) -> SearchIndex:
         """Takes the pages not given to :meth:`add` from disk, indexes what is left and swaps the
         new index in whole: the index's folder, with every page written under ``site_dir``."""
+        self._trace("finish", self.running)
         try:
             for relative, path in _pages(self.site_dir):
                 if self.error is not None:
                     break
                 if relative not in self.seen:
                     self.add(relative, path.read_text(encoding="utf-8", errors="replace"))
+            self.finishing = True
+            self._trace("walked", self.running)
             for year in sorted(self.filling, key=lambda y: _unit_order((y, 0))):
                 self._complete(year)
             if self.error is None and not self.split:  # one part, of every unit
-                self._start(SINGLE, [page for unit in self.queue for page in self.held.pop(unit, [])])
-                self.queue = []
+                if self.running is not None and self.running.unit is not None:
+                    self._stop()  # a unit's stream: the index is one part after all
+                if not self.single_started:
+                    self._start(None, stream=False)
             self._poll(wait=True)
             if self.error is not None:
                 raise self.error

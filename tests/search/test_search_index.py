@@ -9,6 +9,9 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from random import Random
+from shutil import copytree
+from unittest.mock import ANY
 
 import pytest
 import yaml
@@ -428,3 +431,79 @@ def test_a_pagefind_killed_while_it_runs_is_a_clear_error_and_keeps_the_old_inde
     with pytest.raises(SearchIndexError, match="Pagefind 退出码 -9"):
         indexer.finish()
     assert files(site / INDEX_DIR) == before and not left_behind(site)
+
+
+# --- streams: a part's run given its pages while they are written ---------------------------------
+
+def many_reports(site: Path, years: tuple[int, ...], agencies: int) -> Path:
+    """A site of ``agencies`` reports a year (enough pages for a unit's run to start before the
+    index is known to be in parts), its listing and home page."""
+    for year in years:
+        for n in range(agencies):
+            page = site / "reports" / f"agency-{n:02d}" / str(year) / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_text(report_page(f"第{n}镇人民政府", year, text=f"依申请公开办结{n}件。"), encoding="utf-8")
+    (site / "reports" / "index.html").write_text(LISTING, encoding="utf-8")
+    (site / "index.html").write_text(HOME, encoding="utf-8")
+    return site
+
+
+@pytest.mark.parametrize("part_pages", [2500, 25], ids=["one-part", "in-parts"])
+@pytest.mark.parametrize("order", ["written", "shuffled", "one-not-expected"])
+def test_a_streamed_run_makes_the_index_of_its_whole_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        part_pages: int, order: str) -> None:
+    monkeypatch.setattr(search, "PART_PAGES", part_pages)
+    site = many_reports(tmp_path / "site", (2022, 2023, 2024), 20)
+    reference = tmp_path / "reference"
+    copytree(site, reference)
+    build_search_index(reference)  # every page read from disk at the end: no stream
+    pages = written_pages(site)
+    expected = [relative for relative, _ in pages]
+    if order == "shuffled":
+        Random(14).shuffle(pages)
+    # A page not expected, first in its part's order, written late (before its year's last page;
+    # one expected is not written, so the year's count is the same): the run was given pages that
+    # come after it, and starts again
+    late = "reports/agency-00/2023/index.html"
+    if order == "one-not-expected":
+        expected[expected.index(late)] = "reports/agency-99/2023/index.html"
+        page = next(page for page in pages if page[0] == late)
+        pages.remove(page)
+        pages.insert(pages.index(("reports/agency-19/2023/index.html", ANY)), page)
+    indexer = search.Indexer(site, expected)
+    streamed = 0  # the most pages a run had been given before its part was complete
+    for relative, page in pages:
+        indexer.add(relative, page)
+        run = indexer.running
+        if run is not None and not run.closed:
+            streamed = max(streamed, len(run.sent))
+        elif run is not None:  # the time the build takes to write its next pages
+            run.process.wait()
+    index = indexer.finish()
+    # Pagefind read pages while the next were written (in a shuffled order, fewer: a page waits
+    # for those before it in Pagefind's order)
+    assert streamed >= (1 if order == "shuffled" else 10)
+    assert index_chunks(index.folder) == index_chunks(reference / INDEX_DIR)
+    assert (index.folder / PARTS_FILE).read_bytes() == (reference / INDEX_DIR / PARTS_FILE).read_bytes()
+    assert index.pages == 61 and not left_behind(site)
+
+
+def test_a_unit_streamed_on_a_guess_is_dropped_when_the_index_is_one_part(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # More pages expected than a part holds, but most of them are not indexed: a unit's run
+    # started on the guess that the index is in parts is stopped, and the one part made.
+    monkeypatch.setattr(search, "PART_PAGES", 70)
+    site = many_reports(tmp_path / "site", (2023, 2024), 30)
+    reference = tmp_path / "reference"
+    copytree(site, reference)
+    build_search_index(reference)
+    pages = written_pages(site)
+    expected = [relative for relative, _ in pages] + [f"reports/listing-{n}/index.html" for n in range(60)]
+    indexer = search.Indexer(site, expected)
+    guessed = False
+    for relative, page in pages:
+        indexer.add(relative, page)
+        guessed |= indexer.running is not None and indexer.running.unit is not None
+    assert guessed and not indexer.split
+    index = indexer.finish()
+    assert index.parts == ("all",) and index_chunks(index.folder) == index_chunks(reference / INDEX_DIR)
