@@ -296,7 +296,7 @@ def _put_share(writer: FilesWriter, shares: Connection | None, position: int) ->
     if shares is not None and writer.dataset is not None:
         taken, share = shares.recv()
         if taken != position:  # not reached: both sides take positions in order
-            raise RuntimeError(f"数据集的第 {taken + 1} 份应为第 {position + 1} 份")
+            raise RuntimeError(f"dataset shares out of order: got position {taken}, filling {position}")
         writer.add_share(share)
 
 
