@@ -92,7 +92,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def write_portal(root: Path, n: int, search: bool, workers: str = "auto", attachments: bool = False) -> None:
     """The synthetic portal and one configuration per side (the same but for ``open_data``)."""
-    shutil.rmtree(root, ignore_errors=True)
+    measure.set_aside(root, root.parent)  # deleted after the last build (measure.set_aside)
     synth.write_portal(root, n)
     sides = {**{CONFIGS[o]: (o, workers) for o in CONFIGS}, PROFILE_CONFIG: (True, 0)}
     for name, (open_data, side_workers) in sides.items():
@@ -109,7 +109,8 @@ def build(root: Path, open_data: bool, timeout: float, number: int | None = None
     """One ``mkdocs build`` in a child process (``measure.run_build``), into a site folder of its side,
     or, with ``number``, a new folder of its own (kept: see the module's docstring)."""
     site = root / (("site-with" if open_data else "site-without") + (f"-{number}" if number is not None else ""))
-    shutil.rmtree(site, ignore_errors=True)
+    if number is None:  # --delete-between: the deletion before each build is what it asks for
+        shutil.rmtree(site, ignore_errors=True)
     b = measure.run_build(root / CONFIGS[open_data], site, timeout=timeout)
     if b.returncode != 0:
         print(b.log_tail, file=sys.stderr)
@@ -202,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     for number in range(len(runs)):
         for name in ("site-with", "site-without"):
             shutil.rmtree(root / f"{name}-{number}", ignore_errors=True)
+    measure.empty_trash(root.parent)
     result = summary(runs)
     result["reports"] = args.reports
     result["delete_between"] = args.delete_between

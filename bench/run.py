@@ -96,7 +96,7 @@ def say(text: str) -> None:
 
 def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     work = args.out / f"n{n}"
-    shutil.rmtree(work, ignore_errors=True)
+    measure.set_aside(work, args.out)  # deleted after the last measurement (measure.set_aside)
     gongkai_root, baseline_root = work / "gongkai", work / "baseline"
     skip_baseline = args.skip_baseline or (n > BASELINE_MAX and not args.baseline)
 
@@ -279,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(profile_only(n, args))
         path = write_results(args, results, {})
         say(f"\nresults: {path}")
+        measure.empty_trash(args.out)
         return 0
     for n in args.sizes:
         results.append(bench_size(n, args))
@@ -292,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table(results, derived)
     path = write_results(args, results, derived)
     say(f"\nresults: {path}")
+    measure.empty_trash(args.out)
     return 0
 
 

@@ -456,6 +456,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="a folder of your own: the portal and its site")
     parser.add_argument("--workers", default=None, help="plugins.gongkai.workers (default: the site's, auto)")
     parser.add_argument("--search", choices=("on", "off"), default="on")
+    parser.add_argument("--open-data", choices=("on", "off"), default="on",
+                        help="plugins.gongkai.open_data (off: the build without downloads, trends, roll-ups)")
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
     parser.add_argument("--nice-worker", type=int, default=0,
                         help="the files worker's niceness (e.g. 19: a worker that falls behind the pages)")
@@ -465,18 +467,22 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(HERE))
     import shutil
 
+    import measure
     import synth
 
     options: dict[str, Any] = {} if args.workers is None else {"workers": args.workers if args.workers == "auto"
                                                                else int(args.workers)}
     if args.search == "off":
         options["search"] = False
+    if args.open_data == "off":
+        options["open_data"] = False
     root = args.out.resolve() / f"portal-{args.size}"
     portal = synth.cached_portal(root, args.size, args.cache.resolve(), plugin_options=options or None)
     site = root / "site"
-    shutil.rmtree(site, ignore_errors=True)
+    measure.set_aside(site, root)  # a deletion right before the build would cost it (measure.set_aside)
     result = run(portal.root / "mkdocs.yml", site, args.interval, root / "build.log", args.nice_worker)
-    print(f"timeline: {args.size} reports, workers {args.workers or 'auto'}, search {args.search}")
+    print(f"timeline: {args.size} reports, workers {args.workers or 'auto'}, search {args.search}, "
+          f"open data {args.open_data}")
     print(report(result))
     if result["returncode"]:
         print("\n".join(result["log_tail"]))
@@ -484,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     if not args.keep:
         shutil.rmtree(site, ignore_errors=True)
+    measure.empty_trash(root)
     return result["returncode"]
 
 
