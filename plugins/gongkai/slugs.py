@@ -10,6 +10,7 @@ another agency gets ``-2``, ``-3``… Only ``[a-z0-9-]``, at most ``MAX_LENGTH``
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Collection
 from functools import lru_cache
@@ -35,6 +36,16 @@ def _pinyin():  # type: ignore[no-untyped-def]
     )
 
     return lazy_pinyin, Style
+
+
+def release_dictionaries() -> None:
+    """Forget pypinyin's dictionaries (about 50 MB, most of it the phrases') once a build has made
+    the codes it needs; a later code imports them again (as the first one did)."""
+    if _pinyin.cache_info().currsize == 0:
+        return
+    _pinyin.cache_clear()
+    for name in [name for name in sys.modules if name == "pypinyin" or name.startswith("pypinyin.")]:
+        del sys.modules[name]
 
 
 def _syllables(text: str) -> list[str]:

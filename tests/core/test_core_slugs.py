@@ -43,3 +43,17 @@ def test_every_code_is_url_safe_bounded_stable_and_free(name: str, taken: set[st
     assert SLUG_PATTERN.match(slug) and len(slug) <= MAX_LENGTH
     assert slug not in taken
     assert slug_for(name, taken) == slug
+
+
+def test_the_dictionaries_are_released_and_the_codes_stay_the_same() -> None:
+    import sys
+
+    from gongkai.slugs import release_dictionaries
+
+    names = ["示例区人民政府", "重庆市长寿区人民政府", "朝阳区市场监督管理局", "平潭综合实验区君山镇人民政府"]
+    before = [slug_for(name) for name in names]
+    assert "pypinyin" in sys.modules
+    release_dictionaries()
+    assert not [name for name in sys.modules if name.split(".")[0] == "pypinyin"]
+    assert [slug_for(name) for name in names] == before  # imported again, the same codes
+    assert "pypinyin" in sys.modules

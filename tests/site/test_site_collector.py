@@ -92,3 +92,15 @@ def test_the_collector_is_paused_from_the_loading_until_the_pages(portal: Portal
     assert not gc.isenabled()  # planning: the reports, the index and open data's plan are made
     config.plugins.on_build_error(error=RuntimeError("stopped here"))
     assert gc.isenabled()
+
+
+def test_a_build_releases_the_pinyin_dictionaries_once_its_codes_are_made(tmp_path: Path) -> None:
+    import sys
+
+    from gongkai.slugs import slug_for
+
+    portal = make_portal(tmp_path / "roster-portal")  # the samples and their roster: group codes from names
+    slug_for("示例区人民政府")  # loaded before the build, as a build that makes codes does
+    build_in_process(portal)
+    assert not [name for name in sys.modules if name.split(".")[0] == "pypinyin"]
+    assert (portal.site / "reports" / "index.html").is_file()

@@ -42,7 +42,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from .. import publishing
+from .. import publishing, slugs
 from ..attachments import Attachments
 from ..collection import ReportStore, find_report_files
 from ..findings import format_finding, format_findings, summarize
@@ -238,6 +238,8 @@ class GongkaiPlugin(BasePlugin[GongkaiConfig]):
             memo = env.globals["gongkai_theme"] = ThemeMemo()  # the theme's pieces rendered once per build
             shells = PageShells(lambda context: memo.nav_key(TemplateValues(context, env)))
             render_from_shells(env, shells.render)  # report pages: the whole output from a shell per key
+            if self.command != "serve":  # the codes are made (the pages are planned): a rebuild would import again
+                slugs.release_dictionaries()
             self._resume_collector(freeze=True)  # what lives until the build ends is set aside
         return env
 
