@@ -185,8 +185,8 @@ def rendered(report: Report) -> Rendered:
     """The report's CSV (its own and its share of cells.csv) and JSON: the bytes of ``csv_bodies`` and
     ``report_json_text``, put together from pieces (``ReportCells``)."""
     cells = ReportCells.of(report)
-    own, portal = cells.csv((REPORT_CSV, DATASET_CSV))
-    return Rendered(_report_csv_header() + own, portal, cells.json(), cells)
+    own, portal = cells.csv((REPORT_CSV, DATASET_CSV), (_report_csv_header(), b""))
+    return Rendered(own, portal, cells.json(), cells)
 
 
 @cache
@@ -237,9 +237,46 @@ def report_head(report: Report) -> dict[str, Any]:
     }
 
 
+def report_head_json(report: Report) -> str:
+    """``json.dumps(report_head(report), ensure_ascii=False)``, written without the encoder's walk over the
+    dict (``report_head_json_by_dumps`` is the definition): the head's fields are text, integers and
+    booleans; anything else (a subclass, another type) goes to ``json.dumps``."""
+    duty = report.obligation
+    fmt = report.format
+    texts = (report.title, report.agency.slug, report.agency.name, duty.kind, fmt.version, fmt.document)
+    year, inferred, late = report.year, duty.inferred, report.is_late
+    if (any(t.__class__ is not str for t in texts) or year.__class__ is not int
+            or inferred.__class__ is not bool or late.__class__ is not bool):
+        return report_head_json_by_dumps(report)
+    narrative = report.narrative
+    sections = []
+    for section in fmt.sections:
+        if section.table is not None:
+            continue
+        text = narrative.get(section.key, "")
+        if section.number.__class__ is not str or section.title.__class__ is not str or \
+                section.key.__class__ is not str or text.__class__ is not str:
+            return report_head_json_by_dumps(report)
+        sections.append(f'{{"number": {_TEXT(section.number)}, "title": {_TEXT(section.title)}, '
+                        f'"key": {_TEXT(section.key)}, "text": {_TEXT(text)}}}')
+    title, code, name, kind, version, document = map(_TEXT, texts)
+    return (f'{{"schema_version": {_TEXT(SCHEMA_VERSION)}, "title": {title}, "agency": {{"code": {code}, '
+            f'"name": {name}, "kind": {kind}, "kind_inferred": {"true" if inferred else "false"}}}, '
+            f'"year": {int.__repr__(year)}, "format": {{"version": {version}, "document": {document}}}, '
+            f'"published": {_TEXT(report.published.isoformat())}, "deadline": {_TEXT(report.deadline.isoformat())}, '
+            f'"late": {"true" if late else "false"}, "sections": [{", ".join(sections)}]}}')
+
+
+def report_head_json_by_dumps(report: Report) -> str:
+    return json.dumps(report_head(report), ensure_ascii=False)
+
+
+_TEXT = json.encoder.encode_basestring  # what ``ensure_ascii=False`` writes a text with (the C one when built)
+
+
 def report_json_text(report: Report, states: CellStates | None = None) -> str:
     """The report model as JSON: ``report_head`` plus ``tables``, each with every cell."""
-    head = json.dumps(report_head(report), ensure_ascii=False)
+    head = report_head_json_by_dumps(report)
     tables = ",".join(
         f'{{"key":{json.dumps(t.key)},"number":{json.dumps(t.number, ensure_ascii=False)},'
         f'"title":{json.dumps(t.title, ensure_ascii=False)},"cells":{_cells_json(report, t, states)}}}'
@@ -452,8 +489,9 @@ class ReportCells:
         return (",".join(_csv_field(s) for s in (report.agency.slug, report.agency.name, str(report.year),
                                                   report.format.version)) + ",").encode("utf-8")
 
-    def csv(self, variants: Sequence[tuple[dict[str, str], str, str]]) -> list[bytes]:
-        """The CSV lines (no header) in each variant: ``csv_bodies``' text, encoded."""
+    def csv(self, variants: Sequence[tuple[dict[str, str], str, str]], heads: Sequence[bytes] = ()) -> list[bytes]:
+        """The CSV lines in each variant: ``csv_bodies``' text, encoded, after the variant's head (``heads``,
+        none by default: put in the same join)."""
         spec = self.pieces
         count = len(spec.paths)
         leads = [self._lead()] * count
@@ -463,10 +501,16 @@ class ReportCells:
             for n, _, _ in self.special:  # its text goes after its status
                 numbers[n] = b""
         out = []
-        for statuses, yes, no in variants:
+        lead = leads[0] if leads else b""
+        for v, (statuses, yes, no) in enumerate(variants):
             template, done = spec.csv_template(statuses[""], yes, no)
             parts = list(template)
             parts[0::4] = leads
+            if v < len(heads) and heads[v]:
+                if parts:
+                    parts[0] = heads[v] + lead
+                else:
+                    parts.append(heads[v])
             parts[2::4] = numbers
             for n in self.computed:
                 parts[4 * n + 3] = done[n]
@@ -485,8 +529,10 @@ class ReportCells:
         for n, status, text in self.special:
             parts[3 * n + 1] = (f'{_json_value(self.values[n])},"status":"{status}",'
                                 f'"text":{json.dumps(text, ensure_ascii=False)}').encode()
-        head = json.dumps(report_head(self.report), ensure_ascii=False)
-        return (head[:-1] + ',"tables":[').encode("utf-8") + b"".join(parts) + b"]}"
+        head = (report_head_json(self.report)[:-1] + ',"tables":[').encode("utf-8")
+        parts[0] = head + parts[0]
+        parts.append(b"]}")
+        return b"".join(parts)
 
     def sheets(self, book: Workbook) -> list[bytes]:
         """Each table's sheet of the workbook (``Sheet.xml`` of the cell values, encoded)."""
