@@ -22,12 +22,16 @@ from test_opendata_bytes import _archived, _hard, corpus_reports  # noqa: F401 (
 
 from gongkai.model import Agency, Report
 from gongkai.opendata import dataset, fileio, xlsx
+from gongkai.opendata.cells import number_text
 from gongkai.opendata.exports import (
     DATASET_CSV,
     REPORT_CSV,
     ReportCells,
+    _csv_field,
     _info,
+    _json_value,
     _report_csv_header,
+    _taker,
     rendered,
     report_head_json,
     report_head_json_by_dumps,
@@ -190,3 +194,38 @@ def test_days_far_apart_share_nothing(sample_reports: list[Report], monkeypatch:
         day = start + timedelta(days=step)
         assert book.write_sheets(sheets, title="t", day=day) == book.write_sheets_by_members(sheets, title="t", day=day)
         assert len(book.archive.days) <= 3
+
+
+@pytest.mark.parametrize("positions", [(), (0,), (3,), (2, 0), (0, 1, 2, 3, 4), (4, 4, 1)])
+def test_a_sheet_s_taker_takes_the_items_in_order(positions: tuple[int, ...]) -> None:
+    items = [b"a", b"b", b"c", b"d", b"e"]
+    assert list(_taker(positions)(items)) == [items[n] for n in positions]
+
+
+def test_a_csv_field_is_quoted_as_any_special_character_says() -> None:
+    """``_csv_field`` (a regular expression) quotes exactly where a comma, quote, CR or LF is: its old test by
+    ``any``."""
+    rng = random.Random(3)
+    alphabet = ',"\r\na 数\t;\'\\'
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(8)))
+        expected = '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
+        assert _csv_field(text) == expected, repr(text)
+
+
+def test_report_cells_texts_of_cells_holding_no_integer(sample_reports: list[Report]) -> None:
+    """The cells found holding no integer (decimals, None) get their own texts, every other cell its
+    integer's: as a loop over every cell gives them."""
+    from decimal import Decimal
+
+    base = next(r for r in sample_reports if r.format.version == "2021")
+    paths = list(base.values)
+    odd: dict[object, object] = {paths[0]: Decimal("1.50"), paths[1]: Decimal("1E+2"), paths[-1]: Decimal("0")}
+    for report in (base, replace(base, values={**base.values, **odd}),  # type: ignore[dict-item]
+                   replace(base, values={p: v for p, v in base.values.items() if p != paths[2]})):
+        cells = ReportCells.of(report)
+        for n, value in enumerate(cells.values):
+            number = value.__class__ is int
+            assert cells.numbers[n] == (str(value) if number else "" if value is None else
+                                        number_text(value)).encode(), (n, value)
+            assert cells.json_values[n] == (str(value) if number else _json_value(value)).encode(), (n, value)

@@ -15,10 +15,12 @@ per file (``tests/opendata/test_opendata_bytes.py`` compares both ways).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from operator import itemgetter
+from itertools import compress, count, repeat
+from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +59,11 @@ FIELDS = (
 )
 
 
+_CSV_QUOTED = re.compile('[,"\r\n]')  # what makes a CSV field quoted
+
+
 def _csv_field(text: str) -> str:
-    if any(c in text for c in ',"\r\n'):
+    if _CSV_QUOTED.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 
@@ -354,8 +359,7 @@ class _Pieces:
     json_pieces: tuple[bytes, ...]  # per cell: what goes before its value, its value (empty), what closes it; the end
     variants: dict[tuple[str, str, str], tuple[tuple[bytes, ...], tuple[bytes, ...]]] = field(
         default_factory=dict, compare=False, repr=False)
-    slots: dict[int, tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]] = field(
-        default_factory=dict, compare=False, repr=False)
+    slots: dict[int, tuple[_SheetCells, ...]] = field(default_factory=dict, compare=False, repr=False)
     # id of a ``CellValues`` layout → the layout, and what takes this set's values from its numbers (None: as they are)
     takers: dict[int, tuple[tuple[CellPath, ...], Callable[[tuple[Any, ...]], tuple[Any, ...]] | None]] = field(
         default_factory=dict, compare=False, repr=False)
@@ -398,9 +402,9 @@ class _Pieces:
             found = self.variants[key] = (tuple(plain), tuple(done))
         return found
 
-    def sheet_slots(self, book: Workbook) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
-        """For each table's sheet (after the 说明 sheet): the cell in each of its slots, and the slots
-        that hold no cell of the tables (left empty)."""
+    def sheet_slots(self, book: Workbook) -> tuple[_SheetCells, ...]:
+        """For each table's sheet (after the 说明 sheet): the cell in each of its slots, the slots that hold
+        no cell of the tables (left empty), and what takes the slots' items from a list in the cells' order."""
         found = self.slots.get(id(book))
         if found is None:
             index = self.index
@@ -409,9 +413,19 @@ class _Pieces:
                 keys = [key for _, key in sheet.slots]
                 cells = tuple(index.get(tuple(key.split(".")), 0) for key in keys)
                 empty = tuple(j for j, key in enumerate(keys) if tuple(key.split(".")) not in index)
-                out.append((cells, empty))
+                out.append((cells, empty, _taker(cells)))
             found = self.slots[id(book)] = tuple(out)
         return found
+
+
+_SheetCells = tuple[tuple[int, ...], tuple[int, ...], Callable[[Sequence[Any]], Sequence[Any]]]
+
+
+def _taker(positions: tuple[int, ...]) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    """What takes the items at ``positions`` of a sequence, in that order (``[items[n] for n in positions]``)."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    return lambda items: [items[n] for n in positions]
 
 
 @cache  # declarations hash by identity: one entry per set of tables
@@ -460,12 +474,15 @@ class ReportCells:
         values = spec.values_of(report.values)
         numbers = _ascii_lines(list(map(str, values)))  # an integer's text, in the CSV, workbook and JSON alike
         json_values = numbers
-        if values and set(map(type, values)) != {int}:  # a decimal amount, a cell left empty: their own texts
+        # The cells holding no integer (a decimal amount, a cell left empty: their own texts), found without a
+        # Python loop over every cell.
+        odd = list(compress(count(), map(is_not, map(type, values), repeat(int))))
+        if odd:
             json_values = list(numbers)
-            for n, value in enumerate(values):
-                if value.__class__ is not int:
-                    numbers[n] = ("" if value is None else number_text(value)).encode("utf-8")
-                    json_values[n] = _json_value(value).encode("utf-8")
+            for n in odd:
+                value = values[n]
+                numbers[n] = ("" if value is None else number_text(value)).encode("utf-8")
+                json_values[n] = _json_value(value).encode("utf-8")
         published = report.as_published
         special: list[tuple[int, str, str]] = []
         if published:
@@ -542,8 +559,8 @@ class ReportCells:
             others = {n: None for n, value in enumerate(self.values) if value is None}
         others.update((n, text) for n, _, text in self.special)
         out = []
-        for sheet, (cells, empty) in zip(book.sheets[1:], self.pieces.sheet_slots(book)):
+        for sheet, (cells, empty, take) in zip(book.sheets[1:], self.pieces.sheet_slots(book)):
             rest = [(j, others[n]) for j, n in enumerate(cells) if n in others] if others else []
             rest += [(j, None) for j in empty]
-            out.append(sheet.xml_bytes([numbers[n] for n in cells], rest))
+            out.append(sheet.xml_bytes(take(numbers), rest))
         return out
