@@ -15,10 +15,12 @@ per file (``tests/opendata/test_opendata_bytes.py`` compares both ways).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from operator import itemgetter
+from itertools import compress, count, repeat
+from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +59,11 @@ FIELDS = (
 )
 
 
+_CSV_QUOTED = re.compile('[,"\r\n]')  # what makes a CSV field quoted
+
+
 def _csv_field(text: str) -> str:
-    if any(c in text for c in ',"\r\n'):
+    if _CSV_QUOTED.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 
@@ -185,8 +190,8 @@ def rendered(report: Report) -> Rendered:
     """The report's CSV (its own and its share of cells.csv) and JSON: the bytes of ``csv_bodies`` and
     ``report_json_text``, put together from pieces (``ReportCells``)."""
     cells = ReportCells.of(report)
-    own, portal = cells.csv((REPORT_CSV, DATASET_CSV))
-    return Rendered(_report_csv_header() + own, portal, cells.json(), cells)
+    own, portal = cells.csv((REPORT_CSV, DATASET_CSV), (_report_csv_header(), b""))
+    return Rendered(own, portal, cells.json(), cells)
 
 
 @cache
@@ -237,9 +242,46 @@ def report_head(report: Report) -> dict[str, Any]:
     }
 
 
+def report_head_json(report: Report) -> str:
+    """``json.dumps(report_head(report), ensure_ascii=False)``, written without the encoder's walk over the
+    dict (``report_head_json_by_dumps`` is the definition): the head's fields are text, integers and
+    booleans; anything else (a subclass, another type) goes to ``json.dumps``."""
+    duty = report.obligation
+    fmt = report.format
+    texts = (report.title, report.agency.slug, report.agency.name, duty.kind, fmt.version, fmt.document)
+    year, inferred, late = report.year, duty.inferred, report.is_late
+    if (any(t.__class__ is not str for t in texts) or year.__class__ is not int
+            or inferred.__class__ is not bool or late.__class__ is not bool):
+        return report_head_json_by_dumps(report)
+    narrative = report.narrative
+    sections = []
+    for section in fmt.sections:
+        if section.table is not None:
+            continue
+        text = narrative.get(section.key, "")
+        if section.number.__class__ is not str or section.title.__class__ is not str or \
+                section.key.__class__ is not str or text.__class__ is not str:
+            return report_head_json_by_dumps(report)
+        sections.append(f'{{"number": {_TEXT(section.number)}, "title": {_TEXT(section.title)}, '
+                        f'"key": {_TEXT(section.key)}, "text": {_TEXT(text)}}}')
+    title, code, name, kind, version, document = map(_TEXT, texts)
+    return (f'{{"schema_version": {_TEXT(SCHEMA_VERSION)}, "title": {title}, "agency": {{"code": {code}, '
+            f'"name": {name}, "kind": {kind}, "kind_inferred": {"true" if inferred else "false"}}}, '
+            f'"year": {int.__repr__(year)}, "format": {{"version": {version}, "document": {document}}}, '
+            f'"published": {_TEXT(report.published.isoformat())}, "deadline": {_TEXT(report.deadline.isoformat())}, '
+            f'"late": {"true" if late else "false"}, "sections": [{", ".join(sections)}]}}')
+
+
+def report_head_json_by_dumps(report: Report) -> str:
+    return json.dumps(report_head(report), ensure_ascii=False)
+
+
+_TEXT = json.encoder.encode_basestring  # what ``ensure_ascii=False`` writes a text with (the C one when built)
+
+
 def report_json_text(report: Report, states: CellStates | None = None) -> str:
     """The report model as JSON: ``report_head`` plus ``tables``, each with every cell."""
-    head = json.dumps(report_head(report), ensure_ascii=False)
+    head = report_head_json_by_dumps(report)
     tables = ",".join(
         f'{{"key":{json.dumps(t.key)},"number":{json.dumps(t.number, ensure_ascii=False)},'
         f'"title":{json.dumps(t.title, ensure_ascii=False)},"cells":{_cells_json(report, t, states)}}}'
@@ -317,8 +359,7 @@ class _Pieces:
     json_pieces: tuple[bytes, ...]  # per cell: what goes before its value, its value (empty), what closes it; the end
     variants: dict[tuple[str, str, str], tuple[tuple[bytes, ...], tuple[bytes, ...]]] = field(
         default_factory=dict, compare=False, repr=False)
-    slots: dict[int, tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]] = field(
-        default_factory=dict, compare=False, repr=False)
+    slots: dict[int, tuple[_SheetCells, ...]] = field(default_factory=dict, compare=False, repr=False)
     # id of a ``CellValues`` layout → the layout, and what takes this set's values from its numbers (None: as they are)
     takers: dict[int, tuple[tuple[CellPath, ...], Callable[[tuple[Any, ...]], tuple[Any, ...]] | None]] = field(
         default_factory=dict, compare=False, repr=False)
@@ -361,9 +402,9 @@ class _Pieces:
             found = self.variants[key] = (tuple(plain), tuple(done))
         return found
 
-    def sheet_slots(self, book: Workbook) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
-        """For each table's sheet (after the 说明 sheet): the cell in each of its slots, and the slots
-        that hold no cell of the tables (left empty)."""
+    def sheet_slots(self, book: Workbook) -> tuple[_SheetCells, ...]:
+        """For each table's sheet (after the 说明 sheet): the cell in each of its slots, the slots that hold
+        no cell of the tables (left empty), and what takes the slots' items from a list in the cells' order."""
         found = self.slots.get(id(book))
         if found is None:
             index = self.index
@@ -372,9 +413,19 @@ class _Pieces:
                 keys = [key for _, key in sheet.slots]
                 cells = tuple(index.get(tuple(key.split(".")), 0) for key in keys)
                 empty = tuple(j for j, key in enumerate(keys) if tuple(key.split(".")) not in index)
-                out.append((cells, empty))
+                out.append((cells, empty, _taker(cells)))
             found = self.slots[id(book)] = tuple(out)
         return found
+
+
+_SheetCells = tuple[tuple[int, ...], tuple[int, ...], Callable[[Sequence[Any]], Sequence[Any]]]
+
+
+def _taker(positions: tuple[int, ...]) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    """What takes the items at ``positions`` of a sequence, in that order (``[items[n] for n in positions]``)."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    return lambda items: [items[n] for n in positions]
 
 
 @cache  # declarations hash by identity: one entry per set of tables
@@ -423,12 +474,15 @@ class ReportCells:
         values = spec.values_of(report.values)
         numbers = _ascii_lines(list(map(str, values)))  # an integer's text, in the CSV, workbook and JSON alike
         json_values = numbers
-        if values and set(map(type, values)) != {int}:  # a decimal amount, a cell left empty: their own texts
+        # The cells holding no integer (a decimal amount, a cell left empty: their own texts), found without a
+        # Python loop over every cell.
+        odd = list(compress(count(), map(is_not, map(type, values), repeat(int))))
+        if odd:
             json_values = list(numbers)
-            for n, value in enumerate(values):
-                if value.__class__ is not int:
-                    numbers[n] = ("" if value is None else number_text(value)).encode("utf-8")
-                    json_values[n] = _json_value(value).encode("utf-8")
+            for n in odd:
+                value = values[n]
+                numbers[n] = ("" if value is None else number_text(value)).encode("utf-8")
+                json_values[n] = _json_value(value).encode("utf-8")
         published = report.as_published
         special: list[tuple[int, str, str]] = []
         if published:
@@ -452,8 +506,9 @@ class ReportCells:
         return (",".join(_csv_field(s) for s in (report.agency.slug, report.agency.name, str(report.year),
                                                   report.format.version)) + ",").encode("utf-8")
 
-    def csv(self, variants: Sequence[tuple[dict[str, str], str, str]]) -> list[bytes]:
-        """The CSV lines (no header) in each variant: ``csv_bodies``' text, encoded."""
+    def csv(self, variants: Sequence[tuple[dict[str, str], str, str]], heads: Sequence[bytes] = ()) -> list[bytes]:
+        """The CSV lines in each variant: ``csv_bodies``' text, encoded, after the variant's head (``heads``,
+        none by default: put in the same join)."""
         spec = self.pieces
         count = len(spec.paths)
         leads = [self._lead()] * count
@@ -463,10 +518,16 @@ class ReportCells:
             for n, _, _ in self.special:  # its text goes after its status
                 numbers[n] = b""
         out = []
-        for statuses, yes, no in variants:
+        lead = leads[0] if leads else b""
+        for v, (statuses, yes, no) in enumerate(variants):
             template, done = spec.csv_template(statuses[""], yes, no)
             parts = list(template)
             parts[0::4] = leads
+            if v < len(heads) and heads[v]:
+                if parts:
+                    parts[0] = heads[v] + lead
+                else:
+                    parts.append(heads[v])
             parts[2::4] = numbers
             for n in self.computed:
                 parts[4 * n + 3] = done[n]
@@ -485,8 +546,10 @@ class ReportCells:
         for n, status, text in self.special:
             parts[3 * n + 1] = (f'{_json_value(self.values[n])},"status":"{status}",'
                                 f'"text":{json.dumps(text, ensure_ascii=False)}').encode()
-        head = json.dumps(report_head(self.report), ensure_ascii=False)
-        return (head[:-1] + ',"tables":[').encode("utf-8") + b"".join(parts) + b"]}"
+        head = (report_head_json(self.report)[:-1] + ',"tables":[').encode("utf-8")
+        parts[0] = head + parts[0]
+        parts.append(b"]}")
+        return b"".join(parts)
 
     def sheets(self, book: Workbook) -> list[bytes]:
         """Each table's sheet of the workbook (``Sheet.xml`` of the cell values, encoded)."""
@@ -496,8 +559,8 @@ class ReportCells:
             others = {n: None for n, value in enumerate(self.values) if value is None}
         others.update((n, text) for n, _, text in self.special)
         out = []
-        for sheet, (cells, empty) in zip(book.sheets[1:], self.pieces.sheet_slots(book)):
+        for sheet, (cells, empty, take) in zip(book.sheets[1:], self.pieces.sheet_slots(book)):
             rest = [(j, others[n]) for j, n in enumerate(cells) if n in others] if others else []
             rest += [(j, None) for j in empty]
-            out.append(sheet.xml_bytes([numbers[n] for n in cells], rest))
+            out.append(sheet.xml_bytes(take(numbers), rest))
         return out

@@ -1,4 +1,5 @@
-"""Writing a file made in memory with three system calls: ``os.open``, ``os.writev``, ``os.close``.
+"""Writing a file made in memory with three system calls: ``os.open``, ``os.writev``, ``os.close``
+(``write_chunks``); appending to a file kept open with one (``write_all``).
 
 A build writes thousands of small files (each report's CSV, JSON, workbook and attachments) whose
 bytes are already in memory. ``open(path, "wb")`` adds a ``FileIO`` and a ``BufferedWriter`` and two
@@ -21,17 +22,24 @@ def write_chunks(path: str, chunks: Sequence[bytes]) -> int:
     umask, as ``open(path, "wb")``): its size. An ``OSError`` as ``open`` and ``write`` raise it."""
     fd = os.open(path, FLAGS, 0o666)
     try:
-        size = sum(map(len, chunks))
-        if len(chunks) == 1:
-            written = os.write(fd, chunks[0])
-        elif hasattr(os, "writev") and len(chunks) <= _IOV_MAX:
-            written = os.writev(fd, chunks)
-        else:
-            written = 0
-        if written < size:  # a short write (a signal, a full disk…), or no writev: the rest chunk by chunk
-            _write_rest(fd, chunks, written)
+        return write_all(fd, chunks)
     finally:
         os.close(fd)
+
+
+def write_all(fd: int, chunks: Sequence[bytes]) -> int:
+    """Write ``chunks`` one after the other at the file descriptor's position, in one system call when
+    it takes them whole (``write``, or ``writev`` for several): how many bytes. An ``OSError`` as ``write``
+    raises it."""
+    size = sum(map(len, chunks))
+    if len(chunks) == 1:
+        written = os.write(fd, chunks[0])
+    elif hasattr(os, "writev") and len(chunks) <= _IOV_MAX:
+        written = os.writev(fd, chunks)
+    else:
+        written = 0
+    if written < size:  # a short write (a signal, a full disk…), or no writev: the rest chunk by chunk
+        _write_rest(fd, chunks, written)
     return size
 
 

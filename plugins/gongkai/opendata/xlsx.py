@@ -288,9 +288,15 @@ def _member(name: str, content: str | bytes, level: int = 1) -> _Member:
     return _Member(name.encode(), data, zlib.crc32(raw), len(raw), True)
 
 
+def _dos_date(day: date) -> int:
+    return ((day.year - 1980) << 9) | (day.month << 5) | day.day
+
+
 def _zip(members: Sequence[_Member], day: date) -> bytes:
-    """A zip archive (no extras, no comment, DOS time of ``day``): the same members give the same bytes."""
-    dos_date = ((day.year - 1980) << 9) | (day.month << 5) | day.day
+    """A zip archive (no extras, no comment, DOS time of ``day``): the same members give the same bytes.
+    The definition of ``Workbook.write_sheets``' archive (``_Archive``: the constant members' records
+    made once per day, the others packed with fewer copies)."""
+    dos_date = _dos_date(day)
     local: list[bytes] = []
     central: list[bytes] = []
     offset = 0
@@ -308,6 +314,72 @@ def _zip(members: Sequence[_Member], day: date) -> bytes:
     return b"".join(local) + directory + end
 
 
+_LOCAL_HEAD = struct.Struct("<4s5H")  # signature, version, flags, method, time, date
+_SIZES = struct.Struct("<3L")  # CRC, compressed size, size
+_NAME_LENGTHS = struct.Struct("<2H")  # name length, extra length
+_CENTRAL_HEAD = struct.Struct("<4s6H")  # signature, made by, version, flags, method, time, date
+_CENTRAL_TAIL = struct.Struct("<5HL")  # name length, extra, comment, disk, internal, external; + offset (L)
+_OFFSET = struct.Struct("<L")
+_END = struct.Struct("<4s4H2LH")
+_DAYS = 512  # days whose constant records are kept (a few KB each)
+
+
+class _Archive:
+    """``_zip`` of a workbook's members, the constant ones (first) packed once per day: for a report, its
+    variable members (core properties, sheets) are deflated and their records packed around them, and the
+    archive joined once. The bytes of ``_zip`` (``Workbook.write_sheets_by_members``)."""
+
+    def __init__(self, constant: Sequence[_Member], names: Sequence[str]) -> None:
+        self.constant = tuple(constant)
+        self.names = tuple(name.encode() for name in names)
+        # Per variable member: after its sizes, in the local record (name length, 0, name) and in the
+        # central one (name length, 0, 0, 0, 0, 0 and, after the offset, the name).
+        self.local_ends = tuple(_NAME_LENGTHS.pack(len(name), 0) + name for name in self.names)
+        self.central_ends = tuple(_CENTRAL_TAIL.pack(len(name), 0, 0, 0, 0, 0) for name in self.names)
+        self.days: dict[int, tuple[bytes, bytes, int, dict[bool, bytes], dict[bool, bytes]]] = {}
+
+    def _day(self, dos_date: int) -> tuple[bytes, bytes, int, dict[bool, bytes], dict[bool, bytes]]:
+        """The constant members' local records and central records, their length, and the heads of a
+        deflated and a stored member's local and central records, on that day."""
+        found = self.days.get(dos_date)
+        if found is None:
+            if len(self.days) >= _DAYS:
+                self.days.clear()
+            whole = _zip(self.constant, date(1980 + (dos_date >> 9), (dos_date >> 5) & 15, dos_date & 31))
+            end = _END.unpack(whole[-_END.size:])
+            size, offset = end[5], end[6]
+            heads = {deflated: _LOCAL_HEAD.pack(b"PK\x03\x04", 20, 0x800, 8 if deflated else 0, 0, dos_date)
+                     for deflated in (True, False)}
+            centrals = {deflated: _CENTRAL_HEAD.pack(b"PK\x01\x02", 20, 20, 0x800, 8 if deflated else 0, 0, dos_date)
+                        for deflated in (True, False)}
+            found = self.days[dos_date] = (whole[:offset], whole[offset:offset + size], offset, heads, centrals)
+        return found
+
+    def pack(self, contents: Sequence[bytes], dos_date: int) -> bytes:
+        """The archive of the constant members then ``contents`` (one per name, UTF-8), each deflated
+        (``_deflate``, level 1) unless that does not make it smaller: ``_zip``'s bytes."""
+        local, central, offset, heads, centrals = self._day(dos_date)
+        out = [local]
+        directory = [central]
+        pack_sizes = _SIZES.pack
+        pack_offset = _OFFSET.pack
+        for raw, local_end, central_end in zip(contents, self.local_ends, self.central_ends):
+            data = _deflate(raw, 1)
+            deflated = len(data) < len(raw)
+            if not deflated:
+                data = raw
+            sizes = pack_sizes(zlib.crc32(raw), len(data), len(raw))
+            out += (heads[deflated], sizes, local_end, data)
+            directory += (centrals[deflated], sizes, central_end, pack_offset(offset))
+            directory.append(local_end[_NAME_LENGTHS.size:])
+            offset += _LOCAL_HEAD.size + _SIZES.size + len(local_end) + len(data)
+        count = len(self.constant) + len(contents)
+        length = sum(map(len, directory))
+        out += directory
+        out.append(_END.pack(b"PK\x05\x06", 0, 0, count, count, length, offset, 0))
+        return b"".join(out)
+
+
 @dataclass(frozen=True)
 class Workbook:
     """The workbook of one set of table declarations: a 说明 sheet, then one sheet per table."""
@@ -320,11 +392,24 @@ class Workbook:
         return self.write_sheets([sheet.xml(values) for sheet in self.sheets], title=title, day=day)
 
     def write_sheets(self, sheets: Sequence[str | bytes], *, title: str, day: date) -> bytes:
-        """The workbook of the sheets' XML (``Sheet.xml`` or ``Sheet.xml_bytes``, one per sheet, in order)."""
+        """The workbook of the sheets' XML (``Sheet.xml`` or ``Sheet.xml_bytes``, one per sheet, in order):
+        the bytes of ``write_sheets_by_members`` (``_Archive``)."""
+        stamp = f"{day.isoformat()}T00:00:00Z"
+        core = _CORE.format(title=xml_text(title), stamp=stamp).encode("utf-8")
+        return self.archive.pack([core, *(xml if isinstance(xml, bytes) else xml.encode("utf-8") for xml in sheets)],
+                                 _dos_date(day))
+
+    def write_sheets_by_members(self, sheets: Sequence[str | bytes], *, title: str, day: date) -> bytes:
+        """``write_sheets``' definition: every member made (``_member``), then zipped (``_zip``)."""
         stamp = f"{day.isoformat()}T00:00:00Z"
         members = [*self.constant, _member("docProps/core.xml", _CORE.format(title=xml_text(title), stamp=stamp))]
         members += [_member(f"xl/worksheets/sheet{n}.xml", xml) for n, xml in enumerate(sheets, 1)]
         return _zip(members, day)
+
+    @cached_property
+    def archive(self) -> _Archive:
+        return _Archive(self.constant, ("docProps/core.xml",
+                                        *(f"xl/worksheets/sheet{n}.xml" for n in range(1, len(self.sheets) + 1))))
 
 
 @cache  # declarations hash by identity: one workbook layout per set of tables
