@@ -33,13 +33,15 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from .findings import Finding
 from .model import Agency, Report
-from .roster import Roster
 from .rules import Where, finding
 from .slugs import slug_for
+
+if TYPE_CHECKING:  # a parameter's type only: the files worker (``Layout``) reads no roster, nor YAML
+    from .roster import Roster
 
 DEFAULT_PREFIX = "reports"
 DEFAULT_PAGE_SIZE = 200  # entries of a listing page, at most
