@@ -35,12 +35,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
-from .findings import Finding
 from .model import Agency, Report
-from .rules import Where, finding
-from .slugs import slug_for
 
-if TYPE_CHECKING:  # a parameter's type only: the files worker (``Layout``) reads no roster, nor YAML
+if TYPE_CHECKING:  # types only: the files worker (``Layout``) reads no roster (nor YAML)
+    from .findings import Finding
     from .roster import Roster
 
 DEFAULT_PREFIX = "reports"
@@ -174,6 +172,8 @@ def build_index(reports: Iterable[Report], roster: Roster | None = None) -> Port
 
 def _groups(slugs: Iterable[str], roster: Roster | None) -> tuple[Group, ...]:
     """The roster's groups that have reports, in roster order, then the agencies with no group."""
+    from .slugs import slug_for  # here: the files worker needs ``Layout`` alone
+
     if roster is None or not roster.groups:
         return ()
     members: dict[str, set[str]] = {}
@@ -192,6 +192,8 @@ def _groups(slugs: Iterable[str], roster: Roster | None) -> tuple[Group, ...]:
 
 def check_layout(reports: Iterable[Report]) -> list[Finding]:
     """Agency codes that cannot get a page of their own under this URL scheme."""
+    from .rules import Where, finding  # here: the files worker needs ``Layout`` alone
+
     found = []
     for report in reports:
         slug = report.agency.slug

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 HEAVY = (
     "jinja2", "markdown", "yaml", "nh3",
     "gongkai.collection", "gongkai.loading", "gongkai.loading_pool", "gongkai.parsing", "gongkai.validation",
-    "gongkai.pages", "gongkai.templating", "gongkai.navigation", "gongkai.roster",
+    "gongkai.pages", "gongkai.templating", "gongkai.navigation", "gongkai.roster", "gongkai.rules",
     "gongkai.opendata.site", "gongkai.opendata.trends", "gongkai.opendata.compliance",
     "gongkai.attachments", "gongkai.embedding", "gongkai.wordml",
 )
