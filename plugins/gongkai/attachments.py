@@ -15,12 +15,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .embedding import Rendered, rendered, report_docx, report_fragment, report_fragment_bytes, report_page_bytes
 from .indexing import Layout
 from .model import Report
-from .opendata.site import SiteFile
 from .wordml import DOCX_MEDIA_TYPE
+
+if TYPE_CHECKING:  # imported where used: the files worker (``gongkai.offload``) makes no ``SiteFile``
+    from .opendata.site import SiteFile
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ def _chunks(data: bytes) -> Callable[[], Iterable[bytes]]:
 
 def export(report: Report, folder: Path) -> list[tuple[Kind, Path]]:
     """The report's three attachments written into ``folder`` (``gongkai export``), each atomically."""
+    from .opendata.site import SiteFile
+
     written = []
     for kind, data in zip(KINDS, make_all(report)):
         path = folder / file_name(report, kind)
@@ -95,6 +100,8 @@ class Attachments:
         self._last: tuple[Rendered, str | None] | None = None
 
     def _site_files(self, report: Report) -> tuple[SiteFile, ...]:
+        from .opendata.site import SiteFile
+
         return tuple(SiteFile(src_uri(self.layout, report, kind), kind.media_type,
                               partial(self._chunks, report, kind), report.source)
                      for kind in KINDS)

@@ -33,13 +33,13 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
-from .findings import Finding
 from .model import Agency, Report
-from .roster import Roster
-from .rules import Where, finding
-from .slugs import slug_for
+
+if TYPE_CHECKING:  # types only: the files worker (``Layout``) reads no roster (nor YAML)
+    from .findings import Finding
+    from .roster import Roster
 
 DEFAULT_PREFIX = "reports"
 DEFAULT_PAGE_SIZE = 200  # entries of a listing page, at most
@@ -172,6 +172,8 @@ def build_index(reports: Iterable[Report], roster: Roster | None = None) -> Port
 
 def _groups(slugs: Iterable[str], roster: Roster | None) -> tuple[Group, ...]:
     """The roster's groups that have reports, in roster order, then the agencies with no group."""
+    from .slugs import slug_for  # here: the files worker needs ``Layout`` alone
+
     if roster is None or not roster.groups:
         return ()
     members: dict[str, set[str]] = {}
@@ -190,6 +192,8 @@ def _groups(slugs: Iterable[str], roster: Roster | None) -> tuple[Group, ...]:
 
 def check_layout(reports: Iterable[Report]) -> list[Finding]:
     """Agency codes that cannot get a page of their own under this URL scheme."""
+    from .rules import Where, finding  # here: the files worker needs ``Layout`` alone
+
     found = []
     for report in reports:
         slug = report.agency.slug

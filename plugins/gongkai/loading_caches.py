@@ -13,44 +13,16 @@ from typing import Any
 
 import yaml
 
+# The paths' cache, apart (no YAML where reports are only unpickled); ``loading`` takes it from here.
+from .shared_paths import child_paths as child_paths
+from .shared_paths import shared_path as shared_path
+
 try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
     BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     BaseLoader = yaml.SafeLoader
 
-Path_ = tuple[Any, ...]
 _ScalarNode = yaml.ScalarNode
-
-
-# Every report spells the same few hundred paths: one tuple for each, shared by the marks and
-# values of every report (a tuple per path per report was a fifth of a parsed report's memory).
-# Keyed by the path itself; it only grows with paths never seen before, and is emptied past a bound.
-_PATHS: dict[Path_, Path_] = {}
-_PATHS_BOUND = 100_000
-
-
-_CHILDREN: dict[Path_, dict[Any, Path_]] = {}  # a path's children's shared tuples by their last key
-
-
-def shared_path(path: Path_) -> Path_:
-    """The one tuple kept for this path (equal to ``path``)."""
-    found = _PATHS.get(path)
-    if found is None:
-        if len(_PATHS) >= _PATHS_BOUND:
-            _PATHS.clear()
-            _CHILDREN.clear()
-        found = _PATHS[path] = path
-    return found
-
-
-def child_paths(path: Path_) -> dict[Any, Path_]:
-    """The shared tuples of ``path``'s children, by key (the caller adds the ones it makes: ``shared_path``).
-
-    The loader looks every key of a report up here: no tuple is made for a path seen before."""
-    found = _CHILDREN.get(path)
-    if found is None:
-        found = _CHILDREN[path] = {}
-    return found
 
 
 # Plain decimal integers as written (the loader checks the form first), short ones only, bounded.

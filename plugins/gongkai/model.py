@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from .deadlines import Duty, duty_from_name
 from .formats import FORMATS, CellSpec, FormatSpec, Relation, Section, TableSpec
-from .loading_caches import shared_path
 from .marks import Mark, nearest
+from .shared_paths import shared_path
 
 CellValue = int | Decimal
 R = TypeVar("R")

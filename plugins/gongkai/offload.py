@@ -38,26 +38,48 @@ import sys
 import threading
 import types
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import attachments
-from .attachments import KINDS
 from .formats import FORMATS, FormatSpec
 from .indexing import Layout
 from .model import Report
 from .opendata import dataset
 from .opendata.exports import rendered, report_xlsx
 from .opendata.fileio import write_chunks
-from .opendata.site import DOWNLOADS, FOLDER, report_file
 
+if TYPE_CHECKING:
+    from .attachments import Kind
+
+# The worker (a new interpreter for each build: ``spawn``) imports this module and what it needs to make
+# the files, nothing of the pages: ``attachments`` (the report pages' rendering) only with attachments,
+# ``opendata.site`` (its pages, charts and templates: Jinja) never; what it needs of it comes in the
+# ``Plan``. ``tests/core/test_worker_imports.py`` keeps it so.
 START_METHOD = "spawn"  # the same on every system (Windows has no other); the worker imports only what it needs
 POLL_S = 0.5  # how often a wait checks that the worker is still alive
 
 
 class OffloadError(Exception):
     """A report's files could not be made or written (the message names the file)."""
+
+
+def _download_suffixes() -> tuple[str, ...]:
+    from .opendata.site import DOWNLOADS
+
+    return tuple(suffix for _, suffix, _, _ in DOWNLOADS)
+
+
+def _data_folder() -> str:
+    from .opendata.site import FOLDER
+
+    return FOLDER
+
+
+def _kinds() -> tuple[Kind, ...]:
+    from .attachments import KINDS
+
+    return KINDS
 
 
 @dataclass(frozen=True)
@@ -68,11 +90,20 @@ class Plan:
     layout: Layout
     open_data: bool = True  # each report's CSV, XLSX, JSON and the dataset
     attachments: bool = True  # each report's fragment, one-file page, Word document
+    # Open data's downloads (the file name endings of ``opendata.site.DOWNLOADS``, in its order) and
+    # folder, taken where the plan is made: the worker need not import ``opendata.site``.
+    downloads: tuple[str, ...] = field(default_factory=_download_suffixes)
+    folder: str = field(default_factory=_data_folder)
 
     @property
     def per_report(self) -> int:
         """How many files (and so sizes) each report has."""
-        return (len(DOWNLOADS) if self.open_data else 0) + (len(KINDS) if self.attachments else 0)
+        return (len(self.downloads) if self.open_data else 0) + (len(_kinds()) if self.attachments else 0)
+
+
+def report_file(layout: Layout, report: Report, suffix: str) -> str:
+    """``opendata.site.report_file``, without importing it (a test checks that the two agree)."""
+    return f"{layout.prefix}/{report.agency.slug}/{report.year}.{suffix}"
 
 
 def _write_failed(path: str, error: OSError) -> str:
@@ -100,7 +131,7 @@ class FilesWriter:
 
     def open(self) -> None:
         if self.plan.open_data:
-            folder = f"{self.plan.layout.prefix}/{FOLDER}/"
+            folder = f"{self.plan.layout.prefix}/{self.plan.folder}/"
             self.dataset = dataset.DatasetWriter(self._path(folder + dataset.CELLS_CSV),
                                                  self._path(folder + dataset.CELLS_JSON))
             try:
@@ -122,14 +153,16 @@ class FilesWriter:
         share: Share | None = None
         if self.plan.open_data:
             made = rendered(report)
-            for kind, suffix, _, _ in DOWNLOADS:
+            for suffix in self.plan.downloads:
                 chunks: Sequence[bytes] = (
-                    (made.csv,) if kind == "CSV" else (made.json, b"\n") if kind == "JSON"
+                    (made.csv,) if suffix == "csv" else (made.json, b"\n") if suffix == "json"
                     else (report_xlsx(report, source=report.title, states=made.states),))
                 out.append((report_file(self.plan.layout, report, suffix), chunks))
             share = (made.cells_csv, made.json)
         if self.plan.attachments:
-            for attachment, data in zip(KINDS, attachments.make_all(report)):
+            from . import attachments
+
+            for attachment, data in zip(attachments.KINDS, attachments.make_all(report)):
                 out.append((attachments.src_uri(self.plan.layout, report, attachment), (data,)))
         return out, share
 
@@ -164,7 +197,7 @@ class FilesWriter:
         try:
             return self.dataset.finish()
         except OSError as error:
-            raise OffloadError(_write_failed(f"{self.plan.layout.prefix}/{FOLDER}/{dataset.CELLS_JSON}",
+            raise OffloadError(_write_failed(f"{self.plan.layout.prefix}/{self.plan.folder}/{dataset.CELLS_JSON}",
                                              error)) from None
 
     def abort(self) -> None:
@@ -425,8 +458,11 @@ class Offload:
         return self.ready.pop(position)
 
     def _uris(self, report: Report) -> list[str]:
-        uris = [report_file(self.plan.layout, report, suffix) for _, suffix, _, _ in DOWNLOADS] if self.plan.open_data else []
-        return uris + ([attachments.src_uri(self.plan.layout, report, k) for k in KINDS] if self.plan.attachments else [])
+        from . import attachments
+
+        uris = [report_file(self.plan.layout, report, suffix) for suffix in self.plan.downloads] if self.plan.open_data else []
+        return uris + ([attachments.src_uri(self.plan.layout, report, k) for k in attachments.KINDS]
+                       if self.plan.attachments else [])
 
     def _next(self) -> None:
         """One more report written (in process, or taken from the worker) or its sizes received."""

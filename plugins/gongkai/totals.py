@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Iterator, Mapping
 
 from .formats import Block, CellSpec, Column, LeafRow, TableSpec
-from .loading_caches import shared_path
+from .shared_paths import shared_path
 
 CellPath = tuple[str, ...]
 

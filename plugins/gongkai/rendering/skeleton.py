@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from jinja2 import Template
+from typing import TYPE_CHECKING
 
 from ..formats import TableSpec
 from ..model import CellPath
+
+if TYPE_CHECKING:  # a key's type only: the files worker lays tables out (``forms``) without Jinja
+    from jinja2 import Template
 
 TextOf = Callable[[CellPath], str]  # the text of the cell at a path: a report's number, or a placeholder
 Render = Callable[[TextOf], str]  # the table's HTML, asking ``text_of`` for each number's text

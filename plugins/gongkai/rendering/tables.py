@@ -16,15 +16,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from jinja2 import Environment, Template
 from markupsafe import escape
 
 from ..formats import Block, CellSpec, Column, Row, TableSpec
 from ..model import CellPath, CellState, CellValue, PublishedCell, Report
-from ..templating import make_environment
 from .skeleton import TextOf, cached_skeleton
+
+if TYPE_CHECKING:  # Jinja is imported where a table is rendered: laying one out (``forms``, the XLSX) needs none
+    from jinja2 import Environment, Template
 
 TEMPLATE = "tables/table.html"
 
@@ -396,6 +397,8 @@ def _layout(table: TableSpec, id_prefix: str, text_of: TextOf) -> TableLayout:
 @lru_cache(maxsize=1)
 def default_environment() -> Environment:
     """The package's own templates; a site passes its own environment to override them."""
+    from ..templating import make_environment
+
     return make_environment(keep_trailing_newline=False)
 
 
