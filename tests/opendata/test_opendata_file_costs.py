@@ -18,6 +18,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_opendata_bytes import _archived, _hard, corpus_reports  # noqa: F401 (a fixture)
 
 from gongkai.model import Agency, Report
@@ -229,3 +231,12 @@ def test_report_cells_texts_of_cells_holding_no_integer(sample_reports: list[Rep
             assert cells.numbers[n] == (str(value) if number else "" if value is None else
                                         number_text(value)).encode(), (n, value)
             assert cells.json_values[n] == (str(value) if number else _json_value(value)).encode(), (n, value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("&<>\"'\n\r\t a中;#x"), max_size=30) | st.text(max_size=30))
+def test_the_workbooks_escapes_are_saxutils(text: str) -> None:
+    from xml.sax import saxutils
+
+    assert xlsx.escape(text) == saxutils.escape(text)
+    assert xlsx.quoteattr(text) == saxutils.quoteattr(text)

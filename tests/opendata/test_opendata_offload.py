@@ -232,18 +232,27 @@ def test_a_full_disk_fails_the_build_naming_the_file(tmp_path: Path, monkeypatch
     assert "Traceback" not in text
 
 
-def test_an_exception_in_the_worker_fails_the_build_naming_the_report(tmp_path: Path, monkeypatch, caplog) -> None:
+@pytest.mark.parametrize("worker_behind", [False, True])
+def test_an_exception_in_the_worker_fails_the_build_naming_the_report(tmp_path: Path, monkeypatch, caplog,
+                                                                      worker_behind: bool) -> None:
     if "fork" not in METHODS:
         pytest.skip("the fault is put into the worker by forking")
     monkeypatch.setattr(offload, "START_METHOD", "fork")
-    real = FilesWriter.files
+    if worker_behind:  # the worker reads its reports slowly: the build process makes them itself
+        import time
+
+        read = offload.loads_batch
+        monkeypatch.setattr(offload, "loads_batch", lambda data: (time.sleep(0.5), read(data))[1])
+    real = FilesWriter.make
 
     def failing(self, report):
         if report.key == ("shifan-zhen", 2023):
             raise RuntimeError("模拟的错误")
         return real(self, report)
 
-    monkeypatch.setattr(FilesWriter, "files", failing)
+    # ``make``: what the worker and the build process (taking a report when the worker is behind) both
+    # call, so the report fails wherever it is made, with the same message.
+    monkeypatch.setattr(FilesWriter, "make", failing)
     text = _fails(_portal(tmp_path, workers=1), caplog)
     assert "gongkai：生成报告 reports/shifan-zhen/2023.yml 的下载文件和附件时出错（RuntimeError：模拟的错误）" in text
 
