@@ -176,7 +176,9 @@ def available() -> bool:
     return CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
 
 
-QUERIES = ("东湖镇人民政府 2019年", "政策解读")  # bench/run.py's: the first report's agency and year, a common phrase
+# bench/run.py's for a portal of the province tree (the default): its first report's agency and year, a
+# common phrase (a --tree flat portal's first report is 东湖镇人民政府's: give --page and --query).
+QUERIES = ("江南省人民政府 2019年", "政策解读")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("site", type=Path, help="the built site's folder")
     parser.add_argument("--reports", type=int, required=True, help="reports in the portal (for the per-report sizes)")
-    parser.add_argument("--page", default="reports/donghu-zhen/2019/", help="the report page opened first (URL path)")
+    parser.add_argument("--page", default="reports/jiangnan-sheng/2019/", help="the report page opened first (URL path)")
     parser.add_argument("--query", action="append",
                         help="the queries typed, two or more (default: %s)" % " / ".join(QUERIES))
     parser.add_argument("--baseline", action="store_true", help="the site uses Material's search")
