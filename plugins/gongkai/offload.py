@@ -247,7 +247,9 @@ def batch_size(data: bytes) -> int:
 def _slim(report: Report) -> Report:
     slim = copy.copy(report)
     slim.marks = {}
-    slim.narrative = _EncodedNarrative(report.narrative)  # type: ignore[assignment]
+    narrative: Any = report.narrative
+    if type(narrative) is dict and all(type(text) is str for text in narrative.values()):  # else: as it is
+        slim.narrative = _EncodedNarrative(report.narrative)  # type: ignore[assignment]
     return slim
 
 

@@ -46,3 +46,9 @@ def test_a_narrative_with_a_lone_surrogate_still_goes_through() -> None:
     report = _reports()[0]
     report.narrative = {**report.narrative, "overview": "前\ud800后"}
     assert offload.loads(offload.dumps(report)).narrative["overview"] == "前\ud800后"
+
+
+def test_a_narrative_holding_something_else_than_text_goes_as_it_is() -> None:
+    report = _reports()[0]
+    report.narrative = {**report.narrative, "overview": None}  # type: ignore[dict-item]
+    assert offload.loads(offload.dumps(report)).narrative == report.narrative
