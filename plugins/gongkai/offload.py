@@ -38,7 +38,7 @@ import sys
 import threading
 import types
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -48,32 +48,21 @@ from .model import Report
 from .opendata import dataset
 from .opendata.exports import rendered, report_xlsx
 from .opendata.fileio import write_chunks
+from .opendata.places import DOWNLOADS, FOLDER, report_file
 
 if TYPE_CHECKING:
     from .attachments import Kind
 
 # The worker (a new interpreter for each build: ``spawn``) imports this module and what it needs to make
 # the files, nothing of the pages: ``attachments`` (the report pages' rendering) only with attachments,
-# ``opendata.site`` (its pages, charts and templates: Jinja) never; what it needs of it comes in the
-# ``Plan``. ``tests/core/test_worker_imports.py`` keeps it so.
+# ``opendata.site`` (its pages, charts and templates: Jinja) never: the names of the files are in
+# ``opendata.places``. ``tests/core/test_worker_imports.py`` keeps it so.
 START_METHOD = "spawn"  # the same on every system (Windows has no other); the worker imports only what it needs
 POLL_S = 0.5  # how often a wait checks that the worker is still alive
 
 
 class OffloadError(Exception):
     """A report's files could not be made or written (the message names the file)."""
-
-
-def _download_suffixes() -> tuple[str, ...]:
-    from .opendata.site import DOWNLOADS
-
-    return tuple(suffix for _, suffix, _, _ in DOWNLOADS)
-
-
-def _data_folder() -> str:
-    from .opendata.site import FOLDER
-
-    return FOLDER
 
 
 def _kinds() -> tuple[Kind, ...]:
@@ -90,20 +79,14 @@ class Plan:
     layout: Layout
     open_data: bool = True  # each report's CSV, XLSX, JSON and the dataset
     attachments: bool = True  # each report's fragment, one-file page, Word document
-    # Open data's downloads (the file name endings of ``opendata.site.DOWNLOADS``, in its order) and
-    # folder, taken where the plan is made: the worker need not import ``opendata.site``.
-    downloads: tuple[str, ...] = field(default_factory=_download_suffixes)
-    folder: str = field(default_factory=_data_folder)
+    # Open data's downloads (the file name endings of ``opendata.places.DOWNLOADS``, in its order) and folder.
+    downloads: tuple[str, ...] = tuple(suffix for _, suffix, _, _ in DOWNLOADS)
+    folder: str = FOLDER
 
     @property
     def per_report(self) -> int:
         """How many files (and so sizes) each report has."""
         return (len(self.downloads) if self.open_data else 0) + (len(_kinds()) if self.attachments else 0)
-
-
-def report_file(layout: Layout, report: Report, suffix: str) -> str:
-    """``opendata.site.report_file``, without importing it (a test checks that the two agree)."""
-    return f"{layout.prefix}/{report.agency.slug}/{report.year}.{suffix}"
 
 
 def _write_failed(path: str, error: OSError) -> str:

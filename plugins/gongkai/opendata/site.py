@@ -47,6 +47,7 @@ from .exports import (
     report_xlsx,
 )
 from .fast_html import CHART_TEMPLATE, EXTRAS_TEMPLATE, chart_markup, own_template, report_extras_of_figures
+from .places import DOWNLOADS, FOLDER, report_file
 from .rollup import Left, Rollup, rollup, uncountable
 from .trends import (
     APPEAL_OUTCOMES,
@@ -59,7 +60,6 @@ from .trends import (
 )
 from .trends import key_figures as figures_of
 
-FOLDER = "open_data"  # reports/open_data/: "_" never occurs in an agency code, so it cannot clash
 NOT_COUNTED = "not_counted"  # totals-<year>/[<group>/]not_counted/: nor in a group's code
 ALL_CODE = "quanbu"  # the compliance view's one group (全部机关) of a portal without roster groups
 
@@ -68,11 +68,6 @@ def group_slug(name: str) -> str:
     """A group page's name for a name that is no group of the roster (``OpenData.group_code`` gives
     every group the readable code of the listings): stable for the name."""
     return f"group-{zlib.crc32(name.encode('utf-8')):08x}"
-
-
-def report_file(layout: Layout, report: Report, suffix: str) -> str:
-    """Where a report's data file lives: ``reports/<code>/<year>.csv``."""
-    return f"{layout.prefix}/{report.agency.slug}/{report.year}.{suffix}"
 
 
 class PagedIslands(Islands):
@@ -178,13 +173,6 @@ class MoreDownloads(Protocol):
     def downloads(self, report: Report) -> list[tuple[str, str, str, SiteFile]]:
         """(title, file type, what it is for, file) of each."""
         ...
-
-
-DOWNLOADS = (
-    ("CSV", "csv", "text/csv", "逐格数据，UTF-8 编码，可用 Excel 打开"),
-    ("XLSX", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 工作簿，按官方表格排版"),
-    ("JSON", "json", "application/json", "报告全部内容，供程序读取"),
-)
 
 
 @dataclass
