@@ -161,13 +161,14 @@ def _descendants(pid: int) -> list[int]:
 
 
 def run_build(config: Path, site_dir: Path, timeout: float = 1800, sample_s: float = 0.1,
-              rss_limit_mb: float | None = None) -> BuildTiming:
+              rss_limit_mb: float | None = None, env: dict[str, str] | None = None) -> BuildTiming:
     """``mkdocs build`` in a child process: wall and CPU time, peak RSS of it and of its children.
 
     ``os.wait4`` gives CPU time (the child's and its waited-for children's) and a peak RSS that is
     the largest of them; /proc is sampled every ``sample_s`` to tell the mkdocs process's own peak
     from that of the processes it starts (Pagefind's indexer). ``rss_limit_mb``: the build and its
     children are stopped when together they hold more (a shared machine); ``returncode`` is then -9.
+    ``env``: the build's environment (default: this process's).
     """
     log_path = site_dir.parent / f"{site_dir.name}.log"
     mkdocs_mb = child_mb = tree_mb = 0.0
@@ -176,7 +177,8 @@ def run_build(config: Path, site_dir: Path, timeout: float = 1800, sample_s: flo
     with open(log_path, "w", encoding="utf-8") as log:
         start = time.perf_counter()
         child = subprocess.Popen([*MKDOCS, "build", "-q", "-f", str(config), "-d", str(site_dir)],
-                                 stdout=log, stderr=subprocess.STDOUT, cwd=config.parent, start_new_session=True)
+                                 stdout=log, stderr=subprocess.STDOUT, cwd=config.parent, start_new_session=True,
+                                 env=env)
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)

@@ -20,6 +20,13 @@ of the last build's ~4,000 files pays ~1 ms of system time per file it creates (
 reports with open data, against 0.5 s into a fresh folder). ``--delete-between`` removes each
 side's last site just before its next build instead (how the figures before 2026-12-07 were taken).
 
+``--against REV`` adds a third side: the same reports built by the code of a git revision (``git
+archive`` of its ``plugins``, ``overrides``, ``bench`` and ``mkdocs.yml``, imported ahead of the
+installed gongkai through ``PYTHONPATH``), configured as that revision's own benchmark configured its
+portals (its ``synth.site_config``: its theme, its search). Issue 11 asks that open data's cost stay
+within 15 % of "today's build": with ``--against 5e84416`` (main just before open data landed, the
+day the issue was written) each round also compares the build with open data to that build.
+
 ``--profile`` also prints a cProfile of one in-process full build with open data (``workers: 0``:
 the files are made in the profiled process; the functions of ``gongkai.opendata`` and their callees
 by cumulative time).
@@ -35,7 +42,9 @@ import os
 import pstats
 import shutil
 import statistics
+import subprocess
 import sys
+import tarfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +73,13 @@ class Run:
     returncode: int
     tree_rss_mb: float = 0.0  # the whole build: mkdocs and every process under it (worker, Pagefind), summed
     load: float = 0.0  # the 1-minute load average when the build started
+    code: str = ""  # the git revision whose code built it (``--against``); "" for this checkout's
+    pages: int = 0  # index.html files in its site (the sides build the same reports)
+
+    @property
+    def side(self) -> str:
+        """"with" or "without" open data (this checkout's code), or "against" (``--against``)."""
+        return "against" if self.code else "with" if self.open_data else "without"
 
     @property
     def user_s(self) -> float:
@@ -85,6 +101,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--delete-between", action="store_true",
                         help="remove each side's last site just before its next build (default: keep every site "
                              "until the last build is done)")
+    parser.add_argument("--against", metavar="REV", default=None,
+                        help="a third side: the same portal built by the code of this git revision (its own "
+                             "configuration), e.g. 5e84416, main before open data landed")
     parser.add_argument("--attachments", action="store_true",
                         help="the build with open data also makes the attachments (off on both sides by default)")
     return parser.parse_args(argv)
@@ -105,24 +124,75 @@ def write_portal(root: Path, n: int, search: bool, workers: str = "auto", attach
         (root / name).write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def build(root: Path, open_data: bool, timeout: float, number: int | None = None) -> Run:
+@dataclass(frozen=True)
+class Against:
+    """The code of an older revision and a project of its own around the portal's reports."""
+
+    revision: str  # as git names it (short hash)
+    config: Path  # its mkdocs.yml
+    env: dict[str, str]  # the environment its builds run in (its plugins first on PYTHONPATH)
+
+
+AGAINST_PATHS = ("plugins", "overrides", "bench", "mkdocs.yml")
+_AGAINST_CONFIG = (  # run with the revision's bench first on sys.path: its own synth configures its project
+    "import sys, pathlib; sys.path.insert(0, sys.argv[1]); import synth; root = pathlib.Path(sys.argv[2]); "
+    "synth.write_config(root, synth.site_config(gongkai=True)); "
+    "(root / synth.DOCS_DIR).mkdir(exist_ok=True); "
+    "(root / synth.DOCS_DIR / 'index.md').write_text(synth.INDEX_MD, encoding='utf-8')")
+
+
+def against_project(root: Path, revision: str, repo: Path = HERE.parent) -> Against:
+    """The code of ``revision`` (``git archive``) in ``root/code-<rev>`` and its project in ``root/project-<rev>``:
+    that revision's configuration (``synth.site_config`` of its bench) around ``root/reports`` (linked)."""
+    rev = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", f"{revision}^{{commit}}"],
+                         check=True, capture_output=True, text=True).stdout.strip()
+    code, project = root / f"code-{rev}", root / f"project-{rev}"
+    for folder in (code, project):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", rev, *AGAINST_PATHS],
+                             check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+, 3.11.4+
+            tar.extractall(code, filter="data")
+        else:  # our own repository's archive
+            tar.extractall(code)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(code / "plugins"), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    subprocess.run([sys.executable, "-c", _AGAINST_CONFIG, str(code / "bench"), str(project)], check=True, env=env)
+    (project / "reports").symlink_to(root / "reports", target_is_directory=True)
+    return Against(rev, project / "mkdocs.yml", env)
+
+
+def build(root: Path, open_data: bool, timeout: float, number: int | None = None,
+          against: Against | None = None) -> Run:
     """One ``mkdocs build`` in a child process (``measure.run_build``), into a site folder of its side,
-    or, with ``number``, a new folder of its own (kept: see the module's docstring)."""
-    site = root / (("site-with" if open_data else "site-without") + (f"-{number}" if number is not None else ""))
+    or, with ``number``, a new folder of its own (kept: see the module's docstring); with ``against``,
+    by that revision's code and configuration (``open_data`` is then False)."""
+    name = "site-against" if against is not None else "site-with" if open_data else "site-without"
+    site = root / (name + (f"-{number}" if number is not None else ""))
     if number is None:  # --delete-between: the deletion before each build is what it asks for
         shutil.rmtree(site, ignore_errors=True)
-    b = measure.run_build(root / CONFIGS[open_data], site, timeout=timeout)
+    if against is not None:
+        b = measure.run_build(against.config, site, timeout=timeout, env=against.env)
+    else:
+        b = measure.run_build(root / CONFIGS[open_data], site, timeout=timeout)
     if b.returncode != 0:
         print(b.log_tail, file=sys.stderr)
-    return Run(open_data, b.cpu_s, b.system_s, b.wall_s, b.mkdocs_rss_mb or b.peak_rss_mb, b.returncode,
-               tree_rss_mb=b.tree_rss_mb, load=b.load_before[0])
+    return Run(open_data and against is None, b.cpu_s, b.system_s, b.wall_s, b.mkdocs_rss_mb or b.peak_rss_mb,
+               b.returncode, tree_rss_mb=b.tree_rss_mb, load=b.load_before[0],
+               code=against.revision if against is not None else "", pages=b.pages)
 
 
-def order(runs: int) -> list[bool]:
-    """with, without, without, with, with, without, …: each side as often first as second."""
-    out: list[bool] = []
+def order(runs: int, against: bool = False) -> list[str]:
+    """Rounds of one build of each side: with, without, then without, with, …, each side as often first as
+    second; with ``against``, the three sides in turn (with, without, against; without, against, with; …)."""
+    if against:
+        sides = ("with", "without", "against")
+        return [sides[(i + j) % 3] for i in range(runs) for j in range(3)]
+    out: list[str] = []
     for i in range(runs):
-        out.extend((True, False) if i % 2 == 0 else (False, True))
+        out.extend(("with", "without") if i % 2 == 0 else ("without", "with"))
     return out
 
 
@@ -141,17 +211,18 @@ def side(runs: list[Run]) -> dict[str, float]:
             "load_min": min(r.load for r in runs), "load_max": max(r.load for r in runs)}
 
 
-def _pairs(runs: list[Run], figure: str) -> list[float]:
-    """Each build with open data against the build without it next to it (the same moment's load)."""
+def _pairs(runs: list[Run], figure: str, base: str = "without") -> list[float]:
+    """Each build with open data against the build of side ``base`` of its round (the same moment's load)."""
+    per_round = 3 if any(r.code for r in runs) else 2
     out = []
-    for a, b in zip(runs[0::2], runs[1::2]):
-        with_, without = (a, b) if a.open_data else (b, a)
-        out.append(getattr(with_, figure) / getattr(without, figure))
+    for start in range(0, len(runs) - per_round + 1, per_round):
+        by_side = {r.side: r for r in runs[start:start + per_round]}
+        out.append(getattr(by_side["with"], figure) / getattr(by_side[base], figure))
     return out
 
 
 def summary(runs: list[Run]) -> dict[str, Any]:
-    with_, without = side([r for r in runs if r.open_data]), side([r for r in runs if not r.open_data])
+    with_, without = side([r for r in runs if r.side == "with"]), side([r for r in runs if r.side == "without"])
     ratio = with_["cpu_median_s"] / without["cpu_median_s"]
     pairs, wall_pairs = _pairs(runs, "cpu_s"), _pairs(runs, "wall_s")
     user_pairs = _pairs(runs, "user_s")
@@ -160,7 +231,20 @@ def summary(runs: list[Run]) -> dict[str, Any]:
             "pair_ratio_median": statistics.median(pairs),
             "wall_ratio": with_["wall_median_s"] / without["wall_median_s"], "wall_pair_ratios": wall_pairs,
             "wall_pair_ratio_median": statistics.median(wall_pairs),
-            "allowance": ALLOWANCE, "within": ratio <= ALLOWANCE}
+            "allowance": ALLOWANCE, "within": ratio <= ALLOWANCE, **_against_summary(runs, with_)}
+
+
+def _against_summary(runs: list[Run], with_: dict[str, float]) -> dict[str, Any]:
+    """The build with open data against the revision's (``--against``): ratios of the medians and of the rounds."""
+    older = [r for r in runs if r.side == "against"]
+    if not older:
+        return {}
+    against = side(older)
+    cpu_pairs, wall_pairs = _pairs(runs, "cpu_s", "against"), _pairs(runs, "wall_s", "against")
+    return {"against": against, "against_revision": older[0].code,
+            "against_ratio": with_["cpu_median_s"] / against["cpu_median_s"], "against_pair_ratios": cpu_pairs,
+            "against_wall_ratio": with_["wall_median_s"] / against["wall_median_s"],
+            "against_wall_pair_ratios": wall_pairs}
 
 
 def profile(root: Path, top: int = 40) -> str:
@@ -190,18 +274,23 @@ def main(argv: list[str] | None = None) -> int:
     root = args.out / f"n{args.reports}"
     print(f"writing the {args.reports}-report portal in {root}", flush=True)
     write_portal(root, args.reports, search=not args.no_search, workers=args.workers, attachments=args.attachments)
+    against = against_project(root, args.against) if args.against else None
+    if against is not None:
+        print(f"the same reports built by {against.revision}'s code and configuration: {against.config}", flush=True)
     runs: list[Run] = []
-    for number, open_data in enumerate(order(args.runs)):
-        run = build(root, open_data, args.timeout, None if args.delete_between else number)
+    for number, name in enumerate(order(args.runs, against is not None)):
+        run = build(root, name == "with", args.timeout, None if args.delete_between else number,
+                    against if name == "against" else None)
+        label = {"with": "with    open data", "without": "without open data", "against": f"{run.code or '':<7} (older)"}[name]
         if run.returncode != 0:
-            print(f"build {'with' if open_data else 'without'} open data failed ({run.returncode})", file=sys.stderr)
+            print(f"build {label} failed ({run.returncode})", file=sys.stderr)
             return 1
         runs.append(run)
-        print(f"  {'with   ' if open_data else 'without'} open data: CPU {run.cpu_s:6.1f} s (system {run.system_s:4.1f} s), "
+        print(f"  {label}: CPU {run.cpu_s:6.1f} s (system {run.system_s:4.1f} s), "
               f"wall {run.wall_s:6.1f} s, peak RSS {run.peak_rss_mb:5.0f} MB (whole build {run.tree_rss_mb:5.0f} MB), "
-              f"load {run.load:.1f}", flush=True)
+              f"load {run.load:.1f}, {run.pages} pages", flush=True)
     for number in range(len(runs)):
-        for name in ("site-with", "site-without"):
+        for name in ("site-with", "site-without", "site-against"):
             shutil.rmtree(root / f"{name}-{number}", ignore_errors=True)
     measure.empty_trash(root.parent)
     result = summary(runs)
@@ -210,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     result["search"] = not args.no_search
     result["workers"] = args.workers
     result["attachments"] = args.attachments
+    result["against_config"] = str(against.config) if against is not None else None
     result["builds"] = [asdict(r) for r in runs]
     for name in ("without", "with"):
         s = result[name]
@@ -224,6 +314,15 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{p:.3f}" for p in result["user_pair_ratios"]) + ")")
     print(f"wall: ratio of the medians {result['wall_ratio']:.3f} (pairs: median {result['wall_pair_ratio_median']:.3f}, "
           + ", ".join(f"{p:.3f}" for p in result["wall_pair_ratios"]) + ")")
+    if "against" in result:
+        older = result["against"]
+        print(f"{result['against_revision']} (older code, its configuration): CPU median {older['cpu_median_s']:.1f} s "
+              f"(min {older['cpu_min_s']:.1f}, max {older['cpu_max_s']:.1f}), wall median {older['wall_median_s']:.1f} s "
+              f"(min {older['wall_min_s']:.1f}, max {older['wall_max_s']:.1f})")
+        print(f"with open data against {result['against_revision']}: CPU ratio of the medians {result['against_ratio']:.3f} "
+              "(rounds: " + ", ".join(f"{p:.3f}" for p in result["against_pair_ratios"]) + f"), wall "
+              f"{result['against_wall_ratio']:.3f} (rounds: " + ", ".join(f"{p:.3f}" for p in result["against_wall_pair_ratios"])
+              + f"); allowance {ALLOWANCE:.2f}: " + ("within" if result["against_ratio"] <= ALLOWANCE else "OVER"))
     if args.profile:
         text = profile(root)
         (args.out / "profile.txt").write_text(text, encoding="utf-8")

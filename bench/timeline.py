@@ -458,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--search", choices=("on", "off"), default="on")
     parser.add_argument("--open-data", choices=("on", "off"), default="on",
                         help="plugins.gongkai.open_data (off: the build without downloads, trends, roll-ups)")
+    parser.add_argument("--attachments", choices=("on", "off"), default="on",
+                        help="plugins.gongkai.attachments (off: open data's downloads without the Word and one-file pages)")
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
     parser.add_argument("--nice-worker", type=int, default=0,
                         help="the files worker's niceness (e.g. 19: a worker that falls behind the pages)")
@@ -476,13 +478,15 @@ def main(argv: list[str] | None = None) -> int:
         options["search"] = False
     if args.open_data == "off":
         options["open_data"] = False
+    if args.attachments == "off":
+        options["attachments"] = False
     root = args.out.resolve() / f"portal-{args.size}"
     portal = synth.cached_portal(root, args.size, args.cache.resolve(), plugin_options=options or None)
     site = root / "site"
     measure.set_aside(site, root)  # a deletion right before the build would cost it (measure.set_aside)
     result = run(portal.root / "mkdocs.yml", site, args.interval, root / "build.log", args.nice_worker)
     print(f"timeline: {args.size} reports, workers {args.workers or 'auto'}, search {args.search}, "
-          f"open data {args.open_data}")
+          f"open data {args.open_data}, attachments {args.attachments}")
     print(report(result))
     if result["returncode"]:
         print("\n".join(result["log_tail"]))
