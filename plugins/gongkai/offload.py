@@ -13,7 +13,7 @@ a time (``BATCH``, one pickle), in the order the pages are written, by a feeder 
 (so at most a pipe's worth of reports is in flight: memory stays bounded however large the
 portal), each without its source marks and with its format declaration by name (``dumps_batch``:
 the worker's caches are per declaration). The worker sends back each report's file sizes, which the report page's
-download links show, from a thread (it never stops because this process is busy elsewhere). When a page
+download links show, a batch's in one message, from a thread (it never stops because this process is busy elsewhere). When a page
 asks ``sizes(report)`` and the worker is behind, this process does not wait: it takes the next report
 nobody has taken (a shared counter: each report is made once, by either process) and makes it, and the
 worker puts that report's share of the dataset, sent to it, in its place: the dataset keeps its order and
@@ -26,6 +26,7 @@ the last report and the dataset and ends it.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import copy
 import copyreg
@@ -277,7 +278,9 @@ def loads_batch(data: bytes) -> list[Report]:
 def work(plan: Plan, tasks: Connection, results: Connection, close: Sequence[Connection] = (),
          claimed: Any = None, shares: Connection | None = None) -> None:
     """The worker: reports in, their sizes out (``(position, sizes)``; ``("done", dataset sizes)`` at the end,
-    or ``("error", text)``).
+    or ``("error", text)``), several in one message: a list of them, in order. The sizes of a batch's
+    reports go when the batch is made (one message, not one a report, for the main process to poll, read
+    and unpickle), or at once when the main process has taken a report after them (it waits for them).
 
     Each report is claimed before it is made (``claimed``: the next position nobody has taken, shared with
     the main process, which takes that one itself when it would otherwise wait for this worker); a report
@@ -288,12 +291,13 @@ def work(plan: Plan, tasks: Connection, results: Connection, close: Sequence[Con
         end.close()
     # Sent by a thread: the worker goes on while the main process is busy elsewhere (MkDocs reading every
     # page, the listing pages), however many sizes wait for it.
-    outbox: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
+    outbox: queue.SimpleQueue[list[tuple[Any, ...]] | None] = queue.SimpleQueue()
     sender = threading.Thread(target=_forward, args=(outbox, results), name="gongkai-files-results", daemon=True)
     sender.start()
     writer = FilesWriter(plan)
     report: Report | None = None
     position = 0
+    sized: list[tuple[Any, ...]] = []  # the sizes of the batch's reports made so far, not sent yet
     try:
         writer.open()
         while True:
@@ -310,21 +314,28 @@ def work(plan: Plan, tasks: Connection, results: Connection, close: Sequence[Con
                     position += 1
                 continue
             for report in loads_batch(payload):
+                if sized and claimed is not None and claimed.value > position:
+                    # The main process took a report after these: it is waiting for sizes, sent now.
+                    outbox.put(sized)
+                    sized = []
                 if claimed is None or _claim(claimed, position):
-                    outbox.put((position, writer.write(report)))
+                    sized.append((position, writer.write(report)))
                 else:
                     _put_share(writer, shares, position)
                 position += 1
             report = None
-        outbox.put(("done", writer.finish()))
+            if sized:
+                outbox.put(sized)
+                sized = []
+        outbox.put([("done", writer.finish())])
     except EOFError:  # the main process is gone
         writer.abort()
     except OffloadError as error:
         writer.abort()
-        outbox.put(("error", str(error)))
+        outbox.put([*sized, ("error", str(error))])
     except BaseException as error:  # noqa: BLE001 (any failure is reported, never a traceback)
         writer.abort()
-        outbox.put(("error", _make_failed(report, error)))
+        outbox.put([*sized, ("error", _make_failed(report, error))])
     finally:
         outbox.put(None)
         sender.join()
@@ -339,8 +350,19 @@ def _put_share(writer: FilesWriter, shares: Connection | None, position: int) ->
         writer.add_share(share)
 
 
-def _forward(outbox: queue.SimpleQueue[tuple[Any, ...] | None], results: Connection) -> None:
-    while (message := outbox.get()) is not None:
+def _forward(outbox: queue.SimpleQueue[list[tuple[Any, ...]] | None], results: Connection) -> None:
+    """Send the worker's messages, every one waiting in ``outbox`` in one message (a list), in order."""
+    last = False
+    while not last:
+        message = outbox.get()
+        if message is None:
+            return
+        while not outbox.empty():
+            more = outbox.get()
+            if more is None:
+                last = True
+                break
+            message += more
         try:
             results.send(message)
         except OSError:  # the main process is gone
@@ -385,6 +407,7 @@ class Offload:
         self.start_method = start_method or START_METHOD
         self.position = {r.key: i for i, r in enumerate(reports)}
         self.ready: dict[int, tuple[int, ...]] = {}  # sizes received (or written) and not asked for yet
+        self.inbox: collections.deque[tuple[Any, ...]] = collections.deque()  # the worker's messages not read yet
         self.given: set[int] = set()  # positions whose sizes were asked for
         self.received = 0  # reports whose sizes are known (sent by the worker or written here)
         self.dataset_sizes: tuple[int, int] | None = None
@@ -481,7 +504,7 @@ class Offload:
             return
         results = self.results
         assert results is not None
-        if not results.poll(0):  # the worker is behind: take the next report nobody has, or wait
+        if not self.inbox and not results.poll(0):  # the worker is behind: take the next report nobody has, or wait
             taken = self._take()
             if taken is not None:
                 self._steal(taken)
@@ -532,13 +555,16 @@ class Offload:
             self.outbox.put((position, share))
 
     def _receive(self) -> tuple[Any, ...]:
+        """The worker's next message (it sends them several at a time: ``work``)."""
+        if self.inbox:
+            return self.inbox.popleft()
         results = self.results
         assert results is not None and self.process is not None
         while True:
             try:
                 if results.poll(POLL_S):
-                    message: tuple[Any, ...] = results.recv()
-                    return message
+                    self.inbox.extend(results.recv())
+                    return self.inbox.popleft()
             except (EOFError, OSError):
                 pass
             else:

@@ -500,13 +500,77 @@ def test_a_batch_taken_whole_by_the_build_process_is_not_unpickled(sample_report
         tasks.send_bytes(offload.dumps_batch(reports[start:start + offload.BATCH]))
     tasks.send_bytes(b"")
     messages = []
-    while results.poll(60) and (message := results.recv())[0] != "done":
-        assert message[0] != "error", message
-        messages.append(message)
+    while results.poll(60):
+        messages += results.recv()  # the worker sends its messages several at a time
+        if messages[-1][0] == "done":
+            break
     worker.join(30)
     sender.join(30)
+    message = messages.pop()
     assert message[0] == "done" and not worker.is_alive()
+    assert all(m[0] != "error" for m in messages), messages
     assert [position for position, _ in messages] == list(range(offload.BATCH, len(reports)))
     in_process = _offload(sample_reports, tmp_path / "a", worker=False)
     _run(in_process)
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def _worker_in_a_thread(plan: Plan, claimed):
+    import threading
+
+    context = multiprocessing.get_context("spawn")
+    task_reader, tasks = context.Pipe(duplex=False)
+    results, result_writer = context.Pipe(duplex=False)
+    worker = threading.Thread(target=offload.work, args=(plan, task_reader, result_writer, (), claimed, None))
+    worker.start()
+    return worker, tasks, results
+
+
+def test_the_sizes_of_a_batch_come_back_in_one_message(sample_reports, tmp_path: Path) -> None:
+    """The worker ahead of the pages: one message (a list, in order) for the sizes of a whole batch,
+    which the build process polls, reads and unpickles once, not once a report."""
+    reports = build_index(sample_reports).reports[:offload.BATCH]
+    assert len(reports) > 1
+    claimed = multiprocessing.get_context("spawn").Value("q", 0)
+    worker, tasks, results = _worker_in_a_thread(Plan(str(tmp_path), Layout()), claimed)
+    tasks.send_bytes(offload.dumps_batch(reports))
+    assert results.poll(60)
+    message = results.recv()
+    assert [position for position, _ in message] == list(range(len(reports)))
+    tasks.send_bytes(b"")
+    assert results.poll(60) and results.recv()[0][0] == "done"
+    worker.join(30)
+
+
+def test_sizes_the_build_process_waits_for_are_sent_at_once(sample_reports, tmp_path: Path, monkeypatch) -> None:
+    """The build process took a report after those made (it had nothing to read): the worker sends the
+    sizes it holds before it goes on, not at the end of the batch."""
+    import threading
+
+    reports = build_index(sample_reports).reports[:offload.BATCH]
+    assert len(reports) >= 4
+    claimed = multiprocessing.get_context("spawn").Value("q", 0)
+    first_read = threading.Event()
+    real = FilesWriter.write
+
+    positions = {report.key: n for n, report in enumerate(reports)}
+
+    def write(self, report):
+        position = positions[report.key]
+        if position == 1:  # meanwhile the build process takes the next report (2)
+            claimed.value = 3
+        if position == 2:
+            raise AssertionError("made twice")
+        if position == 3:  # the first message is read before the worker sends another
+            first_read.wait(30)
+        return real(self, report)
+
+    monkeypatch.setattr(FilesWriter, "write", write)
+    worker, tasks, results = _worker_in_a_thread(Plan(str(tmp_path), Layout()), claimed)
+    tasks.send_bytes(offload.dumps_batch(reports))
+    assert results.poll(60)
+    message = results.recv()
+    first_read.set()
+    assert [position for position, _ in message] == [0, 1]
+    tasks.send_bytes(b"")
+    worker.join(30)

@@ -235,48 +235,51 @@ def chart_markup(chart: Chart, palette: Sequence[str]) -> str:
     said: list[str] = []  # ``chart.summary``'s figures of each year, escaped
     left_out: list[str] = []  # ``chart.gaps``, escaped
     table: list[str] = []  # ``chart.table``'s rows
+    blanks = [s.blank for s in series]  # per series: how many reports left each year's figure blank (or ())
+    gap_y = f"{BOTTOM - 12:.1f}"
     for i, (year, values) in enumerate(rows):
         figures = []
         cells = []
-        for j, value in enumerate(values):
-            blank = series[j].left_blank(i)
-            if value is None:
-                figures.append(f"{marks[j]}：{year} 年度报告该项未填报")
-                left_out.append(f"{marks[j]}：{year} 年度报告该项未填报，图中空缺，不作 0 计")
-                cells.append('<td class="gk-gap">未填报</td>')
-            elif blank:
-                figures.append(f"{marks[j]}{value}{unit}（另有 {blank} 份报告该项未填报）")
-                left_out.append(f"{marks[j]}：{year} 年度有 {blank} 份报告该项未填报，合计只含已填报的报告")
-                cells.append(f'<td class="gk-gap">{value}（另有 {blank} 份报告未填报，未计入）</td>')
-            else:
-                figures.append(f"{marks[j]}{value}{unit}")
-                cells.append(_cell(f"{value}"))
-        said.append(f"{year}年度：" + "，".join(figures))
-        table.append(f'<tr><th scope="row">{year}年度</th>' + "".join(cells) + "</tr>\n")
         x0 = LEFT + GAP / 2 + i * step
-        years.append(f'<text x="{_n(x0 + per_year / 2)}" y="{BOTTOM + 18}" text-anchor="middle" font-size="12" '
-                     f'fill="#333">{_e(f"{year}")}</text>\n')
         base = float(BOTTOM)
         missing: list[str] = []
+        # One pass over the year's figures: its words (``chart.summary``, ``chart.gaps``), its table row and
+        # its bars (``draw``), each list in the order its own loop gave it.
         for j, value in enumerate(values):
+            mark = marks[j]
             if value is None:  # not published: a gap, never a zero
-                missing.append(marks[j])
+                figures.append(f"{mark}：{year} 年度报告该项未填报")
+                left_out.append(f"{mark}：{year} 年度报告该项未填报，图中空缺，不作 0 计")
+                cells.append('<td class="gk-gap">未填报</td>')
+                missing.append(mark)
                 if not stacked:
-                    gaps.append(_gap(_n(x0 + j * 18), _n(BOTTOM - 12), "16", cid,
-                                     f"{year}年度 {marks[j]}：报告该项未填报"))
+                    gaps.append(_gap(f"{x0 + j * 18:.1f}", gap_y, "16", cid, f"{year}年度 {mark}：报告该项未填报"))
                 continue
+            counts = blanks[j]
+            blank = counts[i] if counts else 0
+            if blank:
+                figures.append(f"{mark}{value}{unit}（另有 {blank} 份报告该项未填报）")
+                left_out.append(f"{mark}：{year} 年度有 {blank} 份报告该项未填报，合计只含已填报的报告")
+                cells.append(f'<td class="gk-gap">{value}（另有 {blank} 份报告未填报，未计入）</td>')
+            else:
+                figures.append(f"{mark}{value}{unit}")
+                text = f"{value}"
+                cells.append(f'<td class="gk-num">{text}</td>' if text.isdigit() else f'<td class="gk-gap">{text}</td>')
             height = value * scale
             if not height:
                 continue
-            blank = series[j].left_blank(i)
-            title = f"{year}年度 {marks[j]} {value}{unit}" + (f"（另有 {blank} 份报告该项未填报，未计入）" if blank else "")
+            title = f"{year}年度 {mark} {value}{unit}" + (f"（另有 {blank} 份报告该项未填报，未计入）" if blank else "")
             if stacked:
-                x, y, w = _n(x0), _n(base - height), _n(per_year)
                 base -= height
+                body.append(f'<rect x="{x0:.1f}" y="{base:.1f}" width="{per_year:.1f}" height="{height:.1f}" '
+                            f'fill="url(#{cid}-p{j % 6})" stroke="#222" stroke-width="0.5"><title>{title}</title></rect>\n')
             else:
-                x, y, w = _n(x0 + j * 18), _n(BOTTOM - height), "16"
-            body.append(f'<rect x="{x}" y="{y}" width="{w}" height="{_n(height)}" fill="url(#{cid}-p{j % 6})" '
-                        f'stroke="#222" stroke-width="0.5"><title>{title}</title></rect>\n')
+                body.append(f'<rect x="{x0 + j * 18:.1f}" y="{BOTTOM - height:.1f}" width="16" height="{height:.1f}" '
+                            f'fill="url(#{cid}-p{j % 6})" stroke="#222" stroke-width="0.5"><title>{title}</title></rect>\n')
+        said.append(f"{year}年度：" + "，".join(figures))
+        table.append(f'<tr><th scope="row">{year}年度</th>' + "".join(cells) + "</tr>\n")
+        years.append(f'<text x="{x0 + per_year / 2:.1f}" y="{BOTTOM + 18}" text-anchor="middle" font-size="12" '
+                     f'fill="#333">{_e(f"{year}")}</text>\n')
         if stacked and missing:  # above the stack: what it leaves out
             gaps.append(_gap(_n(x0), _n(base - 12), _n(per_year), cid, f"{year}年度 {'、'.join(missing)}：报告该项未填报"))
     summary = f"{_e(str(chart.title))}。" + "；".join(said) + "。"

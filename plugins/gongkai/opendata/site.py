@@ -200,6 +200,9 @@ class OpenData:
         self._files: dict[str, SiteFile] = {}  # the reports' files, once ``files()`` listed them
         self._made: tuple[Report, Rendered] | None = None  # the last report's CSV and JSON (its two files)
         self.figures = FigureMemo()  # each report's key figures: its agency's charts, the portal's, its extras
+        # Whether an environment finds the package's own template of a fast path (``own_template``), asked
+        # once per build (an ``OpenData`` is made for each): not a file's date checked for every page.
+        self._own: dict[str, tuple[Environment, bool]] = {}
         # A report's download sizes when gongkai writes its files itself (a full build, ``gongkai.offload``):
         # CSV, XLSX, JSON (``DOWNLOADS``), then ``more``'s, in its order.
         self.offloaded: Callable[[Report], Sequence[int]] | None = None
@@ -387,7 +390,7 @@ class OpenData:
         previous = self.previous_report(report)
         downloads = self.downloads(report, self.layout.report(report))
         sized = [(d, size_text(d.file.measure())) for d in downloads]
-        if own_template(env, EXTRAS_TEMPLATE):  # written by its fast path: the same bytes (``fast_html``)
+        if self._own_template(env, EXTRAS_TEMPLATE):  # written by its fast path: the same bytes (``fast_html``)
             if previous is None:
                 return report_extras_of_figures(report, None, KEY_FIGURE_LABELS, (), (), sized)
             return report_extras_of_figures(report, previous, KEY_FIGURE_LABELS, _figure_values(self.figures(previous)),
@@ -395,6 +398,12 @@ class OpenData:
         rows = self.year_over_year(report, previous, self.figures) if previous is not None else []
         return env.get_template(EXTRAS_TEMPLATE).render(report=report, previous=previous, rows=rows,
                                                         downloads=sized).strip()
+
+    def _own_template(self, env: Environment, name: str) -> bool:
+        known = self._own.get(name)
+        if known is None or known[0] is not env:
+            known = self._own[name] = (env, own_template(env, name))
+        return known[1]
 
     def reports_index(self) -> dict[str, Any]:
         entries = []
@@ -472,7 +481,7 @@ class OpenData:
         return out
 
     def charts_html(self, reports: Iterable[Report], prefix: str, env: Environment) -> Markup:
-        if own_template(env, CHART_TEMPLATE):  # written by its fast path: the same bytes (``fast_html``)
+        if self._own_template(env, CHART_TEMPLATE):  # written by its fast path: the same bytes (``fast_html``)
             return Markup("\n".join(chart_markup(c, PALETTE) for c in charts(reports, prefix, self.figures)))
         template = env.get_template(CHART_TEMPLATE)
         return Markup("\n".join(template.render(chart=c, drawing=draw(c), palette=PALETTE).strip()

@@ -202,12 +202,6 @@ class FigureMemo:
         return found[1]
 
 
-def _add(figures: list[Figures], i: int) -> tuple[int | None, int]:
-    """The sum of one figure over reports, and how many left it blank (None when all did)."""
-    known = [f[i] for f in figures if f[i] is not None]
-    return (sum(known) if known else None), len(figures) - len(known)  # type: ignore[arg-type]
-
-
 def charts(reports: Iterable[Report], prefix: str,
            figures_of: Callable[[Report], KeyFigures] = key_figures) -> list[Chart]:
     """The trend charts over ``reports`` (one agency's, or sums of all), oldest year first (each
@@ -222,11 +216,23 @@ def charts(reports: Iterable[Report], prefix: str,
     of_year = [[figures_of(r) for r in by_year[y]] for y in years]
 
     def series(labels: Sequence[str], figures: Callable[[KeyFigures], Figures]) -> tuple[Series, ...]:
-        per_year = [[figures(f) for f in of] for of in of_year]
+        # Per year, per figure: its values over the year's reports. A series holds each year's sum of the
+        # figure over the reports that gave it (None when none did) and how many left it blank.
+        columns = [list(zip(*[figures(f) for f in of])) for of in of_year]
         out = []
         for i, label in enumerate(labels):
-            sums = [_add(of_year, i) for of_year in per_year]
-            out.append(Series(label, tuple(v for v, _ in sums), tuple(b for _, b in sums)))
+            values: list[int | None] = []
+            blank: list[int] = []
+            for column in columns:
+                given = column[i]
+                if None in given:
+                    known = [v for v in given if v is not None]
+                    values.append(sum(known) if known else None)
+                    blank.append(len(given) - len(known))
+                else:
+                    values.append(sum(given))
+                    blank.append(0)
+            out.append(Series(label, tuple(values), tuple(blank)))
         return tuple(out)
 
     return [
