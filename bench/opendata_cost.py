@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     for number, name in enumerate(order(args.runs, against is not None)):
         run = build(root, name == "with", args.timeout, None if args.delete_between else number,
                     against if name == "against" else None)
-        label = {"with": "with    open data", "without": "without open data", "against": f"{run.code or '':<7} (older)"}[name]
+        label = {"with": "with    open data", "without": "without open data", "against": f"{run.code:<7} (older)"}[name]
         if run.returncode != 0:
             print(f"build {label} failed ({run.returncode})", file=sys.stderr)
             return 1

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def test_the_older_revision_builds_with_its_own_code_and_configuration_around_th
     assert against.revision == _git_head()
     code = tmp_path / f"code-{against.revision}"
     assert (code / "plugins" / "gongkai" / "__init__.py").is_file()
-    assert against.env["PYTHONPATH"].split(":")[0] == str(code / "plugins")  # ahead of the installed gongkai
+    assert against.env["PYTHONPATH"].split(os.pathsep)[0] == str(code / "plugins")  # ahead of the installed gongkai
     config = yaml.load(against.config.read_text(encoding="utf-8"), Loader=_TagsAsText)
     assert Path(config["theme"]["custom_dir"]).resolve() == (code / "overrides").resolve()
     assert any("gongkai" in entry for entry in config["plugins"] if isinstance(entry, dict))
